@@ -1,0 +1,233 @@
+//! Accounts and the roles they hold: the administrator's user and membership screens.
+mod routes;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use routes::router;
+
+use crate::{
+    entities::{community, compound, membership, party, user},
+    error::{AppError, AppResult, is_unique_violation},
+    policy::{PartyKind, Role},
+};
+
+/// An account as others may see it (never its password hash).
+#[derive(Serialize, ToSchema, Clone)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub phone: Option<String>,
+    pub display_name: String,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&user::Model> for UserView {
+    fn from(u: &user::Model) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            phone: u.phone.clone(),
+            display_name: u.display_name.clone(),
+            is_active: u.is_active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// A role held by a user, with the names of where it is held.
+#[derive(Serialize, ToSchema, Clone)]
+pub struct MembershipView {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: Role,
+    pub community_id: Option<i64>,
+    pub community_name: Option<String>,
+    pub compound_id: Option<i64>,
+    pub compound_name: Option<String>,
+    pub party_id: Option<i64>,
+    pub party_name: Option<String>,
+    pub party_kind: Option<PartyKind>,
+}
+
+/// Describe memberships with the names of their communities, compounds and parties, in three
+/// queries whatever their number.
+pub async fn membership_views(db: &impl ConnectionTrait, ms: &[membership::Model]) -> AppResult<Vec<MembershipView>> {
+    let ids = |f: fn(&membership::Model) -> Option<i64>| -> Vec<i64> { ms.iter().filter_map(f).collect() };
+    let communities: HashMap<i64, community::Model> = community::Entity::find()
+        .filter(community::Column::Id.is_in(ids(|m| m.community_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let compounds: HashMap<i64, compound::Model> = compound::Entity::find()
+        .filter(compound::Column::Id.is_in(ids(|m| m.compound_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let parties: HashMap<i64, party::Model> = party::Entity::find()
+        .filter(party::Column::Id.is_in(ids(|m| m.party_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(ms
+        .iter()
+        .filter_map(|m| {
+            let role = Role::parse(&m.role)?;
+            let p = m.party_id.and_then(|id| parties.get(&id));
+            Some(MembershipView {
+                id: m.id,
+                user_id: m.user_id,
+                role,
+                community_id: m.community_id,
+                community_name: m.community_id.and_then(|id| communities.get(&id)).map(|c| c.name.clone()),
+                compound_id: m.compound_id,
+                compound_name: m.compound_id.and_then(|id| compounds.get(&id)).map(|c| c.name.clone()),
+                party_id: m.party_id,
+                party_name: p.map(|p| p.name.clone()),
+                party_kind: p.and_then(|p| PartyKind::parse(&p.kind)),
+            })
+        })
+        .collect())
+}
+
+/// Display names of accounts, by id.
+pub async fn user_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, String>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// Insert an account; a taken user name or phone number is a 409 naming which.
+pub async fn insert_user(
+    db: &impl ConnectionTrait,
+    username: &str,
+    display_name: &str,
+    phone: Option<&str>,
+    password_hash: &str,
+) -> AppResult<user::Model> {
+    let taken = user::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::Username.eq(username))
+                .add(user::Column::Phone.is_in(phone.map(|p| vec![p.to_owned()]).unwrap_or_default())),
+        )
+        .one(db)
+        .await?;
+    if let Some(t) = taken {
+        return Err(if t.username == username {
+            AppError::conflict("username_taken", format!("the user name {username} is taken"))
+        } else {
+            AppError::conflict("phone_taken", "an account with this phone number already exists")
+        });
+    }
+    let row = user::ActiveModel {
+        username: Set(username.to_owned()),
+        phone: Set(phone.map(str::to_owned)),
+        display_name: Set(display_name.to_owned()),
+        password_hash: Set(password_hash.to_owned()),
+        is_active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    user::Entity::insert(row).exec_with_returning(db).await.map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("username_taken", "the user name or phone number is taken")
+        } else {
+            e.into()
+        }
+    })
+}
+
+/// Where a membership is held.
+pub struct Scope {
+    pub community_id: Option<i64>,
+    pub compound_id: Option<i64>,
+    pub party_id: Option<i64>,
+}
+
+impl Scope {
+    fn key(&self) -> String {
+        match (self.party_id, self.compound_id, self.community_id) {
+            (Some(p), _, _) => format!("party:{p}"),
+            (None, Some(c), _) => format!("compound:{c}"),
+            (None, None, Some(c)) => format!("community:{c}"),
+            (None, None, None) => "global".into(),
+        }
+    }
+}
+
+/// Grant `role` in `scope`; granting a role already held returns the existing membership.
+pub async fn grant(db: &impl ConnectionTrait, user_id: i64, role: Role, scope: Scope) -> AppResult<membership::Model> {
+    let key = scope.key();
+    if let Some(m) = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::Role.eq(role.as_str()))
+        .filter(membership::Column::ScopeKey.eq(&key))
+        .one(db)
+        .await?
+    {
+        return Ok(m);
+    }
+    let row = membership::ActiveModel {
+        user_id: Set(user_id),
+        role: Set(role.as_str().into()),
+        community_id: Set(scope.community_id),
+        compound_id: Set(scope.compound_id),
+        party_id: Set(scope.party_id),
+        scope_key: Set(key),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    Ok(membership::Entity::insert(row).exec_with_returning(db).await?)
+}
+
+/// Create an administrator (the `create-admin` command).
+pub async fn create_admin(
+    db: &sea_orm::DatabaseConnection,
+    username: &str,
+    display_name: &str,
+    password: &str,
+) -> AppResult<user::Model> {
+    crate::auth::password::check_strength(password).map_err(|m| AppError::field("password", m))?;
+    let hash = {
+        let pw = password.to_owned();
+        tokio::task::spawn_blocking(move || crate::auth::password::hash_blocking(&pw))
+            .await
+            .map_err(anyhow::Error::from)??
+    };
+    let txn = crate::db::write_txn(db).await?;
+    let u = insert_user(&txn, username, display_name, None, &hash).await?;
+    grant(&txn, u.id, Role::Admin, Scope { community_id: None, compound_id: None, party_id: None }).await?;
+    crate::audit::record(
+        &txn,
+        crate::audit::Event {
+            actor_id: None,
+            action: "account.admin_created",
+            community_id: None,
+            compound_id: None,
+            subject: format!("user:{}", u.id),
+            detail: serde_json::json!({ "username": username }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(u)
+}

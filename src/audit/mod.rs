@@ -1,0 +1,7 @@
+//! The audit trail: an append-only hash chain of who did what, written in the same
+//! transaction as the change it records, and checked by `sanfang verify`.
+mod chain;
+mod routes;
+
+pub use chain::{Event, VerifyReport, record, verify};
+pub use routes::router;

@@ -1,0 +1,130 @@
+//! The signed-in user of a request, with their roles read fresh from the database.
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{header, request::Parts},
+};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::jwt::TokenError;
+use crate::{
+    entities::{compound, membership, user},
+    error::{AppError, AppResult},
+    policy::{Permission, Role, roles_for},
+    state::AppState,
+};
+
+/// The authenticated caller. Roles are loaded on every request, so a removed membership or a
+/// deactivated account takes effect at once, whatever the token says.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: user::Model,
+    pub memberships: Vec<membership::Model>,
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .ok_or(AppError::Unauthorized("unauthorized"))?;
+        let user_id = state.jwt.verify(token.trim()).map_err(|e| match e {
+            TokenError::Expired => AppError::Unauthorized("token_expired"),
+            TokenError::Invalid => AppError::Unauthorized("invalid_token"),
+        })?;
+        let user = user::Entity::find_by_id(user_id)
+            .one(&state.db)
+            .await?
+            .filter(|u| u.is_active)
+            .ok_or(AppError::Unauthorized("invalid_token"))?;
+        let memberships =
+            membership::Entity::find().filter(membership::Column::UserId.eq(user.id)).all(&state.db).await?;
+        Ok(Actor { user, memberships })
+    }
+}
+
+impl Actor {
+    pub fn roles(&self) -> impl Iterator<Item = (Role, &membership::Model)> {
+        self.memberships.iter().filter_map(|m| Role::parse(&m.role).map(|r| (r, m)))
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.roles().any(|(r, _)| r == Role::Admin)
+    }
+
+    /// The roles this user holds that reach `compound`: their roles in it, and their
+    /// community-office roles in its community.
+    pub fn roles_in_compound(&self, compound: &compound::Model) -> Vec<Role> {
+        self.roles()
+            .filter(|(r, m)| match m.compound_id {
+                Some(c) => c == compound.id,
+                None => *r != Role::Admin && m.community_id == Some(compound.community_id),
+            })
+            .map(|(r, _)| r)
+            .collect()
+    }
+
+    /// The roles this user holds anywhere in a community.
+    pub fn roles_in_community(&self, community_id: i64) -> Vec<Role> {
+        self.roles().filter(|(_, m)| m.community_id == Some(community_id)).map(|(r, _)| r).collect()
+    }
+
+    /// Allow `p` on `compound`, or refuse: 404 to a user with no role there, 403 to one whose role
+    /// lacks the permission.
+    pub fn authorize_compound(&self, p: Permission, compound: &compound::Model) -> AppResult<()> {
+        if self.is_admin() {
+            return Ok(());
+        }
+        decide(p, &self.roles_in_compound(compound))
+    }
+
+    /// Allow `p` on a community as a whole (community-office roles, and for viewing, anyone with a
+    /// role in one of its compounds).
+    pub fn authorize_community(&self, p: Permission, community_id: i64) -> AppResult<()> {
+        if self.is_admin() {
+            return Ok(());
+        }
+        decide(p, &self.roles_in_community(community_id))
+    }
+
+    /// Allow a permission that only global roles can hold.
+    pub fn authorize_global(&self, p: Permission) -> AppResult<()> {
+        if self.is_admin() && roles_for(p).contains(&Role::Admin) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
+fn decide(p: Permission, held: &[Role]) -> AppResult<()> {
+    if held.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if held.iter().any(|r| roles_for(p).contains(r)) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The client's address, when the server knows it (not in in-process tests).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_role_is_not_found_and_a_wrong_role_is_forbidden() {
+        assert!(matches!(decide(Permission::ImportRoster, &[]), Err(AppError::NotFound)));
+        assert!(matches!(decide(Permission::ImportRoster, &[Role::Owner]), Err(AppError::Forbidden)));
+        assert!(decide(Permission::ImportRoster, &[Role::Owner, Role::CommitteeMember]).is_ok());
+    }
+}

@@ -1,0 +1,11 @@
+//! Accounts and sessions: passwords, access and refresh tokens, the login limiter, and the
+//! [`Actor`] extractor every protected handler takes.
+mod actor;
+pub mod jwt;
+pub mod password;
+pub mod ratelimit;
+pub mod refresh;
+pub(crate) mod routes;
+
+pub use actor::{Actor, ClientAddr};
+pub use routes::{TokenResponse, find_by_login, router};

@@ -1,0 +1,249 @@
+//! `/auth/*` and `/me`: signing in and out, tokens, sign-up by invitation, own password.
+use axum::{extract::State, http::StatusCode};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{Actor, ClientAddr, jwt::ACCESS_TTL_SECS, password, refresh};
+use crate::{
+    accounts::{self, MembershipView, UserView},
+    audit::{self, Event},
+    db::write_txn,
+    entities::user,
+    error::{AppError, AppResult, ErrorBody},
+    extract::{Json, normalize_phone, required_text},
+    roster::{self, HoldingView},
+    state::AppState,
+    verification,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(refresh_tokens))
+        .routes(routes!(logout))
+        .routes(routes!(register))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// User name or mobile number.
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Lifetime of the access token in seconds.
+    pub expires_in: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// The invitation code printed for the holder.
+    pub code: String,
+    pub display_name: String,
+    pub phone: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub user: UserView,
+    pub memberships: Vec<MembershipView>,
+    pub holdings: Vec<HoldingView>,
+}
+
+async fn tokens_for(state: &AppState, user_id: i64, refresh_token: String) -> AppResult<TokenResponse> {
+    Ok(TokenResponse {
+        access_token: state.jwt.issue(user_id)?,
+        refresh_token,
+        token_type: "Bearer".into(),
+        expires_in: ACCESS_TTL_SECS,
+    })
+}
+
+/// Find an account by user name or phone number.
+pub async fn find_by_login(db: &impl sea_orm::ConnectionTrait, login: &str) -> AppResult<Option<user::Model>> {
+    let login = login.trim();
+    let mut cond = Condition::any().add(user::Column::Username.eq(login));
+    if let Some(phone) = normalize_phone(login) {
+        cond = cond.add(user::Column::Phone.eq(phone));
+    }
+    Ok(user::Entity::find().filter(cond).one(db).await?)
+}
+
+/// Sign in with user name or phone number and password.
+///
+/// Unknown accounts and wrong passwords get the same answer in the same time. Repeated failures
+/// for one account or from one address answer 429 with `Retry-After`.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody), (status = 400, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(req): Json<LoginRequest>,
+) -> AppResult<Json<TokenResponse>> {
+    if let Some(secs) = state.limiter.check(&req.login, addr) {
+        return Err(AppError::TooManyRequests { retry_after_secs: secs });
+    }
+    if req.password.len() > 1024 {
+        return Err(AppError::field("password", "is too long"));
+    }
+    let found = find_by_login(&state.db, &req.login).await?.filter(|u| u.is_active);
+    let ok = state.hasher.verify(&req.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
+    let Some(user) = found.filter(|_| ok) else {
+        state.limiter.failed(&req.login, addr);
+        return Err(AppError::Unauthorized("invalid_credentials"));
+    };
+    state.limiter.succeeded(&req.login);
+    let txn = write_txn(&state.db).await?;
+    let refresh_token = refresh::issue(&txn, user.id, None).await?;
+    audit::record(
+        &txn,
+        Event {
+            actor_id: Some(user.id),
+            action: "auth.sign_in",
+            community_id: None,
+            compound_id: None,
+            subject: format!("user:{}", user.id),
+            detail: json!({ "address": addr.map(|a| a.to_string()) }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(tokens_for(&state, user.id, refresh_token).await?))
+}
+
+/// Trade a refresh token for a new pair. The presented token is spent; presenting a spent token
+/// again revokes every token of its sign-in.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody)))]
+async fn refresh_tokens(
+    State(state): State<AppState>,
+    Json(req): Json<RefreshRequest>,
+) -> AppResult<Json<TokenResponse>> {
+    let txn = state.db.begin().await?;
+    let outcome = refresh::rotate(&txn, &req.refresh_token).await?;
+    txn.commit().await?;
+    match outcome {
+        Ok((user_id, token)) => {
+            let active = user::Entity::find_by_id(user_id).one(&state.db).await?.is_some_and(|u| u.is_active);
+            if !active {
+                return Err(AppError::Unauthorized("invalid_token"));
+            }
+            Ok(Json(tokens_for(&state, user_id, token).await?))
+        }
+        Err(refresh::RefreshError::Reused) => Err(AppError::Unauthorized("refresh_token_reused")),
+        Err(refresh::RefreshError::Invalid) => Err(AppError::Unauthorized("invalid_token")),
+    }
+}
+
+/// Sign out: the refresh token and every token rotated from it stop working.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "signed out")))]
+async fn logout(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> AppResult<StatusCode> {
+    refresh::revoke_token(&state.db, &req.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Create an owner's account with an invitation code: the account is verified as the invited
+/// holder's in the same step, and signed in.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = TokenResponse), (status = 422, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Json(req): Json<RegisterRequest>,
+) -> AppResult<(StatusCode, Json<TokenResponse>)> {
+    let limiter_key = "invitation";
+    if let Some(secs) = state.limiter.check(limiter_key, addr) {
+        return Err(AppError::TooManyRequests { retry_after_secs: secs });
+    }
+    let display_name = required_text("display_name", &req.display_name, 50)?;
+    let phone =
+        normalize_phone(&req.phone).ok_or_else(|| AppError::field("phone", "is not an 11-digit mobile number"))?;
+    password::check_strength(&req.password).map_err(|m| AppError::field("password", m))?;
+    let hash = state.hasher.hash(&req.password).await?;
+
+    let txn = write_txn(&state.db).await?;
+    let invitation = match verification::claim_invitation(&txn, &req.code).await {
+        Ok(i) => i,
+        Err(e) => {
+            state.limiter.failed(limiter_key, addr);
+            return Err(e);
+        }
+    };
+    let user = accounts::insert_user(&txn, &phone, &display_name, Some(&phone), &hash).await?;
+    verification::link(&txn, user.id, invitation.holder_id, "invitation", None).await?;
+    verification::finish_invitation(&txn, &invitation, user.id).await?;
+    let refresh_token = refresh::issue(&txn, user.id, None).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(tokens_for(&state, user.id, refresh_token).await?)))
+}
+
+/// Who I am: my account, my roles and the units I hold.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn me(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Me>> {
+    let memberships = accounts::membership_views(&state.db, &actor.memberships).await?;
+    let holdings = roster::holdings_of(&state.db, actor.user.id).await?;
+    Ok(Json(Me { user: UserView::from(&actor.user), memberships, holdings }))
+}
+
+/// Change my password. All my other sessions are signed out.
+#[utoipa::path(post, path = "/me/password", tag = "auth", request_body = ChangePasswordRequest,
+    security(("bearer" = [])),
+    responses((status = 204, description = "changed"), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn change_password(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(req): Json<ChangePasswordRequest>,
+) -> AppResult<StatusCode> {
+    if !state.hasher.verify(&req.current_password, Some(&actor.user.password_hash)).await? {
+        return Err(AppError::field("current_password", "is not your current password"));
+    }
+    password::check_strength(&req.new_password).map_err(|m| AppError::field("new_password", m))?;
+    let hash = state.hasher.hash(&req.new_password).await?;
+    let txn = write_txn(&state.db).await?;
+    let id = actor.user.id;
+    let mut u: user::ActiveModel = actor.user.into();
+    u.password_hash = Set(hash);
+    u.update(&txn).await?;
+    refresh::revoke_user(&txn, id).await?;
+    audit::record(
+        &txn,
+        Event {
+            actor_id: Some(id),
+            action: "auth.password_changed",
+            community_id: None,
+            compound_id: None,
+            subject: format!("user:{id}"),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,45 @@
+//! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+
+/// Connect to `url` and run pending migrations.
+///
+/// SQLite files run in WAL mode with `synchronous=FULL` (an acknowledged write survives power
+/// loss) and foreign keys on; `sqlite::memory:` keeps one connection, since each would be its own
+/// database.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let mut opt = ConnectOptions::new(url.to_owned());
+    opt.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        opt.max_connections(if in_memory { 1 } else { 8 }).min_connections(1);
+        opt.map_sqlx_sqlite_opts(move |o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(10));
+            if in_memory { o } else { o.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full) }
+        });
+    } else {
+        opt.max_connections(20).acquire_timeout(Duration::from_secs(10));
+    }
+    let db = Database::connect(opt).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The default database: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://sanfang.db?mode=rwc";
+
+/// Begin a transaction that writes.
+///
+/// On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken up front, so a transaction that
+/// reads before it writes waits its turn instead of failing with a stale snapshot.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

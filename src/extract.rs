@@ -1,0 +1,90 @@
+//! Extractors whose rejections speak our JSON error shape.
+use axum::extract::{FromRequest, FromRequestParts};
+
+use crate::error::AppError;
+
+/// `axum::Json`, but malformed bodies answer `{"error":{…}}`.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query`, but bad query strings answer `{"error":{…}}`.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// `axum::extract::Path`, but a malformed id answers 404 in our shape.
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|_| AppError::NotFound)
+    }
+}
+
+/// Trimmed, non-empty text of at most `max` characters, or a validation error naming `field`.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::field(field, "is required"));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::field(field, format!("must be at most {max} characters")));
+    }
+    Ok(v.to_owned())
+}
+
+/// Like [`required_text`] for optional fields: blank becomes `None`.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => required_text(field, v, max).map(Some),
+    }
+}
+
+/// A mainland mobile number in canonical form: 11 digits starting with 1 (a leading +86 or 86,
+/// spaces and dashes are dropped).
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let digits = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")).unwrap_or(&digits);
+    let digits = if digits.len() == 13 { digits.strip_prefix("86").unwrap_or(digits) } else { digits };
+    (digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_brought_to_eleven_digits() {
+        assert_eq!(normalize_phone("138 0013 8000").as_deref(), Some("13800138000"));
+        assert_eq!(normalize_phone("+86 138-0013-8000").as_deref(), Some("13800138000"));
+        assert_eq!(normalize_phone("8613800138000").as_deref(), Some("13800138000"));
+        assert_eq!(normalize_phone("2380013800"), None);
+        assert_eq!(normalize_phone("1380013800x"), None);
+    }
+
+    #[test]
+    fn blank_text_is_required_and_long_text_refused() {
+        assert!(required_text("name", "  ", 10).is_err());
+        assert!(required_text("name", "12345678901", 10).is_err());
+        assert_eq!(required_text("name", " 太阳城 ", 10).unwrap(), "太阳城");
+        assert_eq!(optional_text("x", Some("  "), 10).unwrap(), None);
+    }
+}

@@ -1,0 +1,129 @@
+//! The `sanfang` command: serve, migrate, create-admin, verify.
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use sanfang::{AppState, audit, auth, db, demo};
+
+#[derive(Parser)]
+#[command(name = "sanfang", version, about = "三方议事 · three-party deliberation and binding votes")]
+struct Cli {
+    /// Database URL: a SQLite file (default) or postgres://…
+    #[arg(long, env = "DATABASE_URL", global = true, default_value = db::DEFAULT_DATABASE_URL)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the SPA.
+    Serve {
+        #[arg(long, env = "SANFANG_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// The built SPA (frontend/dist).
+        #[arg(long, env = "SANFANG_STATIC_DIR", default_value = "frontend/dist")]
+        static_dir: PathBuf,
+        /// Signing secret for access tokens; when unset, one is created and kept in the database.
+        #[arg(long, env = "SANFANG_JWT_SECRET", hide_env_values = true)]
+        jwt_secret: Option<String>,
+        /// Seed the demo community into an empty database.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Create an administrator account.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "管理员")]
+        display_name: String,
+        /// The password; read from SANFANG_ADMIN_PASSWORD when not given.
+        #[arg(long, env = "SANFANG_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Check the audit hash chain; exits non-zero naming the first broken event.
+    Verify,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "sanfang=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", sanfang::openapi().to_pretty_json()?);
+        }
+        Command::Migrate => {
+            db::connect(&cli.database_url).await?;
+            println!("database is up to date");
+        }
+        Command::CreateAdmin { username, display_name, password } => {
+            let conn = db::connect(&cli.database_url).await?;
+            sanfang::accounts::create_admin(&conn, &username, &display_name, &password).await?;
+            println!("administrator {username} created");
+        }
+        Command::Verify => {
+            let conn = db::connect(&cli.database_url).await?;
+            match audit::verify(&conn).await? {
+                audit::VerifyReport::Ok { events, head } => println!("audit chain ok: {events} events, head {head}"),
+                audit::VerifyReport::Broken { seq, id, reason } => {
+                    eprintln!("audit chain broken at event #{seq} (row id {id}): {reason}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        Command::Serve { addr, static_dir, jwt_secret, demo: with_demo } => {
+            let conn = db::connect(&cli.database_url).await.context("opening the database")?;
+            if with_demo {
+                if demo::seed(&conn).await? {
+                    tracing::info!("demo community seeded; every demo account's password is {}", demo::DEMO_PASSWORD);
+                } else {
+                    tracing::info!("database already has data; demo not seeded");
+                }
+            }
+            let secret = auth::jwt::load_secret(&conn, jwt_secret).await?;
+            let app = sanfang::app(AppState::new(conn, &secret), Some(static_dir));
+            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+            tracing::info!("serving on http://{addr}");
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

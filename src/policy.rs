@@ -1,0 +1,159 @@
+//! Who may do what, in one place.
+//!
+//! Every handler names the [`Permission`] it needs and the compound or community it acts on;
+//! [`roles_for`] is the whole table. A user with no role at all where the object lives gets 404
+//! (they may not even learn it exists); a user with some role there, but not one of these, gets 403.
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Secretary,
+    CommunityStaff,
+    PropertyManager,
+    PropertyStaff,
+    CommitteeChair,
+    CommitteeMember,
+    Owner,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    CommunityOffice,
+    PropertyCompany,
+    OwnersCommittee,
+}
+
+/// Where a role is held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleScope {
+    Global,
+    /// Held in a community office: reaches every compound of the community.
+    Community,
+    /// Held in a party of one compound.
+    Party(PartyKind),
+    /// Held in one compound as a verified owner.
+    Compound,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Secretary,
+        Role::CommunityStaff,
+        Role::PropertyManager,
+        Role::PropertyStaff,
+        Role::CommitteeChair,
+        Role::CommitteeMember,
+        Role::Owner,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Secretary => "secretary",
+            Role::CommunityStaff => "community_staff",
+            Role::PropertyManager => "property_manager",
+            Role::PropertyStaff => "property_staff",
+            Role::CommitteeChair => "committee_chair",
+            Role::CommitteeMember => "committee_member",
+            Role::Owner => "owner",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn scope(self) -> RoleScope {
+        match self {
+            Role::Admin => RoleScope::Global,
+            Role::Secretary | Role::CommunityStaff => RoleScope::Community,
+            Role::PropertyManager | Role::PropertyStaff => RoleScope::Party(PartyKind::PropertyCompany),
+            Role::CommitteeChair | Role::CommitteeMember => RoleScope::Party(PartyKind::OwnersCommittee),
+            Role::Owner => RoleScope::Compound,
+        }
+    }
+}
+
+impl PartyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyKind::CommunityOffice => "community_office",
+            PartyKind::PropertyCompany => "property_company",
+            PartyKind::OwnersCommittee => "owners_committee",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PartyKind> {
+        [PartyKind::CommunityOffice, PartyKind::PropertyCompany, PartyKind::OwnersCommittee]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// Something a handler does that not everyone may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// See a community: its compounds and parties.
+    ViewCommunity,
+    /// See a compound's summary: buildings, parties, totals.
+    ViewCompound,
+    /// See the owner roster: units, areas, holders and their history.
+    ViewRoster,
+    /// Import or re-import the roster sheet.
+    ImportRoster,
+    /// Link a user to a holder, or print an invitation code for one.
+    VerifyOwners,
+    /// Read the audit trail.
+    ViewAudit,
+    /// Create communities, compounds, buildings; rename parties; manage accounts and roles.
+    ManageTenancy,
+}
+
+/// The roles that hold a permission (within the scope of the object acted on).
+pub fn roles_for(p: Permission) -> &'static [Role] {
+    use Role::*;
+    match p {
+        Permission::ViewCommunity => &Role::ALL,
+        Permission::ViewCompound => &Role::ALL,
+        Permission::ViewRoster => {
+            &[Admin, Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::ImportRoster | Permission::VerifyOwners => {
+            &[Admin, Secretary, CommunityStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::ViewAudit => &[Admin, Secretary],
+        Permission::ManageTenancy => &[Admin],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn owners_and_property_staff_cannot_touch_the_roster_import() {
+        let importers = roles_for(Permission::ImportRoster);
+        assert!(!importers.contains(&Role::Owner));
+        assert!(!importers.contains(&Role::PropertyStaff));
+        assert!(importers.contains(&Role::Secretary));
+        assert!(importers.contains(&Role::CommitteeMember));
+    }
+
+    #[test]
+    fn only_admins_manage_tenancy() {
+        assert_eq!(roles_for(Permission::ManageTenancy), &[Role::Admin]);
+    }
+}

@@ -1,0 +1,388 @@
+//! Reading the roster sheet a property company keeps (CSV or XLSX) into checked rows.
+//!
+//! Every problem is reported with its line number and column, all at once, so the person
+//! importing can fix the sheet in one go.
+use std::collections::{HashMap, HashSet};
+
+use super::area;
+use crate::{error::RowError, extract::normalize_phone};
+
+/// How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaSource {
+    /// 不动产登记簿
+    Registered,
+    /// 测绘
+    Surveyed,
+    /// 买卖合同
+    Contract,
+}
+
+impl AreaSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AreaSource::Registered => "registered",
+            AreaSource::Surveyed => "surveyed",
+            AreaSource::Contract => "contract",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "registered" | "登记" | "不动产登记" | "产权登记" | "登记面积" => {
+                Some(AreaSource::Registered)
+            }
+            "surveyed" | "测绘" | "实测" | "测绘面积" | "实测面积" => Some(AreaSource::Surveyed),
+            "contract" | "合同" | "合同面积" | "买卖合同" => Some(AreaSource::Contract),
+            _ => None,
+        }
+    }
+}
+
+/// One checked row of the sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRow {
+    pub line: u64,
+    pub building: String,
+    pub unit: String,
+    pub area_centi: i64,
+    pub area_source: AreaSource,
+    pub holder_name: String,
+    pub holder_phone: Option<String>,
+    pub holder_key: String,
+}
+
+impl RosterRow {
+    /// The developer's unsold or undelivered units share one holder and count as one head.
+    pub fn is_developer(&self) -> bool {
+        is_developer_key(&self.holder_key)
+    }
+}
+
+pub fn is_developer_key(key: &str) -> bool {
+    matches!(key.trim().to_lowercase().as_str(), "developer" | "开发商")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Col {
+    Building,
+    Unit,
+    Area,
+    AreaSource,
+    HolderName,
+    HolderPhone,
+    HolderKey,
+}
+
+const COLUMNS: [(Col, &str, &[&str]); 7] = [
+    (Col::Building, "building", &["building", "楼栋", "楼号", "楼栋号"]),
+    (Col::Unit, "unit", &["unit", "房号", "房间号", "门牌号", "户号"]),
+    (Col::Area, "area", &["area", "面积", "建筑面积", "专有面积", "面积(m²)", "面积（m²）", "面积(㎡)", "面积（㎡）"]),
+    (Col::AreaSource, "area_source", &["area_source", "面积来源"]),
+    (Col::HolderName, "holder_name", &["holder_name", "业主姓名", "业主", "姓名"]),
+    (Col::HolderPhone, "holder_phone", &["holder_phone", "联系电话", "电话", "手机", "手机号"]),
+    (Col::HolderKey, "holder_key", &["holder_key", "业主编号", "业主标识"]),
+];
+
+/// The file kinds we read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetFormat {
+    Csv,
+    Xlsx,
+}
+
+/// Raw cells per line, whatever the file kind.
+type Lines = Vec<(u64, Vec<String>)>;
+
+/// Read a CSV (UTF-8, with or without BOM) or XLSX file into lines of cells.
+pub fn read_cells(bytes: &[u8]) -> Result<(SheetFormat, Lines), RowError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return read_xlsx(bytes).map(|l| (SheetFormat::Xlsx, l));
+    }
+    read_csv(bytes).map(|l| (SheetFormat::Csv, l))
+}
+
+fn file_error(message: impl Into<String>) -> RowError {
+    RowError { line: 0, field: None, message: message.into() }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Lines, RowError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        RowError { line, field: None, message: "the file is not UTF-8 text (save it as CSV UTF-8, or as XLSX)".into() }
+    })?;
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            RowError { line, field: None, message: format!("the CSV cannot be read here: {e}") }
+        })?;
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        out.push((line, rec.iter().map(|c| c.trim().to_owned()).collect()));
+    }
+    Ok(out)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Lines, RowError> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| file_error(format!("the XLSX file cannot be opened: {e}")))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| file_error("the XLSX file has no worksheet"))?
+        .map_err(|e| file_error(format!("the first worksheet cannot be read: {e}")))?;
+    let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let line = first_row + i as u64 + 1;
+            let cells = cells
+                .iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.trim().to_owned(),
+                    // Rust prints the shortest text that reads back as the same double, so a
+                    // cell typed as 89.45 comes back as "89.45".
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    other => other.to_string(),
+                })
+                .collect();
+            (line, cells)
+        })
+        .collect())
+}
+
+/// Check every row; return the good rows, or every problem found.
+pub fn parse_roster(bytes: &[u8]) -> (SheetFormat, Result<Vec<RosterRow>, Vec<RowError>>) {
+    let (format, lines) = match read_cells(bytes) {
+        Ok(x) => x,
+        Err(e) => return (if bytes.starts_with(b"PK") { SheetFormat::Xlsx } else { SheetFormat::Csv }, Err(vec![e])),
+    };
+    (format, check_lines(lines))
+}
+
+fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
+    let mut lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
+    let Some((header_line, header)) = lines.next() else {
+        return Err(vec![file_error("the file is empty: it needs a header row and at least one unit")]);
+    };
+    let mut index: HashMap<Col, usize> = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim().to_lowercase();
+        if let Some((col, _, _)) =
+            COLUMNS.iter().find(|(_, _, aliases)| aliases.iter().any(|a| a.to_lowercase() == name))
+        {
+            index.entry(*col).or_insert(i);
+        }
+    }
+    let missing: Vec<RowError> = COLUMNS
+        .iter()
+        .filter(|(c, _, _)| !index.contains_key(c) && *c != Col::HolderPhone)
+        .map(|(_, name, aliases)| RowError {
+            line: header_line,
+            field: Some((*name).into()),
+            message: format!("the header has no '{name}' column (also accepted: {})", aliases[1..].join(", ")),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_units: HashMap<(String, String), u64> = HashMap::new();
+    let mut holder_names: HashMap<String, (String, u64)> = HashMap::new();
+    for (line, cells) in lines {
+        let cell = |c: Col| index.get(&c).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
+        let mut err = |field: &str, message: String| {
+            errors.push(RowError { line, field: Some(field.into()), message });
+        };
+        let building = cell(Col::Building);
+        let unit = cell(Col::Unit);
+        let mut ok = true;
+        if building.is_empty() {
+            err("building", "the building is missing".into());
+            ok = false;
+        } else if building.chars().count() > 50 {
+            err("building", "the building name is longer than 50 characters".into());
+            ok = false;
+        }
+        if unit.is_empty() {
+            err("unit", "the unit number is missing".into());
+            ok = false;
+        } else if unit.chars().count() > 50 {
+            err("unit", "the unit number is longer than 50 characters".into());
+            ok = false;
+        }
+        let area_centi = match area::parse(cell(Col::Area)) {
+            Ok(a) => Some(a),
+            Err(m) => {
+                err("area", format!("the area '{}' {m}", cell(Col::Area)));
+                None
+            }
+        };
+        let source_text = cell(Col::AreaSource);
+        let area_source = if source_text.is_empty() {
+            err("area_source", "the area source is missing (registered, surveyed or contract)".into());
+            None
+        } else {
+            let s = AreaSource::parse(source_text);
+            if s.is_none() {
+                err("area_source", format!("the area source '{source_text}' is not registered, surveyed or contract"));
+            }
+            s
+        };
+        let holder_name = cell(Col::HolderName);
+        let holder_key = cell(Col::HolderKey);
+        if holder_name.is_empty() {
+            err("holder_name", "the holder's name is missing".into());
+            ok = false;
+        } else if holder_name.chars().count() > 100 {
+            err("holder_name", "the holder's name is longer than 100 characters".into());
+            ok = false;
+        }
+        if holder_key.is_empty() {
+            err("holder_key", "the holder key is missing".into());
+            ok = false;
+        } else if holder_key.chars().count() > 64 {
+            err("holder_key", "the holder key is longer than 64 characters".into());
+            ok = false;
+        }
+        let phone_text = cell(Col::HolderPhone);
+        let holder_phone = if phone_text.is_empty() {
+            None
+        } else {
+            let p = normalize_phone(phone_text);
+            if p.is_none() {
+                err("holder_phone", format!("the phone '{phone_text}' is not an 11-digit mobile number"));
+                ok = false;
+            }
+            p
+        };
+        if !building.is_empty() && !unit.is_empty() {
+            if let Some(first) = seen_units.insert((building.to_owned(), unit.to_owned()), line) {
+                err("unit", format!("unit {building} {unit} is listed twice (first on line {first})"));
+                ok = false;
+            }
+        }
+        if !holder_key.is_empty() && !holder_name.is_empty() {
+            match holder_names.get(holder_key) {
+                Some((name, first)) if name != holder_name => {
+                    err(
+                        "holder_name",
+                        format!("holder key {holder_key} is '{name}' on line {first} but '{holder_name}' here"),
+                    );
+                    ok = false;
+                }
+                Some(_) => {}
+                None => {
+                    holder_names.insert(holder_key.to_owned(), (holder_name.to_owned(), line));
+                }
+            }
+        }
+        if let (true, Some(area_centi), Some(area_source)) = (ok, area_centi, area_source) {
+            rows.push(RosterRow {
+                line,
+                building: building.to_owned(),
+                unit: unit.to_owned(),
+                area_centi,
+                area_source,
+                holder_name: holder_name.to_owned(),
+                holder_phone,
+                holder_key: holder_key.to_owned(),
+            });
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(RowError { line: header_line, field: None, message: "the file has a header but no units".into() });
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+/// Holder keys that appear in more than one row keep one identity; a set of them, for reports.
+pub fn distinct_holders(rows: &[RosterRow]) -> usize {
+    rows.iter().map(|r| r.holder_key.as_str()).collect::<HashSet<_>>().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "building,unit,area,area_source,holder_name,holder_phone,holder_key\n";
+
+    fn parse_csv(body: &str) -> Result<Vec<RosterRow>, Vec<RowError>> {
+        parse_roster(format!("{HEADER}{body}").as_bytes()).1
+    }
+
+    #[test]
+    fn a_good_sheet_reads_into_rows() {
+        let rows =
+            parse_csv("1号楼,101,89.5,registered,张三,13800138000,H001\n1号楼,102,120,测绘,张三,,H001\n").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].area_centi, 8950);
+        assert_eq!(rows[1].area_source, AreaSource::Surveyed);
+        assert_eq!(rows[1].holder_phone, None);
+        assert_eq!(distinct_holders(&rows), 1);
+    }
+
+    #[test]
+    fn chinese_headers_and_a_bom_are_accepted() {
+        let text = "\u{feff}楼栋,房号,面积,面积来源,业主姓名,联系电话,业主编号\n2号楼,201,66.66,合同,李四,,H9\n";
+        let rows = parse_roster(text.as_bytes()).1.unwrap();
+        assert_eq!(rows[0].building, "2号楼");
+        assert_eq!(rows[0].area_source, AreaSource::Contract);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let errs = parse_csv(
+            "1号楼,101,89.5,registered,张三,,H1\n\
+             1号楼,101,90,registered,张三,,H1\n\
+             1号楼,102,-3,registered,王五,,H2\n\
+             1号楼,103,70.123,registered,,,H3\n\
+             1号楼,104,70,guess,赵六,,H4\n\
+             1号楼,105,70,registered,钱七,,H2\n",
+        )
+        .unwrap_err();
+        let lines: Vec<(u64, &str)> = errs.iter().map(|e| (e.line, e.field.as_deref().unwrap_or(""))).collect();
+        assert_eq!(
+            lines,
+            [(3, "unit"), (4, "area"), (5, "area"), (5, "holder_name"), (6, "area_source"), (7, "holder_name")]
+        );
+        assert!(errs[0].message.contains("line 2"));
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let errs = parse_roster(b"building,unit,area,holder_name,holder_key\n1,1,1,a,b\n").1.unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field.as_deref(), Some("area_source"));
+        assert_eq!(errs[0].line, 1);
+    }
+
+    #[test]
+    fn an_empty_file_and_a_header_only_file_are_refused() {
+        assert!(parse_roster(b"").1.is_err());
+        assert!(parse_csv("").is_err());
+    }
+
+    #[test]
+    fn non_utf8_text_is_refused_with_a_hint() {
+        let errs = parse_roster(b"building,unit\n\xb0\xb2,1\n").1.unwrap_err();
+        assert!(errs[0].message.contains("UTF-8"));
+        assert_eq!(errs[0].line, 2);
+    }
+
+    #[test]
+    fn the_developer_key_marks_unsold_units() {
+        let rows = parse_csv("1号楼,101,89.5,registered,开发商,,developer\n").unwrap();
+        assert!(rows[0].is_developer());
+    }
+}

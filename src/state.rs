@@ -1,0 +1,21 @@
+//! Shared application state, handed to handlers with `State`.
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub jwt: Arc<JwtKeys>,
+    pub hasher: Hasher,
+    pub limiter: Arc<LoginLimiter>,
+}
+
+impl FromRef<AppState> for DatabaseConnection {
+    fn from_ref(s: &AppState) -> Self {
+        s.db.clone()
+    }
+}
