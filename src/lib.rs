@@ -16,6 +16,7 @@ pub mod roster;
 pub mod state;
 pub mod tenancy;
 pub mod verification;
+pub mod votes;
 mod web;
 
 use std::{path::PathBuf, sync::Arc};

@@ -47,6 +47,18 @@ enum Command {
     Verify,
     /// Print the OpenAPI document.
     Openapi,
+    /// Recount a vote offline from its exported roster and ballots (CSV) and print the result as JSON.
+    Tally {
+        /// CSV with header `unit,holder,area`.
+        #[arg(long)]
+        roster: PathBuf,
+        /// CSV with header `unit,choice`.
+        #[arg(long)]
+        ballots: PathBuf,
+        /// The matter kind: rules, covenant, committee, manager, fund_use, fund_raise, rebuild, common_use, other.
+        #[arg(long)]
+        matter: String,
+    },
 }
 
 #[tokio::main]
@@ -72,6 +84,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Openapi => {
             println!("{}", sanfang::openapi().to_pretty_json()?);
+        }
+        Command::Tally { roster, ballots, matter } => {
+            let read = |p: &PathBuf| std::fs::read(p).with_context(|| format!("reading {}", p.display()));
+            match sanfang::votes::recount::recount(&matter, &read(&roster)?, &read(&ballots)?) {
+                Ok(result) => println!("{}", serde_json::to_string_pretty(&result)?),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
         }
         Command::Migrate => {
             db::connect(&cli.database_url).await?;

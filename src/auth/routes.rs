@@ -177,7 +177,9 @@ async fn register(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<RegisterRequest>,
 ) -> AppResult<(StatusCode, Json<TokenResponse>)> {
-    let limiter_key = "invitation";
+    // Wrong codes are limited per address: the code is the secret here.
+    let limiter_key = format!("register:{}", addr.map(|a| a.to_string()).unwrap_or_default());
+    let limiter_key = limiter_key.as_str();
     if let Some(secs) = state.limiter.check(limiter_key, addr) {
         return Err(AppError::TooManyRequests { retry_after_secs: secs });
     }

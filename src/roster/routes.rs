@@ -1,7 +1,11 @@
 //! `/compounds/{id}/roster`, `/compounds/{id}/units`, `/compounds/{id}/holders`, `/units/{id}/history`.
 use std::collections::HashMap;
 
-use axum::{body::Bytes, extract::State};
+use axum::{
+    body::Bytes,
+    extract::{State, rejection::BytesRejection},
+    http::StatusCode,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -56,9 +60,16 @@ async fn import(
     actor: Actor,
     Path(id): Path<i64>,
     Query(p): Query<ImportParams>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> AppResult<Json<ImportReport>> {
     let c = compound_for(&state.db, &actor, id, Permission::ImportRoster).await?;
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::bad_request("unreadable_body", r.body_text())
+        }
+    })?;
     if body.is_empty() {
         return Err(AppError::field("file", "the request carries no file"));
     }
@@ -257,6 +268,6 @@ async fn list_holders(
         );
     }
     let mut holders = find.all(&state.db).await?;
-    holders.sort_by(|a, b| natural_key(&a.holder_key).cmp(&natural_key(&b.holder_key)));
+    holders.sort_by_key(|h| natural_key(&h.holder_key));
     Ok(Json(holder_views(&state.db, holders).await?))
 }

@@ -265,11 +265,12 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
             }
             p
         };
-        if !building.is_empty() && !unit.is_empty() {
-            if let Some(first) = seen_units.insert((building.to_owned(), unit.to_owned()), line) {
-                err("unit", format!("unit {building} {unit} is listed twice (first on line {first})"));
-                ok = false;
-            }
+        if !building.is_empty()
+            && !unit.is_empty()
+            && let Some(first) = seen_units.insert((building.to_owned(), unit.to_owned()), line)
+        {
+            err("unit", format!("unit {building} {unit} is listed twice (first on line {first})"));
+            ok = false;
         }
         if !holder_key.is_empty() && !holder_name.is_empty() {
             match holder_names.get(holder_key) {

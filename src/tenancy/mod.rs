@@ -197,7 +197,7 @@ pub async fn building_views(db: &impl ConnectionTrait, compound_id: i64) -> AppR
             }
         })
         .collect();
-    views.sort_by(|a, b| natural_key(&a.name).cmp(&natural_key(&b.name)));
+    views.sort_by_key(|v| natural_key(&v.name));
     Ok(views)
 }
 
