@@ -12,7 +12,7 @@ use crate::{
     audit::{self, Event},
     auth::password,
     db::write_txn,
-    entities::{community, compound, holder, owner_link, party},
+    entities::{community, compound, holder, owner_link, party, vote},
     error::AppResult,
     policy::{PartyKind, Role},
     roster::{ImportReport, apply_rows, sheet::parse_roster},
@@ -201,6 +201,9 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         let mut report = ImportReport::default();
         apply_rows(&txn, &c, secretary.id, csv.as_bytes(), &rows, &mut report).await?;
         link_demo_owners(&txn, &c, &hash, &mut owner_no).await?;
+        if plan.name == PLANS[0].name {
+            pact_vote(&txn, &c, community.id).await?;
+        }
     }
     audit::record(
         &txn,
@@ -216,6 +219,80 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
     .await?;
     txn.commit().await?;
     Ok(true)
+}
+
+const PACT: &str = "## 太阳城二期文明养犬公约（草案）\n\n\
+经社区、物业、业主委员会三方协商，并参考业主问卷意见，拟定本公约，提请业主大会表决。\n\n\
+1. 依法为犬只办理登记和免疫，犬只佩戴犬牌。\n\
+2. 出户遛犬须束犬链，由完全民事行为能力人牵领；乘坐电梯时主动避让他人。\n\
+3. 及时清理犬只粪便，不在楼道、绿地、儿童游乐区内遛犬。\n\
+4. 晚 22 时至早 7 时，采取措施避免犬吠扰民。\n\
+5. 禁止饲养烈性犬、大型犬；发现流浪犬及时告知物业。\n\n\
+违反本公约的，由业主委员会、物业服务中心劝导；屡劝不改的，报告社区和有关部门处理。";
+
+/// The demo's open vote: the civilized dog-keeping pact of seed 001, put to the owners of
+/// 太阳城二期 as a management-covenant matter. The demo compound gives no notice period, so that
+/// votes drafted in the demo can open at once.
+async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id: i64) -> AppResult<()> {
+    use sea_orm::ActiveValue::Set;
+    let mut am: compound::ActiveModel = c.clone().into();
+    am.notice_days = Set(0);
+    sea_orm::ActiveModelTrait::update(am, txn).await?;
+    let committee = crate::entities::user::Entity::find()
+        .filter(crate::entities::user::Column::Username.eq("committee"))
+        .one(txn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let now = chrono::Utc::now();
+    let v = vote::Entity::insert(vote::ActiveModel {
+        compound_id: Set(c.id),
+        title: Set("《太阳城二期文明养犬公约》表决".into()),
+        body: Set(PACT.into()),
+        matter: Set("covenant".into()),
+        form: Set("motion".into()),
+        seats: Set(None),
+        secret: Set(false),
+        allow_change: Set(false),
+        building_ids: Set(None),
+        opens_at: Set(now),
+        closes_at: Set(now + chrono::Duration::days(14)),
+        status: Set("published".into()),
+        created_by: Set(committee.id),
+        created_at: Set(now),
+        published_at: Set(Some(now)),
+        ..Default::default()
+    })
+    .exec_with_returning(txn)
+    .await?;
+    let units = crate::votes::lifecycle::units_in_scope(txn, &v).await?;
+    let owners = crate::votes::lifecycle::owners_of(txn, &units).await?;
+    crate::notices::publish(
+        txn,
+        crate::notices::NewNotice {
+            community_id,
+            compound_id: Some(c.id),
+            kind: "vote_notice",
+            title: format!("业主大会表决通知：{}", v.title),
+            body: "请在手机上查看公约全文并投票。".into(),
+            link: Some(format!("/votes/{}", v.id)),
+            created_by: Some(committee.id),
+        },
+        &owners,
+    )
+    .await?;
+    audit::record(
+        txn,
+        Event {
+            actor_id: Some(committee.id),
+            action: "vote.published",
+            community_id: None,
+            compound_id: Some(c.id),
+            subject: format!("vote:{}", v.id),
+            detail: json!({ "recipients": owners.len(), "opens_at": v.opens_at, "closes_at": v.closes_at }),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Give each holder of `c` (but the developer and the last few) an account `ownerNNN`, verified.

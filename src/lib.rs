@@ -11,6 +11,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod notices;
 pub mod policy;
 pub mod roster;
 pub mod state;
@@ -51,6 +52,8 @@ use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
         (name = "roster", description = "Units, areas, holders and the roster import"),
         (name = "verification", description = "Linking owners to the units they hold"),
         (name = "audit", description = "The tamper-evident audit trail"),
+        (name = "votes", description = "Binding votes: drafting, ballots by every channel, turnout, results"),
+        (name = "notices", description = "My inbox"),
     )
 )]
 struct ApiDoc;
@@ -82,10 +85,11 @@ impl AppState {
     /// State over `db`, signing tokens with `jwt_secret`.
     pub fn new(db: DatabaseConnection, jwt_secret: &[u8]) -> Self {
         Self {
-            db,
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             hasher: Hasher::new(),
             limiter: Arc::new(LoginLimiter::default()),
+            ballots: votes::BallotWriter::spawn(db.clone()),
+            db,
         }
     }
 }
@@ -99,7 +103,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tenancy::router())
         .merge(roster::router().layer(axum::extract::DefaultBodyLimit::max(roster::MAX_ROSTER_BYTES)))
         .merge(verification::router())
-        .merge(audit::router());
+        .merge(audit::router())
+        .merge(votes::router())
+        .merge(notices::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -113,6 +113,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             }
+            match sanfang::votes::verify_ballots(&conn).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                None => println!("every ballot matches the chain event that recorded it"),
+                Some((id, reason)) => {
+                    eprintln!("ballot {id} was altered: {reason}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
         }
         Command::Serve { addr, static_dir, jwt_secret, demo: with_demo } => {
             let conn = db::connect(&cli.database_url).await.context("opening the database")?;
@@ -124,6 +131,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
             let secret = auth::jwt::load_secret(&conn, jwt_secret).await?;
+            let ticker_db = conn.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = sanfang::votes::lifecycle::tick(&ticker_db).await {
+                        tracing::warn!(error = %e, "opening or closing due votes failed");
+                    }
+                }
+            });
             let app = sanfang::app(AppState::new(conn, &secret), Some(static_dir));
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!("serving on http://{addr}");

@@ -112,6 +112,16 @@ pub enum Permission {
     ViewAudit,
     /// Create communities, compounds, buildings; rename parties; manage accounts and roles.
     ManageTenancy,
+    /// See the compound's votes and their public ballot lists and results.
+    ViewVotes,
+    /// Draft, publish, extend or cancel a vote.
+    ManageVotes,
+    /// Watch live turnout of an open vote.
+    ViewTurnout,
+    /// Enter or confirm paper ballots; register written proxies.
+    CountPaper,
+    /// Cast a ballot for one's own holding.
+    CastBallot,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -128,6 +138,14 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
         }
         Permission::ViewAudit => &[Admin, Secretary],
         Permission::ManageTenancy => &[Admin],
+        Permission::ViewVotes => &Role::ALL,
+        // The owners' committee convenes the assembly; the secretary, for three-party matters.
+        Permission::ManageVotes => &[Admin, Secretary, CommitteeChair, CommitteeMember],
+        Permission::ViewTurnout => &[Admin, Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
+        // The property company may be a party to the matter (hiring or dismissing it), so it
+        // never handles ballots.
+        Permission::CountPaper => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
+        Permission::CastBallot => &[Owner],
     }
 }
 
@@ -150,6 +168,14 @@ mod tests {
         assert!(!importers.contains(&Role::PropertyStaff));
         assert!(importers.contains(&Role::Secretary));
         assert!(importers.contains(&Role::CommitteeMember));
+    }
+
+    #[test]
+    fn the_property_company_never_handles_ballots() {
+        for p in [Permission::CountPaper, Permission::ManageVotes] {
+            assert!(!roles_for(p).contains(&Role::PropertyManager));
+            assert!(!roles_for(p).contains(&Role::PropertyStaff));
+        }
     }
 
     #[test]

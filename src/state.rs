@@ -4,7 +4,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
+use crate::{
+    auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter},
+    votes::BallotWriter,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,6 +15,8 @@ pub struct AppState {
     pub jwt: Arc<JwtKeys>,
     pub hasher: Hasher,
     pub limiter: Arc<LoginLimiter>,
+    /// The one writer of ballots.
+    pub ballots: BallotWriter,
 }
 
 impl FromRef<AppState> for DatabaseConnection {

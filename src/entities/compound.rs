@@ -10,6 +10,10 @@ pub struct Model {
     pub name: String,
     pub address: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Days between a vote's notice and its opening.
+    pub notice_days: i32,
+    /// Days a vote's result stays on public display for objections.
+    pub publicity_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,16 +1,24 @@
 //! sea-orm entities, one file per table.
 pub mod audit_event;
 pub mod audit_head;
+pub mod ballot;
 pub mod building;
 pub mod community;
 pub mod compound;
 pub mod holder;
 pub mod invitation;
 pub mod membership;
+pub mod notice;
+pub mod notice_recipient;
 pub mod owner_link;
 pub mod party;
+pub mod proxy;
 pub mod refresh_token;
 pub mod setting;
 pub mod unit;
 pub mod unit_change;
 pub mod user;
+pub mod vote;
+pub mod vote_candidate;
+pub mod vote_delivery;
+pub mod vote_electorate;

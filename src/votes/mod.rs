@@ -1,3 +1,14 @@
-//! Binding votes of the owners' assembly, counted as Civil Code Art. 278 requires.
+//! Binding votes of the owners' assembly, counted as Civil Code Art. 278 requires: the count
+//! itself ([`tally`]), a vote's life from draft to published result ([`lifecycle`]), ballots by
+//! every channel through one batching writer ([`cast`]), and the offline recount ([`recount`]).
+pub mod ballot;
+pub mod cast;
+pub mod lifecycle;
+pub mod model;
 pub mod recount;
+mod routes;
 pub mod tally;
+pub mod views;
+
+pub use cast::{BallotWriter, verify_ballots};
+pub use routes::router;

@@ -30,7 +30,7 @@ impl std::fmt::Display for RecountError {
     }
 }
 
-#[derive(Serialize, Debug, PartialEq, Eq)]
+#[derive(Serialize, serde::Deserialize, utoipa::ToSchema, Debug, Clone, PartialEq, Eq)]
 pub struct WeightJson {
     /// m² with exactly two decimals.
     pub area: String,

@@ -1,0 +1,34 @@
+# Sanfang: the two commands a newcomer needs are `make run` and `make test`.
+.DEFAULT_GOAL := help
+.PHONY: help run test spa release api-types fmt clean
+
+help:
+	@echo "make run        build the SPA and the server, serve the demo on http://127.0.0.1:8080"
+	@echo "make test       every check: fmt, clippy, Rust tests on SQLite and PostgreSQL, SPA, browser tests"
+	@echo "make api-types  regenerate openapi.json and the SPA's API types after changing the API"
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+spa: frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
+
+release:
+	cargo build --release --locked
+
+run: spa release
+	./target/release/sanfang serve --demo
+
+test:
+	scripts/test.sh
+
+api-types: frontend/node_modules/.package-lock.json
+	cargo run --quiet --locked -- openapi > openapi.json
+	cd frontend && npm run gen:api
+
+fmt:
+	cargo fmt --all
+
+clean:
+	cargo clean
+	rm -rf frontend/dist frontend/node_modules

@@ -1,0 +1,111 @@
+import { vi } from 'vitest'
+import type { HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
+
+export interface RecordedRequest {
+  method: string
+  /** Path below /api/v1. */
+  path: string
+  query: URLSearchParams
+  headers: Headers
+  /** Parsed JSON for JSON bodies, the raw body otherwise. */
+  body: unknown
+}
+
+export type Handler = (req: RecordedRequest) => Response | Promise<Response>
+
+/** Replaces global fetch with `handler`; returns the list of requests it received. */
+export function mockFetch(handler: Handler): RecordedRequest[] {
+  const calls: RecordedRequest[] = []
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input), 'http://localhost')
+      const headers = new Headers(init?.headers)
+      const raw = init?.body
+      const body = typeof raw === 'string' && headers.get('Content-Type') === 'application/json' ? JSON.parse(raw) : raw
+      const req: RecordedRequest = {
+        method: init?.method ?? 'GET',
+        path: url.pathname.replace(/^\/api\/v1/, ''),
+        query: url.searchParams,
+        headers,
+        body,
+      }
+      calls.push(req)
+      return handler(req)
+    }),
+  )
+  return calls
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
+}
+
+export function apiError(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return json(status, { error: { code, message, ...extra } })
+}
+
+export function tokens(n: number): TokenResponse {
+  return { access_token: `access-${n}`, refresh_token: `refresh-${n}`, token_type: 'Bearer', expires_in: 900 }
+}
+
+let nextId = 1
+
+export function membership(role: Role, scope: { community_id?: number; compound_id?: number } = {}): MembershipView {
+  return {
+    id: nextId++,
+    user_id: 1,
+    role,
+    community_id: scope.community_id ?? null,
+    community_name: scope.community_id ? '太阳城社区' : null,
+    compound_id: scope.compound_id ?? null,
+    compound_name: scope.compound_id ? '太阳城二期' : null,
+    party_id: null,
+    party_name: null,
+    party_kind: null,
+  }
+}
+
+export function holding(compoundId: number, areas: string[]): HoldingView {
+  return {
+    holder_id: nextId++,
+    holder_key: `H${compoundId}-001`,
+    holder_name: '王秀英',
+    compound_id: compoundId,
+    compound_name: '太阳城二期',
+    community_id: 1,
+    community_name: '太阳城社区',
+    units: areas.map((area, i) => ({
+      id: nextId++,
+      compound_id: compoundId,
+      building_id: 1,
+      building_name: '3号楼',
+      number: `2-30${i + 1}`,
+      area,
+      area_source: 'registered',
+      holder_id: 1,
+      holder_key: `H${compoundId}-001`,
+      holder_name: '王秀英',
+    })),
+    total_area: '0.00',
+    linked_at: '2024-05-01T08:00:00Z',
+  }
+}
+
+export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = []): Me {
+  return {
+    user: {
+      id: 1,
+      username: 'user',
+      phone: null,
+      display_name: '测试用户',
+      is_active: true,
+      created_at: '2024-01-01T00:00:00Z',
+    },
+    memberships,
+    holdings,
+  }
+}

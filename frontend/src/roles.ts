@@ -1,0 +1,45 @@
+import type { MembershipView, Role } from '@/api/types'
+
+export const COMMUNITY_ROLES = ['secretary', 'community_staff'] as const satisfies readonly Role[]
+export const PROPERTY_ROLES = ['property_manager', 'property_staff'] as const satisfies readonly Role[]
+export const COMMITTEE_ROLES = ['committee_chair', 'committee_member'] as const satisfies readonly Role[]
+export const COMPOUND_ROLES = [...PROPERTY_ROLES, ...COMMITTEE_ROLES] as const satisfies readonly Role[]
+
+/** Everyone who works on a compound's roster data (units, holders). */
+export const STAFF_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMPOUND_ROLES]
+/** Who may import the roster, link owners and print invitations: the community and the committee. */
+export const ROSTER_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMMITTEE_ROLES]
+export const AUDIT_ROLES: readonly Role[] = ['admin', 'secretary']
+/** Roles an administrator can grant; owners are made by linking them to a holder. */
+export const GRANTABLE_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMPOUND_ROLES]
+
+export type RoleScope = 'global' | 'community' | 'compound' | 'holder'
+
+export function roleScope(role: Role): RoleScope {
+  if (role === 'admin') return 'global'
+  if (role === 'owner') return 'holder'
+  return (COMMUNITY_ROLES as readonly Role[]).includes(role) ? 'community' : 'compound'
+}
+
+export interface Scope {
+  compoundId?: number
+  communityId?: number
+}
+
+/**
+ * Whether a membership grants one of `roles` within `scope`. A community-wide
+ * membership covers a compound when the compound's community is unknown (the
+ * server has the final word) or matches.
+ */
+export function membershipGrants(m: MembershipView, roles: readonly Role[], scope?: Scope): boolean {
+  if (!roles.includes(m.role)) return false
+  if (m.role === 'admin' || !scope) return true
+  if (scope.compoundId !== undefined) {
+    if (m.compound_id !== null && m.compound_id !== undefined) return m.compound_id === scope.compoundId
+    return scope.communityId === undefined || m.community_id === scope.communityId
+  }
+  if (scope.communityId !== undefined) {
+    return (m.compound_id === null || m.compound_id === undefined) && m.community_id === scope.communityId
+  }
+  return true
+}

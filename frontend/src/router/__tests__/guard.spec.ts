@@ -1,0 +1,92 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, type Router } from 'vue-router'
+import type { MembershipView } from '@/api/types'
+import { createAppRouter } from '@/router'
+import { useAuthStore } from '@/stores/auth'
+import { json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+
+let router: Router
+
+beforeEach(() => {
+  localStorage.clear()
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+  setActivePinia(createPinia())
+  router = createAppRouter(createMemoryHistory())
+})
+
+function loginAs(...memberships: MembershipView[]): void {
+  const auth = useAuthStore()
+  auth.setTokens(tokens(1))
+  auth.me = me(memberships)
+}
+
+async function go(path: string): Promise<string> {
+  await router.push(path)
+  return router.currentRoute.value.fullPath
+}
+
+describe('router guard', () => {
+  it('sends visitors to the login page and remembers where they were going', async () => {
+    expect(await go('/compounds/2/roster')).toBe('/login?redirect=/compounds/2/roster')
+    expect(await go('/register')).toBe('/register')
+  })
+
+  it('keeps logged-in users away from the login page', async () => {
+    loginAs()
+    expect(await go('/login')).toBe('/')
+  })
+
+  it('loads the current user before checking roles', async () => {
+    const calls = mockFetch(() => json(200, me([membership('admin')])))
+    useAuthStore().setTokens(tokens(1))
+
+    expect(await go('/admin/users')).toBe('/admin/users')
+    expect(calls.map((c) => c.path)).toEqual(['/me'])
+  })
+
+  it('turns away users without one of the route roles', async () => {
+    loginAs(membership('property_manager', { community_id: 1, compound_id: 2 }))
+
+    expect(await go('/admin')).toBe('/')
+    expect(await go('/compounds/2/roster')).toBe('/')
+    expect(await go('/compounds/2/units')).toBe('/compounds/2/units')
+    expect(document.body.textContent).toContain('您没有权限访问此内容')
+  })
+
+  it('checks compound-scoped roles against the compound in the URL', async () => {
+    loginAs(membership('committee_member', { community_id: 1, compound_id: 2 }))
+
+    expect(await go('/compounds/2/roster')).toBe('/compounds/2/roster')
+    expect(await go('/compounds/3/roster')).toBe('/')
+    expect(await go('/compounds/3/holders')).toBe('/')
+  })
+
+  it('lets a secretary into their own community and its compounds only', async () => {
+    loginAs(membership('secretary', { community_id: 1 }))
+
+    expect(await go('/community/1')).toBe('/community/1')
+    expect(await go('/community/5')).toBe('/')
+    expect(await go('/compounds/2/roster')).toBe('/compounds/2/roster')
+    expect(await go('/audit')).toBe('/audit')
+    expect(await go('/admin')).toBe('/')
+  })
+
+  it('gives an owner without staff roles only the pages every user has', async () => {
+    loginAs()
+
+    expect(await go('/units')).toBe('/units')
+    expect(await go('/redeem')).toBe('/redeem')
+    expect(await go('/audit')).toBe('/')
+    expect(await go('/compounds/2/units')).toBe('/')
+  })
+
+  it('sends the user to log in when the session cannot be loaded', async () => {
+    mockFetch((req) => json(401, { error: { code: 'unauthorized', message: req.path } }))
+    useAuthStore().setTokens(tokens(1))
+
+    expect(await go('/settings')).toBe('/login?redirect=/settings')
+    expect(useAuthStore().isLoggedIn).toBe(false)
+  })
+})

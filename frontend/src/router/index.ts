@@ -1,0 +1,115 @@
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
+import { showNotify } from 'vant'
+import type { Role } from '@/api/types'
+import { ApiError } from '@/api/http'
+import { reportError } from '@/composables/report'
+import { t } from '@/i18n'
+import { AUDIT_ROLES, COMMUNITY_ROLES, ROSTER_ROLES, STAFF_ROLES } from '@/roles'
+import { useAuthStore } from '@/stores/auth'
+
+export type Tab = 'home' | 'units' | 'manage' | 'settings'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title. */
+    title?: string
+    requiresAuth?: boolean
+    /** Only for visitors who are not logged in (login, sign-up). */
+    guestOnly?: boolean
+    /** The user needs one of these roles... */
+    roles?: readonly Role[]
+    /** ...within the compound or community named by the `id` parameter. */
+    scope?: 'compound' | 'community'
+    /** The tab highlighted in the tab bar. */
+    tab?: Tab
+    /** A tab's own page: no back arrow. */
+    root?: boolean
+  }
+}
+
+const COMMUNITY_VIEW_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES]
+
+export const routes = [
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'login.title', guestOnly: true } },
+  { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue'), meta: { title: 'register.title', guestOnly: true } },
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'home.title', requiresAuth: true, tab: 'home', root: true } },
+  { path: '/units', name: 'my-units', component: () => import('@/views/MyUnitsView.vue'), meta: { title: 'myUnits.title', requiresAuth: true, tab: 'units', root: true } },
+  { path: '/redeem', name: 'redeem', component: () => import('@/views/RedeemView.vue'), meta: { title: 'redeem.title', requiresAuth: true, tab: 'units' } },
+  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title', requiresAuth: true, tab: 'settings', root: true } },
+  {
+    path: '/community/:id(\\d+)',
+    name: 'community',
+    component: () => import('@/views/CommunityView.vue'),
+    meta: { title: 'community.title', requiresAuth: true, roles: COMMUNITY_VIEW_ROLES, scope: 'community', tab: 'manage', root: true },
+  },
+  {
+    path: '/compounds/:id(\\d+)',
+    name: 'compound',
+    component: () => import('@/views/CompoundView.vue'),
+    meta: { title: 'compound.title', requiresAuth: true, tab: 'manage' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/units',
+    name: 'compound-units',
+    component: () => import('@/views/CompoundUnitsView.vue'),
+    meta: { title: 'compoundUnits.title', requiresAuth: true, roles: STAFF_ROLES, scope: 'compound', tab: 'manage' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/holders',
+    name: 'holders',
+    component: () => import('@/views/HoldersView.vue'),
+    meta: { title: 'holders.title', requiresAuth: true, roles: STAFF_ROLES, scope: 'compound', tab: 'manage' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/roster',
+    name: 'roster',
+    component: () => import('@/views/RosterView.vue'),
+    meta: { title: 'roster.title', requiresAuth: true, roles: ROSTER_ROLES, scope: 'compound', tab: 'manage' },
+  },
+  { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'admin.title', requiresAuth: true, roles: ['admin'], tab: 'manage', root: true } },
+  { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, roles: ['admin'], tab: 'manage' } },
+  { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, roles: AUDIT_ROLES, tab: 'manage' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
+] satisfies Parameters<typeof createRouter>[0]['routes']
+
+function loginRedirect(to: RouteLocationNormalized) {
+  return { name: 'login', query: { redirect: to.fullPath } }
+}
+
+/** The one navigation guard: sign-in, then roles within the page's compound or community. */
+export async function guard(to: RouteLocationNormalized) {
+  const auth = useAuthStore()
+  if (to.meta.guestOnly) return auth.isLoggedIn ? { name: 'home' } : true
+  if (!to.meta.requiresAuth) return true
+  if (!auth.isLoggedIn) return loginRedirect(to)
+  if (!auth.me) {
+    try {
+      await auth.loadMe()
+    } catch (e) {
+      if (!auth.isLoggedIn) return loginRedirect(to)
+      if (!(e instanceof ApiError && e.status === 401)) reportError(e)
+    }
+    if (!auth.isLoggedIn) return loginRedirect(to)
+  }
+  const roles = to.meta.roles
+  if (roles) {
+    const id = Number(to.params.id)
+    const scope =
+      to.meta.scope === 'compound' ? { compoundId: id } : to.meta.scope === 'community' ? { communityId: id } : undefined
+    if (!auth.hasRole(roles, scope)) {
+      showNotify({ type: 'warning', message: t('errors.forbidden') })
+      return to.name === 'home' ? false : { name: 'home' }
+    }
+  }
+  return true
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory()): Router {
+  const router = createRouter({
+    history,
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+  router.beforeEach(guard)
+  return router
+}

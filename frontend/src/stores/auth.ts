@@ -1,0 +1,139 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import * as authApi from '@/api/auth'
+import { getMe } from '@/api/endpoints'
+import { ApiError } from '@/api/http'
+import type { HoldingView, Me, MembershipView, RegisterRequest, Role, TokenResponse } from '@/api/types'
+import { COMMUNITY_ROLES, COMPOUND_ROLES, membershipGrants, type Scope } from '@/roles'
+
+export const ACCESS_KEY = 'sanfang.access_token'
+export const REFRESH_KEY = 'sanfang.refresh_token'
+
+export const useAuthStore = defineStore('auth', () => {
+  const accessToken = ref<string | null>(localStorage.getItem(ACCESS_KEY))
+  const refreshToken = ref<string | null>(localStorage.getItem(REFRESH_KEY))
+  const me = shallowRef<Me | null>(null)
+
+  const isLoggedIn = computed(() => accessToken.value !== null)
+  const memberships = computed<MembershipView[]>(() => me.value?.memberships ?? [])
+  const holdings = computed<HoldingView[]>(() => me.value?.holdings ?? [])
+  const isOwner = computed(() => holdings.value.length > 0 || memberships.value.some((m) => m.role === 'owner'))
+  const isStaff = computed(() => memberships.value.some((m) => m.role !== 'owner'))
+
+  /** Where the "manage" tab leads: the first place this user administers. */
+  const manageTarget = computed<string | null>(() => {
+    for (const m of memberships.value) {
+      if (m.role === 'admin') return '/admin'
+      if ((COMMUNITY_ROLES as readonly Role[]).includes(m.role) && m.community_id) return `/community/${m.community_id}`
+      if ((COMPOUND_ROLES as readonly Role[]).includes(m.role) && m.compound_id) return `/compounds/${m.compound_id}`
+    }
+    return null
+  })
+
+  function setTokens(tokens: TokenResponse): void {
+    accessToken.value = tokens.access_token
+    refreshToken.value = tokens.refresh_token
+    localStorage.setItem(ACCESS_KEY, tokens.access_token)
+    localStorage.setItem(REFRESH_KEY, tokens.refresh_token)
+  }
+
+  function clearSession(): void {
+    accessToken.value = null
+    refreshToken.value = null
+    me.value = null
+    localStorage.removeItem(ACCESS_KEY)
+    localStorage.removeItem(REFRESH_KEY)
+  }
+
+  async function loadMe(): Promise<Me> {
+    const loaded = await getMe()
+    me.value = loaded
+    return loaded
+  }
+
+  async function login(loginName: string, password: string): Promise<void> {
+    setTokens(await authApi.login({ login: loginName, password }))
+    await loadMe()
+  }
+
+  async function register(body: RegisterRequest): Promise<void> {
+    setTokens(await authApi.register(body))
+    await loadMe()
+  }
+
+  let refreshing: Promise<boolean> | null = null
+
+  /**
+   * Trades the refresh token for a new pair; the server spends the old one, so
+   * concurrent callers share one request. Resolves false (and clears the
+   * session) when the server refuses; network and server faults are thrown.
+   */
+  function refresh(): Promise<boolean> {
+    if (refreshing) return refreshing
+    const token = refreshToken.value
+    if (!token) return Promise.resolve(false)
+    refreshing = (async () => {
+      try {
+        setTokens(await authApi.refresh(token))
+        return true
+      } catch (e) {
+        if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
+          clearSession()
+          return false
+        }
+        throw e
+      } finally {
+        refreshing = null
+      }
+    })()
+    return refreshing
+  }
+
+  async function logout(): Promise<void> {
+    const token = refreshToken.value
+    const access = accessToken.value
+    clearSession()
+    if (!token) return
+    try {
+      await authApi.logout(token, access)
+    } catch (e) {
+      // The local session is gone either way; an unrevoked refresh token expires on its own.
+      console.warn('logout: the server did not revoke the refresh token', e)
+    }
+  }
+
+  function hasRole(roles: Role | readonly Role[], scope?: Scope): boolean {
+    const wanted: readonly Role[] = typeof roles === 'string' ? [roles] : roles
+    return memberships.value.some((m) => membershipGrants(m, wanted, scope))
+  }
+
+  if (typeof window !== 'undefined') {
+    // Keep tabs in step: a login, logout or rotation in one tab applies to all.
+    window.addEventListener('storage', (event) => {
+      if (event.key !== null && event.key !== ACCESS_KEY && event.key !== REFRESH_KEY) return
+      accessToken.value = localStorage.getItem(ACCESS_KEY)
+      refreshToken.value = localStorage.getItem(REFRESH_KEY)
+      if (!accessToken.value) me.value = null
+    })
+  }
+
+  return {
+    accessToken,
+    refreshToken,
+    me,
+    isLoggedIn,
+    memberships,
+    holdings,
+    isOwner,
+    isStaff,
+    manageTarget,
+    setTokens,
+    clearSession,
+    loadMe,
+    login,
+    register,
+    refresh,
+    logout,
+    hasRole,
+  }
+})

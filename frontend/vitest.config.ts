@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig, mergeConfig } from 'vitest/config'
+import viteConfig from './vite.config.ts'
+
+export default mergeConfig(
+  viteConfig,
+  defineConfig({
+    test: {
+      environment: 'happy-dom',
+      root: fileURLToPath(new URL('./', import.meta.url)),
+      include: ['src/**/__tests__/*.spec.ts'],
+      server: { deps: { inline: ['vant'] } },
+    },
+  }),
+)

@@ -1,0 +1,31 @@
+//! `ballots` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "ballots")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub vote_id: i64,
+    pub holder_id: i64,
+    pub channel: String,
+    pub choice: Option<String>,
+    /// JSON list of candidate positions, for elections.
+    pub picks: Option<String>,
+    pub status: String,
+    pub cast_by: Option<i64>,
+    pub entered_by: Option<i64>,
+    pub confirmed_by: Option<i64>,
+    pub proxy_id: Option<i64>,
+    pub paper_serial: Option<String>,
+    pub idempotency_key: Option<String>,
+    pub cast_at: DateTimeUtc,
+    pub confirmed_at: Option<DateTimeUtc>,
+    pub receipt: String,
+    pub audit_seq: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,17 @@
+//! `vote_candidates` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "vote_candidates")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub vote_id: i64,
+    pub position: i32,
+    pub name: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,56 @@
+//! Notices and each user's inbox, with read receipts.
+mod routes;
+
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+
+pub use routes::router;
+
+use crate::{
+    entities::{notice, notice_recipient},
+    error::AppResult,
+};
+
+/// A notice to deliver.
+pub struct NewNotice<'a> {
+    pub community_id: i64,
+    pub compound_id: Option<i64>,
+    /// What it is about, e.g. `vote_notice`, `vote_result`.
+    pub kind: &'a str,
+    pub title: String,
+    pub body: String,
+    /// Where in the app it leads, e.g. `/votes/3`.
+    pub link: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+/// Store a notice and put it in every recipient's inbox, inside the caller's transaction.
+pub async fn publish(db: &impl ConnectionTrait, n: NewNotice<'_>, recipients: &[i64]) -> AppResult<notice::Model> {
+    let row = notice::Entity::insert(notice::ActiveModel {
+        community_id: Set(n.community_id),
+        compound_id: Set(n.compound_id),
+        kind: Set(n.kind.into()),
+        title: Set(n.title),
+        body: Set(n.body),
+        link: Set(n.link),
+        created_by: Set(n.created_by),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?;
+    let mut ids: Vec<i64> = recipients.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        notice_recipient::Entity::insert_many(chunk.iter().map(|&user_id| notice_recipient::ActiveModel {
+            notice_id: Set(row.id),
+            user_id: Set(user_id),
+            read_at: Set(None),
+            ..Default::default()
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(row)
+}

@@ -1,0 +1,392 @@
+//! A vote's life: opening freezes the eligible roster; closing counts it and fixes a checkpoint
+//! of the audit chain. Both happen at the first request after their time (and from the server's
+//! ticker), each exactly once: the status change is a conditional update.
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    prelude::Expr, sea_query::ExprTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{
+    model::{BALLOT_COUNTED, BALLOT_PENDING, VoteForm, VoteStatus},
+    recount::WeightJson,
+    tally::{Choice, Matter, Threshold, Weight, elect, quorum_met, tally},
+};
+use crate::{
+    audit::{self, Event},
+    db::write_txn,
+    entities::{ballot, building, compound, holder, owner_link, unit, vote, vote_candidate, vote_electorate},
+    error::AppResult,
+    notices::{self, NewNotice},
+};
+
+/// One candidate's line in an election result.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct CandidateResultView {
+    pub position: i32,
+    pub name: String,
+    pub support: WeightJson,
+    /// Supporters hold more than half of the participating area and heads.
+    pub qualified: bool,
+    pub elected: bool,
+}
+
+/// The counted result of a vote.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
+pub struct VoteResult {
+    pub matter: Matter,
+    pub threshold: Threshold,
+    pub total: WeightJson,
+    pub participating: WeightJson,
+    /// Area and heads needed for the quorum (two thirds of the total, rounded up).
+    pub quorum_needed: WeightJson,
+    pub quorum_met: bool,
+    /// For motions.
+    pub agree: Option<WeightJson>,
+    pub oppose: Option<WeightJson>,
+    pub abstain: Option<WeightJson>,
+    pub passed: Option<bool>,
+    /// For elections, in rank order.
+    pub candidates: Option<Vec<CandidateResultView>>,
+    /// Candidates tied for the last seat: reported, never broken silently.
+    pub tied: Option<Vec<String>>,
+    /// Ballots counted.
+    pub ballots: i64,
+    /// Paper ballots entered but never confirmed by a second person: not counted.
+    pub unconfirmed_paper: i64,
+}
+
+/// Two thirds of `total`, rounded up: the least that meets the quorum.
+pub fn quorum_needed(total: Weight) -> Weight {
+    let up = |x: i64| (x * 2 + 2) / 3;
+    Weight { area: up(total.area), heads: up(total.heads) }
+}
+
+/// Parse the building scope stored on a vote.
+pub fn building_ids(v: &vote::Model) -> Option<Vec<i64>> {
+    v.building_ids.as_deref().and_then(|s| serde_json::from_str(s).ok())
+}
+
+/// The units a vote counts: the whole compound, or the chosen buildings.
+pub async fn units_in_scope(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<Vec<unit::Model>> {
+    let mut find = unit::Entity::find().filter(unit::Column::CompoundId.eq(v.compound_id));
+    if let Some(ids) = building_ids(v) {
+        find = find.filter(unit::Column::BuildingId.is_in(ids));
+    }
+    Ok(find.all(db).await?)
+}
+
+/// Users verified as holders of the given units.
+pub async fn owners_of(db: &impl ConnectionTrait, units: &[unit::Model]) -> AppResult<Vec<i64>> {
+    let links = owner_link::Entity::find()
+        .filter(owner_link::Column::HolderId.is_in(units.iter().map(|u| u.holder_id)))
+        .all(db)
+        .await?;
+    Ok(links.into_iter().map(|l| l.user_id).collect())
+}
+
+/// Bring a vote up to date with the clock.
+pub async fn advance(db: &DatabaseConnection, v: vote::Model) -> AppResult<vote::Model> {
+    let now = Utc::now();
+    let mut v = v;
+    if VoteStatus::parse(&v.status) == VoteStatus::Published && now >= v.opens_at {
+        let txn = write_txn(db).await?;
+        open(&txn, &v).await?;
+        txn.commit().await?;
+        v = vote::Entity::find_by_id(v.id).one(db).await?.unwrap_or(v);
+    }
+    if VoteStatus::parse(&v.status) == VoteStatus::Open && now >= v.closes_at {
+        let txn = write_txn(db).await?;
+        close(&txn, &v).await?;
+        txn.commit().await?;
+        v = vote::Entity::find_by_id(v.id).one(db).await?.unwrap_or(v);
+    }
+    Ok(v)
+}
+
+/// Open and close whatever votes are due; the server runs this every few seconds so that a vote
+/// opens and closes on time even when nobody is looking at it.
+pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
+    let now = Utc::now();
+    let due = vote::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(vote::Column::Status.eq(VoteStatus::Published.as_str()).and(vote::Column::OpensAt.lte(now)))
+                .add(vote::Column::Status.eq(VoteStatus::Open.as_str()).and(vote::Column::ClosesAt.lte(now))),
+        )
+        .all(db)
+        .await?;
+    let n = due.len();
+    for v in due {
+        advance(db, v).await?;
+    }
+    Ok(n)
+}
+
+/// Open the vote and freeze its eligible roster, once.
+async fn open(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
+    let now = Utc::now();
+    let moved = vote::Entity::update_many()
+        .col_expr(vote::Column::Status, Expr::value(VoteStatus::Open.as_str()))
+        .col_expr(vote::Column::FrozenAt, Expr::value(now))
+        .filter(vote::Column::Id.eq(v.id))
+        .filter(vote::Column::Status.eq(VoteStatus::Published.as_str()))
+        .exec(db)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Ok(());
+    }
+    let units = units_in_scope(db, v).await?;
+    let buildings: HashMap<i64, String> = building::Entity::find()
+        .filter(building::Column::CompoundId.eq(v.compound_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let keys: HashMap<i64, String> = holder::Entity::find()
+        .filter(holder::Column::CompoundId.eq(v.compound_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| (h.id, h.holder_key))
+        .collect();
+    let rows: Vec<vote_electorate::ActiveModel> = units
+        .iter()
+        .map(|u| vote_electorate::ActiveModel {
+            vote_id: Set(v.id),
+            holder_id: Set(u.holder_id),
+            holder_key: Set(keys.get(&u.holder_id).cloned().unwrap_or_default()),
+            unit_id: Set(u.id),
+            unit_label: Set(format!(
+                "{} {}",
+                buildings.get(&u.building_id).map(String::as_str).unwrap_or(""),
+                u.number
+            )),
+            area_centi: Set(u.area_centi),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        vote_electorate::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    let total = electorate(db, v.id).await?.total();
+    audit::record(
+        db,
+        Event {
+            actor_id: None,
+            action: "vote.opened",
+            community_id: None,
+            compound_id: Some(v.compound_id),
+            subject: format!("vote:{}", v.id),
+            detail: json!({ "units": units.len(), "holders": total.heads, "area_centi": total.area }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The frozen roster of a vote, by holder.
+pub struct Electorate {
+    /// Holder id → index into `areas`.
+    pub index: HashMap<i64, usize>,
+    pub holders: Vec<i64>,
+    pub areas: Vec<i64>,
+    pub rows: Vec<vote_electorate::Model>,
+}
+
+impl Electorate {
+    pub fn total(&self) -> Weight {
+        Weight { area: self.areas.iter().sum(), heads: self.areas.len() as i64 }
+    }
+}
+
+pub async fn electorate(db: &impl ConnectionTrait, vote_id: i64) -> AppResult<Electorate> {
+    let rows = vote_electorate::Entity::find()
+        .filter(vote_electorate::Column::VoteId.eq(vote_id))
+        .order_by_asc(vote_electorate::Column::Id)
+        .all(db)
+        .await?;
+    let mut per: BTreeMap<i64, i64> = BTreeMap::new();
+    for r in &rows {
+        *per.entry(r.holder_id).or_default() += r.area_centi;
+    }
+    let holders: Vec<i64> = per.keys().copied().collect();
+    let areas: Vec<i64> = per.values().copied().collect();
+    let index = holders.iter().enumerate().map(|(i, h)| (*h, i)).collect();
+    Ok(Electorate { index, holders, areas, rows })
+}
+
+/// Counted area and heads so far (for live turnout: no choices involved).
+pub async fn turnout(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<(Weight, Weight, i64)> {
+    let e = electorate(db, v.id).await?;
+    let ballots = ballot::Entity::find().filter(ballot::Column::VoteId.eq(v.id)).all(db).await?;
+    let mut part = Weight::default();
+    let mut pending = 0;
+    for b in &ballots {
+        if b.status == BALLOT_PENDING {
+            pending += 1;
+        } else if let Some(&i) = e.index.get(&b.holder_id) {
+            part.area += e.areas[i];
+            part.heads += 1;
+        }
+    }
+    Ok((e.total(), part, pending))
+}
+
+/// Count the vote from its frozen roster and counted ballots.
+pub async fn count(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<VoteResult> {
+    let matter = Matter::parse(&v.matter).unwrap_or(Matter::Other);
+    let e = electorate(db, v.id).await?;
+    let ballots = ballot::Entity::find().filter(ballot::Column::VoteId.eq(v.id)).all(db).await?;
+    let counted: Vec<&ballot::Model> = ballots.iter().filter(|b| b.status == BALLOT_COUNTED).collect();
+    let unconfirmed = ballots.len() as i64 - counted.len() as i64;
+    let total = e.total();
+    let base = |participating: Weight| VoteResult {
+        matter,
+        threshold: matter.threshold(),
+        total: total.into(),
+        participating: participating.into(),
+        quorum_needed: quorum_needed(total).into(),
+        quorum_met: quorum_met(participating, total),
+        agree: None,
+        oppose: None,
+        abstain: None,
+        passed: None,
+        candidates: None,
+        tied: None,
+        ballots: counted.len() as i64,
+        unconfirmed_paper: unconfirmed,
+    };
+    match VoteForm::parse(&v.form) {
+        VoteForm::Motion => {
+            let list: Vec<(usize, Choice)> = counted
+                .iter()
+                .filter_map(|b| Some((*e.index.get(&b.holder_id)?, Choice::parse(b.choice.as_deref()?)?)))
+                .collect();
+            let t = tally(matter, &e.areas, &list);
+            Ok(VoteResult {
+                agree: Some(t.agree.into()),
+                oppose: Some(t.oppose.into()),
+                abstain: Some(t.abstain.into()),
+                passed: Some(t.passed),
+                ..base(t.participating)
+            })
+        }
+        VoteForm::Election => {
+            let cands = vote_candidate::Entity::find()
+                .filter(vote_candidate::Column::VoteId.eq(v.id))
+                .order_by_asc(vote_candidate::Column::Position)
+                .all(db)
+                .await?;
+            let list: Vec<(usize, Vec<usize>)> = counted
+                .iter()
+                .filter_map(|b| {
+                    let picks: Vec<usize> = serde_json::from_str(b.picks.as_deref()?).ok()?;
+                    Some((*e.index.get(&b.holder_id)?, picks))
+                })
+                .collect();
+            let seats = Ord::max(v.seats.unwrap_or(1), 1) as usize;
+            let r = elect(&e.areas, cands.len(), seats, &list);
+            let name = |i: usize| cands.get(i).map(|c| c.name.clone()).unwrap_or_default();
+            Ok(VoteResult {
+                candidates: Some(
+                    r.candidates
+                        .iter()
+                        .map(|c| CandidateResultView {
+                            position: c.candidate as i32,
+                            name: name(c.candidate),
+                            support: c.support.into(),
+                            qualified: c.qualified,
+                            elected: c.elected,
+                        })
+                        .collect(),
+                ),
+                tied: Some(r.tied.iter().map(|&i| name(i)).collect()),
+                ..base(r.participating)
+            })
+        }
+    }
+}
+
+/// Close the vote, once: count it, record the result in the chain, keep the chain head as the
+/// checkpoint, open the publicity period and tell the owners.
+async fn close(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
+    let now = Utc::now();
+    let moved = vote::Entity::update_many()
+        .col_expr(vote::Column::Status, Expr::value(VoteStatus::Closed.as_str()))
+        .col_expr(vote::Column::ClosedAt, Expr::value(now))
+        .filter(vote::Column::Id.eq(v.id))
+        .filter(vote::Column::Status.eq(VoteStatus::Open.as_str()))
+        .exec(db)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Ok(());
+    }
+    let result = count(db, v).await?;
+    let result_json = serde_json::to_string(&result).map_err(anyhow::Error::from)?;
+    let event = audit::record(
+        db,
+        Event {
+            actor_id: None,
+            action: "vote.closed",
+            community_id: None,
+            compound_id: Some(v.compound_id),
+            subject: format!("vote:{}", v.id),
+            detail: serde_json::from_str(&result_json).map_err(anyhow::Error::from)?,
+        },
+    )
+    .await?;
+    let publicity_days =
+        compound::Entity::find_by_id(v.compound_id).one(db).await?.map(|c| c.publicity_days).unwrap_or(7);
+    vote::Entity::update_many()
+        .col_expr(vote::Column::Result, Expr::value(result_json))
+        .col_expr(vote::Column::CheckpointSeq, Expr::value(event.seq))
+        .col_expr(vote::Column::CheckpointHash, Expr::value(event.hash.clone()))
+        .col_expr(vote::Column::PublicityUntil, Expr::value(now + Duration::days(publicity_days as i64)))
+        .filter(vote::Column::Id.eq(v.id))
+        .exec(db)
+        .await?;
+    let c = compound::Entity::find_by_id(v.compound_id).one(db).await?;
+    if let Some(c) = c {
+        let units = units_in_scope(db, v).await?;
+        let recipients = owners_of(db, &units).await?;
+        let outcome = match (result.passed, result.quorum_met) {
+            (Some(true), _) => "通过 passed",
+            (Some(false), true) => "未通过 not passed",
+            (Some(false), false) => "未达法定参与人数 quorum not met",
+            (None, _) => "选举结果已公布 election result published",
+        };
+        notices::publish(
+            db,
+            NewNotice {
+                community_id: c.community_id,
+                compound_id: Some(c.id),
+                kind: "vote_result",
+                title: format!("表决结果公示：{}", v.title),
+                body: format!("{outcome}. 公示期 {publicity_days} 天，期间可提出异议。"),
+                link: Some(format!("/votes/{}", v.id)),
+                created_by: None,
+            },
+            &recipients,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quorum_needed_rounds_up() {
+        assert_eq!(quorum_needed(Weight { area: 300, heads: 3 }), Weight { area: 200, heads: 2 });
+        assert_eq!(quorum_needed(Weight { area: 301, heads: 4 }), Weight { area: 201, heads: 3 });
+    }
+}

@@ -1,0 +1,251 @@
+//! What the votes API sends and receives.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    lifecycle::VoteResult,
+    model::{Channel, VoteForm, VoteStatus},
+    recount::WeightJson,
+    tally::{Choice, Matter, Threshold},
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewVote {
+    pub title: String,
+    /// Markdown; the app renders it without HTML.
+    pub body: String,
+    pub matter: Matter,
+    pub form: VoteForm,
+    /// Seats to fill (elections).
+    pub seats: Option<i32>,
+    /// Candidate names (elections), in ballot order.
+    #[serde(default)]
+    pub candidates: Vec<String>,
+    /// Secret ballot: choices never appear next to room numbers.
+    #[serde(default)]
+    pub secret: bool,
+    /// Whether an owner may change a cast ballot before close (default no).
+    #[serde(default)]
+    pub allow_change: bool,
+    /// Count only these buildings' units (e.g. a lift vote); empty or absent for the whole compound.
+    pub building_ids: Option<Vec<i64>>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VoteSummary {
+    pub id: i64,
+    pub compound_id: i64,
+    pub title: String,
+    pub matter: Matter,
+    pub threshold: Threshold,
+    pub form: VoteForm,
+    pub status: VoteStatus,
+    pub secret: bool,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// For motions after close.
+    pub passed: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CandidateView {
+    pub position: i32,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Checkpoint {
+    /// Sequence number of the chain event that recorded the result.
+    pub seq: i64,
+    /// That event's hash: keep it; `sanfang verify` on any later copy must pass through it.
+    pub hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyBallot {
+    pub receipt: String,
+    pub channel: Channel,
+    /// `counted`, or `pending` for a paper ballot awaiting confirmation.
+    pub status: String,
+    pub cast_at: DateTime<Utc>,
+    pub choice: Option<Choice>,
+    pub candidates: Option<Vec<i32>>,
+}
+
+/// A holding the caller may vote for: their own, or one they hold a written proxy for.
+#[derive(Serialize, ToSchema)]
+pub struct MyHolding {
+    pub holder_id: i64,
+    pub holder_key: String,
+    /// Room numbers, e.g. "1号楼 1单元101".
+    pub units: Vec<String>,
+    /// The weight of this holding: its total exclusive area, one head.
+    pub area: String,
+    /// Set when the caller votes as proxy.
+    pub proxy_id: Option<i64>,
+    pub ballot: Option<MyBallot>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VoteView {
+    pub id: i64,
+    pub compound_id: i64,
+    pub compound_name: String,
+    pub title: String,
+    pub body: String,
+    pub matter: Matter,
+    pub threshold: Threshold,
+    pub form: VoteForm,
+    pub seats: Option<i32>,
+    pub candidates: Vec<CandidateView>,
+    pub secret: bool,
+    pub allow_change: bool,
+    pub building_ids: Option<Vec<i64>>,
+    /// Names of the buildings in scope; empty for the whole compound.
+    pub buildings: Vec<String>,
+    pub status: VoteStatus,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub frozen_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    pub publicity_until: Option<DateTime<Utc>>,
+    /// The compound's notice period in days (the earliest opening after publishing).
+    pub notice_days: i32,
+    pub checkpoint: Option<Checkpoint>,
+    pub result: Option<VoteResult>,
+    /// The caller may edit, publish, extend or cancel it.
+    pub can_manage: bool,
+    /// The caller may watch turnout and handle paper ballots.
+    pub can_count: bool,
+    pub my: Vec<MyHolding>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CastRequest {
+    /// Which holding to vote for, when the caller has several (their own or by proxy).
+    pub holder_id: Option<i64>,
+    /// For motions.
+    pub choice: Option<Choice>,
+    /// For elections: positions of the supported candidates.
+    pub candidates: Option<Vec<i32>>,
+    /// Repeat a request with the same key and get the same receipt, never a second ballot.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BallotReceipt {
+    pub receipt: String,
+    pub vote_id: i64,
+    pub holder_key: String,
+    pub units: Vec<String>,
+    pub area: String,
+    pub channel: Channel,
+    pub status: String,
+    pub cast_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PaperBallotRequest {
+    pub holder_id: i64,
+    /// The serial number printed on the slip.
+    pub serial: String,
+    pub choice: Option<Choice>,
+    pub candidates: Option<Vec<i32>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaperBallotView {
+    pub id: i64,
+    pub serial: String,
+    pub holder_id: i64,
+    pub holder_key: String,
+    pub units: Vec<String>,
+    pub choice: Option<Choice>,
+    pub candidates: Option<Vec<i32>>,
+    pub status: String,
+    pub entered_by: Option<String>,
+    pub confirmed_by: Option<String>,
+    pub cast_at: DateTime<Utc>,
+    pub receipt: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Turnout {
+    pub total: WeightJson,
+    pub participating: WeightJson,
+    pub quorum_needed: WeightJson,
+    pub quorum_met: bool,
+    /// Paper ballots waiting for a second clerk.
+    pub pending_paper: i64,
+}
+
+/// A line of the public ballot list: room numbers and area, never names.
+#[derive(Serialize, ToSchema)]
+pub struct PublicBallot {
+    pub receipt: String,
+    pub units: Vec<String>,
+    pub area: String,
+    pub channel: Channel,
+    pub status: String,
+    /// Named votes after close only.
+    pub choice: Option<Choice>,
+    pub candidates: Option<Vec<i32>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExtendRequest {
+    pub closes_at: DateTime<Utc>,
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CancelRequest {
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewProxy {
+    pub holder_id: i64,
+    /// The proxy's account: user name or phone number.
+    pub proxy_login: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    /// Where the signed authorisation is kept, or what it says.
+    pub note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProxyView {
+    pub id: i64,
+    pub compound_id: i64,
+    pub holder_id: i64,
+    pub holder_key: String,
+    pub proxy_user_id: i64,
+    pub proxy_name: String,
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    pub note: Option<String>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CompoundRules {
+    /// Days between publishing a vote and its opening (15 by the regulations).
+    pub notice_days: i32,
+    /// Days a result stays on public display for objections.
+    pub publicity_days: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VoteLogEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub detail: serde_json::Value,
+}

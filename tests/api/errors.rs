@@ -1,0 +1,122 @@
+use axum::{
+    body::Body,
+    http::{Method, StatusCode},
+};
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// The error shape: `{"error":{"code","message"}}` and nothing else at the top.
+#[track_caller]
+fn assert_error_shape(res: &Res, code: &str) {
+    assert_eq!(res.code(), code, "body: {}", res.body);
+    assert!(res.body["error"]["message"].is_string(), "body: {}", res.body);
+    assert_eq!(res.body.as_object().unwrap().len(), 1, "body: {}", res.body);
+    assert!(res.header("content-type").unwrap().starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn malformed_json_answers_400_invalid_json_in_the_error_shape() {
+    let app = spawn_app().await;
+    let res = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(Body::from(r#"{"login": "admin", "#)),
+            Some("application/json"),
+        )
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+    assert_error_shape(&res, "invalid_json");
+}
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_answers_400_invalid_body() {
+    let app = spawn_app().await;
+    let res = app.post("/api/v1/auth/login", None, json!({ "login": 7 })).await.expect(StatusCode::BAD_REQUEST);
+    assert_error_shape(&res, "invalid_body");
+}
+
+#[tokio::test]
+async fn an_unknown_api_route_answers_404_in_the_error_shape() {
+    let app = spawn_app().await;
+    for path in ["/api/v1/nothing-here", "/api/v1", "/api/v2/auth/login", "/api"] {
+        let res = app.get_anon(path).await.expect(StatusCode::NOT_FOUND);
+        assert_error_shape(&res, "not_found");
+    }
+    let res = app.post("/api/v1/nothing-here", None, json!({})).await.expect(StatusCode::NOT_FOUND);
+    assert_error_shape(&res, "not_found");
+}
+
+#[tokio::test]
+async fn a_malformed_id_in_the_path_answers_404() {
+    let app = spawn_demo().await;
+    let admin = app.token("admin").await;
+    let res = app.get("/api/v1/compounds/not-a-number", &admin).await.expect(StatusCode::NOT_FOUND);
+    assert_error_shape(&res, "not_found");
+}
+
+#[tokio::test]
+async fn a_json_body_without_content_type_answers_400() {
+    let app = spawn_app().await;
+    let body = json!({ "login": "admin", "password": "whatever-password" }).to_string();
+    let res = app
+        .request(Method::POST, "/api/v1/auth/login", None, Some(Body::from(body)), None)
+        .await
+        .expect(StatusCode::BAD_REQUEST);
+    assert_error_shape(&res, "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn a_body_over_64_kib_answers_413_payload_too_large() {
+    let app = spawn_app().await;
+    let body = json!({ "login": "admin", "password": "x".repeat(65 * 1024) });
+    let res = app.post("/api/v1/auth/login", None, body).await.expect(StatusCode::PAYLOAD_TOO_LARGE);
+    assert_error_shape(&res, "payload_too_large");
+}
+
+#[tokio::test]
+async fn a_protected_route_without_a_token_answers_401() {
+    let app = spawn_app().await;
+    let res = app.get_anon("/api/v1/me").await.expect(StatusCode::UNAUTHORIZED);
+    assert_error_shape(&res, "unauthorized");
+    assert_eq!(res.header("www-authenticate"), Some("Bearer"));
+    let res = app.get("/api/v1/me", "not-a-jwt").await.expect(StatusCode::UNAUTHORIZED);
+    assert_error_shape(&res, "invalid_token");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for res in [app.get_anon("/api/v1/health").await, app.get_anon("/api/v1/nothing-here").await] {
+        let csp = res.header("content-security-policy").expect("CSP");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("default-src 'self'"), "{csp}");
+        assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(res.header("x-frame-options"), Some("DENY"));
+        assert_eq!(res.header("referrer-policy"), Some("no-referrer"));
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_openapi_3_1_and_lists_the_api() {
+    let app = spawn_app().await;
+    let res = app.get_anon("/api/v1/openapi.json").await.expect(StatusCode::OK);
+    assert!(res.body["openapi"].as_str().unwrap().starts_with("3.1"), "{}", res.body["openapi"]);
+    let paths = res.body["paths"].as_object().unwrap();
+    for p in ["/api/v1/auth/login", "/api/v1/me", "/api/v1/compounds/{id}/roster", "/api/v1/audit"] {
+        assert!(paths.contains_key(p), "{p} is missing");
+    }
+    assert!(res.body["components"]["securitySchemes"]["bearer"].is_object());
+    assert_eq!(res.body, serde_json::to_value(sanfang::openapi()).unwrap());
+}
+
+#[tokio::test]
+async fn the_api_docs_are_served_as_html() {
+    let app = spawn_app().await;
+    let res = app.get_anon("/api/docs/").await.expect(StatusCode::OK);
+    assert!(res.header("content-type").unwrap().starts_with("text/html"));
+    let html = String::from_utf8_lossy(&res.bytes);
+    assert!(html.to_lowercase().contains("swagger"), "{html}");
+}

@@ -1,0 +1,361 @@
+//! Every route of the API, called by the people who must not reach what it acts on.
+use std::collections::BTreeSet;
+
+use axum::{
+    body::Body,
+    http::{Method, StatusCode},
+};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Who a route keeps out.
+#[derive(Clone, Copy, Debug)]
+enum Guard {
+    /// Acts on 太阳城二期's objects: staff and owners of 上河时代 get 403 or 404.
+    Compound,
+    /// Administrators only: everyone else, the community secretary too, gets 403.
+    Admin,
+    /// Nothing of one compound's to keep out, for the reason given.
+    Open(&'static str),
+}
+
+/// What a request carries.
+#[derive(Clone, Copy, Debug)]
+enum Payload {
+    Nothing,
+    Json(fn(&Ids) -> Value),
+    /// A one-row roster sheet.
+    Csv,
+}
+
+struct Route {
+    method: Method,
+    /// As the OpenAPI document spells it.
+    path: &'static str,
+    /// Appended to the path, with `{id}` filled in as for the path.
+    query: &'static str,
+    guard: Guard,
+    payload: Payload,
+}
+
+/// 太阳城二期's objects (and one of its property manager's memberships) to aim at.
+struct Ids {
+    community: i64,
+    compound: i64,
+    unit: i64,
+    holder: i64,
+    /// An account linked to `holder`.
+    linked_user: i64,
+    /// The property manager of 太阳城二期, and one of their memberships.
+    user: i64,
+    membership: i64,
+    party: i64,
+    /// The demo's open vote, a paper ballot entered for it, and a written proxy.
+    vote: i64,
+    paper_ballot: i64,
+    proxy: i64,
+    /// A notice in owner001's inbox.
+    notice: i64,
+}
+
+fn routes() -> Vec<Route> {
+    use Guard::*;
+    use Payload::*;
+    let r = |method: Method, path, guard, payload| Route { method, path, query: "", guard, payload };
+    vec![
+        r(Method::GET, "/api/v1/health", Open("liveness"), Nothing),
+        r(Method::POST, "/api/v1/auth/login", Open("signing in"), Nothing),
+        r(Method::POST, "/api/v1/auth/refresh", Open("the caller's own tokens"), Nothing),
+        r(Method::POST, "/api/v1/auth/logout", Open("the caller's own tokens"), Nothing),
+        r(Method::POST, "/api/v1/auth/register", Open("the invitation code is the credential"), Nothing),
+        r(Method::GET, "/api/v1/me", Open("the caller's own account"), Nothing),
+        r(Method::POST, "/api/v1/me/password", Open("the caller's own account"), Nothing),
+        r(Method::POST, "/api/v1/invitations/redeem", Open("the invitation code is the credential"), Nothing),
+        r(Method::GET, "/api/v1/communities", Open("lists only the caller's own communities"), Nothing),
+        r(Method::GET, "/api/v1/communities/{id}", Open("the community overview is shared by its compounds"), Nothing),
+        r(Method::GET, "/api/v1/users", Admin, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/users",
+            Admin,
+            Json(|_| json!({ "username": "intruder", "display_name": "入侵者", "password": "intruder-password" })),
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/users/{id}",
+            Admin,
+            Json(|_| json!({ "display_name": "被改名", "is_active": false })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/users/{id}/memberships",
+            Admin,
+            Json(|ids| json!({ "role": "property_manager", "compound_id": ids.compound })),
+        ),
+        r(Method::DELETE, "/api/v1/memberships/{id}", Admin, Nothing),
+        r(Method::POST, "/api/v1/communities", Admin, Json(|_| json!({ "name": "冒名社区" }))),
+        r(
+            Method::POST,
+            "/api/v1/communities/{id}/compounds",
+            Admin,
+            Json(|_| json!({ "name": "冒名小区", "property_company_name": "冒名物业" })),
+        ),
+        r(Method::POST, "/api/v1/compounds/{id}/buildings", Admin, Json(|_| json!({ "name": "99号楼" }))),
+        r(Method::PATCH, "/api/v1/parties/{id}", Admin, Json(|_| json!({ "name": "冒名物业" }))),
+        r(Method::GET, "/api/v1/compounds/{id}", Compound, Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/units", Compound, Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/holders", Compound, Nothing),
+        r(Method::POST, "/api/v1/compounds/{id}/roster", Compound, Csv),
+        Route { query: "?dry_run=true", ..r(Method::POST, "/api/v1/compounds/{id}/roster", Compound, Csv) },
+        r(Method::GET, "/api/v1/units/{id}/history", Compound, Nothing),
+        r(Method::POST, "/api/v1/holders/{id}/links", Compound, Json(|_| json!({ "login": "owner001" }))),
+        r(Method::DELETE, "/api/v1/holders/{id}/links/{user_id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/holders/{id}/invitations", Compound, Json(|_| json!({}))),
+        Route { query: "?compound_id={id}", ..r(Method::GET, "/api/v1/audit", Compound, Nothing) },
+        r(Method::GET, "/api/v1/me/inbox", Open("the caller's own inbox"), Nothing),
+        r(Method::POST, "/api/v1/me/inbox/{id}/read", Open("only the caller's own notices are found"), Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/votes", Compound, Nothing),
+        r(Method::POST, "/api/v1/compounds/{id}/votes", Compound, Json(|_| new_vote())),
+        r(Method::GET, "/api/v1/votes/{id}", Compound, Nothing),
+        r(Method::PATCH, "/api/v1/votes/{id}", Compound, Json(|_| new_vote())),
+        r(Method::POST, "/api/v1/votes/{id}/publish", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/votes/{id}/extend",
+            Compound,
+            Json(|_| json!({ "closes_at": "2099-01-01T00:00:00Z", "reason": "turnout short" })),
+        ),
+        r(Method::POST, "/api/v1/votes/{id}/cancel", Compound, Json(|_| json!({ "reason": "sabotage" }))),
+        r(Method::POST, "/api/v1/votes/{id}/ballots", Compound, Json(|_| json!({ "choice": "oppose" }))),
+        r(Method::GET, "/api/v1/votes/{id}/ballots", Compound, Nothing),
+        r(Method::GET, "/api/v1/votes/{id}/turnout", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/votes/{id}/paper-ballots",
+            Compound,
+            Json(|ids| json!({ "holder_id": ids.holder, "serial": "X-1", "choice": "oppose" })),
+        ),
+        r(Method::GET, "/api/v1/votes/{id}/paper-ballots", Compound, Nothing),
+        r(Method::POST, "/api/v1/votes/{id}/paper-ballots/{ballot_id}/confirm", Compound, Nothing),
+        r(Method::GET, "/api/v1/votes/{id}/export/roster.csv", Compound, Nothing),
+        r(Method::GET, "/api/v1/votes/{id}/export/ballots.csv", Compound, Nothing),
+        r(Method::GET, "/api/v1/votes/{id}/log", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/compounds/{id}/proxies",
+            Compound,
+            Json(|ids| {
+                json!({ "holder_id": ids.holder, "proxy_login": "property2", "valid_from": "2020-01-01T00:00:00Z",
+                        "valid_until": "2099-01-01T00:00:00Z" })
+            }),
+        ),
+        r(Method::GET, "/api/v1/compounds/{id}/proxies", Compound, Nothing),
+        r(Method::POST, "/api/v1/proxies/{id}/revoke", Compound, Nothing),
+        r(
+            Method::PUT,
+            "/api/v1/compounds/{id}/rules",
+            Admin,
+            Json(|_| json!({ "notice_days": 0, "publicity_days": 0 })),
+        ),
+    ]
+}
+
+fn new_vote() -> Value {
+    json!({ "title": "冒名表决", "body": "", "matter": "other", "form": "motion",
+            "opens_at": "2098-01-01T00:00:00Z", "closes_at": "2098-02-01T00:00:00Z" })
+}
+
+/// The path with its placeholders filled in with 太阳城二期's objects.
+fn fill(route: &Route, ids: &Ids) -> String {
+    let target = match route.path.trim_start_matches("/api/v1/").split('/').next().unwrap() {
+        "communities" => ids.community,
+        "compounds" | "audit" => ids.compound,
+        "units" => ids.unit,
+        "holders" => ids.holder,
+        "users" => ids.user,
+        "memberships" => ids.membership,
+        "parties" => ids.party,
+        "votes" => ids.vote,
+        "proxies" => ids.proxy,
+        "me" => ids.notice,
+        other => panic!("no object to aim {other} at"),
+    };
+    format!("{}{}", route.path, route.query)
+        .replace("{id}", &target.to_string())
+        .replace("{user_id}", &ids.linked_user.to_string())
+        .replace("{ballot_id}", &ids.paper_ballot.to_string())
+}
+
+fn operations(item: &utoipa::openapi::PathItem) -> Vec<Method> {
+    [
+        (Method::GET, &item.get),
+        (Method::POST, &item.post),
+        (Method::PUT, &item.put),
+        (Method::PATCH, &item.patch),
+        (Method::DELETE, &item.delete),
+        (Method::HEAD, &item.head),
+        (Method::OPTIONS, &item.options),
+        (Method::TRACE, &item.trace),
+    ]
+    .into_iter()
+    .filter(|(_, op)| op.is_some())
+    .map(|(m, _)| m)
+    .collect()
+}
+
+#[test]
+fn the_table_lists_every_route_of_the_api() {
+    let documented: BTreeSet<(String, String)> = sanfang::openapi()
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| operations(item).into_iter().map(move |m| (m.to_string(), path.clone())))
+        .collect();
+    let listed: BTreeSet<(String, String)> =
+        routes().iter().map(|r| (r.method.to_string(), r.path.to_owned())).collect();
+    let missing: Vec<_> = documented.difference(&listed).collect();
+    assert!(missing.is_empty(), "routes without an entry in isolation::routes(): {missing:?}");
+    let stale: Vec<_> = listed.difference(&documented).collect();
+    assert!(stale.is_empty(), "entries for routes the API no longer has: {stale:?}");
+    for r in routes() {
+        if let Guard::Open(why) = r.guard {
+            assert!(!why.trim().is_empty(), "{} {} keeps no one out and must say why", r.method, r.path);
+        }
+    }
+}
+
+async fn ids(app: &TestApp) -> Ids {
+    let admin = app.token("admin").await;
+    let compound = app.compound_id(TYC).await;
+    let detail = app.get(&format!("/api/v1/compounds/{compound}"), &admin).await.expect(StatusCode::OK);
+    let party =
+        detail.body["parties"].as_array().unwrap().iter().find(|p| p["kind"] == "property_company").unwrap()["id"]
+            .as_i64()
+            .unwrap();
+    let holder = app.holders(compound).await.into_iter().find(|h| !h["linked_users"].as_array().unwrap().is_empty());
+    let holder = holder.unwrap();
+    let users = app.get("/api/v1/users?q=property", &admin).await.expect(StatusCode::OK);
+    let manager = users.body.as_array().unwrap().iter().find(|u| u["user"]["username"] == "property").unwrap().clone();
+    let votes = app.get(&format!("/api/v1/compounds/{compound}/votes"), &admin).await.expect(StatusCode::OK);
+    let vote = votes.body[0]["id"].as_i64().unwrap();
+    app.get(&format!("/api/v1/votes/{vote}"), &admin).await.expect(StatusCode::OK);
+    let unlinked = app.unlinked_holders(compound).await[0]["id"].as_i64().unwrap();
+    let secretary = app.token("secretary").await;
+    let paper = app
+        .post(
+            &format!("/api/v1/votes/{vote}/paper-ballots"),
+            Some(&secretary),
+            json!({ "holder_id": unlinked, "serial": "P-0001", "choice": "agree" }),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let proxy = app
+        .post(
+            &format!("/api/v1/compounds/{compound}/proxies"),
+            Some(&secretary),
+            json!({ "holder_id": holder["id"], "proxy_login": "owner002", "valid_from": "2020-01-01T00:00:00Z",
+                    "valid_until": "2099-01-01T00:00:00Z" }),
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let owner = app.token("owner001").await;
+    let inbox = app.get("/api/v1/me/inbox", &owner).await.expect(StatusCode::OK);
+    Ids {
+        vote,
+        paper_ballot: paper.body["id"].as_i64().unwrap(),
+        proxy: proxy.body["id"].as_i64().unwrap(),
+        notice: inbox.body[0]["id"].as_i64().unwrap(),
+        community: detail.body["community"]["id"].as_i64().unwrap(),
+        compound,
+        unit: app.units(compound).await[0]["id"].as_i64().unwrap(),
+        holder: holder["id"].as_i64().unwrap(),
+        linked_user: holder["linked_users"][0]["id"].as_i64().unwrap(),
+        user: manager["user"]["id"].as_i64().unwrap(),
+        membership: manager["memberships"][0]["id"].as_i64().unwrap(),
+        party,
+    }
+}
+
+async fn call(app: &TestApp, route: &Route, ids: &Ids, token: &str) -> Res {
+    let path = fill(route, ids);
+    match route.payload {
+        Payload::Nothing => app.request(route.method.clone(), &path, Some(token), None, None).await,
+        Payload::Json(body) => app.send(route.method.clone(), &path, Some(token), body(ids)).await,
+        Payload::Csv => {
+            let csv = "building,unit,area,area_source,holder_name,holder_key\n9号楼,901,50,registered,入侵者,X1\n";
+            app.request(route.method.clone(), &path, Some(token), Some(Body::from(csv)), Some("text/csv")).await
+        }
+    }
+}
+
+/// The newest audit sequence number.
+async fn last_seq(app: &TestApp) -> i64 {
+    let admin = app.token("admin").await;
+    app.get("/api/v1/audit?limit=1", &admin).await.expect(StatusCode::OK).body[0]["seq"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn people_of_another_compound_reach_nothing_of_this_one_and_only_administrators_administer() {
+    let app = spawn_demo().await;
+    let ids = ids(&app).await;
+    let shs = app.compound_id(SHS).await;
+    let outsider_owner = app.owner_of(shs).await;
+    let outsiders: Vec<(String, String)> = {
+        let mut v = Vec::new();
+        for login in ["property2", "committee2", "member2", outsider_owner.as_str()] {
+            v.push((login.to_owned(), app.token(login).await));
+        }
+        v
+    };
+    let community_office = [("secretary", app.token("secretary").await), ("staff", app.token("staff").await)];
+    let before = last_seq(&app).await;
+    let summary = app.compound_summary(ids.compound).await;
+
+    let mut checked = 0;
+    for route in routes() {
+        let callers: Vec<(&str, &str)> = match route.guard {
+            Guard::Open(_) => continue,
+            Guard::Compound => outsiders.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect(),
+            Guard::Admin => outsiders
+                .iter()
+                .map(|(l, t)| (l.as_str(), t.as_str()))
+                .chain(community_office.iter().map(|(l, t)| (*l, t.as_str())))
+                .collect(),
+        };
+        for (login, token) in callers {
+            let res = call(&app, &route, &ids, token).await;
+            let allowed: &[StatusCode] = match route.guard {
+                Guard::Admin => &[StatusCode::FORBIDDEN],
+                _ => &[StatusCode::FORBIDDEN, StatusCode::NOT_FOUND],
+            };
+            assert!(
+                allowed.contains(&res.status),
+                "{} {}{} as {login}: {} {}",
+                route.method,
+                route.path,
+                route.query,
+                res.status,
+                res.body
+            );
+            assert!(matches!(res.code(), "forbidden" | "not_found"), "{}", res.body);
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "only {checked} calls were made");
+
+    // Nothing happened but the sign-ins of this test.
+    let admin = app.token("admin").await;
+    let events = app.get("/api/v1/audit?limit=500", &admin).await.expect(StatusCode::OK);
+    let since: Vec<&str> = events
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["seq"].as_i64().unwrap() > before)
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(since.iter().all(|a| *a == "auth.sign_in"), "{since:?}");
+    assert_eq!(app.compound_summary(ids.compound).await, summary);
+    app.login("property", DEMO_PASSWORD).await.expect(StatusCode::OK);
+}

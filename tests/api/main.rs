@@ -1,0 +1,12 @@
+//! Integration tests: the real router over a real database (in-memory SQLite, or PostgreSQL when
+//! `DATABASE_URL` points at one).
+mod helpers;
+
+mod accounts;
+mod audit;
+mod auth;
+mod errors;
+mod isolation;
+mod roster;
+mod tenancy;
+mod verification;
