@@ -88,7 +88,18 @@ impl AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", list.join("; "))
             }
             AppError::Rows { message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "roster_invalid", message.clone()),
-            AppError::Unauthorized(code) => (StatusCode::UNAUTHORIZED, code, "authentication required".into()),
+            AppError::Unauthorized(code) => {
+                let message = match *code {
+                    "invalid_credentials" => "wrong user name, phone number or password",
+                    "token_expired" => "the access token has expired; refresh it or sign in again",
+                    "invalid_token" => "the token is not valid; sign in again",
+                    "refresh_token_reused" => {
+                        "this refresh token was already used, so the session was ended; sign in again"
+                    }
+                    _ => "sign in first",
+                };
+                (StatusCode::UNAUTHORIZED, code, message.into())
+            }
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "your role does not allow this".into()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "no such resource".into()),
             AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),

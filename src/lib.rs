@@ -11,6 +11,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod notices;
 pub mod policy;
 pub mod roster;
@@ -54,6 +55,7 @@ use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
         (name = "audit", description = "The tamper-evident audit trail"),
         (name = "votes", description = "Binding votes: drafting, ballots by every channel, turnout, results"),
         (name = "notices", description = "My inbox"),
+        (name = "files", description = "Attachments and scans"),
     )
 )]
 struct ApiDoc;
@@ -105,7 +107,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(verification::router())
         .merge(audit::router())
         .merge(votes::router())
-        .merge(notices::router());
+        .merge(notices::router())
+        .merge(files::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -122,6 +122,8 @@ pub enum Permission {
     CountPaper,
     /// Cast a ballot for one's own holding.
     CastBallot,
+    /// Upload files (attachments, scans) and read any file of the compound.
+    UploadFiles,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -146,6 +148,7 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
         // never handles ballots.
         Permission::CountPaper => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
         Permission::CastBallot => &[Owner],
+        Permission::UploadFiles => &[Admin, Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
     }
 }
 

@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_foundation;
 mod m20261122_000002_create_votes;
+mod m20261122_000003_create_files;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_foundation::Migration),
             Box::new(m20261122_000002_create_votes::Migration),
+            Box::new(m20261122_000003_create_files::Migration),
         ]
     }
 }

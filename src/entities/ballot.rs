@@ -23,6 +23,8 @@ pub struct Model {
     pub confirmed_at: Option<DateTimeUtc>,
     pub receipt: String,
     pub audit_seq: i64,
+    /// A scan of the signed paper (ballot slip or written authorisation).
+    pub scan_file_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

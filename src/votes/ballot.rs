@@ -23,6 +23,7 @@ pub fn digest(b: &ballot::Model) -> String {
         b.paper_serial.clone().unwrap_or_default(),
         b.cast_at.timestamp_micros().to_string(),
         b.confirmed_at.map(|t| t.timestamp_micros().to_string()).unwrap_or_default(),
+        opt(b.scan_file_id),
     ] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
@@ -64,6 +65,7 @@ mod tests {
             confirmed_at: None,
             receipt: String::new(),
             audit_seq: 0,
+            scan_file_id: None,
         }
     }
 

@@ -51,7 +51,7 @@ pub enum Op {
         idempotency_key: Option<String>,
     },
     /// A clerk enters a signed paper slip; it counts once another clerk confirms it.
-    Paper { vote_id: i64, holder_id: i64, entered_by: i64, serial: String, marks: Marks },
+    Paper { vote_id: i64, holder_id: i64, entered_by: i64, serial: String, marks: Marks, scan_file_id: Option<i64> },
     /// A second clerk confirms a paper ballot.
     Confirm { vote_id: i64, ballot_id: i64, confirmed_by: i64 },
 }
@@ -159,8 +159,11 @@ fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
 async fn open_vote(db: &impl ConnectionTrait, vote_id: i64) -> AppResult<vote::Model> {
     let v = vote::Entity::find_by_id(vote_id).one(db).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
-    if VoteStatus::parse(&v.status) != VoteStatus::Open || now < v.opens_at {
-        return Err(refuse("vote_not_open", "this vote is not open for ballots"));
+    match VoteStatus::parse(&v.status) {
+        VoteStatus::Closed => return Err(refuse("vote_closed", "this vote has closed")),
+        VoteStatus::Cancelled => return Err(refuse("vote_not_open", "this vote has been cancelled")),
+        VoteStatus::Open if now >= v.opens_at => {}
+        _ => return Err(refuse("vote_not_open", "this vote is not open for ballots")),
     }
     if now >= v.closes_at {
         return Err(refuse("vote_closed", "this vote has closed"));
@@ -283,6 +286,7 @@ fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ba
         confirmed_at: None,
         receipt: String::new(),
         audit_seq: 0,
+        scan_file_id: None,
     }
 }
 
@@ -304,6 +308,7 @@ async fn insert(db: &impl ConnectionTrait, b: ballot::Model) -> AppResult<ballot
         confirmed_at: Set(b.confirmed_at),
         receipt: Set(b.receipt),
         audit_seq: Set(b.audit_seq),
+        scan_file_id: Set(b.scan_file_id),
         ..Default::default()
     };
     ballot::Entity::insert(am).exec_with_returning(db).await.map_err(|e| {
@@ -384,7 +389,7 @@ pub async fn apply(db: &impl ConnectionTrait, op: &Op) -> AppResult<ballot::Mode
             seal(db, &mut b, "ballot.cast", json!({}), *user_id).await?;
             insert(db, b).await
         }
-        Op::Paper { vote_id, holder_id, entered_by, serial, marks } => {
+        Op::Paper { vote_id, holder_id, entered_by, serial, marks, scan_file_id } => {
             check_eligible(db, *vote_id, *holder_id).await?;
             check_marks(&v, marks, candidate_count(db, &v).await?)?;
             if let Some(prev) = existing(db, *vote_id, *holder_id).await? {
@@ -402,6 +407,7 @@ pub async fn apply(db: &impl ConnectionTrait, op: &Op) -> AppResult<ballot::Mode
             b.status = BALLOT_PENDING.into();
             b.entered_by = Some(*entered_by);
             b.paper_serial = Some(serial.clone());
+            b.scan_file_id = *scan_file_id;
             seal(db, &mut b, "ballot.paper_entered", json!({ "serial": serial }), *entered_by).await?;
             insert(db, b).await
         }

@@ -8,8 +8,8 @@ use axum::{
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    prelude::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, prelude::Expr,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -27,11 +27,12 @@ use crate::{
     auth::{Actor, find_by_login},
     db::write_txn,
     entities::{
-        audit_event, ballot, building, compound, holder, membership, owner_link, proxy, vote, vote_candidate,
-        vote_delivery, vote_electorate,
+        audit_event, ballot, building, compound, file, holder, membership, owner_link, proxy, vote, vote_attachment,
+        vote_candidate, vote_delivery, vote_electorate, vote_objection,
     },
     error::{AppError, AppResult, ErrorBody, is_unique_violation},
     extract::{Json, Path, optional_text, required_text},
+    files::FileView,
     notices::{self, NewNotice},
     policy::{Permission, Role, roles_for},
     roster::area,
@@ -57,6 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_proxy, list_proxies))
         .routes(routes!(revoke_proxy))
         .routes(routes!(set_rules))
+        .routes(routes!(object, list_objections))
 }
 
 fn allowed(actor: &Actor, c: &compound::Model, p: Permission) -> bool {
@@ -72,13 +74,38 @@ async fn vote_for(
     p: Permission,
 ) -> AppResult<(vote::Model, compound::Model)> {
     let v = vote::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    let c = compound_for(&state.db, actor, v.compound_id, Permission::ViewVotes).await?;
+    let c = compound::Entity::find_by_id(v.compound_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    // A written proxy may vote for a holder here without a role of their own (a relative, say),
+    // so they may also read what they vote on.
+    let proxy_reader = p == Permission::ViewVotes
+        && actor.roles_in_compound(&c).is_empty()
+        && !actor.is_admin()
+        && holds_valid_proxy(&state.db, actor, c.id).await?;
+    if !proxy_reader {
+        actor.authorize_compound(Permission::ViewVotes, &c)?;
+    }
     if VoteStatus::parse(&v.status) == VoteStatus::Draft && !allowed(actor, &c, Permission::ManageVotes) {
         return Err(AppError::NotFound);
     }
-    actor.authorize_compound(p, &c)?;
+    if !proxy_reader {
+        actor.authorize_compound(p, &c)?;
+    }
     let v = advance(&state.db, v).await?;
     Ok((v, c))
+}
+
+/// Whether `actor` holds a written proxy for a holder of the compound that is valid now.
+async fn holds_valid_proxy(db: &impl ConnectionTrait, actor: &Actor, compound_id: i64) -> AppResult<bool> {
+    let now = Utc::now();
+    Ok(proxy::Entity::find()
+        .filter(proxy::Column::ProxyUserId.eq(actor.user.id))
+        .filter(proxy::Column::CompoundId.eq(compound_id))
+        .filter(proxy::Column::RevokedAt.is_null())
+        .filter(proxy::Column::ValidFrom.lte(now))
+        .filter(proxy::Column::ValidUntil.gte(now))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 struct Checked {
@@ -87,6 +114,7 @@ struct Checked {
     seats: Option<i32>,
     candidates: Vec<String>,
     building_ids: Option<String>,
+    attachments: Vec<i64>,
 }
 
 async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &NewVote) -> AppResult<Checked> {
@@ -134,7 +162,35 @@ async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &Ne
             Some(serde_json::to_string(&ids).map_err(anyhow::Error::from)?)
         }
     };
-    Ok(Checked { title, body, seats, candidates, building_ids })
+    let mut attachments = req.attachment_ids.clone();
+    attachments.sort_unstable();
+    attachments.dedup();
+    if attachments.len() > 20 {
+        return Err(AppError::field("attachment_ids", "attach at most 20 files"));
+    }
+    let found = file::Entity::find()
+        .filter(file::Column::CompoundId.eq(c.id))
+        .filter(file::Column::Id.is_in(attachments.clone()))
+        .all(db)
+        .await?;
+    if found.len() != attachments.len() {
+        return Err(AppError::field("attachment_ids", "a file was not uploaded to this compound"));
+    }
+    Ok(Checked { title, body, seats, candidates, building_ids, attachments })
+}
+
+async fn write_attachments(db: &impl ConnectionTrait, vote_id: i64, files: &[i64]) -> AppResult<()> {
+    vote_attachment::Entity::delete_many().filter(vote_attachment::Column::VoteId.eq(vote_id)).exec(db).await?;
+    if !files.is_empty() {
+        vote_attachment::Entity::insert_many(files.iter().map(|&f| vote_attachment::ActiveModel {
+            vote_id: Set(vote_id),
+            file_id: Set(f),
+            ..Default::default()
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn write_candidates(db: &impl ConnectionTrait, vote_id: i64, names: &[String]) -> AppResult<()> {
@@ -292,7 +348,24 @@ async fn view(state: &AppState, actor: &Actor, v: &vote::Model, c: &compound::Mo
             .collect(),
         None => Vec::new(),
     };
+    let attached =
+        vote_attachment::Entity::find().filter(vote_attachment::Column::VoteId.eq(v.id)).all(&state.db).await?;
+    let attachments: Vec<FileView> = file::Entity::find()
+        .filter(file::Column::Id.is_in(attached.iter().map(|a| a.file_id)))
+        .all(&state.db)
+        .await?
+        .iter()
+        .map(Into::into)
+        .collect();
+    let objections =
+        vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(&state.db).await? as i64;
+    let my = my_holdings(&state.db, actor, v).await?;
+    let in_publicity =
+        VoteStatus::parse(&v.status) == VoteStatus::Closed && v.publicity_until.is_some_and(|t| Utc::now() < t);
     Ok(VoteView {
+        attachments,
+        objections,
+        can_object: in_publicity && my.iter().any(|h| h.proxy_id.is_none()),
         id: v.id,
         compound_id: v.compound_id,
         compound_name: c.name.clone(),
@@ -321,7 +394,7 @@ async fn view(state: &AppState, actor: &Actor, v: &vote::Model, c: &compound::Mo
         result: v.result.as_deref().and_then(|r| serde_json::from_str(r).ok()),
         can_manage: allowed(actor, c, Permission::ManageVotes),
         can_count: allowed(actor, c, Permission::CountPaper),
-        my: my_holdings(&state.db, actor, v).await?,
+        my,
     })
 }
 
@@ -402,6 +475,7 @@ async fn create_vote(
     .exec_with_returning(&txn)
     .await?;
     write_candidates(&txn, v.id, &checked.candidates).await?;
+    write_attachments(&txn, v.id, &checked.attachments).await?;
     record(&txn, &actor, &v, "vote.drafted", json!({ "title": v.title, "matter": v.matter })).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(view(&state, &actor, &v, &c).await?)))
@@ -461,6 +535,7 @@ async fn update_vote(
     am.closes_at = Set(req.closes_at);
     let v = am.update(&txn).await?;
     write_candidates(&txn, v.id, &checked.candidates).await?;
+    write_attachments(&txn, v.id, &checked.attachments).await?;
     record(&txn, &actor, &v, "vote.draft_changed", json!({ "title": v.title })).await?;
     txn.commit().await?;
     Ok(Json(view(&state, &actor, &v, &c).await?))
@@ -649,6 +724,10 @@ async fn cast(
     let v = vote::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     let c = compound::Entity::find_by_id(v.compound_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     let v = advance(&state.db, v).await?;
+    // A draft is not there for those who may not manage it, whatever holdings they have.
+    if VoteStatus::parse(&v.status) == VoteStatus::Draft && !allowed(&actor, &c, Permission::ManageVotes) {
+        return Err(AppError::NotFound);
+    }
     let mine = my_holdings(&state.db, &actor, &v).await?;
     if mine.is_empty() {
         // Someone with a role here but nothing to vote for is refused; anyone else learns nothing.
@@ -786,9 +865,22 @@ async fn paper_view(db: &impl ConnectionTrait, vote_id: i64, bs: &[ballot::Model
                 confirmed_by: b.confirmed_by.and_then(|u| names.get(&u).cloned()),
                 cast_at: b.cast_at,
                 receipt: b.receipt.clone(),
+                scan_file_id: b.scan_file_id,
             }
         })
         .collect())
+}
+
+/// A scan must be a file uploaded to the same compound.
+async fn check_scan(state: &AppState, compound_id: i64, scan: Option<i64>) -> AppResult<()> {
+    if let Some(id) = scan {
+        file::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .filter(|f| f.compound_id == compound_id)
+            .ok_or_else(|| AppError::field("scan_file_id", "no such file in this compound"))?;
+    }
+    Ok(())
 }
 
 /// Enter a signed paper ballot. It counts only after a second clerk confirms it.
@@ -804,7 +896,9 @@ async fn enter_paper(
 ) -> AppResult<(StatusCode, Json<PaperBallotView>)> {
     let (v, _) = vote_for(&state, &actor, id, Permission::CountPaper).await?;
     let serial = required_text("serial", &req.serial, 40)?;
+    check_scan(&state, v.compound_id, req.scan_file_id).await?;
     let op = Op::Paper {
+        scan_file_id: req.scan_file_id,
         vote_id: v.id,
         holder_id: req.holder_id,
         entered_by: actor.user.id,
@@ -978,6 +1072,7 @@ async fn proxy_views(db: &impl ConnectionTrait, ps: Vec<proxy::Model>) -> AppRes
             valid_from: p.valid_from,
             valid_until: p.valid_until,
             note: p.note,
+            scan_file_id: p.scan_file_id,
             revoked_at: p.revoked_at,
         })
         .collect())
@@ -1006,6 +1101,7 @@ async fn create_proxy(
         return Err(AppError::field("valid_until", "must be after valid_from and in the future"));
     }
     let note = optional_text("note", req.note.as_deref(), 500)?;
+    check_scan(&state, c.id, req.scan_file_id).await?;
     let txn = write_txn(&state.db).await?;
     let p = proxy::Entity::insert(proxy::ActiveModel {
         compound_id: Set(c.id),
@@ -1018,6 +1114,7 @@ async fn create_proxy(
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
         revoked_by: Set(None),
+        scan_file_id: Set(req.scan_file_id),
         ..Default::default()
     })
     .exec_with_returning(&txn)
@@ -1132,4 +1229,73 @@ async fn set_rules(
     .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Object to a published result during its publicity period (an owner of the vote's roster).
+#[utoipa::path(post, path = "/votes/{id}/objections", tag = "votes", request_body = NewObjection, security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 201, body = ObjectionView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn object(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<NewObjection>,
+) -> AppResult<(StatusCode, Json<ObjectionView>)> {
+    let (v, _) = vote_for(&state, &actor, id, Permission::ViewVotes).await?;
+    let text = required_text("text", &req.text, 2000)?;
+    let in_publicity =
+        VoteStatus::parse(&v.status) == VoteStatus::Closed && v.publicity_until.is_some_and(|t| Utc::now() < t);
+    if !in_publicity {
+        return Err(AppError::conflict(
+            "not_in_publicity",
+            "objections are taken while the result is on public display",
+        ));
+    }
+    if !my_holdings(&state.db, &actor, &v).await?.iter().any(|h| h.proxy_id.is_none()) {
+        return Err(AppError::conflict("not_eligible", "only owners on this vote's roster may object"));
+    }
+    let txn = write_txn(&state.db).await?;
+    let o = vote_objection::Entity::insert(vote_objection::ActiveModel {
+        vote_id: Set(v.id),
+        user_id: Set(actor.user.id),
+        text: Set(text),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    record(&txn, &actor, &v, "vote.objection", json!({ "objection": o.id })).await?;
+    txn.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ObjectionView { id: o.id, by: actor.user.display_name.clone(), text: o.text, created_at: o.created_at }),
+    ))
+}
+
+/// Objections to a result (the three parties).
+#[utoipa::path(get, path = "/votes/{id}/objections", tag = "votes", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ObjectionView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_objections(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<ObjectionView>>> {
+    let (v, _) = vote_for(&state, &actor, id, Permission::ViewTurnout).await?;
+    let os = vote_objection::Entity::find()
+        .filter(vote_objection::Column::VoteId.eq(v.id))
+        .order_by_asc(vote_objection::Column::Id)
+        .all(&state.db)
+        .await?;
+    let names = user_names(&state.db, os.iter().map(|o| o.user_id).collect::<Vec<_>>()).await?;
+    Ok(Json(
+        os.into_iter()
+            .map(|o| ObjectionView {
+                id: o.id,
+                by: names.get(&o.user_id).cloned().unwrap_or_default(),
+                text: o.text,
+                created_at: o.created_at,
+            })
+            .collect(),
+    ))
 }

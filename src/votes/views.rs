@@ -3,6 +3,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::files::FileView;
+
 use super::{
     lifecycle::VoteResult,
     model::{Channel, VoteForm, VoteStatus},
@@ -32,6 +34,9 @@ pub struct NewVote {
     pub building_ids: Option<Vec<i64>>,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// Files (uploaded to the compound) that owners need to decide: plans, quotes, the full text.
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -119,6 +124,11 @@ pub struct VoteView {
     pub notice_days: i32,
     pub checkpoint: Option<Checkpoint>,
     pub result: Option<VoteResult>,
+    pub attachments: Vec<FileView>,
+    /// Objections raised during the publicity period.
+    pub objections: i64,
+    /// The caller may raise an objection now.
+    pub can_object: bool,
     /// The caller may edit, publish, extend or cancel it.
     pub can_manage: bool,
     /// The caller may watch turnout and handle paper ballots.
@@ -157,6 +167,8 @@ pub struct PaperBallotRequest {
     pub serial: String,
     pub choice: Option<Choice>,
     pub candidates: Option<Vec<i32>>,
+    /// The scan of the signed slip, uploaded first to `/compounds/{id}/files`.
+    pub scan_file_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -173,6 +185,7 @@ pub struct PaperBallotView {
     pub confirmed_by: Option<String>,
     pub cast_at: DateTime<Utc>,
     pub receipt: String,
+    pub scan_file_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -218,6 +231,8 @@ pub struct NewProxy {
     pub valid_until: DateTime<Utc>,
     /// Where the signed authorisation is kept, or what it says.
     pub note: Option<String>,
+    /// The scan of the signed authorisation, uploaded first to `/compounds/{id}/files`.
+    pub scan_file_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -231,6 +246,7 @@ pub struct ProxyView {
     pub valid_from: DateTime<Utc>,
     pub valid_until: DateTime<Utc>,
     pub note: Option<String>,
+    pub scan_file_id: Option<i64>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -248,4 +264,18 @@ pub struct VoteLogEntry {
     pub at: DateTime<Utc>,
     pub action: String,
     pub detail: serde_json::Value,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewObjection {
+    pub text: String,
+}
+
+/// An objection to a published result (visible to the three parties; never published with names).
+#[derive(Serialize, ToSchema)]
+pub struct ObjectionView {
+    pub id: i64,
+    pub by: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
 }

@@ -57,6 +57,8 @@ struct Ids {
     proxy: i64,
     /// A notice in owner001's inbox.
     notice: i64,
+    /// A file uploaded to 太阳城二期.
+    file: i64,
 }
 
 fn routes() -> Vec<Route> {
@@ -152,6 +154,10 @@ fn routes() -> Vec<Route> {
         ),
         r(Method::GET, "/api/v1/compounds/{id}/proxies", Compound, Nothing),
         r(Method::POST, "/api/v1/proxies/{id}/revoke", Compound, Nothing),
+        Route { query: "?name=x.pdf", ..r(Method::POST, "/api/v1/compounds/{id}/files", Compound, Csv) },
+        r(Method::GET, "/api/v1/files/{id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/votes/{id}/objections", Compound, Json(|_| json!({ "text": "异议" }))),
+        r(Method::GET, "/api/v1/votes/{id}/objections", Compound, Nothing),
         r(
             Method::PUT,
             "/api/v1/compounds/{id}/rules",
@@ -179,6 +185,7 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "votes" => ids.vote,
         "proxies" => ids.proxy,
         "me" => ids.notice,
+        "files" => ids.file,
         other => panic!("no object to aim {other} at"),
     };
     format!("{}{}", route.path, route.query)
@@ -259,9 +266,19 @@ async fn ids(app: &TestApp) -> Ids {
         )
         .await
         .expect(StatusCode::CREATED);
+    let file = app
+        .upload(
+            &format!("/api/v1/compounds/{compound}/files?name=slip.pdf"),
+            &secretary,
+            b"%PDF-1.4 slip".to_vec(),
+            "application/pdf",
+        )
+        .await
+        .expect(StatusCode::CREATED);
     let owner = app.token("owner001").await;
     let inbox = app.get("/api/v1/me/inbox", &owner).await.expect(StatusCode::OK);
     Ids {
+        file: file.body["id"].as_i64().unwrap(),
         vote,
         paper_ballot: paper.body["id"].as_i64().unwrap(),
         proxy: proxy.body["id"].as_i64().unwrap(),

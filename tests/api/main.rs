@@ -10,3 +10,7 @@ mod isolation;
 mod roster;
 mod tenancy;
 mod verification;
+mod votes;
+mod votes_casting;
+mod votes_integrity;
+mod votes_result;

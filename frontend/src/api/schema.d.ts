@@ -185,6 +185,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compounds/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file (JPEG, PNG or PDF, at most 10 MiB) for use in this compound: a vote's
+         *     attachment, or the scan of a signed paper ballot or proxy. Photos lose their embedded metadata.
+         */
+        post: operations["upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compounds/{id}/holders": {
         parameters: {
             query?: never;
@@ -290,6 +310,26 @@ export interface paths {
         put?: never;
         /** Draft a vote. Nothing is sent until it is published. */
         post: operations["create_vote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file: staff of its compound, and — for attachments of a published vote — anyone
+         *     with a role in the compound.
+         */
+        get: operations["download"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -706,6 +746,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/votes/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Objections to a result (the three parties). */
+        get: operations["list_objections"];
+        put?: never;
+        /** Object to a published result during its publicity period (an owner of the vote's roster). */
+        post: operations["object"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/votes/{id}/paper-ballots": {
         parameters: {
             query?: never;
@@ -949,6 +1007,15 @@ export interface components {
             closes_at: string;
             reason: string;
         };
+        FileView: {
+            content_type: string;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+        };
         Health: {
             status: string;
         };
@@ -1135,6 +1202,9 @@ export interface components {
             compound_id?: number | null;
             role: components["schemas"]["Role"];
         };
+        NewObjection: {
+            text: string;
+        };
         NewProxy: {
             /** Format: int64 */
             holder_id: number;
@@ -1142,6 +1212,11 @@ export interface components {
             note?: string | null;
             /** @description The proxy's account: user name or phone number. */
             proxy_login: string;
+            /**
+             * Format: int64
+             * @description The scan of the signed authorisation, uploaded first to `/compounds/{id}/files`.
+             */
+            scan_file_id?: number | null;
             /** Format: date-time */
             valid_from: string;
             /** Format: date-time */
@@ -1156,6 +1231,8 @@ export interface components {
         NewVote: {
             /** @description Whether an owner may change a cast ballot before close (default no). */
             allow_change?: boolean;
+            /** @description Files (uploaded to the compound) that owners need to decide: plans, quotes, the full text. */
+            attachment_ids?: number[];
             /** @description Markdown; the app renders it without HTML. */
             body: string;
             /** @description Count only these buildings' units (e.g. a lift vote); empty or absent for the whole compound. */
@@ -1177,11 +1254,25 @@ export interface components {
             secret?: boolean;
             title: string;
         };
+        /** @description An objection to a published result (visible to the three parties; never published with names). */
+        ObjectionView: {
+            by: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            text: string;
+        };
         PaperBallotRequest: {
             candidates?: number[] | null;
             choice?: components["schemas"]["Choice"] | null;
             /** Format: int64 */
             holder_id: number;
+            /**
+             * Format: int64
+             * @description The scan of the signed slip, uploaded first to `/compounds/{id}/files`.
+             */
+            scan_file_id?: number | null;
             /** @description The serial number printed on the slip. */
             serial: string;
         };
@@ -1198,6 +1289,8 @@ export interface components {
             /** Format: int64 */
             id: number;
             receipt: string;
+            /** Format: int64 */
+            scan_file_id?: number | null;
             serial: string;
             status: string;
             units: string[];
@@ -1228,6 +1321,8 @@ export interface components {
             proxy_user_id: number;
             /** Format: date-time */
             revoked_at?: string | null;
+            /** Format: int64 */
+            scan_file_id?: number | null;
             /** Format: date-time */
             valid_from: string;
             /** Format: date-time */
@@ -1424,6 +1519,7 @@ export interface components {
         };
         VoteView: {
             allow_change: boolean;
+            attachments: components["schemas"]["FileView"][];
             body: string;
             building_ids?: number[] | null;
             /** @description Names of the buildings in scope; empty for the whole compound. */
@@ -1432,6 +1528,8 @@ export interface components {
             can_count: boolean;
             /** @description The caller may edit, publish, extend or cancel it. */
             can_manage: boolean;
+            /** @description The caller may raise an objection now. */
+            can_object: boolean;
             cancel_reason?: string | null;
             /** Format: date-time */
             cancelled_at?: string | null;
@@ -1456,6 +1554,11 @@ export interface components {
              * @description The compound's notice period in days (the earliest opening after publishing).
              */
             notice_days: number;
+            /**
+             * Format: int64
+             * @description Objections raised during the publicity period.
+             */
+            objections: number;
             /** Format: date-time */
             opens_at: string;
             /** Format: date-time */
@@ -1895,6 +1998,67 @@ export interface operations {
             };
         };
     };
+    upload: {
+        parameters: {
+            query: {
+                /** @description The file's name as the uploader knows it. */
+                name: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description the file as it is */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_holders: {
         parameters: {
             query?: {
@@ -2216,6 +2380,35 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3160,6 +3353,92 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_objections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionView"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    object: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewObjection"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
