@@ -68,7 +68,7 @@ async fn seed(url: &str) -> i64 {
         );
     }
     let clerk = insert_user(&db, "bench-clerk", "压测", None, "x").await.expect("clerk");
-    import_roster(&db, &c, clerk.id, csv.as_bytes(), false).await.expect("roster");
+    import_roster(&db, &c, clerk.id, csv.as_bytes(), false, sanfang::extract::Lang::En).await.expect("roster");
     let hash = sanfang::auth::password::hash_blocking(PASSWORD).expect("hash");
     let holders = holder::Entity::find().all(&db).await.expect("holders");
     let txn = sanfang::db::write_txn(&db).await.expect("txn");

@@ -196,7 +196,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
             .await?;
         }
         let csv = roster_csv(plan, &mut rng);
-        let (_, rows) = parse_roster(csv.as_bytes());
+        let (_, rows) = parse_roster(csv.as_bytes(), crate::extract::Lang::En);
         let rows = rows.map_err(|e| anyhow::anyhow!("demo roster is invalid: {:?}", e.first()))?;
         let mut report = ImportReport::default();
         apply_rows(&txn, &c, secretary.id, csv.as_bytes(), &rows, &mut report).await?;
@@ -345,7 +345,7 @@ mod tests {
     fn the_demo_roster_is_valid_and_has_the_interesting_holders() {
         let mut rng = Lcg(1);
         let csv = roster_csv(&PLANS[0], &mut rng);
-        let rows = parse_roster(csv.as_bytes()).1.expect("valid demo roster");
+        let rows = parse_roster(csv.as_bytes(), crate::extract::Lang::En).1.expect("valid demo roster");
         assert_eq!(rows.len(), 5 * 2 * 11 * 2);
         let first = rows.iter().filter(|r| r.holder_key == "TYC0001").count();
         assert_eq!(first, 3, "the first holder holds three units");

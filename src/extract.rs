@@ -37,6 +37,38 @@ where
     }
 }
 
+/// The language the caller reads, from `Accept-Language`: Chinese when its first choice is
+/// Chinese, English otherwise. Messages meant for people (a sheet's bad rows) follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_header(value: Option<&str>) -> Lang {
+        let first = value.unwrap_or("").split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+        if first.starts_with("zh") { Lang::Zh } else { Lang::En }
+    }
+
+    /// Pick the text in this language.
+    pub fn pick(self, zh: String, en: String) -> String {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let v = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        Ok(Lang::from_header(v))
+    }
+}
+
 /// Trimmed, non-empty text of at most `max` characters, or a validation error naming `field`.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
@@ -78,6 +110,13 @@ mod tests {
         assert_eq!(normalize_phone("8613800138000").as_deref(), Some("13800138000"));
         assert_eq!(normalize_phone("2380013800"), None);
         assert_eq!(normalize_phone("1380013800x"), None);
+    }
+
+    #[test]
+    fn chinese_is_chosen_when_it_comes_first() {
+        assert_eq!(Lang::from_header(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::from_header(Some("en-US,zh-CN;q=0.5")), Lang::En);
+        assert_eq!(Lang::from_header(None), Lang::En);
     }
 
     #[test]

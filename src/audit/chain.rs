@@ -54,60 +54,94 @@ pub fn event_hash(
     hex::encode(h.finalize())
 }
 
-/// Append an event to the chain inside the caller's transaction.
+/// The chain's head, held for appending inside one transaction.
 ///
-/// The head row is updated first: that takes the row lock on PostgreSQL (and the write lock on
-/// SQLite), so concurrent appends line up one after another instead of forking the chain.
+/// [`Chain::lock`] touches the head row first: that takes the row lock on PostgreSQL (and the
+/// write lock on SQLite), so concurrent transactions append one after another instead of forking
+/// the chain. Append any number of events, then [`Chain::save`] the new head before committing.
+pub struct Chain {
+    seq: i64,
+    hash: String,
+}
+
+impl Chain {
+    pub async fn lock(db: &impl ConnectionTrait) -> Result<Chain, sea_orm::DbErr> {
+        db.execute(
+            &Query::update()
+                .table(audit_head::Entity)
+                .value(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+                .and_where(Expr::col(audit_head::Column::Id).eq(1))
+                .to_owned(),
+        )
+        .await?;
+        let head = audit_head::Entity::find_by_id(1)
+            .one(db)
+            .await?
+            .ok_or_else(|| sea_orm::DbErr::RecordNotFound("audit head".into()))?;
+        Ok(Chain { seq: head.seq, hash: head.hash })
+    }
+
+    /// Add an event after the current head.
+    pub async fn append(
+        &mut self,
+        db: &impl ConnectionTrait,
+        ev: Event<'_>,
+    ) -> Result<audit_event::Model, sea_orm::DbErr> {
+        let seq = self.seq + 1;
+        // Stored at microsecond precision, the precision both databases keep.
+        let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
+        let detail = ev.detail.to_string();
+        let hash = event_hash(
+            &self.hash,
+            seq,
+            &at,
+            ev.actor_id,
+            ev.action,
+            ev.community_id,
+            ev.compound_id,
+            &ev.subject,
+            &detail,
+        );
+        let row = audit_event::ActiveModel {
+            seq: Set(seq),
+            at: Set(at),
+            actor_id: Set(ev.actor_id),
+            action: Set(ev.action.to_owned()),
+            community_id: Set(ev.community_id),
+            compound_id: Set(ev.compound_id),
+            subject: Set(ev.subject),
+            detail: Set(detail),
+            prev_hash: Set(std::mem::take(&mut self.hash)),
+            hash: Set(hash.clone()),
+            ..Default::default()
+        };
+        let inserted = audit_event::Entity::insert(row).exec_with_returning(db).await?;
+        self.seq = seq;
+        self.hash = hash;
+        Ok(inserted)
+    }
+
+    /// Write the new head.
+    pub async fn save(self, db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+        db.execute(
+            &Query::update()
+                .table(audit_head::Entity)
+                .value(audit_head::Column::Seq, self.seq)
+                .value(audit_head::Column::Hash, self.hash)
+                .and_where(Expr::col(audit_head::Column::Id).eq(1))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Append one event to the chain inside the caller's transaction.
 pub async fn record(db: &impl ConnectionTrait, ev: Event<'_>) -> Result<audit_event::Model, sea_orm::DbErr> {
-    db.execute(
-        &Query::update()
-            .table(audit_head::Entity)
-            .value(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
-            .and_where(Expr::col(audit_head::Column::Id).eq(1))
-            .to_owned(),
-    )
-    .await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("audit head".into()))?;
-    // Stored at microsecond precision, the precision both databases keep.
-    let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
-    let detail = ev.detail.to_string();
-    let hash = event_hash(
-        &head.hash,
-        head.seq,
-        &at,
-        ev.actor_id,
-        ev.action,
-        ev.community_id,
-        ev.compound_id,
-        &ev.subject,
-        &detail,
-    );
-    let row = audit_event::ActiveModel {
-        seq: Set(head.seq),
-        at: Set(at),
-        actor_id: Set(ev.actor_id),
-        action: Set(ev.action.to_owned()),
-        community_id: Set(ev.community_id),
-        compound_id: Set(ev.compound_id),
-        subject: Set(ev.subject),
-        detail: Set(detail),
-        prev_hash: Set(head.hash),
-        hash: Set(hash.clone()),
-        ..Default::default()
-    };
-    let inserted = audit_event::Entity::insert(row).exec_with_returning(db).await?;
-    db.execute(
-        &Query::update()
-            .table(audit_head::Entity)
-            .value(audit_head::Column::Hash, hash)
-            .and_where(Expr::col(audit_head::Column::Id).eq(1))
-            .to_owned(),
-    )
-    .await?;
-    Ok(inserted)
+    let mut chain = Chain::lock(db).await?;
+    let e = chain.append(db, ev).await?;
+    chain.save(db).await?;
+    Ok(e)
 }
 
 /// What `verify` found.

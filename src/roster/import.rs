@@ -17,6 +17,7 @@ use crate::{
     db::write_txn,
     entities::{building, compound, holder, unit, unit_change},
     error::{AppError, AppResult, RowError},
+    extract::Lang,
 };
 
 /// What an import did, or (for a dry run) would do.
@@ -114,8 +115,9 @@ pub async fn import_roster(
     actor_id: i64,
     bytes: &[u8],
     dry_run: bool,
+    lang: Lang,
 ) -> AppResult<ImportReport> {
-    let (format, parsed) = parse_roster(bytes);
+    let (format, parsed) = parse_roster(bytes, lang);
     let mut report = ImportReport { dry_run, format: Some(format), ..Default::default() };
     let rows = match parsed {
         Ok(rows) => rows,
@@ -126,7 +128,10 @@ pub async fn import_roster(
         Err(errors) => {
             let n = errors.iter().map(|e| e.line).collect::<std::collections::HashSet<_>>().len();
             return Err(AppError::Rows {
-                message: format!("{n} line(s) of the file have problems; nothing was imported"),
+                message: lang.pick(
+                    format!("文件中有 {n} 行有问题，未导入任何数据"),
+                    format!("{n} line(s) of the file have problems; nothing was imported"),
+                ),
                 rows: errors,
             });
         }

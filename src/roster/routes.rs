@@ -18,7 +18,7 @@ use crate::{
     auth::Actor,
     entities::{holder, owner_link, unit, unit_change, user},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, Query},
+    extract::{Json, Lang, Path, Query},
     policy::Permission,
     state::AppState,
     tenancy::{compound_for, natural_key},
@@ -60,6 +60,7 @@ async fn import(
     actor: Actor,
     Path(id): Path<i64>,
     Query(p): Query<ImportParams>,
+    lang: Lang,
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<Json<ImportReport>> {
     let c = compound_for(&state.db, &actor, id, Permission::ImportRoster).await?;
@@ -73,7 +74,7 @@ async fn import(
     if body.is_empty() {
         return Err(AppError::field("file", "the request carries no file"));
     }
-    Ok(Json(import_roster(&state.db, &c, actor.user.id, &body, p.dry_run).await?))
+    Ok(Json(import_roster(&state.db, &c, actor.user.id, &body, p.dry_run, lang).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

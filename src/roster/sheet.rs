@@ -5,7 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::area;
-use crate::{error::RowError, extract::normalize_phone};
+use crate::{
+    error::RowError,
+    extract::{Lang, normalize_phone},
+};
 
 /// How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -97,29 +100,40 @@ pub enum SheetFormat {
 type Lines = Vec<(u64, Vec<String>)>;
 
 /// Read a CSV (UTF-8, with or without BOM) or XLSX file into lines of cells.
-pub fn read_cells(bytes: &[u8]) -> Result<(SheetFormat, Lines), RowError> {
+pub fn read_cells(bytes: &[u8], lang: Lang) -> Result<(SheetFormat, Lines), RowError> {
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes).map(|l| (SheetFormat::Xlsx, l));
+        return read_xlsx(bytes, lang).map(|l| (SheetFormat::Xlsx, l));
     }
-    read_csv(bytes).map(|l| (SheetFormat::Csv, l))
+    read_csv(bytes, lang).map(|l| (SheetFormat::Csv, l))
 }
 
 fn file_error(message: impl Into<String>) -> RowError {
     RowError { line: 0, field: None, message: message.into() }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Lines, RowError> {
+fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, RowError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-        RowError { line, field: None, message: "the file is not UTF-8 text (save it as CSV UTF-8, or as XLSX)".into() }
+        RowError {
+            line,
+            field: None,
+            message: lang.pick(
+                "文件不是 UTF-8 文本（请另存为“CSV UTF-8”或 XLSX）".into(),
+                "the file is not UTF-8 text (save it as CSV UTF-8, or as XLSX)".into(),
+            ),
+        }
     })?;
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
-            RowError { line, field: None, message: format!("the CSV cannot be read here: {e}") }
+            RowError {
+                line,
+                field: None,
+                message: lang.pick(format!("此处 CSV 无法读取：{e}"), format!("the CSV cannot be read here: {e}")),
+            }
         })?;
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
         out.push((line, rec.iter().map(|c| c.trim().to_owned()).collect()));
@@ -127,14 +141,19 @@ fn read_csv(bytes: &[u8]) -> Result<Lines, RowError> {
     Ok(out)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Lines, RowError> {
+fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Lines, RowError> {
     use calamine::{Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| file_error(format!("the XLSX file cannot be opened: {e}")))?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        file_error(lang.pick(format!("XLSX 文件无法打开：{e}"), format!("the XLSX file cannot be opened: {e}")))
+    })?;
     let range = wb
         .worksheet_range_at(0)
-        .ok_or_else(|| file_error("the XLSX file has no worksheet"))?
-        .map_err(|e| file_error(format!("the first worksheet cannot be read: {e}")))?;
+        .ok_or_else(|| file_error(lang.pick("XLSX 文件中没有工作表".into(), "the XLSX file has no worksheet".into())))?
+        .map_err(|e| {
+            file_error(
+                lang.pick(format!("第一个工作表无法读取：{e}"), format!("the first worksheet cannot be read: {e}")),
+            )
+        })?;
     let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
     Ok(range
         .rows()
@@ -159,18 +178,21 @@ fn read_xlsx(bytes: &[u8]) -> Result<Lines, RowError> {
 }
 
 /// Check every row; return the good rows, or every problem found.
-pub fn parse_roster(bytes: &[u8]) -> (SheetFormat, Result<Vec<RosterRow>, Vec<RowError>>) {
-    let (format, lines) = match read_cells(bytes) {
+pub fn parse_roster(bytes: &[u8], lang: Lang) -> (SheetFormat, Result<Vec<RosterRow>, Vec<RowError>>) {
+    let (format, lines) = match read_cells(bytes, lang) {
         Ok(x) => x,
         Err(e) => return (if bytes.starts_with(b"PK") { SheetFormat::Xlsx } else { SheetFormat::Csv }, Err(vec![e])),
     };
-    (format, check_lines(lines))
+    (format, check_lines(lines, lang))
 }
 
-fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
+fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let mut lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
     let Some((header_line, header)) = lines.next() else {
-        return Err(vec![file_error("the file is empty: it needs a header row and at least one unit")]);
+        return Err(vec![file_error(lang.pick(
+            "文件是空的：需要一行表头和至少一套房屋".into(),
+            "the file is empty: it needs a header row and at least one unit".into(),
+        ))]);
     };
     let mut index: HashMap<Col, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
@@ -187,7 +209,14 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
         .map(|(_, name, aliases)| RowError {
             line: header_line,
             field: Some((*name).into()),
-            message: format!("the header has no '{name}' column (also accepted: {})", aliases[1..].join(", ")),
+            message: lang.pick(
+                format!(
+                    "表头缺少“{}”列（也可写作：{}）",
+                    aliases[1],
+                    aliases.iter().filter(|a| **a != aliases[1]).copied().collect::<Vec<_>>().join("、")
+                ),
+                format!("the header has no '{name}' column (also accepted: {})", aliases[1..].join(", ")),
+            ),
         })
         .collect();
     if !missing.is_empty() {
@@ -207,51 +236,76 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
         let unit = cell(Col::Unit);
         let mut ok = true;
         if building.is_empty() {
-            err("building", "the building is missing".into());
+            err("building", lang.pick("缺少楼栋".into(), "the building is missing".into()));
             ok = false;
         } else if building.chars().count() > 50 {
-            err("building", "the building name is longer than 50 characters".into());
+            err(
+                "building",
+                lang.pick("楼栋名称超过 50 个字".into(), "the building name is longer than 50 characters".into()),
+            );
             ok = false;
         }
         if unit.is_empty() {
-            err("unit", "the unit number is missing".into());
+            err("unit", lang.pick("缺少房号".into(), "the unit number is missing".into()));
             ok = false;
         } else if unit.chars().count() > 50 {
-            err("unit", "the unit number is longer than 50 characters".into());
+            err("unit", lang.pick("房号超过 50 个字".into(), "the unit number is longer than 50 characters".into()));
             ok = false;
         }
         let area_centi = match area::parse(cell(Col::Area)) {
             Ok(a) => Some(a),
             Err(m) => {
-                err("area", format!("the area '{}' {m}", cell(Col::Area)));
+                let a = cell(Col::Area);
+                err(
+                    "area",
+                    lang.pick(format!("面积“{a}”须为正数（平方米），最多两位小数"), format!("the area '{a}' {m}")),
+                );
                 None
             }
         };
         let source_text = cell(Col::AreaSource);
         let area_source = if source_text.is_empty() {
-            err("area_source", "the area source is missing (registered, surveyed or contract)".into());
+            err(
+                "area_source",
+                lang.pick(
+                    "缺少面积来源（登记、测绘或合同）".into(),
+                    "the area source is missing (registered, surveyed or contract)".into(),
+                ),
+            );
             None
         } else {
             let s = AreaSource::parse(source_text);
             if s.is_none() {
-                err("area_source", format!("the area source '{source_text}' is not registered, surveyed or contract"));
+                err(
+                    "area_source",
+                    lang.pick(
+                        format!("面积来源“{source_text}”应为登记、测绘或合同"),
+                        format!("the area source '{source_text}' is not registered, surveyed or contract"),
+                    ),
+                );
             }
             s
         };
         let holder_name = cell(Col::HolderName);
         let holder_key = cell(Col::HolderKey);
         if holder_name.is_empty() {
-            err("holder_name", "the holder's name is missing".into());
+            err("holder_name", lang.pick("缺少业主姓名".into(), "the holder's name is missing".into()));
             ok = false;
         } else if holder_name.chars().count() > 100 {
-            err("holder_name", "the holder's name is longer than 100 characters".into());
+            err(
+                "holder_name",
+                lang.pick("业主姓名超过 100 个字".into(), "the holder's name is longer than 100 characters".into()),
+            );
             ok = false;
         }
         if holder_key.is_empty() {
-            err("holder_key", "the holder key is missing".into());
+            err("holder_key", lang.pick("缺少业主编号".into(), "the holder key is missing".into()));
             ok = false;
         } else if holder_key.chars().count() > 64 {
-            err("holder_key", "the holder key is longer than 64 characters".into());
+            err(
+                "holder_key",
+                lang.pick("业主编号超过 64 个字".into(), "the holder key is longer than 64 characters".into()),
+            );
             ok = false;
         }
         let phone_text = cell(Col::HolderPhone);
@@ -260,7 +314,13 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
         } else {
             let p = normalize_phone(phone_text);
             if p.is_none() {
-                err("holder_phone", format!("the phone '{phone_text}' is not an 11-digit mobile number"));
+                err(
+                    "holder_phone",
+                    lang.pick(
+                        format!("电话“{phone_text}”不是 11 位手机号"),
+                        format!("the phone '{phone_text}' is not an 11-digit mobile number"),
+                    ),
+                );
                 ok = false;
             }
             p
@@ -269,7 +329,13 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
             && !unit.is_empty()
             && let Some(first) = seen_units.insert((building.to_owned(), unit.to_owned()), line)
         {
-            err("unit", format!("unit {building} {unit} is listed twice (first on line {first})"));
+            err(
+                "unit",
+                lang.pick(
+                    format!("{building} {unit} 重复出现（首次在第 {first} 行）"),
+                    format!("unit {building} {unit} is listed twice (first on line {first})"),
+                ),
+            );
             ok = false;
         }
         if !holder_key.is_empty() && !holder_name.is_empty() {
@@ -277,7 +343,10 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
                 Some((name, first)) if name != holder_name => {
                     err(
                         "holder_name",
-                        format!("holder key {holder_key} is '{name}' on line {first} but '{holder_name}' here"),
+                        lang.pick(
+                            format!("业主编号 {holder_key} 在第 {first} 行是“{name}”，此处却是“{holder_name}”"),
+                            format!("holder key {holder_key} is '{name}' on line {first} but '{holder_name}' here"),
+                        ),
                     );
                     ok = false;
                 }
@@ -301,7 +370,8 @@ fn check_lines(lines: Lines) -> Result<Vec<RosterRow>, Vec<RowError>> {
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        errors.push(RowError { line: header_line, field: None, message: "the file has a header but no units".into() });
+        let message = lang.pick("文件只有表头，没有房屋".into(), "the file has a header but no units".into());
+        errors.push(RowError { line: header_line, field: None, message });
     }
     if errors.is_empty() { Ok(rows) } else { Err(errors) }
 }
@@ -318,7 +388,7 @@ mod tests {
     const HEADER: &str = "building,unit,area,area_source,holder_name,holder_phone,holder_key\n";
 
     fn parse_csv(body: &str) -> Result<Vec<RosterRow>, Vec<RowError>> {
-        parse_roster(format!("{HEADER}{body}").as_bytes()).1
+        parse_roster(format!("{HEADER}{body}").as_bytes(), Lang::En).1
     }
 
     #[test]
@@ -336,7 +406,7 @@ mod tests {
     #[test]
     fn chinese_headers_and_a_bom_are_accepted() {
         let text = "\u{feff}楼栋,房号,面积,面积来源,业主姓名,联系电话,业主编号\n2号楼,201,66.66,合同,李四,,H9\n";
-        let rows = parse_roster(text.as_bytes()).1.unwrap();
+        let rows = parse_roster(text.as_bytes(), Lang::En).1.unwrap();
         assert_eq!(rows[0].building, "2号楼");
         assert_eq!(rows[0].area_source, AreaSource::Contract);
     }
@@ -362,7 +432,7 @@ mod tests {
 
     #[test]
     fn a_missing_column_is_named() {
-        let errs = parse_roster(b"building,unit,area,holder_name,holder_key\n1,1,1,a,b\n").1.unwrap_err();
+        let errs = parse_roster(b"building,unit,area,holder_name,holder_key\n1,1,1,a,b\n", Lang::En).1.unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field.as_deref(), Some("area_source"));
         assert_eq!(errs[0].line, 1);
@@ -370,15 +440,22 @@ mod tests {
 
     #[test]
     fn an_empty_file_and_a_header_only_file_are_refused() {
-        assert!(parse_roster(b"").1.is_err());
+        assert!(parse_roster(b"", Lang::En).1.is_err());
         assert!(parse_csv("").is_err());
     }
 
     #[test]
     fn non_utf8_text_is_refused_with_a_hint() {
-        let errs = parse_roster(b"building,unit\n\xb0\xb2,1\n").1.unwrap_err();
+        let errs = parse_roster(b"building,unit\n\xb0\xb2,1\n", Lang::En).1.unwrap_err();
         assert!(errs[0].message.contains("UTF-8"));
         assert_eq!(errs[0].line, 2);
+    }
+
+    #[test]
+    fn chinese_readers_get_chinese_messages() {
+        let errs =
+            parse_roster(format!("{HEADER}1号楼,101,-3,registered,张三,,H1\n").as_bytes(), Lang::Zh).1.unwrap_err();
+        assert_eq!(errs[0].message, "面积“-3”须为正数（平方米），最多两位小数");
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! ballot is durable; many ballots share one commit (and one fsync) under load.
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
@@ -16,10 +16,15 @@ use super::{
     model::{BALLOT_COUNTED, BALLOT_PENDING, Channel, VoteForm, VoteStatus},
     tally::Choice,
 };
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
+
 use crate::{
-    audit::{self, Event},
+    audit::{Chain, Event},
     db::write_txn,
-    entities::{ballot, proxy, vote, vote_electorate},
+    entities::{ballot, proxy, vote, vote_candidate, vote_electorate},
     error::{AppError, AppResult, is_unique_violation},
 };
 
@@ -94,6 +99,7 @@ impl BallotWriter {
 }
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut frozen = Frozen::default();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -102,50 +108,108 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        process(&db, batch).await;
+        process(&db, &mut frozen, batch).await;
     }
 }
 
-async fn process(db: &DatabaseConnection, batch: Vec<Job>) {
-    let txn = match write_txn(db).await {
-        Ok(t) => t,
-        Err(e) => {
-            let msg = e.to_string();
-            for job in batch {
-                let _ = job.reply.send(Err(anyhow::anyhow!("could not start the ballot transaction: {msg}").into()));
-            }
-            return;
+/// What the writer keeps between batches. Once a vote is open its frozen roster and its
+/// candidates never change, so they are read once.
+#[derive(Default)]
+struct Frozen {
+    electorate: HashMap<i64, Arc<HashSet<i64>>>,
+    candidates: HashMap<i64, usize>,
+}
+
+impl Frozen {
+    async fn electorate(&mut self, db: &impl ConnectionTrait, vote_id: i64) -> AppResult<Arc<HashSet<i64>>> {
+        if let Some(e) = self.electorate.get(&vote_id) {
+            return Ok(e.clone());
+        }
+        let holders: HashSet<i64> = vote_electorate::Entity::find()
+            .filter(vote_electorate::Column::VoteId.eq(vote_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| e.holder_id)
+            .collect();
+        let holders = Arc::new(holders);
+        self.electorate.insert(vote_id, holders.clone());
+        Ok(holders)
+    }
+
+    async fn candidates(&mut self, db: &impl ConnectionTrait, vote_id: i64) -> AppResult<usize> {
+        if let Some(n) = self.candidates.get(&vote_id) {
+            return Ok(*n);
+        }
+        let n =
+            vote_candidate::Entity::find().filter(vote_candidate::Column::VoteId.eq(vote_id)).count(db).await? as usize;
+        self.candidates.insert(vote_id, n);
+        Ok(n)
+    }
+}
+
+/// What one batch shares: the chain head it appends to, and the votes it has read.
+struct Batch {
+    chain: Chain,
+    votes: HashMap<i64, vote::Model>,
+}
+
+async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
+    let fail_all = |jobs: Vec<Job>, msg: String| {
+        for job in jobs {
+            let _ = job.reply.send(Err(anyhow::anyhow!("the ballot was not stored: {msg}").into()));
         }
     };
-    let mut results = Vec::with_capacity(batch.len());
-    for job in batch {
-        let r = match txn.begin().await {
-            Ok(sp) => match apply(&sp, &job.op).await {
-                Ok(b) => sp.commit().await.map(|_| b).map_err(AppError::from),
+    let txn = match write_txn(db).await {
+        Ok(t) => t,
+        Err(e) => return fail_all(jobs, e.to_string()),
+    };
+    let chain = match Chain::lock(&txn).await {
+        Ok(c) => c,
+        Err(e) => return fail_all(jobs, e.to_string()),
+    };
+    let mut batch = Batch { chain, votes: HashMap::new() };
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut jobs = jobs.into_iter();
+    // Checks write nothing, so a refused ballot needs no rollback; a failed write spoils the
+    // transaction, and then nothing of this batch is stored.
+    let mut broken = None;
+    for job in jobs.by_ref() {
+        let r = match check(&txn, &mut batch, frozen, &job.op).await {
+            Ok(plan) => match write(&txn, &mut batch, plan).await {
+                Ok(b) => Ok(b),
                 Err(e) => {
-                    let _ = sp.rollback().await;
-                    Err(e)
+                    broken = Some(e.to_string());
+                    results.push((job.reply, Err(e)));
+                    break;
                 }
             },
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         };
         results.push((job.reply, r));
     }
-    match txn.commit().await {
+    let committed = match broken {
+        Some(msg) => Err(msg),
+        None => match batch.chain.save(&txn).await {
+            Ok(()) => txn.commit().await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        },
+    };
+    match committed {
         Ok(()) => {
             for (reply, r) in results {
                 let _ = reply.send(r);
             }
         }
-        Err(e) => {
+        Err(msg) => {
             // Nothing of this batch was stored: no caller may be told otherwise.
-            let msg = e.to_string();
             for (reply, r) in results {
                 let _ = reply.send(match r {
-                    Ok(_) => Err(anyhow::anyhow!("commit failed: {msg}").into()),
+                    Ok(_) => Err(anyhow::anyhow!("the ballot was not stored: {msg}").into()),
                     Err(e) => Err(e),
                 });
             }
+            fail_all(jobs.collect(), msg);
         }
     }
 }
@@ -156,8 +220,15 @@ fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
 
 /// The vote, checked to be open for ballots right now (the server's clock decides, whatever
 /// the app shows).
-async fn open_vote(db: &impl ConnectionTrait, vote_id: i64) -> AppResult<vote::Model> {
-    let v = vote::Entity::find_by_id(vote_id).one(db).await?.ok_or(AppError::NotFound)?;
+async fn open_vote(db: &impl ConnectionTrait, batch: &mut Batch, vote_id: i64) -> AppResult<vote::Model> {
+    let v = match batch.votes.get(&vote_id) {
+        Some(v) => v.clone(),
+        None => {
+            let v = vote::Entity::find_by_id(vote_id).one(db).await?.ok_or(AppError::NotFound)?;
+            batch.votes.insert(vote_id, v.clone());
+            v
+        }
+    };
     let now = Utc::now();
     match VoteStatus::parse(&v.status) {
         VoteStatus::Closed => return Err(refuse("vote_closed", "this vote has closed")),
@@ -169,15 +240,6 @@ async fn open_vote(db: &impl ConnectionTrait, vote_id: i64) -> AppResult<vote::M
         return Err(refuse("vote_closed", "this vote has closed"));
     }
     Ok(v)
-}
-
-async fn check_eligible(db: &impl ConnectionTrait, vote_id: i64, holder_id: i64) -> AppResult<()> {
-    let found = vote_electorate::Entity::find()
-        .filter(vote_electorate::Column::VoteId.eq(vote_id))
-        .filter(vote_electorate::Column::HolderId.eq(holder_id))
-        .one(db)
-        .await?;
-    found.map(|_| ()).ok_or_else(|| refuse("not_eligible", "this holder is not on the vote's frozen roster"))
 }
 
 fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<()> {
@@ -204,14 +266,6 @@ fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<(
     }
 }
 
-async fn candidate_count(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<usize> {
-    use sea_orm::PaginatorTrait;
-    Ok(crate::entities::vote_candidate::Entity::find()
-        .filter(crate::entities::vote_candidate::Column::VoteId.eq(v.id))
-        .count(db)
-        .await? as usize)
-}
-
 async fn existing(db: &impl ConnectionTrait, vote_id: i64, holder_id: i64) -> AppResult<Option<ballot::Model>> {
     Ok(ballot::Entity::find()
         .filter(ballot::Column::VoteId.eq(vote_id))
@@ -234,30 +288,33 @@ fn already_counted(b: &ballot::Model) -> AppError {
 /// Record `b` (not yet stored) in the chain and give it its receipt.
 async fn seal(
     db: &impl ConnectionTrait,
+    batch: &mut Batch,
     b: &mut ballot::Model,
     action: &str,
     extra: serde_json::Value,
     actor: i64,
 ) -> AppResult<()> {
     let d = digest(b);
-    let v = vote::Entity::find_by_id(b.vote_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let compound_id = batch.votes.get(&b.vote_id).map(|v| v.compound_id);
     let mut detail =
         json!({ "vote": b.vote_id, "holder": b.holder_id, "channel": b.channel, "status": b.status, "digest": d });
     if let (Some(obj), Some(more)) = (detail.as_object_mut(), extra.as_object()) {
         obj.extend(more.clone());
     }
-    let event = audit::record(
-        db,
-        Event {
-            actor_id: Some(actor),
-            action,
-            community_id: None,
-            compound_id: Some(v.compound_id),
-            subject: format!("vote:{}", b.vote_id),
-            detail,
-        },
-    )
-    .await?;
+    let event = batch
+        .chain
+        .append(
+            db,
+            Event {
+                actor_id: Some(actor),
+                action,
+                community_id: None,
+                compound_id,
+                subject: format!("vote:{}", b.vote_id),
+                detail,
+            },
+        )
+        .await?;
     if b.receipt.is_empty() {
         b.receipt = receipt(&d, &event.hash);
     }
@@ -281,8 +338,7 @@ fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ba
         proxy_id: None,
         paper_serial: None,
         idempotency_key: None,
-        // Microseconds: the precision both databases keep, so the digest survives a round trip.
-        cast_at: chrono::DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now),
+        cast_at: now_micros(),
         confirmed_at: None,
         receipt: String::new(),
         audit_seq: 0,
@@ -320,13 +376,43 @@ async fn insert(db: &impl ConnectionTrait, b: ballot::Model) -> AppResult<ballot
     })
 }
 
-/// Apply one operation inside the caller's transaction.
-pub async fn apply(db: &impl ConnectionTrait, op: &Op) -> AppResult<ballot::Model> {
-    let v = open_vote(db, op.vote_id()).await?;
+/// What a checked operation will write.
+enum Plan {
+    /// A retried request whose ballot is already stored.
+    Done(ballot::Model),
+    Insert {
+        ballot: ballot::Model,
+        action: &'static str,
+        extra: serde_json::Value,
+        actor: i64,
+    },
+    Replace {
+        prev: ballot::Model,
+        ballot: ballot::Model,
+        actor: i64,
+    },
+    Confirm {
+        prev: ballot::Model,
+        ballot: ballot::Model,
+        actor: i64,
+    },
+}
+
+/// Check an operation against the vote, its frozen roster and the ballots stored so far, writing
+/// nothing.
+async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen, op: &Op) -> AppResult<Plan> {
+    let v = open_vote(db, batch, op.vote_id()).await?;
+    let eligible = |holder_id: i64, roster: &HashSet<i64>| {
+        if roster.contains(&holder_id) {
+            Ok(())
+        } else {
+            Err(refuse("not_eligible", "this holder is not on the vote's frozen roster"))
+        }
+    };
     match op {
         Op::Cast { vote_id, holder_id, user_id, proxy_id, marks, idempotency_key } => {
-            check_eligible(db, *vote_id, *holder_id).await?;
-            check_marks(&v, marks, candidate_count(db, &v).await?)?;
+            eligible(*holder_id, &*frozen.electorate(db, *vote_id).await?)?;
+            check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;
             if let Some(pid) = proxy_id {
                 let p = proxy::Entity::find_by_id(*pid).one(db).await?.ok_or(AppError::NotFound)?;
                 let now = Utc::now();
@@ -340,58 +426,32 @@ pub async fn apply(db: &impl ConnectionTrait, op: &Op) -> AppResult<ballot::Mode
                 }
             }
             let channel = if proxy_id.is_some() { Channel::Proxy } else { Channel::Online };
-            if let Some(prev) = existing(db, *vote_id, *holder_id).await? {
-                if idempotency_key.is_some()
-                    && prev.idempotency_key == *idempotency_key
-                    && prev.cast_by == Some(*user_id)
-                {
-                    return Ok(prev);
-                }
-                let prev_channel = Channel::parse(&prev.channel);
-                // The holder's own ballot replaces one their proxy cast; with a vote that allows it,
-                // an owner may change their own ballot before close.
-                let replaces = channel == Channel::Online
-                    && prev.status == BALLOT_COUNTED
-                    && (prev_channel == Channel::Proxy
-                        || (prev_channel == Channel::Online && v.allow_change && prev.cast_by == Some(*user_id)));
-                if !replaces {
-                    return Err(already_counted(&prev));
-                }
-                let old_receipt = prev.receipt.clone();
-                let mut b = unstored(*vote_id, *holder_id, channel, marks);
-                b.id = prev.id;
-                b.cast_by = Some(*user_id);
-                b.idempotency_key = idempotency_key.clone();
-                seal(
-                    db,
-                    &mut b,
-                    "ballot.replaced",
-                    json!({ "replaces": old_receipt, "was": prev_channel.as_str() }),
-                    *user_id,
-                )
-                .await?;
-                let mut am: ballot::ActiveModel = prev.into();
-                am.channel = Set(b.channel.clone());
-                am.choice = Set(b.choice.clone());
-                am.picks = Set(b.picks.clone());
-                am.cast_by = Set(b.cast_by);
-                am.proxy_id = Set(None);
-                am.idempotency_key = Set(b.idempotency_key.clone());
-                am.cast_at = Set(b.cast_at);
-                am.receipt = Set(b.receipt.clone());
-                am.audit_seq = Set(b.audit_seq);
-                return Ok(am.update(db).await?);
-            }
             let mut b = unstored(*vote_id, *holder_id, channel, marks);
             b.cast_by = Some(*user_id);
-            b.proxy_id = *proxy_id;
             b.idempotency_key = idempotency_key.clone();
-            seal(db, &mut b, "ballot.cast", json!({}), *user_id).await?;
-            insert(db, b).await
+            let Some(prev) = existing(db, *vote_id, *holder_id).await? else {
+                b.proxy_id = *proxy_id;
+                return Ok(Plan::Insert { ballot: b, action: "ballot.cast", extra: json!({}), actor: *user_id });
+            };
+            if idempotency_key.is_some() && prev.idempotency_key == *idempotency_key && prev.cast_by == Some(*user_id) {
+                return Ok(Plan::Done(prev));
+            }
+            let prev_channel = Channel::parse(&prev.channel);
+            // The holder's own ballot replaces one their proxy cast; with a vote that allows it,
+            // an owner may change their own ballot before close.
+            let replaces = channel == Channel::Online
+                && prev.status == BALLOT_COUNTED
+                && (prev_channel == Channel::Proxy
+                    || (prev_channel == Channel::Online && v.allow_change && prev.cast_by == Some(*user_id)));
+            if !replaces {
+                return Err(already_counted(&prev));
+            }
+            b.id = prev.id;
+            Ok(Plan::Replace { prev, ballot: b, actor: *user_id })
         }
         Op::Paper { vote_id, holder_id, entered_by, serial, marks, scan_file_id } => {
-            check_eligible(db, *vote_id, *holder_id).await?;
-            check_marks(&v, marks, candidate_count(db, &v).await?)?;
+            eligible(*holder_id, &*frozen.electorate(db, *vote_id).await?)?;
+            check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;
             if let Some(prev) = existing(db, *vote_id, *holder_id).await? {
                 return Err(already_counted(&prev));
             }
@@ -408,8 +468,12 @@ pub async fn apply(db: &impl ConnectionTrait, op: &Op) -> AppResult<ballot::Mode
             b.entered_by = Some(*entered_by);
             b.paper_serial = Some(serial.clone());
             b.scan_file_id = *scan_file_id;
-            seal(db, &mut b, "ballot.paper_entered", json!({ "serial": serial }), *entered_by).await?;
-            insert(db, b).await
+            Ok(Plan::Insert {
+                ballot: b,
+                action: "ballot.paper_entered",
+                extra: json!({ "serial": serial }),
+                actor: *entered_by,
+            })
         }
         Op::Confirm { vote_id, ballot_id, confirmed_by } => {
             let prev = ballot::Entity::find_by_id(*ballot_id)
@@ -429,26 +493,51 @@ pub async fn apply(db: &impl ConnectionTrait, op: &Op) -> AppResult<ballot::Mode
             let mut b = prev.clone();
             b.status = BALLOT_COUNTED.into();
             b.confirmed_by = Some(*confirmed_by);
-            b.confirmed_at =
-                Some(chrono::DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now));
-            let serial = b.paper_serial.clone();
-            seal(db, &mut b, "ballot.paper_confirmed", json!({ "serial": serial }), *confirmed_by).await?;
-            // Conditional on still pending, so two racing confirmations count it once.
-            let done = ballot::Entity::update_many()
-                .col_expr(ballot::Column::Status, sea_orm::prelude::Expr::value(BALLOT_COUNTED))
-                .col_expr(ballot::Column::ConfirmedBy, sea_orm::prelude::Expr::value(*confirmed_by))
-                .col_expr(ballot::Column::ConfirmedAt, sea_orm::prelude::Expr::value(b.confirmed_at))
-                .col_expr(ballot::Column::AuditSeq, sea_orm::prelude::Expr::value(b.audit_seq))
-                .filter(ballot::Column::Id.eq(prev.id))
-                .filter(ballot::Column::Status.eq(BALLOT_PENDING))
-                .exec(db)
-                .await?;
-            if done.rows_affected != 1 {
-                return Err(refuse("already_confirmed", "this paper ballot has already been confirmed"));
-            }
-            Ok(b)
+            b.confirmed_at = Some(now_micros());
+            Ok(Plan::Confirm { prev, ballot: b, actor: *confirmed_by })
         }
     }
+}
+
+/// Carry out a checked plan: record it in the chain, then store the ballot.
+async fn write(db: &impl ConnectionTrait, batch: &mut Batch, plan: Plan) -> AppResult<ballot::Model> {
+    match plan {
+        Plan::Done(b) => Ok(b),
+        Plan::Insert { mut ballot, action, extra, actor } => {
+            seal(db, batch, &mut ballot, action, extra, actor).await?;
+            insert(db, ballot).await
+        }
+        Plan::Replace { prev, mut ballot, actor } => {
+            let extra = json!({ "replaces": prev.receipt, "was": prev.channel });
+            seal(db, batch, &mut ballot, "ballot.replaced", extra, actor).await?;
+            let mut am: ballot::ActiveModel = prev.into();
+            am.channel = Set(ballot.channel.clone());
+            am.choice = Set(ballot.choice.clone());
+            am.picks = Set(ballot.picks.clone());
+            am.cast_by = Set(ballot.cast_by);
+            am.proxy_id = Set(None);
+            am.idempotency_key = Set(ballot.idempotency_key.clone());
+            am.cast_at = Set(ballot.cast_at);
+            am.receipt = Set(ballot.receipt.clone());
+            am.audit_seq = Set(ballot.audit_seq);
+            Ok(am.update(db).await?)
+        }
+        Plan::Confirm { prev, mut ballot, actor } => {
+            let serial = ballot.paper_serial.clone();
+            seal(db, batch, &mut ballot, "ballot.paper_confirmed", json!({ "serial": serial }), actor).await?;
+            let mut am: ballot::ActiveModel = prev.into();
+            am.status = Set(ballot.status.clone());
+            am.confirmed_by = Set(ballot.confirmed_by);
+            am.confirmed_at = Set(ballot.confirmed_at);
+            am.audit_seq = Set(ballot.audit_seq);
+            Ok(am.update(db).await?)
+        }
+    }
+}
+
+fn now_micros() -> chrono::DateTime<Utc> {
+    // Microseconds: the precision both databases keep, so a digest survives a round trip.
+    chrono::DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now)
 }
 
 /// Check every stored ballot against the chain event that last recorded it. Returns the first

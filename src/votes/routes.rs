@@ -228,7 +228,15 @@ fn summary(v: &vote::Model) -> VoteSummary {
 
 /// The holdings `actor` may vote for in `v`: their verified holders in scope, and holders whose
 /// written proxy they hold. With the roster frozen, the frozen one decides.
-async fn my_holdings(db: &impl ConnectionTrait, actor: &Actor, v: &vote::Model) -> AppResult<Vec<MyHolding>> {
+/// (holder, room label, area in 0.01 m²) of one unit.
+type UnitLine = (i64, String, i64);
+
+async fn my_holdings(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    v: &vote::Model,
+    with_ballots: bool,
+) -> AppResult<Vec<MyHolding>> {
     let own: Vec<i64> = owner_link::Entity::find()
         .filter(owner_link::Column::UserId.eq(actor.user.id))
         .all(db)
@@ -249,18 +257,17 @@ async fn my_holdings(db: &impl ConnectionTrait, actor: &Actor, v: &vote::Model) 
     if own.is_empty() && proxies.is_empty() {
         return Ok(Vec::new());
     }
-    // (holder, unit label, area) of the units in scope.
     let frozen = VoteStatus::parse(&v.status) != VoteStatus::Draft && v.frozen_at.is_some();
     let wanted: Vec<i64> = own.iter().copied().chain(proxies.iter().map(|p| p.holder_id)).collect();
-    let units: Vec<(i64, String, i64)> = if frozen {
-        vote_electorate::Entity::find()
+    // (holder, unit label, area) of the units in scope, and the holders' keys.
+    let (units, keys): (Vec<UnitLine>, HashMap<i64, String>) = if frozen {
+        let rows = vote_electorate::Entity::find()
             .filter(vote_electorate::Column::VoteId.eq(v.id))
             .filter(vote_electorate::Column::HolderId.is_in(wanted.clone()))
             .all(db)
-            .await?
-            .into_iter()
-            .map(|e| (e.holder_id, e.unit_label, e.area_centi))
-            .collect()
+            .await?;
+        let keys = rows.iter().map(|e| (e.holder_id, e.holder_key.clone())).collect();
+        (rows.into_iter().map(|e| (e.holder_id, e.unit_label, e.area_centi)).collect(), keys)
     } else {
         let us: Vec<_> = units_in_scope(db, v).await?.into_iter().filter(|u| wanted.contains(&u.holder_id)).collect();
         let names: HashMap<i64, String> = building::Entity::find()
@@ -270,36 +277,39 @@ async fn my_holdings(db: &impl ConnectionTrait, actor: &Actor, v: &vote::Model) 
             .into_iter()
             .map(|b| (b.id, b.name))
             .collect();
-        us.into_iter()
+        let keys = holder::Entity::find()
+            .filter(holder::Column::Id.is_in(wanted.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h.holder_key))
+            .collect();
+        let units = us
+            .into_iter()
             .map(|u| {
-                (
-                    u.holder_id,
-                    format!("{} {}", names.get(&u.building_id).cloned().unwrap_or_default(), u.number),
-                    u.area_centi,
-                )
+                let label = format!("{} {}", names.get(&u.building_id).cloned().unwrap_or_default(), u.number);
+                (u.holder_id, label, u.area_centi)
             })
-            .collect()
+            .collect();
+        (units, keys)
     };
-    let keys: HashMap<i64, String> = holder::Entity::find()
-        .filter(holder::Column::Id.is_in(wanted.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h.holder_key))
-        .collect();
-    let ballots: HashMap<i64, ballot::Model> = ballot::Entity::find()
-        .filter(ballot::Column::VoteId.eq(v.id))
-        .filter(ballot::Column::HolderId.is_in(wanted.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.holder_id, b))
-        .collect();
+    let ballots: HashMap<i64, ballot::Model> = if with_ballots {
+        ballot::Entity::find()
+            .filter(ballot::Column::VoteId.eq(v.id))
+            .filter(ballot::Column::HolderId.is_in(wanted.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.holder_id, b))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let entries = own.iter().map(|h| (*h, None)).chain(proxies.iter().map(|p| (p.holder_id, Some(p.id))));
     for (h, proxy_id) in entries {
-        let mine: Vec<&(i64, String, i64)> = units.iter().filter(|u| u.0 == h).collect();
+        let mine: Vec<&UnitLine> = units.iter().filter(|u| u.0 == h).collect();
         if mine.is_empty() || !seen.insert(h) {
             continue;
         }
@@ -359,7 +369,7 @@ async fn view(state: &AppState, actor: &Actor, v: &vote::Model, c: &compound::Mo
         .collect();
     let objections =
         vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(&state.db).await? as i64;
-    let my = my_holdings(&state.db, actor, v).await?;
+    let my = my_holdings(&state.db, actor, v, true).await?;
     let in_publicity =
         VoteStatus::parse(&v.status) == VoteStatus::Closed && v.publicity_until.is_some_and(|t| Utc::now() < t);
     Ok(VoteView {
@@ -722,14 +732,19 @@ async fn cast(
     Json(req): Json<CastRequest>,
 ) -> AppResult<(StatusCode, Json<BallotReceipt>)> {
     let v = vote::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    let c = compound::Entity::find_by_id(v.compound_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     let v = advance(&state.db, v).await?;
+    // The compound is read only when the caller may not simply vote: the hot path skips it.
+    let compound =
+        || async { compound::Entity::find_by_id(v.compound_id).one(&state.db).await?.ok_or(AppError::NotFound) };
     // A draft is not there for those who may not manage it, whatever holdings they have.
-    if VoteStatus::parse(&v.status) == VoteStatus::Draft && !allowed(&actor, &c, Permission::ManageVotes) {
+    if VoteStatus::parse(&v.status) == VoteStatus::Draft
+        && !allowed(&actor, &compound().await?, Permission::ManageVotes)
+    {
         return Err(AppError::NotFound);
     }
-    let mine = my_holdings(&state.db, &actor, &v).await?;
+    let mine = my_holdings(&state.db, &actor, &v, false).await?;
     if mine.is_empty() {
+        let c = compound().await?;
         // Someone with a role here but nothing to vote for is refused; anyone else learns nothing.
         actor.authorize_compound(Permission::ViewVotes, &c)?;
         if VoteStatus::parse(&v.status) == VoteStatus::Draft {
@@ -1252,7 +1267,7 @@ async fn object(
             "objections are taken while the result is on public display",
         ));
     }
-    if !my_holdings(&state.db, &actor, &v).await?.iter().any(|h| h.proxy_id.is_none()) {
+    if !my_holdings(&state.db, &actor, &v, false).await?.iter().any(|h| h.proxy_id.is_none()) {
         return Err(AppError::conflict("not_eligible", "only owners on this vote's roster may object"));
     }
     let txn = write_txn(&state.db).await?;
