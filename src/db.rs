@@ -14,18 +14,23 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     opt.sqlx_logging(false);
     if url.starts_with("sqlite:") {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        opt.max_connections(if in_memory { 1 } else { 8 }).min_connections(1);
+        opt.max_connections(if in_memory { 1 } else { pool_size(4) }).min_connections(1);
         opt.map_sqlx_sqlite_opts(move |o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(10));
             if in_memory { o } else { o.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full) }
         });
     } else {
-        opt.max_connections(20).acquire_timeout(Duration::from_secs(10));
+        opt.max_connections(pool_size(20)).acquire_timeout(Duration::from_secs(10));
     }
     let db = Database::connect(opt).await?;
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// Connections in the pool: `SANFANG_DB_CONNECTIONS`, or `default`.
+fn pool_size(default: u32) -> u32 {
+    std::env::var("SANFANG_DB_CONNECTIONS").ok().and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(default)
 }
 
 /// The default database: a SQLite file in the working directory.

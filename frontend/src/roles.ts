@@ -43,3 +43,10 @@ export function membershipGrants(m: MembershipView, roles: readonly Role[], scop
   }
   return true
 }
+
+/** Who drafts, publishes, extends and cancels votes: the committee convenes, the secretary for three-party matters. */
+export const VOTE_MANAGE_ROLES: readonly Role[] = ['admin', 'secretary', ...COMMITTEE_ROLES]
+/** Who may watch the live turnout of an open vote. */
+export const TURNOUT_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMMITTEE_ROLES]
+/** Who enters and confirms paper ballots and keeps the proxy registry; never the property company. */
+export const COUNT_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMMITTEE_ROLES]

@@ -1,6 +1,6 @@
 //! `/auth/*` and `/me`: signing in and out, tokens, sign-up by invitation, own password.
 use axum::{extract::State, http::StatusCode};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -143,7 +143,7 @@ async fn refresh_tokens(
     State(state): State<AppState>,
     Json(req): Json<RefreshRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    let txn = state.db.begin().await?;
+    let txn = write_txn(&state.db).await?;
     let outcome = refresh::rotate(&txn, &req.refresh_token).await?;
     txn.commit().await?;
     match outcome {

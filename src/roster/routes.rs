@@ -16,7 +16,7 @@ use super::{AreaSource, ImportReport, UnitView, area, import_roster, unit_views}
 use crate::{
     accounts::{UserView, user_names},
     auth::Actor,
-    entities::{holder, owner_link, unit, unit_change, user},
+    entities::{building, holder, owner_link, unit, unit_change, user},
     error::{AppError, AppResult, ErrorBody},
     extract::{Json, Lang, Path, Query},
     policy::Permission,
@@ -100,18 +100,29 @@ async fn list_units(
         find = find.filter(unit::Column::BuildingId.eq(b));
     }
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let holders = holder::Entity::find()
-            .filter(holder::Column::CompoundId.eq(id))
-            .filter(
-                Condition::any().add(holder::Column::HolderKey.contains(text)).add(holder::Column::Name.contains(text)),
-            )
-            .all(&state.db)
-            .await?;
-        find = find.filter(
-            Condition::any()
-                .add(unit::Column::Number.contains(text))
-                .add(unit::Column::HolderId.is_in(holders.iter().map(|h| h.id))),
-        );
+        // "5号楼 2单元301", "5号楼" or "301": every word must match the building, the unit or its holder.
+        for word in text.split_whitespace() {
+            let buildings = building::Entity::find()
+                .filter(building::Column::CompoundId.eq(id))
+                .filter(building::Column::Name.contains(word))
+                .all(&state.db)
+                .await?;
+            let holders = holder::Entity::find()
+                .filter(holder::Column::CompoundId.eq(id))
+                .filter(
+                    Condition::any()
+                        .add(holder::Column::HolderKey.contains(word))
+                        .add(holder::Column::Name.contains(word)),
+                )
+                .all(&state.db)
+                .await?;
+            find = find.filter(
+                Condition::any()
+                    .add(unit::Column::Number.contains(word))
+                    .add(unit::Column::BuildingId.is_in(buildings.iter().map(|b| b.id)))
+                    .add(unit::Column::HolderId.is_in(holders.iter().map(|h| h.id))),
+            );
+        }
     }
     let units = find.all(&state.db).await?;
     Ok(Json(unit_views(&state.db, &units, true).await?))

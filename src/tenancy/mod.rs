@@ -47,6 +47,10 @@ pub struct CompoundSummary {
     pub holders: i64,
     /// Sum of exclusive areas, m² with two decimals.
     pub total_area: String,
+    /// Days between publishing a vote and its opening.
+    pub notice_days: i32,
+    /// Days a vote's result stays on public display.
+    pub publicity_days: i32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -163,6 +167,8 @@ pub async fn compound_summaries(db: &impl ConnectionTrait, cs: &[compound::Model
                 units: t.map_or(0, |t| t.units),
                 holders: t.map_or(0, |t| t.holders),
                 total_area: area::format(t.and_then(|t| t.area).unwrap_or(0)),
+                notice_days: c.notice_days,
+                publicity_days: c.publicity_days,
             }
         })
         .collect())

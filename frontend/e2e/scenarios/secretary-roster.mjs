@@ -36,6 +36,8 @@ export async function run() {
     assert(lines.map((l) => l.trim()).includes('4'), `no error for line 4; error lines: ${lines.join(', ')}`)
     const row4 = rows.filter({ has: page.getByTestId('roster-error-line').getByText('4', { exact: true }) })
     assert((await row4.count()) >= 1, 'the line-4 error row is missing')
+    const message = await row4.first().innerText()
+    assert(message.includes('须为正数'), `the error is not in Chinese: ${message}`)
     assert(await importButton.isDisabled(), 'import is enabled after a dry run with errors')
 
     await screenshot(page, 'secretary-roster')

@@ -51,6 +51,10 @@ export const api = {
   async del(path: string): Promise<void> {
     await authorized('DELETE', path, {})
   },
+  /** Fetches a file (a CSV export) with the session's token. */
+  async blob(path: string): Promise<Blob> {
+    return (await authorized('GET', path, {})).blob()
+  },
   /** Posts a file as the raw request body. */
   async upload<T>(path: string, file: Blob, contentType: string, query?: Query): Promise<T> {
     return readJson<T>(await authorized('POST', path, { raw: { data: file, contentType }, query }))

@@ -1,14 +1,18 @@
 import { api } from './client'
 import type {
   AuditEventView,
+  BallotReceipt,
   BuildingView,
+  CastRequest,
   ChangePasswordRequest,
   CommunityDetail,
   CommunityView,
   CompoundDetail,
+  FileView,
   HolderView,
   HoldingView,
   ImportReport,
+  InboxItem,
   InvitationView,
   Me,
   MembershipView,
@@ -16,13 +20,24 @@ import type {
   NewCommunity,
   NewCompound,
   NewMembership,
+  NewProxy,
   NewUser,
+  NewVote,
+  ObjectionView,
+  PaperBallotRequest,
+  PaperBallotView,
   PartyView,
+  ProxyView,
+  PublicBallot,
+  Turnout,
   UnitChangeView,
   UnitView,
   UpdateUser,
   UserListItem,
   UserView,
+  VoteLogEntry,
+  VoteSummary,
+  VoteView,
 } from './types'
 
 export const getMe = () => api.get<Me>('/me')
@@ -73,3 +88,41 @@ export const removeMembership = (id: number) => api.del(`/memberships/${id}`)
 
 export const listAudit = (filter: { compound_id?: number | null; limit?: number }) =>
   api.get<AuditEventView[]>('/audit', filter)
+
+export const listInbox = () => api.get<InboxItem[]>('/me/inbox')
+export const markInboxRead = (id: number) => api.postVoid(`/me/inbox/${id}/read`)
+
+export const listVotes = (compoundId: number) => api.get<VoteSummary[]>(`/compounds/${compoundId}/votes`)
+export const createVote = (compoundId: number, body: NewVote) => api.post<VoteView>(`/compounds/${compoundId}/votes`, body)
+export const getVote = (id: number) => api.get<VoteView>(`/votes/${id}`)
+export const updateVote = (id: number, body: NewVote) => api.patch<VoteView>(`/votes/${id}`, body)
+export const publishVote = (id: number) => api.post<VoteView>(`/votes/${id}/publish`)
+export const extendVote = (id: number, closesAt: string, reason: string) =>
+  api.post<VoteView>(`/votes/${id}/extend`, { closes_at: closesAt, reason })
+export const cancelVote = (id: number, reason: string) => api.post<VoteView>(`/votes/${id}/cancel`, { reason })
+export const castBallot = (id: number, body: CastRequest) => api.post<BallotReceipt>(`/votes/${id}/ballots`, body)
+export const getTurnout = (id: number) => api.get<Turnout>(`/votes/${id}/turnout`)
+export const listPublicBallots = (id: number) => api.get<PublicBallot[]>(`/votes/${id}/ballots`)
+export const getVoteLog = (id: number) => api.get<VoteLogEntry[]>(`/votes/${id}/log`)
+
+export const listPaperBallots = (id: number) => api.get<PaperBallotView[]>(`/votes/${id}/paper-ballots`)
+export const enterPaperBallot = (id: number, body: PaperBallotRequest) =>
+  api.post<PaperBallotView>(`/votes/${id}/paper-ballots`, body)
+export const confirmPaperBallot = (id: number, ballotId: number) =>
+  api.post<PaperBallotView>(`/votes/${id}/paper-ballots/${ballotId}/confirm`)
+
+export type VoteExport = 'roster' | 'ballots'
+/** A closed vote's frozen roster or counted ballots, in the CSV format `sanfang tally` reads. */
+export const downloadVoteExport = (id: number, kind: VoteExport) => api.blob(`/votes/${id}/export/${kind}.csv`)
+
+export const listProxies = (compoundId: number) => api.get<ProxyView[]>(`/compounds/${compoundId}/proxies`)
+export const createProxy = (compoundId: number, body: NewProxy) => api.post<ProxyView>(`/compounds/${compoundId}/proxies`, body)
+export const revokeProxy = (id: number) => api.post<ProxyView>(`/proxies/${id}/revoke`)
+
+export const listObjections = (voteId: number) => api.get<ObjectionView[]>(`/votes/${voteId}/objections`)
+export const createObjection = (voteId: number, text: string) => api.post<ObjectionView>(`/votes/${voteId}/objections`, { text })
+
+/** Uploads a JPEG, PNG or PDF for the compound: a vote's attachment, or the scan of a signed slip or proxy. */
+export const uploadFile = (compoundId: number, file: File) =>
+  api.upload<FileView>(`/compounds/${compoundId}/files`, file, file.type || 'application/octet-stream', { name: file.name })
+export const downloadFile = (id: number) => api.blob(`/files/${id}`)

@@ -116,7 +116,9 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
 
 /** One HTTP exchange with the API. Resolves with the response when it is 2xx, throws ApiError otherwise. */
 export async function send(method: string, path: string, opts: SendOptions = {}): Promise<Response> {
-  const headers = new Headers({ Accept: 'application/json' })
+  // The server writes messages for people (a roster's bad rows) in the app's language.
+  const lang = typeof document !== 'undefined' && document.documentElement.lang ? document.documentElement.lang : 'zh-CN'
+  const headers = new Headers({ Accept: 'application/json', 'Accept-Language': lang })
   let body: BodyInit | undefined
   if (opts.raw) {
     headers.set('Content-Type', opts.raw.contentType)

@@ -981,6 +981,16 @@ export interface components {
             /** Format: int64 */
             id: number;
             name: string;
+            /**
+             * Format: int32
+             * @description Days between publishing a vote and its opening.
+             */
+            notice_days: number;
+            /**
+             * Format: int32
+             * @description Days a vote's result stays on public display.
+             */
+            publicity_days: number;
             /** @description Sum of exclusive areas, m² with two decimals. */
             total_area: string;
             /** Format: int64 */

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n'
-import type { AreaSource, PartyKind, Role } from '@/api/types'
+import type { AreaSource, Channel, Choice, Matter, PartyKind, Role, VoteStatus } from '@/api/types'
 
 export function useFormat() {
   const { t, locale } = useI18n()
@@ -25,5 +25,9 @@ export function useFormat() {
     role: (role: Role) => t(`roles.${role}`),
     partyKind: (kind: PartyKind) => t(`parties.${kind}`),
     areaSource: (source: AreaSource) => t(`areaSources.${source}`),
+    matter: (matter: Matter) => t(`votes.matters.${matter}`),
+    voteStatus: (status: VoteStatus) => t(`votes.status.${status}`),
+    channel: (channel: Channel) => t(`votes.channels.${channel}`),
+    choice: (choice: Choice) => t(`votes.choices.${choice}`),
   }
 }

@@ -4,10 +4,10 @@ import type { Role } from '@/api/types'
 import { ApiError } from '@/api/http'
 import { reportError } from '@/composables/report'
 import { t } from '@/i18n'
-import { AUDIT_ROLES, COMMUNITY_ROLES, ROSTER_ROLES, STAFF_ROLES } from '@/roles'
+import { AUDIT_ROLES, COMMUNITY_ROLES, COUNT_ROLES, ROSTER_ROLES, STAFF_ROLES, VOTE_MANAGE_ROLES } from '@/roles'
 import { useAuthStore } from '@/stores/auth'
 
-export type Tab = 'home' | 'units' | 'manage' | 'settings'
+export type Tab = 'home' | 'units' | 'inbox' | 'manage' | 'settings'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -34,6 +34,7 @@ export const routes = [
   { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue'), meta: { title: 'register.title', guestOnly: true } },
   { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'home.title', requiresAuth: true, tab: 'home', root: true } },
   { path: '/units', name: 'my-units', component: () => import('@/views/MyUnitsView.vue'), meta: { title: 'myUnits.title', requiresAuth: true, tab: 'units', root: true } },
+  { path: '/inbox', name: 'inbox', component: () => import('@/views/InboxView.vue'), meta: { title: 'inbox.title', requiresAuth: true, tab: 'inbox', root: true } },
   { path: '/redeem', name: 'redeem', component: () => import('@/views/RedeemView.vue'), meta: { title: 'redeem.title', requiresAuth: true, tab: 'units' } },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title', requiresAuth: true, tab: 'settings', root: true } },
   {
@@ -66,6 +67,29 @@ export const routes = [
     component: () => import('@/views/RosterView.vue'),
     meta: { title: 'roster.title', requiresAuth: true, roles: ROSTER_ROLES, scope: 'compound', tab: 'manage' },
   },
+  {
+    path: '/compounds/:id(\\d+)/votes',
+    name: 'votes',
+    component: () => import('@/views/VoteListView.vue'),
+    meta: { title: 'votes.listTitle', requiresAuth: true, tab: 'home' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/votes/new',
+    name: 'vote-new',
+    component: () => import('@/views/VoteFormView.vue'),
+    meta: { title: 'votes.form.newTitle', requiresAuth: true, roles: VOTE_MANAGE_ROLES, scope: 'compound', tab: 'home' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/proxies',
+    name: 'proxies',
+    component: () => import('@/views/ProxiesView.vue'),
+    meta: { title: 'proxies.title', requiresAuth: true, roles: COUNT_ROLES, scope: 'compound', tab: 'manage' },
+  },
+  // A vote's compound is known only once it is loaded: these pages ask the server what the user may do.
+  { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('@/views/VoteView.vue'), meta: { title: 'votes.title', requiresAuth: true, tab: 'home' } },
+  { path: '/votes/:id(\\d+)/edit', name: 'vote-edit', component: () => import('@/views/VoteFormView.vue'), meta: { title: 'votes.form.editTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/votes/:id(\\d+)/ballots', name: 'vote-ballots', component: () => import('@/views/BallotsView.vue'), meta: { title: 'ballots.title', requiresAuth: true, tab: 'home' } },
+  { path: '/votes/:id(\\d+)/paper', name: 'vote-paper', component: () => import('@/views/PaperBallotsView.vue'), meta: { title: 'paper.title', requiresAuth: true, tab: 'home' } },
   { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'admin.title', requiresAuth: true, roles: ['admin'], tab: 'manage', root: true } },
   { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, roles: ['admin'], tab: 'manage' } },
   { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, roles: AUDIT_ROLES, tab: 'manage' } },

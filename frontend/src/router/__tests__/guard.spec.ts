@@ -82,6 +82,30 @@ describe('router guard', () => {
     expect(await go('/compounds/2/units')).toBe('/')
   })
 
+  it('keeps vote management to the committee and the secretary, and ballot handling from the property company', async () => {
+    loginAs(membership('property_manager', { community_id: 1, compound_id: 2 }))
+    expect(await go('/compounds/2/votes')).toBe('/compounds/2/votes')
+    expect(await go('/compounds/2/votes/new')).toBe('/')
+    expect(await go('/compounds/2/proxies')).toBe('/')
+
+    loginAs(membership('committee_chair', { community_id: 1, compound_id: 2 }))
+    expect(await go('/compounds/2/votes/new')).toBe('/compounds/2/votes/new')
+    expect(await go('/compounds/3/votes/new')).toBe('/')
+    expect(await go('/compounds/2/proxies')).toBe('/compounds/2/proxies')
+
+    loginAs(membership('community_staff', { community_id: 1 }))
+    expect(await go('/compounds/2/votes/new')).toBe('/')
+    expect(await go('/compounds/2/proxies')).toBe('/compounds/2/proxies')
+  })
+
+  it('lets every signed-in user reach the inbox and a vote; the server decides what they see there', async () => {
+    loginAs()
+    expect(await go('/inbox')).toBe('/inbox')
+    expect(await go('/votes/7')).toBe('/votes/7')
+    expect(await go('/votes/7/ballots?receipt=K7QMA-4XPBZ')).toBe('/votes/7/ballots?receipt=K7QMA-4XPBZ')
+    expect(await go('/compounds/2/votes/new')).toBe('/')
+  })
+
   it('sends the user to log in when the session cannot be loaded', async () => {
     mockFetch((req) => json(401, { error: { code: 'unauthorized', message: req.path } }))
     useAuthStore().setTokens(tokens(1))

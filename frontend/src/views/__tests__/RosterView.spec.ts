@@ -9,7 +9,7 @@ import RosterView from '@/views/RosterView.vue'
 import { apiError, json, mockFetch, tokens, type RecordedRequest } from '@/__tests__/helpers'
 
 const compound: CompoundDetail = {
-  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25' },
+  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
   community: { id: 1, name: '太阳城社区', address: null },
   buildings: [],
   parties: [],

@@ -1,0 +1,55 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import type { InboxItem } from '@/api/types'
+import { useAuthStore } from '@/stores/auth'
+import { useInboxStore } from '@/stores/inbox'
+import { apiError, json, mockFetch, tokens } from '@/__tests__/helpers'
+
+function notice(id: number, read: boolean): InboxItem {
+  return {
+    id,
+    kind: 'vote_notice',
+    title: `业主大会表决通知 ${id}`,
+    body: '请在手机上查看并投票。',
+    link: `/votes/${id}`,
+    compound_id: 1,
+    created_at: '2026-11-22T02:00:00Z',
+    read_at: read ? '2026-11-22T03:00:00Z' : null,
+  }
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  vi.unstubAllGlobals()
+  setActivePinia(createPinia())
+  useAuthStore().setTokens(tokens(1))
+})
+
+describe('inbox store', () => {
+  it('counts the unread notices', async () => {
+    mockFetch(() => json(200, [notice(3, false), notice(2, true), notice(1, false)]))
+    const inbox = useInboxStore()
+    expect(inbox.unread).toBe(0)
+    await inbox.load()
+    expect(inbox.unread).toBe(2)
+  })
+
+  it('marks a notice read on the server once', async () => {
+    const calls = mockFetch((req) => (req.method === 'POST' ? new Response(null, { status: 204 }) : json(200, [notice(3, false), notice(2, true)])))
+    const inbox = useInboxStore()
+    await inbox.load()
+    await inbox.markRead(3)
+    await inbox.markRead(3)
+    await inbox.markRead(2)
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/me/inbox/3/read'])
+    expect(inbox.unread).toBe(0)
+  })
+
+  it('puts the notice back to unread when the server refuses', async () => {
+    mockFetch((req) => (req.method === 'POST' ? apiError(404, 'not_found', 'no such notice') : json(200, [notice(3, false)])))
+    const inbox = useInboxStore()
+    await inbox.load()
+    await expect(inbox.markRead(3)).rejects.toMatchObject({ code: 'not_found' })
+    expect(inbox.unread).toBe(1)
+  })
+})

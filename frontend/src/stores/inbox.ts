@@ -1,0 +1,43 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { listInbox, markInboxRead } from '@/api/endpoints'
+import type { InboxItem } from '@/api/types'
+
+/** My notices and how many are unread, for the inbox page and the tab bar's badge. */
+export const useInboxStore = defineStore('inbox', () => {
+  const items = shallowRef<InboxItem[] | null>(null)
+  const loading = ref(false)
+  const unread = computed(() => (items.value ?? []).filter((n) => !n.read_at).length)
+
+  async function load(): Promise<InboxItem[]> {
+    loading.value = true
+    try {
+      const loaded = await listInbox()
+      items.value = loaded
+      return loaded
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Marks a notice read, here at once and then on the server. */
+  async function markRead(id: number): Promise<void> {
+    const list = items.value
+    const item = list?.find((n) => n.id === id)
+    if (!item || item.read_at) return
+    const readAt = new Date().toISOString()
+    items.value = (list ?? []).map((n) => (n.id === id ? { ...n, read_at: readAt } : n))
+    try {
+      await markInboxRead(id)
+    } catch (e) {
+      items.value = (items.value ?? []).map((n) => (n.id === id ? { ...n, read_at: null } : n))
+      throw e
+    }
+  }
+
+  function clear(): void {
+    items.value = null
+  }
+
+  return { items, loading, unread, load, markRead, clear }
+})
