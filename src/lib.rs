@@ -86,11 +86,13 @@ async fn health() -> axum::Json<Health> {
 impl AppState {
     /// State over `db`, signing tokens with `jwt_secret`.
     pub fn new(db: DatabaseConnection, jwt_secret: &[u8]) -> Self {
+        let rosters = Arc::new(votes::lifecycle::Rosters::default());
         Self {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             hasher: Hasher::new(),
             limiter: Arc::new(LoginLimiter::default()),
-            ballots: votes::BallotWriter::spawn(db.clone()),
+            ballots: votes::BallotWriter::spawn(db.clone(), rosters.clone()),
+            rosters,
             db,
         }
     }

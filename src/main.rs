@@ -5,6 +5,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use sanfang::{AppState, audit, auth, db, demo};
 
+// glibc's allocator contends between the runtime's threads and the database's; this one does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "sanfang", version, about = "三方议事 · three-party deliberation and binding votes")]
 struct Cli {

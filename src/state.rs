@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter},
-    votes::BallotWriter,
+    votes::{BallotWriter, lifecycle::Rosters},
 };
 
 #[derive(Clone)]
@@ -17,6 +17,8 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// The one writer of ballots.
     pub ballots: BallotWriter,
+    /// Frozen rosters of opened votes.
+    pub rosters: Arc<Rosters>,
 }
 
 impl FromRef<AppState> for DatabaseConnection {

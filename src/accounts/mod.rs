@@ -176,15 +176,26 @@ impl Scope {
 
 /// Grant `role` in `scope`; granting a role already held returns the existing membership.
 pub async fn grant(db: &impl ConnectionTrait, user_id: i64, role: Role, scope: Scope) -> AppResult<membership::Model> {
+    Ok(grant_new(db, user_id, role, scope).await?.0)
+}
+
+/// Like [`grant`], also telling whether the membership is new.
+pub async fn grant_new(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    role: Role,
+    scope: Scope,
+) -> AppResult<(membership::Model, bool)> {
     let key = scope.key();
-    if let Some(m) = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::Role.eq(role.as_str()))
-        .filter(membership::Column::ScopeKey.eq(&key))
-        .one(db)
-        .await?
-    {
-        return Ok(m);
+    let find = || {
+        membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
+            .filter(membership::Column::Role.eq(role.as_str()))
+            .filter(membership::Column::ScopeKey.eq(key.clone()))
+            .one(db)
+    };
+    if let Some(m) = find().await? {
+        return Ok((m, false));
     }
     let row = membership::ActiveModel {
         user_id: Set(user_id),
@@ -192,11 +203,16 @@ pub async fn grant(db: &impl ConnectionTrait, user_id: i64, role: Role, scope: S
         community_id: Set(scope.community_id),
         compound_id: Set(scope.compound_id),
         party_id: Set(scope.party_id),
-        scope_key: Set(key),
+        scope_key: Set(key.clone()),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    Ok(membership::Entity::insert(row).exec_with_returning(db).await?)
+    match membership::Entity::insert(row).exec_with_returning(db).await {
+        Ok(m) => Ok((m, true)),
+        // Granted meanwhile by someone else: the unique index keeps one.
+        Err(e) if is_unique_violation(&e) => Ok((find().await?.ok_or(AppError::NotFound)?, false)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Create an administrator (the `create-admin` command).

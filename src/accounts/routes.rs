@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{MembershipView, Scope, UserView, grant, insert_user, membership_views};
+use super::{MembershipView, Scope, UserView, grant_new, insert_user, membership_views};
 use crate::{
     audit::{self, Event},
     auth::{Actor, password, refresh},
@@ -198,7 +198,8 @@ async fn update_user(
 /// against the roster.
 #[utoipa::path(post, path = "/users/{id}/memberships", tag = "accounts", request_body = NewMembership,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 201, body = MembershipView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = MembershipView), (status = 200, description = "the role was already held", body = MembershipView),
+              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_membership(
     State(state): State<AppState>,
     actor: Actor,
@@ -242,7 +243,12 @@ async fn add_membership(
         }
     };
     let (community_id, compound_id) = (scope.community_id, scope.compound_id);
-    let m = grant(&txn, id, req.role, scope).await?;
+    let (m, created) = grant_new(&txn, id, req.role, scope).await?;
+    if !created {
+        txn.commit().await?;
+        let view = membership_views(&state.db, std::slice::from_ref(&m)).await?.pop().ok_or(AppError::NotFound)?;
+        return Ok((StatusCode::OK, Json(view)));
+    }
     audit::record(
         &txn,
         Event {

@@ -5,7 +5,7 @@ use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::{header, request::Parts},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 use super::jwt::TokenError;
 use crate::{
@@ -37,13 +37,15 @@ impl FromRequestParts<AppState> for Actor {
             TokenError::Expired => AppError::Unauthorized("token_expired"),
             TokenError::Invalid => AppError::Unauthorized("invalid_token"),
         })?;
-        let user = user::Entity::find_by_id(user_id)
-            .one(&state.db)
+        // The account and its roles in one query: this runs on every request.
+        let (user, memberships) = user::Entity::find_by_id(user_id)
+            .find_with_related(membership::Entity)
+            .all(&state.db)
             .await?
-            .filter(|u| u.is_active)
+            .into_iter()
+            .next()
+            .filter(|(u, _)| u.is_active)
             .ok_or(AppError::Unauthorized("invalid_token"))?;
-        let memberships =
-            membership::Entity::find().filter(membership::Column::UserId.eq(user.id)).all(&state.db).await?;
         Ok(Actor { user, memberships })
     }
 }

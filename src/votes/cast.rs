@@ -13,18 +13,16 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{
     ballot::{digest, receipt},
+    lifecycle::Rosters,
     model::{BALLOT_COUNTED, BALLOT_PENDING, Channel, VoteForm, VoteStatus},
     tally::Choice,
 };
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Arc,
-};
+use std::{collections::HashMap, sync::Arc};
 
 use crate::{
     audit::{Chain, Event},
     db::write_txn,
-    entities::{ballot, proxy, vote, vote_candidate, vote_electorate},
+    entities::{ballot, proxy, vote, vote_candidate},
     error::{AppError, AppResult, is_unique_violation},
 };
 
@@ -84,9 +82,9 @@ pub struct BallotWriter {
 const MAX_BATCH: usize = 512;
 
 impl BallotWriter {
-    pub fn spawn(db: DatabaseConnection) -> Self {
+    pub fn spawn(db: DatabaseConnection, rosters: Arc<Rosters>) -> Self {
         let (tx, rx) = mpsc::channel(4096);
-        tokio::spawn(run(db, rx));
+        tokio::spawn(run(db, rosters, rx));
         Self { tx }
     }
 
@@ -98,8 +96,8 @@ impl BallotWriter {
     }
 }
 
-async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
-    let mut frozen = Frozen::default();
+async fn run(db: DatabaseConnection, rosters: Arc<Rosters>, mut rx: mpsc::Receiver<Job>) {
+    let mut frozen = Frozen { rosters, candidates: HashMap::new() };
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -112,31 +110,14 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// What the writer keeps between batches. Once a vote is open its frozen roster and its
+/// What the writer keeps between batches: once a vote is open its frozen roster and its
 /// candidates never change, so they are read once.
-#[derive(Default)]
 struct Frozen {
-    electorate: HashMap<i64, Arc<HashSet<i64>>>,
+    rosters: Arc<Rosters>,
     candidates: HashMap<i64, usize>,
 }
 
 impl Frozen {
-    async fn electorate(&mut self, db: &impl ConnectionTrait, vote_id: i64) -> AppResult<Arc<HashSet<i64>>> {
-        if let Some(e) = self.electorate.get(&vote_id) {
-            return Ok(e.clone());
-        }
-        let holders: HashSet<i64> = vote_electorate::Entity::find()
-            .filter(vote_electorate::Column::VoteId.eq(vote_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|e| e.holder_id)
-            .collect();
-        let holders = Arc::new(holders);
-        self.electorate.insert(vote_id, holders.clone());
-        Ok(holders)
-    }
-
     async fn candidates(&mut self, db: &impl ConnectionTrait, vote_id: i64) -> AppResult<usize> {
         if let Some(n) = self.candidates.get(&vote_id) {
             return Ok(*n);
@@ -402,8 +383,9 @@ enum Plan {
 /// nothing.
 async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen, op: &Op) -> AppResult<Plan> {
     let v = open_vote(db, batch, op.vote_id()).await?;
-    let eligible = |holder_id: i64, roster: &HashSet<i64>| {
-        if roster.contains(&holder_id) {
+    let roster = frozen.rosters.get(db, &v).await?;
+    let eligible = |holder_id: i64| {
+        if roster.contains_key(&holder_id) {
             Ok(())
         } else {
             Err(refuse("not_eligible", "this holder is not on the vote's frozen roster"))
@@ -411,7 +393,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
     };
     match op {
         Op::Cast { vote_id, holder_id, user_id, proxy_id, marks, idempotency_key } => {
-            eligible(*holder_id, &*frozen.electorate(db, *vote_id).await?)?;
+            eligible(*holder_id)?;
             check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;
             if let Some(pid) = proxy_id {
                 let p = proxy::Entity::find_by_id(*pid).one(db).await?.ok_or(AppError::NotFound)?;
@@ -450,7 +432,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
             Ok(Plan::Replace { prev, ballot: b, actor: *user_id })
         }
         Op::Paper { vote_id, holder_id, entered_by, serial, marks, scan_file_id } => {
-            eligible(*holder_id, &*frozen.electorate(db, *vote_id).await?)?;
+            eligible(*holder_id)?;
             check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;
             if let Some(prev) = existing(db, *vote_id, *holder_id).await? {
                 return Err(already_counted(&prev));

@@ -222,6 +222,43 @@ pub async fn electorate(db: &impl ConnectionTrait, vote_id: i64) -> AppResult<El
     Ok(Electorate { index, holders, areas, rows })
 }
 
+/// One holder on a frozen roster: their key, and their rooms with each room's area.
+pub struct HolderUnits {
+    pub key: String,
+    pub units: Vec<(String, i64)>,
+}
+
+/// Frozen rosters, read from the database once per vote and kept: a roster never changes after
+/// its vote opens, and every ballot needs it.
+#[derive(Default)]
+pub struct Rosters {
+    map: std::sync::Mutex<HashMap<i64, std::sync::Arc<HashMap<i64, HolderUnits>>>>,
+}
+
+impl Rosters {
+    /// The frozen roster of `v`, by holder. Only for a vote that has opened.
+    pub async fn get(
+        &self,
+        db: &impl ConnectionTrait,
+        v: &vote::Model,
+    ) -> AppResult<std::sync::Arc<HashMap<i64, HolderUnits>>> {
+        debug_assert!(v.frozen_at.is_some(), "only an opened vote has a frozen roster");
+        if let Some(r) = self.map.lock().expect("rosters lock").get(&v.id) {
+            return Ok(r.clone());
+        }
+        let mut by_holder: HashMap<i64, HolderUnits> = HashMap::new();
+        for e in electorate(db, v.id).await?.rows {
+            let h = by_holder
+                .entry(e.holder_id)
+                .or_insert_with(|| HolderUnits { key: e.holder_key.clone(), units: Vec::new() });
+            h.units.push((e.unit_label, e.area_centi));
+        }
+        let r = std::sync::Arc::new(by_holder);
+        self.map.lock().expect("rosters lock").insert(v.id, r.clone());
+        Ok(r)
+    }
+}
+
 /// Counted area and heads so far (for live turnout: no choices involved).
 pub async fn turnout(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<(Weight, Weight, i64)> {
     let e = electorate(db, v.id).await?;

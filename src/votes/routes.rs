@@ -16,7 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     cast::{Marks, Op},
-    lifecycle::{self, VoteResult, advance, building_ids, owners_of, quorum_needed, units_in_scope},
+    lifecycle::{self, Rosters, VoteResult, advance, building_ids, owners_of, quorum_needed, units_in_scope},
     model::{BALLOT_COUNTED, Channel, VoteForm, VoteStatus},
     tally::{Choice, Matter, quorum_met},
     views::*,
@@ -233,6 +233,7 @@ type UnitLine = (i64, String, i64);
 
 async fn my_holdings(
     db: &impl ConnectionTrait,
+    rosters: &Rosters,
     actor: &Actor,
     v: &vote::Model,
     with_ballots: bool,
@@ -261,13 +262,16 @@ async fn my_holdings(
     let wanted: Vec<i64> = own.iter().copied().chain(proxies.iter().map(|p| p.holder_id)).collect();
     // (holder, unit label, area) of the units in scope, and the holders' keys.
     let (units, keys): (Vec<UnitLine>, HashMap<i64, String>) = if frozen {
-        let rows = vote_electorate::Entity::find()
-            .filter(vote_electorate::Column::VoteId.eq(v.id))
-            .filter(vote_electorate::Column::HolderId.is_in(wanted.clone()))
-            .all(db)
-            .await?;
-        let keys = rows.iter().map(|e| (e.holder_id, e.holder_key.clone())).collect();
-        (rows.into_iter().map(|e| (e.holder_id, e.unit_label, e.area_centi)).collect(), keys)
+        let roster = rosters.get(db, v).await?;
+        let mut units = Vec::new();
+        let mut keys = HashMap::new();
+        for h in &wanted {
+            if let Some(r) = roster.get(h) {
+                keys.insert(*h, r.key.clone());
+                units.extend(r.units.iter().map(|(label, area)| (*h, label.clone(), *area)));
+            }
+        }
+        (units, keys)
     } else {
         let us: Vec<_> = units_in_scope(db, v).await?.into_iter().filter(|u| wanted.contains(&u.holder_id)).collect();
         let names: HashMap<i64, String> = building::Entity::find()
@@ -369,7 +373,7 @@ async fn view(state: &AppState, actor: &Actor, v: &vote::Model, c: &compound::Mo
         .collect();
     let objections =
         vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(&state.db).await? as i64;
-    let my = my_holdings(&state.db, actor, v, true).await?;
+    let my = my_holdings(&state.db, &state.rosters, actor, v, true).await?;
     let in_publicity =
         VoteStatus::parse(&v.status) == VoteStatus::Closed && v.publicity_until.is_some_and(|t| Utc::now() < t);
     Ok(VoteView {
@@ -742,7 +746,7 @@ async fn cast(
     {
         return Err(AppError::NotFound);
     }
-    let mine = my_holdings(&state.db, &actor, &v, false).await?;
+    let mine = my_holdings(&state.db, &state.rosters, &actor, &v, false).await?;
     if mine.is_empty() {
         let c = compound().await?;
         // Someone with a role here but nothing to vote for is refused; anyone else learns nothing.
@@ -1267,7 +1271,7 @@ async fn object(
             "objections are taken while the result is on public display",
         ));
     }
-    if !my_holdings(&state.db, &actor, &v, false).await?.iter().any(|h| h.proxy_id.is_none()) {
+    if !my_holdings(&state.db, &state.rosters, &actor, &v, false).await?.iter().any(|h| h.proxy_id.is_none()) {
         return Err(AppError::conflict("not_eligible", "only owners on this vote's roster may object"));
     }
     let txn = write_txn(&state.db).await?;

@@ -61,7 +61,7 @@ async fn an_administrator_creates_property_staff_who_see_only_their_compound() {
 }
 
 #[tokio::test]
-async fn granting_the_same_role_twice_keeps_one_membership() {
+async fn granting_the_same_role_twice_keeps_one_membership_and_one_record() {
     let app = spawn_demo().await;
     let admin = app.token("admin").await;
     let community = app.community_id().await;
@@ -69,11 +69,20 @@ async fn granting_the_same_role_twice_keeps_one_membership() {
     let path = format!("/api/v1/users/{id}/memberships");
     let body = json!({ "role": "community_staff", "community_id": community });
     let first = app.post(&path, Some(&admin), body.clone()).await.expect(StatusCode::CREATED);
-    let second = app.post(&path, Some(&admin), body).await.expect(StatusCode::CREATED);
+    let second = app.post(&path, Some(&admin), body).await.expect(StatusCode::OK);
     assert_eq!(first.id(), second.id());
     assert_eq!(first.body["party_kind"], "community_office");
     let me = app.get("/api/v1/me", &app.token("helper").await).await.expect(StatusCode::OK);
     assert_eq!(me.body["memberships"].as_array().unwrap().len(), 1);
+    let events = app.get("/api/v1/audit?limit=50", &admin).await.expect(StatusCode::OK);
+    let grants = events
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "role.granted" && e["subject"] == format!("user:{id}"))
+        .count();
+    assert_eq!(grants, 1);
 }
 
 #[tokio::test]

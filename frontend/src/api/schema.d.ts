@@ -3013,6 +3013,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the role was already held */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipView"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
