@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+BIN="${CARGO_TARGET_DIR:-target}/debug/sanfang"
 WORK=$(mktemp -d)
 passed=0; failed=0; steps_failed=()
 PG_DIR=""; SERVER_PID=""
@@ -56,7 +57,7 @@ step "SPA dependencies"
 (cd frontend && npm ci --no-audit --no-fund --loglevel=error) || fail "npm-ci"
 
 step "API types match the server's OpenAPI document"
-./target/debug/sanfang openapi > "$WORK/openapi.json" || fail openapi
+"$BIN" openapi > "$WORK/openapi.json" || fail openapi
 if ! diff -q "$WORK/openapi.json" openapi.json >/dev/null; then
   echo "openapi.json is stale: run 'make api-types'"; fail "openapi-stale"
 fi
@@ -77,7 +78,7 @@ fi
 step "Browser tests against the server binary"
 PORT=$(free_port)
 SANFANG_STATIC_DIR="$ROOT/frontend/dist" DATABASE_URL="sqlite://$WORK/e2e.db?mode=rwc" \
-  ./target/debug/sanfang serve --demo --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
+  "$BIN" serve --demo --addr "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && break; sleep 0.2; done
 (cd frontend && BASE_URL="http://127.0.0.1:$PORT" node e2e/run.mjs) 2>&1 | tee "$WORK/e2e.log"

@@ -612,12 +612,8 @@ async fn publish(State(state): State<AppState>, actor: Actor, Path(id): Path<i64
             title: format!("业主大会表决通知：{}", v.title),
             body: format!(
                 "投票时间 {} 至 {}。请在手机上查看表决事项并投票。",
-                v.opens_at
-                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                    .format("%Y-%m-%d %H:%M"),
-                v.closes_at
-                    .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                    .format("%Y-%m-%d %H:%M")
+                beijing(v.opens_at),
+                beijing(v.closes_at)
             ),
             link: Some(format!("/votes/{}", v.id)),
             created_by: Some(actor.user.id),
@@ -637,6 +633,39 @@ async fn publish(State(state): State<AppState>, actor: Actor, Path(id): Path<i64
     let v = vote::Entity::find_by_id(v.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     let v = advance(&state.db, v).await?;
     Ok(Json(view(&state, &actor, &v, &c).await?))
+}
+
+/// The time as owners read it: Beijing time.
+fn beijing(t: chrono::DateTime<Utc>) -> String {
+    t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Put a notice about `v` in the inbox of every owner it concerns.
+async fn tell_owners(
+    db: &impl ConnectionTrait,
+    c: &compound::Model,
+    v: &vote::Model,
+    kind: &str,
+    title: String,
+    body: String,
+) -> AppResult<()> {
+    let units = units_in_scope(db, v).await?;
+    let recipients = owners_of(db, &units).await?;
+    notices::publish(
+        db,
+        NewNotice {
+            community_id: c.community_id,
+            compound_id: Some(c.id),
+            kind,
+            title,
+            body,
+            link: Some(format!("/votes/{}", v.id)),
+            created_by: None,
+        },
+        &recipients,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Extend an open vote whose turnout is short, publicly and on the record.
@@ -669,6 +698,8 @@ async fn extend(
     }
     record(&txn, &actor, &v, "vote.extended", json!({ "from": v.closes_at, "to": req.closes_at, "reason": reason }))
         .await?;
+    let body = format!("投票截止时间延至 {}。原因：{reason}", beijing(req.closes_at));
+    tell_owners(&txn, &c, &v, "vote_extended", format!("表决延期：{}", v.title), body).await?;
     txn.commit().await?;
     let v = vote::Entity::find_by_id(v.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     Ok(Json(view(&state, &actor, &v, &c).await?))
@@ -703,6 +734,10 @@ async fn cancel(
         return Err(AppError::conflict("vote_finished", "the vote changed meanwhile; reload it"));
     }
     record(&txn, &actor, &v, "vote.cancelled", json!({ "reason": reason, "was": status.as_str() })).await?;
+    if status != VoteStatus::Draft {
+        tell_owners(&txn, &c, &v, "vote_cancelled", format!("表决取消：{}", v.title), format!("原因：{reason}"))
+            .await?;
+    }
     txn.commit().await?;
     let v = vote::Entity::find_by_id(v.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     Ok(Json(view(&state, &actor, &v, &c).await?))
@@ -799,12 +834,15 @@ async fn cast(
 async fn turnout(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<Turnout>> {
     let (v, _) = vote_for(&state, &actor, id, Permission::ViewTurnout).await?;
     let (total, part, pending) = lifecycle::turnout(&state.db, &v).await?;
+    let delivered =
+        vote_delivery::Entity::find().filter(vote_delivery::Column::VoteId.eq(v.id)).count(&state.db).await? as i64;
     Ok(Json(Turnout {
         total: total.into(),
         participating: part.into(),
         quorum_needed: quorum_needed(total).into(),
         quorum_met: quorum_met(part, total),
         pending_paper: pending,
+        delivered,
     }))
 }
 

@@ -196,6 +196,8 @@ pub struct Turnout {
     pub quorum_met: bool,
     /// Paper ballots waiting for a second clerk.
     pub pending_paper: i64,
+    /// Owners who have opened the vote on their phone (delivery of the ballot).
+    pub delivered: i64,
 }
 
 /// A line of the public ballot list: room numbers and area, never names.

@@ -403,6 +403,29 @@ async fn an_extension_needs_a_later_time_and_a_reason_and_goes_on_the_record() {
     let extended = log.body.as_array().unwrap().iter().find(|e| e["action"] == "vote.extended").unwrap().clone();
     assert_eq!(extended["detail"]["reason"], "参与人数未达三分之二，延长三天");
     assert_eq!(extended["detail"]["from"], closes);
+    // Publicly: every owner it concerns is told in their inbox, with the reason.
+    let inbox = app.get("/api/v1/me/inbox", &owner).await.expect(StatusCode::OK);
+    let notice = inbox.body.as_array().unwrap().iter().find(|n| n["kind"] == "vote_extended").unwrap().clone();
+    assert!(notice["body"].as_str().unwrap().contains("参与人数未达三分之二"));
+    assert_eq!(notice["link"], format!("/votes/{id}"));
+}
+
+#[tokio::test]
+async fn turnout_counts_the_owners_who_opened_the_vote() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let committee = app.token("committee").await;
+    let id = open_vote(&app, &committee, tyc, motion("送达统计", "other")).await;
+    let turnout = format!("/api/v1/votes/{id}/turnout");
+    assert_eq!(app.get(&turnout, &committee).await.expect(StatusCode::OK).body["delivered"], 0);
+    let owners = linked(&app, tyc).await;
+    for (_, login) in owners.iter().take(2) {
+        let token = app.token(login).await;
+        // Opening it twice is one delivery.
+        app.get(&format!("/api/v1/votes/{id}"), &token).await.expect(StatusCode::OK);
+        app.get(&format!("/api/v1/votes/{id}"), &token).await.expect(StatusCode::OK);
+    }
+    assert_eq!(app.get(&turnout, &committee).await.expect(StatusCode::OK).body["delivered"], 2);
 }
 
 #[tokio::test]

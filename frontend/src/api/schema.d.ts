@@ -1393,6 +1393,11 @@ export interface components {
             token_type: string;
         };
         Turnout: {
+            /**
+             * Format: int64
+             * @description Owners who have opened the vote on their phone (delivery of the ballot).
+             */
+            delivered: number;
             participating: components["schemas"]["WeightJson"];
             /**
              * Format: int64

@@ -475,6 +475,7 @@ const en: MessageSchema = {
       neededHeads: 'Owners needed',
       neededArea: 'Area needed',
       pendingPaper: 'Paper ballots to confirm',
+      delivered: 'Owners who opened it',
       quorumMet: 'Owners holding two thirds of the area, and two thirds of the owners, have voted.',
       quorumShort: 'Two thirds not yet reached: {area} of the area, {heads} of the owners.',
       hidden: 'How many agree, oppose or abstain is not shown until the vote closes.',

@@ -473,6 +473,7 @@ const zhCN = {
       neededHeads: '需参与人数',
       neededArea: '需参与面积',
       pendingPaper: '待确认纸质票',
+      delivered: '已查阅的业主',
       quorumMet: '参与表决的业主已达到面积和人数的三分之二。',
       quorumShort: '尚未达到三分之二：面积已达 {area}，人数已达 {heads}。',
       hidden: '投票结束前不显示同意、反对、弃权的票数。',
