@@ -12,6 +12,7 @@ pub mod entities;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod messages;
 pub mod notices;
 pub mod policy;
 pub mod roster;

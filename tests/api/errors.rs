@@ -120,3 +120,33 @@ async fn the_api_docs_are_served_as_html() {
     let html = String::from_utf8_lossy(&res.bytes);
     assert!(html.to_lowercase().contains("swagger"), "{html}");
 }
+
+#[tokio::test]
+async fn people_who_read_chinese_get_chinese_error_messages() {
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let app = spawn_demo().await;
+    let ask = |lang: Option<&'static str>| {
+        let mut req = Request::post("/api/v1/auth/register").header("content-type", "application/json");
+        if let Some(l) = lang {
+            req = req.header("accept-language", l);
+        }
+        let body = json!({ "code": "AAAA-AAAA", "display_name": " ", "phone": "12", "password": "x" }).to_string();
+        app.router.clone().oneshot(req.body(Body::from(body)).unwrap())
+    };
+    let res = ask(Some("zh-CN,zh;q=0.9")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["error"]["code"], "validation_failed");
+    assert_eq!(body["error"]["fields"]["display_name"], "不能为空");
+    assert_eq!(body["error"]["message"], "姓名：不能为空");
+
+    let res = ask(None).await.unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["error"]["fields"]["display_name"], "is required");
+
+    let res = app.login("owner001", "wrong-password").await;
+    assert_eq!(res.body["error"]["message"], "wrong user name, phone number or password");
+}

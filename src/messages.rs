@@ -1,0 +1,188 @@
+//! Error messages in Chinese for readers whose `Accept-Language` puts Chinese first.
+//!
+//! Handlers write their messages in English (the API's reference language, which tests and
+//! programs read); this catalogue, keyed by the English text as gettext is, renders them in
+//! Chinese on the way out. A message it does not know is left in English.
+
+/// The Chinese name of a request field.
+pub fn field_label(field: &str) -> &str {
+    let base = field.split('[').next().unwrap_or(field);
+    match base {
+        "login" => "账号",
+        "password" => "密码",
+        "current_password" => "当前密码",
+        "new_password" => "新密码",
+        "phone" => "手机号",
+        "username" => "用户名",
+        "display_name" => "姓名",
+        "code" => "邀请码",
+        "name" => "名称",
+        "address" => "地址",
+        "office_name" => "社区办公室名称",
+        "property_company_name" => "物业公司名称",
+        "committee_name" => "业委会名称",
+        "community_id" => "社区",
+        "compound_id" => "小区",
+        "role" => "角色",
+        "is_active" => "账号状态",
+        "id" => "编号",
+        "file" => "文件",
+        "title" => "标题",
+        "body" => "正文",
+        "matter" => "表决事项类别",
+        "seats" => "席位数",
+        "candidates" => "候选人",
+        "building_ids" => "楼栋",
+        "attachment_ids" => "附件",
+        "opens_at" => "开始时间",
+        "closes_at" => "截止时间",
+        "reason" => "原因",
+        "choice" => "选择",
+        "holder_id" => "房屋",
+        "serial" => "纸质票编号",
+        "scan_file_id" => "扫描件",
+        "proxy_login" => "受托人账号",
+        "valid_from" => "委托开始时间",
+        "valid_until" => "委托结束时间",
+        "note" => "备注",
+        "notice_days" => "公告期天数",
+        "publicity_days" => "公示期天数",
+        "idempotency_key" => "请求编号",
+        "text" => "内容",
+        _ => field,
+    }
+}
+
+/// The Chinese text of an English message, when the catalogue has it.
+pub fn to_chinese(msg: &str) -> Option<String> {
+    let exact = match msg {
+        // Fields
+        "is required" => "不能为空",
+        "is not an 11-digit mobile number" => "不是 11 位手机号",
+        "must be at least 8 characters" => "至少 8 个字符",
+        "must be at most 128 characters" => "最多 128 个字符",
+        "is too long" => "太长",
+        "is not your current password" => "与当前密码不符",
+        "is not a valid invitation code" => "不是有效的邀请码",
+        "has expired; ask the community office for a new one" => "已过期，请向社区重新领取",
+        "no account has this user name or phone number" => "没有使用该用户名或手机号的账号",
+        "may contain only letters, digits, '_', '-' and '.'" => "只能包含字母、数字、下划线、短横线和点",
+        "you cannot deactivate your own account" => "不能停用自己的账号",
+        "you cannot remove your own administrator role" => "不能移除自己的管理员角色",
+        "owners are verified against the roster, not granted a role" => "业主需按名册核实身份，不能直接授予",
+        "an owner's role follows their verified holdings; unlink the holder instead" => {
+            "业主角色随核实的房屋而定，请改为解除绑定"
+        }
+        "is required for this role" => "该角色必须填写",
+        "no such community" => "社区不存在",
+        "no such compound" => "小区不存在",
+        "this compound has no such party" => "该小区没有这一方",
+        "the request carries no file" => "请求中没有文件",
+        "must be a JPEG, PNG or PDF file" => "须为 JPEG、PNG 或 PDF 文件",
+        "the JPEG file is damaged" => "JPEG 文件已损坏",
+        "the PNG file is damaged" => "PNG 文件已损坏",
+        "must be after opens_at" => "须晚于开始时间",
+        "is already past" => "已经过去",
+        "must be later than the current closing time" => "须晚于当前截止时间",
+        "an election is a 'committee' matter" => "选举应选择“选举业委会”事项",
+        "list between 1 and 50 candidates" => "请列出 1 至 50 名候选人",
+        "must be at least 1 and at most the number of candidates" => "至少 1 席，且不多于候选人数",
+        "a building is not in this compound" => "有楼栋不属于本小区",
+        "attach at most 20 files" => "最多 20 个附件",
+        "a file was not uploaded to this compound" => "有文件未上传到本小区",
+        "choose agree, oppose or abstain" => "请选择同意、反对或弃权",
+        "list the candidates you support" => "请选择您支持的候选人",
+        "no such candidate" => "没有该候选人",
+        "a candidate is listed twice" => "同一候选人选了两次",
+        "you may vote for several holdings: choose one" => "您可为多处房屋投票，请先选择一处",
+        "you cannot vote for this holder" => "您不能为该房屋投票",
+        "no such holder in this compound" => "本小区没有该业主",
+        "no such file in this compound" => "本小区没有该文件",
+        "must be after valid_from and in the future" => "须晚于开始时间且在将来",
+        "must be between 0 and 90" => "须在 0 至 90 之间",
+        "must be 1 to 100 characters" => "须为 1 至 100 个字符",
+        // Whole errors
+        "wrong user name, phone number or password" => "账号或密码不正确",
+        "the access token has expired; refresh it or sign in again" => "登录已过期，请重新登录",
+        "the token is not valid; sign in again" => "登录凭证无效，请重新登录",
+        "this refresh token was already used, so the session was ended; sign in again" => {
+            "登录凭证已被使用，为安全起见已退出，请重新登录"
+        }
+        "sign in first" => "请先登录",
+        "your role does not allow this" => "您的角色无权进行此操作",
+        "no such resource" => "找不到该内容",
+        "the request body is too large" => "提交的内容太大",
+        "internal server error" => "服务器内部错误",
+        "this invitation code has already been used" => "该邀请码已被使用",
+        "this account is already verified for this holder" => "该账号已绑定此业主",
+        "this vote is not open for ballots" => "本表决当前不在投票时间内",
+        "this vote has closed" => "本表决已结束",
+        "this vote has been cancelled" => "本表决已取消",
+        "this holder is not on the vote's frozen roster" => "该业主不在本表决锁定的名册中",
+        "you hold no unit on this vote's roster" => "您在本表决的名册中没有房屋",
+        "the written proxy is not valid now" => "书面委托当前无效",
+        "a paper ballot for this holder is awaiting a second clerk's confirmation" => {
+            "该业主的纸质票正在等待第二位工作人员确认"
+        }
+        "this holder's ballot has already been counted online by the owner" => "该业主已在线投票，已计票",
+        "this holder's ballot has already been counted on a paper ballot" => "该业主已通过纸质票投票，已计票",
+        "this holder's ballot has already been counted by a proxy" => "该业主已由受托人投票，已计票",
+        "this holder's ballot has already been counted" => "该业主的票已计入",
+        "the clerk who entered a paper ballot cannot confirm it: a second person must" => {
+            "录入纸质票的工作人员不能自行确认，须由第二人确认"
+        }
+        "this paper ballot has already been confirmed" => "该纸质票已确认",
+        "only a draft can be changed" => "只有草稿可以修改",
+        "this vote has already been published" => "本表决已发布",
+        "only an open vote can be extended" => "只有进行中的表决可以延期",
+        "a closed or cancelled vote cannot be cancelled" => "已结束或已取消的表决不能再取消",
+        "this proxy has already been revoked" => "该委托已撤销",
+        "objections are taken while the result is on public display" => "只能在结果公示期内提出异议",
+        "only owners on this vote's roster may object" => "只有本表决名册中的业主可以提出异议",
+        "choices are revealed only after the vote closes" => "表决结束后才公开选择",
+        _ => "",
+    };
+    if !exact.is_empty() {
+        return Some(exact.to_owned());
+    }
+    if let Some(n) = msg.strip_prefix("must be at most ").and_then(|r| r.strip_suffix(" characters")) {
+        return Some(format!("最多 {n} 个字"));
+    }
+    if let Some(n) = msg.strip_prefix("support at most ").and_then(|r| r.strip_suffix(" candidate(s)")) {
+        return Some(format!("最多支持 {n} 名候选人"));
+    }
+    if let Some(secs) = msg.strip_prefix("too many attempts; try again in ").and_then(|r| r.strip_suffix(" s")) {
+        return Some(format!("尝试次数过多，请 {secs} 秒后再试"));
+    }
+    if let Some(rest) = msg.strip_prefix("owners must have ") {
+        let (days, rest) = rest.split_once(" days' notice: the vote may open at ")?;
+        let at = rest.strip_suffix(" at the earliest")?;
+        return Some(format!("须提前 {days} 天公告：最早可于 {at}（UTC）开始投票"));
+    }
+    None
+}
+
+/// A validation error's whole message from its fields, in Chinese.
+pub fn fields_message(fields: &[(String, String)]) -> String {
+    fields.iter().map(|(f, m)| format!("{}：{m}", field_label(f))).collect::<Vec<_>>().join("；")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_messages_and_patterns_are_translated() {
+        assert_eq!(to_chinese("is required").as_deref(), Some("不能为空"));
+        assert_eq!(to_chinese("must be at most 50 characters").as_deref(), Some("最多 50 个字"));
+        assert_eq!(to_chinese("too many attempts; try again in 42 s").as_deref(), Some("尝试次数过多，请 42 秒后再试"));
+        assert_eq!(to_chinese("something new"), None);
+    }
+
+    #[test]
+    fn fields_are_named_in_chinese() {
+        let m =
+            fields_message(&[("phone".into(), "不是 11 位手机号".into()), ("candidates[2]".into(), "不能为空".into())]);
+        assert_eq!(m, "手机号：不是 11 位手机号；候选人：不能为空");
+    }
+}
