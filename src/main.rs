@@ -51,6 +51,10 @@ enum Command {
     Verify,
     /// Print the OpenAPI document.
     Openapi,
+    /// Write a consistent copy of the live SQLite database to FILE (the server may keep running).
+    Backup { file: PathBuf },
+    /// Check a backup and put it in place of the SQLite database (stop the server first).
+    Restore { file: PathBuf },
     /// Recount a vote offline from its exported roster and ballots (CSV) and print the result as JSON.
     Tally {
         /// CSV with header `unit,holder,area`.
@@ -98,6 +102,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             }
+        }
+        Command::Backup { file } => {
+            let conn = db::connect(&cli.database_url).await?;
+            sanfang::backup::backup(&conn, &file).await?;
+            println!("backed up to {}", file.display());
+        }
+        Command::Restore { file } => {
+            let report = sanfang::backup::restore(&cli.database_url, &file).await?;
+            println!("restored {}: {report}", file.display());
         }
         Command::Migrate => {
             db::connect(&cli.database_url).await?;

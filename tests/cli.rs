@@ -274,3 +274,55 @@ async fn verify_names_a_ballot_changed_in_the_database() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&format!("ballot {ballot} was altered")), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_backup_taken_during_voting_restores_and_verifies_and_a_tampered_one_is_refused() {
+    use axum::http::StatusCode;
+    use serde_json::json;
+
+    let dir = TempDir::new();
+    let live = format!("sqlite://{}?mode=rwc", dir.0.join("live.db").display());
+    let db = sanfang::db::connect(&live).await.unwrap();
+    assert!(sanfang::demo::seed(&db).await.unwrap());
+    let app = sanfang::app(sanfang::AppState::new(db.clone(), b"cli-test-secret-cli-test-secret-cli!"), None);
+    let login = json!({ "login": "owner002", "password": sanfang::demo::DEMO_PASSWORD });
+    let (_, body) = call(&app, "POST", "/api/v1/auth/login", None, login).await;
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    let (_, me) = call(&app, "GET", "/api/v1/me", Some(&token), json!(null)).await;
+    let compound = me["holdings"][0]["compound_id"].as_i64().unwrap();
+    let (_, votes) = call(&app, "GET", &format!("/api/v1/compounds/{compound}/votes"), Some(&token), json!(null)).await;
+    let vote = votes[0]["id"].as_i64().unwrap();
+    let (status, receipt) =
+        call(&app, "POST", &format!("/api/v1/votes/{vote}/ballots"), Some(&token), json!({ "choice": "agree" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+
+    // Taken while the database is open and the vote is running.
+    let copy = dir.0.join("copy.db");
+    let out = succeeded(&sanfang(&live, &["backup", &copy.display().to_string()]));
+    assert!(out.contains("backed up"), "{out}");
+    assert!(!sanfang(&live, &["backup", &copy.display().to_string()]).status.success(), "overwrote a file");
+    drop(app);
+    db.close().await.unwrap();
+
+    let restored = format!("sqlite://{}?mode=rwc", dir.0.join("restored.db").display());
+    let out = succeeded(&sanfang(&restored, &["restore", &copy.display().to_string()]));
+    assert!(out.contains("every ballot matches"), "{out}");
+    let out = succeeded(&sanfang(&restored, &["verify"]));
+    assert!(out.contains("every ballot matches"), "{out}");
+    let db = sanfang::db::connect(&restored).await.unwrap();
+    let v =
+        <sanfang::entities::vote::Entity as sea_orm::EntityTrait>::find_by_id(vote).one(&db).await.unwrap().unwrap();
+    let stored = sanfang::votes::lifecycle::turnout(&db, &v).await.unwrap();
+    assert_eq!(stored.1.heads, 1, "the ballot cast before the backup is there");
+    db.close().await.unwrap();
+
+    // A backup whose ballot was changed is refused, and the database in place is left as it was.
+    let bad = sanfang::db::connect(&format!("sqlite://{}?mode=rw", copy.display())).await.unwrap();
+    bad.execute_unprepared("UPDATE ballots SET choice = 'oppose'").await.unwrap();
+    bad.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.unwrap();
+    bad.close().await.unwrap();
+    let out = sanfang(&restored, &["restore", &copy.display().to_string()]);
+    assert!(!out.status.success(), "restored a tampered backup");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("was altered"), "{}", String::from_utf8_lossy(&out.stderr));
+    succeeded(&sanfang(&restored, &["verify"]));
+}

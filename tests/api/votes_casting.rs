@@ -148,7 +148,10 @@ async fn choices_stay_hidden_while_the_vote_is_open() {
     let committee = app.token("committee").await;
     let turnout = app.get(&format!("/api/v1/votes/{id}/turnout"), &committee).await.expect(StatusCode::OK);
     let keys: BTreeSet<&str> = turnout.body.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, BTreeSet::from(["delivered", "participating", "pending_paper", "quorum_met", "quorum_needed", "total"]));
+    assert_eq!(
+        keys,
+        BTreeSet::from(["delivered", "participating", "pending_paper", "quorum_met", "quorum_needed", "total"])
+    );
     assert_eq!(turnout.body["participating"]["headcount"], 3);
     let v = app.get(&format!("/api/v1/votes/{id}"), &committee).await.expect(StatusCode::OK);
     assert!(v.body["result"].is_null());
