@@ -40,11 +40,20 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://sanfang.db?mode=rwc";
 ///
 /// On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken up front, so a transaction that
 /// reads before it writes waits its turn instead of failing with a stale snapshot.
+///
+/// On PostgreSQL it takes the audit chain's head row first. Nearly every write appends to the
+/// chain, so they queue there anyway; taking it first gives every transaction the same lock order
+/// (head, then rows), so a vote closing and a batch of ballots can never deadlock.
 pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    use sea_orm::{ConnectionTrait, DatabaseBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        txn.execute_unprepared("UPDATE audit_head SET seq = seq WHERE id = 1").await?;
+    }
+    Ok(txn)
 }

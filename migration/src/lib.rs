@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_foundation;
 mod m20261122_000002_create_votes;
 mod m20261122_000003_create_files;
+mod m20261122_000004_add_ballot_salt;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_foundation::Migration),
             Box::new(m20261122_000002_create_votes::Migration),
             Box::new(m20261122_000003_create_files::Migration),
+            Box::new(m20261122_000004_add_ballot_salt::Migration),
         ]
     }
 }

@@ -70,6 +70,18 @@ impl LoginLimiter {
         a.max(b)
     }
 
+    /// Count an attempt on an account before its outcome is known.
+    pub fn attempt(&self, account: &str) {
+        self.per_account.hit(&account.to_lowercase(), Instant::now());
+    }
+
+    /// Count a failure from an address.
+    pub fn failed_from(&self, addr: Option<IpAddr>) {
+        if let Some(ip) = addr {
+            self.per_address.hit(&ip.to_string(), Instant::now());
+        }
+    }
+
     pub fn failed(&self, account: &str, addr: Option<IpAddr>) {
         let now = Instant::now();
         self.per_account.hit(&account.to_lowercase(), now);

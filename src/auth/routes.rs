@@ -104,19 +104,24 @@ async fn login(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    if let Some(secs) = state.limiter.check(&req.login, addr) {
+    // One key per account however it is typed: " Alice", "+86 138…" and "138-…" are one.
+    let account = normalize_phone(&req.login).unwrap_or_else(|| req.login.trim().to_lowercase());
+    if let Some(secs) = state.limiter.check(&account, addr) {
         return Err(AppError::TooManyRequests { retry_after_secs: secs });
     }
     if req.password.len() > 1024 {
         return Err(AppError::field("password", "is too long"));
     }
+    // Counted before the slow check, so a burst of parallel guesses is limited too; a success
+    // clears it.
+    state.limiter.attempt(&account);
     let found = find_by_login(&state.db, &req.login).await?.filter(|u| u.is_active);
     let ok = state.hasher.verify(&req.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
     let Some(user) = found.filter(|_| ok) else {
-        state.limiter.failed(&req.login, addr);
+        state.limiter.failed_from(addr);
         return Err(AppError::Unauthorized("invalid_credentials"));
     };
-    state.limiter.succeeded(&req.login);
+    state.limiter.succeeded(&account);
     let txn = write_txn(&state.db).await?;
     let refresh_token = refresh::issue(&txn, user.id, None).await?;
     audit::record(

@@ -25,6 +25,8 @@ pub struct Model {
     pub audit_seq: i64,
     /// A scan of the signed paper (ballot slip or written authorisation).
     pub scan_file_id: Option<i64>,
+    /// Random, per ballot; part of the digest, never shown.
+    pub salt: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,7 +14,7 @@ use crate::entities::file;
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
-#[derive(Serialize, ToSchema, Clone)]
+#[derive(Serialize, ToSchema, Clone, sea_orm::FromQueryResult)]
 pub struct FileView {
     pub id: i64,
     pub name: String,
@@ -66,6 +66,9 @@ pub fn strip_jpeg_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
             return Some(out);
         }
         let len = u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]) as usize;
+        if len < 2 {
+            return None;
+        }
         let end = i + 2 + len;
         let segment = bytes.get(i..end)?;
         let payload = &segment[4..];
@@ -131,9 +134,10 @@ mod tests {
     }
 
     #[test]
-    fn a_truncated_jpeg_is_refused() {
+    fn a_truncated_or_malformed_jpeg_is_refused() {
         let j = jpeg_with_exif();
         assert_eq!(strip_jpeg_metadata(&j[..9]), None);
+        assert_eq!(strip_jpeg_metadata(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01, 0x00]), None);
     }
 
     #[test]

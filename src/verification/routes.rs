@@ -69,6 +69,10 @@ async fn link_user(
     let u = find_by_login(&state.db, &req.login)
         .await?
         .ok_or_else(|| AppError::field("login", "no account has this user name or phone number"))?;
+    // Nobody verifies themselves: a second person checks the deeds.
+    if u.id == actor.user.id {
+        return Err(AppError::field("login", "you cannot verify your own account; another person must"));
+    }
     let txn = write_txn(&state.db).await?;
     link(&txn, u.id, h.id, "staff", Some(actor.user.id)).await?;
     txn.commit().await?;

@@ -4,8 +4,10 @@ use sha2::{Digest, Sha256};
 
 use crate::entities::ballot;
 
-/// SHA-256 over every field of a ballot that matters. The audit event that records the ballot
-/// keeps this digest, so editing the ballot row afterwards is caught by `sanfang verify`.
+/// SHA-256 over every field of a ballot that matters, and its random salt. The audit event that
+/// records the ballot keeps this digest, so editing the ballot row afterwards is caught by
+/// `sanfang verify`; the salt keeps anyone who can read the chain from testing a secret ballot's
+/// digest against the three possible choices.
 pub fn digest(b: &ballot::Model) -> String {
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let mut h = Sha256::new();
@@ -24,6 +26,7 @@ pub fn digest(b: &ballot::Model) -> String {
         b.cast_at.timestamp_micros().to_string(),
         b.confirmed_at.map(|t| t.timestamp_micros().to_string()).unwrap_or_default(),
         opt(b.scan_file_id),
+        b.salt.clone(),
     ] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
@@ -66,6 +69,7 @@ mod tests {
             receipt: String::new(),
             audit_seq: 0,
             scan_file_id: None,
+            salt: "s".into(),
         }
     }
 
@@ -75,6 +79,9 @@ mod tests {
         let mut b = a.clone();
         b.choice = Some("oppose".into());
         assert_ne!(digest(&a), digest(&b));
+        let mut salted = a.clone();
+        salted.salt = "t".into();
+        assert_ne!(digest(&a), digest(&salted));
         // Fields outside the ballot's content (its id, its receipt) do not.
         let mut c = a.clone();
         c.id = 99;

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, QuerySelect,
 };
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
@@ -205,7 +205,10 @@ async fn open_vote(db: &impl ConnectionTrait, batch: &mut Batch, vote_id: i64) -
     let v = match batch.votes.get(&vote_id) {
         Some(v) => v.clone(),
         None => {
-            let v = vote::Entity::find_by_id(vote_id).one(db).await?.ok_or(AppError::NotFound)?;
+            // Locked for the batch (PostgreSQL; SQLite's write lock already serialises): closing
+            // the vote updates this row, so a close waits for the batch to commit and then counts
+            // its ballots, or the batch waits for the close and then refuses them.
+            let v = vote::Entity::find_by_id(vote_id).lock_exclusive().one(db).await?.ok_or(AppError::NotFound)?;
             batch.votes.insert(vote_id, v.clone());
             v
         }
@@ -324,6 +327,11 @@ fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ba
         receipt: String::new(),
         audit_seq: 0,
         scan_file_id: None,
+        salt: {
+            let mut bytes = [0u8; 16];
+            rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+            hex::encode(bytes)
+        },
     }
 }
 
@@ -346,6 +354,7 @@ async fn insert(db: &impl ConnectionTrait, b: ballot::Model) -> AppResult<ballot
         receipt: Set(b.receipt),
         audit_seq: Set(b.audit_seq),
         scan_file_id: Set(b.scan_file_id),
+        salt: Set(b.salt),
         ..Default::default()
     };
     ballot::Entity::insert(am).exec_with_returning(db).await.map_err(|e| {
@@ -502,6 +511,7 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch, plan: Plan) -> AppR
             am.cast_at = Set(ballot.cast_at);
             am.receipt = Set(ballot.receipt.clone());
             am.audit_seq = Set(ballot.audit_seq);
+            am.salt = Set(ballot.salt.clone());
             Ok(am.update(db).await?)
         }
         Plan::Confirm { prev, mut ballot, actor } => {

@@ -9,7 +9,7 @@ use axum::{
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, prelude::Expr,
+    QueryOrder, QuerySelect, prelude::Expr,
 };
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -34,7 +34,7 @@ use crate::{
     extract::{Json, Path, optional_text, required_text},
     files::FileView,
     notices::{self, NewNotice},
-    policy::{Permission, Role, roles_for},
+    policy::{Permission, Role},
     roster::area,
     state::AppState,
     tenancy::compound_for,
@@ -323,7 +323,7 @@ async fn my_holdings(
             units: mine.iter().map(|u| u.1.clone()).collect(),
             area: area::format(mine.iter().map(|u| u.2).sum()),
             proxy_id,
-            ballot: ballots.get(&h).map(my_ballot),
+            ballot: ballots.get(&h).map(|b| my_ballot(b, actor.user.id, proxy_id.is_none())),
         });
     }
     Ok(out)
@@ -333,14 +333,17 @@ fn picks_of(b: &ballot::Model) -> Option<Vec<i32>> {
     b.picks.as_deref().and_then(|p| serde_json::from_str(p).ok())
 }
 
-fn my_ballot(b: &ballot::Model) -> MyBallot {
+/// A ballot as the caller sees it: its choice only if they cast it, or signed it on paper for
+/// their own holding — a proxy never learns what the holder chose.
+fn my_ballot(b: &ballot::Model, viewer: i64, own_holding: bool) -> MyBallot {
+    let own = b.cast_by == Some(viewer) || (own_holding && b.channel == Channel::Paper.as_str());
     MyBallot {
         receipt: b.receipt.clone(),
         channel: Channel::parse(&b.channel),
         status: b.status.clone(),
         cast_at: b.cast_at,
-        choice: b.choice.as_deref().and_then(Choice::parse),
-        candidates: picks_of(b),
+        choice: if own { b.choice.as_deref().and_then(Choice::parse) } else { None },
+        candidates: if own { picks_of(b) } else { None },
     }
 }
 
@@ -364,13 +367,20 @@ async fn view(state: &AppState, actor: &Actor, v: &vote::Model, c: &compound::Mo
     };
     let attached =
         vote_attachment::Entity::find().filter(vote_attachment::Column::VoteId.eq(v.id)).all(&state.db).await?;
+    // Names and sizes only: the files' bytes stay in the database.
     let attachments: Vec<FileView> = file::Entity::find()
+        .select_only()
+        .columns([
+            file::Column::Id,
+            file::Column::Name,
+            file::Column::ContentType,
+            file::Column::Size,
+            file::Column::Sha256,
+        ])
         .filter(file::Column::Id.is_in(attached.iter().map(|a| a.file_id)))
+        .into_model::<FileView>()
         .all(&state.db)
-        .await?
-        .iter()
-        .map(Into::into)
-        .collect();
+        .await?;
     let objections =
         vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(&state.db).await? as i64;
     let my = my_holdings(&state.db, &state.rosters, actor, v, true).await?;
@@ -685,6 +695,11 @@ async fn extend(
     }
     if req.closes_at <= v.closes_at {
         return Err(AppError::field("closes_at", "must be later than the current closing time"));
+    }
+    // The convener may extend only while turnout stays under the quorum.
+    let (total, part, _) = lifecycle::turnout(&state.db, &v).await?;
+    if quorum_met(part, total) {
+        return Err(AppError::conflict("quorum_met", "turnout already meets the quorum; the vote closes as announced"));
     }
     let txn = write_txn(&state.db).await?;
     let moved = vote::Entity::update_many()
@@ -1034,7 +1049,9 @@ async fn export_roster(State(state): State<AppState>, actor: Actor, Path(id): Pa
 }
 
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    // A leading = + - @ would make a spreadsheet run the cell as a formula.
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
+    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
 /// The counted ballots as `sanfang tally` reads them: `unit,choice` (one line per holder, naming
@@ -1044,18 +1061,19 @@ fn csv_field(s: &str) -> String {
     responses((status = 200, content_type = "text/csv", body = String), (status = 409, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 async fn export_ballots(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
-    let (v, c) = vote_for(&state, &actor, id, Permission::ViewVotes).await?;
+    let (v, _) = vote_for(&state, &actor, id, Permission::ViewVotes).await?;
     if VoteStatus::parse(&v.status) != VoteStatus::Closed {
         return Err(AppError::conflict("vote_not_closed", "choices are revealed only after the vote closes"));
     }
     if VoteForm::parse(&v.form) != VoteForm::Motion {
         return Err(AppError::conflict("not_a_motion", "only motions can be recounted with sanfang tally"));
     }
-    if v.secret
-        && !roles_for(Permission::ViewTurnout).iter().any(|r| actor.roles_in_compound(&c).contains(r))
-        && !actor.is_admin()
-    {
-        return Err(AppError::Forbidden);
+    // A secret ballot's choice is never published next to its room, not even to the conveners.
+    if v.secret {
+        return Err(AppError::conflict(
+            "secret_vote",
+            "a secret vote's choices are never exported by room; its totals are on the vote page",
+        ));
     }
     let first_unit: HashMap<i64, i64> = vote_electorate::Entity::find()
         .filter(vote_electorate::Column::VoteId.eq(v.id))
@@ -1154,6 +1172,10 @@ async fn create_proxy(
     let proxy_user = find_by_login(&state.db, &req.proxy_login)
         .await?
         .ok_or_else(|| AppError::field("proxy_login", "no account has this user name or phone number"))?;
+    // A clerk never registers a proxy that makes themselves the voter.
+    if proxy_user.id == actor.user.id {
+        return Err(AppError::field("proxy_login", "you cannot register a proxy naming yourself; another person must"));
+    }
     if req.valid_until <= req.valid_from || req.valid_until <= Utc::now() {
         return Err(AppError::field("valid_until", "must be after valid_from and in the future"));
     }

@@ -178,12 +178,16 @@ async fn named_votes_list_choices_after_close_and_secret_votes_never_do() {
     let list = app.get(&format!("/api/v1/votes/{secret}/ballots"), reader).await.expect(StatusCode::OK);
     assert_eq!(list.body.as_array().unwrap().len(), 2);
     assert!(list.body.as_array().unwrap().iter().all(|b| b["choice"].is_null()), "{}", list.body);
-    let res = app.get(&format!("/api/v1/votes/{secret}/export/ballots.csv"), reader).await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
-    // The secret result itself is public, and the three parties can still recount it.
+    // A secret ballot's choice is never exported by room, not even to the conveners.
+    for token in [reader, secretary.as_str()] {
+        let res = app.get(&format!("/api/v1/votes/{secret}/export/ballots.csv"), token).await;
+        assert_eq!((res.status, res.code()), (StatusCode::CONFLICT, "secret_vote"), "{}", res.body);
+    }
+    // The secret result itself is public.
     let v = app.get(&format!("/api/v1/votes/{secret}"), reader).await.expect(StatusCode::OK);
     assert_eq!(v.body["result"]["agree"], weight("100.00", 1));
-    round_trip(&app, &secretary, secret, &v.body["result"]).await;
+    let named_result = app.get(&format!("/api/v1/votes/{named}"), reader).await.expect(StatusCode::OK);
+    round_trip(&app, &secretary, named, &named_result.body["result"]).await;
     app.get(&format!("/api/v1/votes/{named}/export/ballots.csv"), reader).await.expect(StatusCode::OK);
 }
 
@@ -480,4 +484,49 @@ async fn a_cancelled_vote_refuses_ballots() {
     let v = app.get(&format!("/api/v1/votes/{id}"), &owner).await.expect(StatusCode::OK);
     assert_eq!(v.body["status"], "cancelled");
     assert!(v.body["result"].is_null());
+}
+
+#[tokio::test]
+async fn a_vote_whose_turnout_meets_the_quorum_cannot_be_extended() {
+    let app = spawn_demo().await;
+    let e = electorate(
+        &app,
+        "延期小区",
+        "ext",
+        "1号楼,101,100,registered,甲,,E1\n1号楼,102,100,registered,乙,,E2\n1号楼,103,100,registered,丙,,E3\n",
+    )
+    .await;
+    let secretary = app.token("secretary").await;
+    let id = open_vote(&app, &secretary, e.compound, motion("达到法定人数的表决", "other")).await;
+    cast(&app, e.owner("E1"), id, json!({ "choice": "oppose" })).await.expect(StatusCode::CREATED);
+    cast(&app, e.owner("E2"), id, json!({ "choice": "oppose" })).await.expect(StatusCode::CREATED);
+    let res = app
+        .post(
+            &format!("/api/v1/votes/{id}/extend"),
+            Some(&secretary),
+            json!({ "closes_at": at(Duration::days(3)), "reason": "想等更多人同意" }),
+        )
+        .await;
+    conflict(&res, "quorum_met");
+}
+
+#[tokio::test]
+async fn nobody_verifies_themselves_or_names_themselves_as_a_proxy() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let member = app.token("member").await;
+    let holder = hid(&app.unlinked_holders(tyc).await[0]);
+    let res = app.post(&format!("/api/v1/holders/{holder}/links"), Some(&member), json!({ "login": "member" })).await;
+    field_error(&res, "login");
+    let res = app
+        .post(
+            &format!("/api/v1/compounds/{tyc}/proxies"),
+            Some(&member),
+            json!({ "holder_id": holder, "proxy_login": "member", "valid_from": at(Duration::zero()),
+                    "valid_until": at(Duration::days(30)) }),
+        )
+        .await;
+    field_error(&res, "proxy_login");
+    let me = app.get("/api/v1/me", &member).await.expect(StatusCode::OK);
+    assert!(me.body["holdings"].as_array().unwrap().is_empty());
 }

@@ -510,6 +510,7 @@ const en: MessageSchema = {
       hash: 'Hash',
       exportRoster: 'Download the roll (CSV)',
       exportBallots: 'Download the ballots (CSV)',
+      secretNoExport: 'A secret vote’s ballots are never exported by room, to keep the ballot secret; the totals are above.',
       tallyHint: 'Anyone can recount the vote from the two files:',
       quorumLine: 'two thirds',
       thresholdLine: { ordinary: 'more than half', special: 'three quarters' },

@@ -508,6 +508,7 @@ const zhCN = {
       hash: '哈希值',
       exportRoster: '下载业主名单 CSV',
       exportBallots: '下载选票 CSV',
+      secretNoExport: '无记名表决不按房号导出选票，以保护投票秘密；结果合计见上。',
       tallyHint: '任何人都可以用下载的两个文件重新计票：',
       quorumLine: '三分之二',
       thresholdLine: { ordinary: '过半数', special: '四分之三' },
