@@ -133,6 +133,9 @@ impl Frozen {
 struct Batch {
     chain: Chain,
     votes: HashMap<i64, vote::Model>,
+    /// The stored ballot of every (vote, holder) the batch touches, read in one query up front
+    /// and kept current as the batch writes.
+    ballots: HashMap<(i64, i64), ballot::Model>,
 }
 
 async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
@@ -149,7 +152,11 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
         Ok(c) => c,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let mut batch = Batch { chain, votes: HashMap::new() };
+    let ballots = match stored_ballots(&txn, &jobs).await {
+        Ok(b) => b,
+        Err(e) => return fail_all(jobs, e.to_string()),
+    };
+    let mut batch = Batch { chain, votes: HashMap::new(), ballots };
     let mut results = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
     // Checks write nothing, so a refused ballot needs no rollback; a failed write spoils the
@@ -250,12 +257,24 @@ fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<(
     }
 }
 
-async fn existing(db: &impl ConnectionTrait, vote_id: i64, holder_id: i64) -> AppResult<Option<ballot::Model>> {
-    Ok(ballot::Entity::find()
-        .filter(ballot::Column::VoteId.eq(vote_id))
-        .filter(ballot::Column::HolderId.eq(holder_id))
-        .one(db)
-        .await?)
+/// The stored ballots of the holders the jobs name, by (vote, holder), in one query.
+async fn stored_ballots(db: &impl ConnectionTrait, jobs: &[Job]) -> AppResult<HashMap<(i64, i64), ballot::Model>> {
+    let pairs: Vec<(i64, i64)> = jobs
+        .iter()
+        .filter_map(|j| match &j.op {
+            Op::Cast { vote_id, holder_id, .. } | Op::Paper { vote_id, holder_id, .. } => Some((*vote_id, *holder_id)),
+            Op::Confirm { .. } => None,
+        })
+        .collect();
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = ballot::Entity::find()
+        .filter(ballot::Column::VoteId.is_in(pairs.iter().map(|p| p.0)))
+        .filter(ballot::Column::HolderId.is_in(pairs.iter().map(|p| p.1)))
+        .all(db)
+        .await?;
+    Ok(found.into_iter().map(|b| ((b.vote_id, b.holder_id), b)).collect())
 }
 
 fn already_counted(b: &ballot::Model) -> AppError {
@@ -420,7 +439,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
             let mut b = unstored(*vote_id, *holder_id, channel, marks);
             b.cast_by = Some(*user_id);
             b.idempotency_key = idempotency_key.clone();
-            let Some(prev) = existing(db, *vote_id, *holder_id).await? else {
+            let Some(prev) = batch.ballots.get(&(*vote_id, *holder_id)).cloned() else {
                 b.proxy_id = *proxy_id;
                 return Ok(Plan::Insert { ballot: b, action: "ballot.cast", extra: json!({}), actor: *user_id });
             };
@@ -443,8 +462,8 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
         Op::Paper { vote_id, holder_id, entered_by, serial, marks, scan_file_id } => {
             eligible(*holder_id)?;
             check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;
-            if let Some(prev) = existing(db, *vote_id, *holder_id).await? {
-                return Err(already_counted(&prev));
+            if let Some(prev) = batch.ballots.get(&(*vote_id, *holder_id)) {
+                return Err(already_counted(prev));
             }
             let dup = ballot::Entity::find()
                 .filter(ballot::Column::VoteId.eq(*vote_id))
@@ -492,7 +511,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
 
 /// Carry out a checked plan: record it in the chain, then store the ballot.
 async fn write(db: &impl ConnectionTrait, batch: &mut Batch, plan: Plan) -> AppResult<ballot::Model> {
-    match plan {
+    let stored = match plan {
         Plan::Done(b) => Ok(b),
         Plan::Insert { mut ballot, action, extra, actor } => {
             seal(db, batch, &mut ballot, action, extra, actor).await?;
@@ -524,7 +543,10 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch, plan: Plan) -> AppR
             am.audit_seq = Set(ballot.audit_seq);
             Ok(am.update(db).await?)
         }
-    }
+    };
+    let b = stored?;
+    batch.ballots.insert((b.vote_id, b.holder_id), b.clone());
+    Ok(b)
 }
 
 fn now_micros() -> chrono::DateTime<Utc> {
