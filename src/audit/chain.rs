@@ -58,11 +58,23 @@ pub fn event_hash(
 ///
 /// [`Chain::lock`] touches the head row first: that takes the row lock on PostgreSQL (and the
 /// write lock on SQLite), so concurrent transactions append one after another instead of forking
-/// the chain. Append any number of events, then [`Chain::save`] the new head before committing.
+/// the chain. Append any number of events, then [`Chain::save`] them and the new head before
+/// committing: the events are written together, in as few statements as the database allows.
 pub struct Chain {
     seq: i64,
     hash: String,
+    pending: Vec<audit_event::ActiveModel>,
 }
+
+/// Where an appended event sits in the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appended {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Events per INSERT statement: 10 bound values each stays far below either database's limit.
+const EVENTS_PER_STATEMENT: usize = 500;
 
 impl Chain {
     pub async fn lock(db: &impl ConnectionTrait) -> Result<Chain, sea_orm::DbErr> {
@@ -78,15 +90,11 @@ impl Chain {
             .one(db)
             .await?
             .ok_or_else(|| sea_orm::DbErr::RecordNotFound("audit head".into()))?;
-        Ok(Chain { seq: head.seq, hash: head.hash })
+        Ok(Chain { seq: head.seq, hash: head.hash, pending: Vec::new() })
     }
 
-    /// Add an event after the current head.
-    pub async fn append(
-        &mut self,
-        db: &impl ConnectionTrait,
-        ev: Event<'_>,
-    ) -> Result<audit_event::Model, sea_orm::DbErr> {
+    /// Add an event after the current head; it is written by [`Chain::save`].
+    pub fn append(&mut self, ev: Event<'_>) -> Appended {
         let seq = self.seq + 1;
         // Stored at microsecond precision, the precision both databases keep.
         let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_else(Utc::now);
@@ -102,7 +110,7 @@ impl Chain {
             &ev.subject,
             &detail,
         );
-        let row = audit_event::ActiveModel {
+        self.pending.push(audit_event::ActiveModel {
             seq: Set(seq),
             at: Set(at),
             actor_id: Set(ev.actor_id),
@@ -111,18 +119,21 @@ impl Chain {
             compound_id: Set(ev.compound_id),
             subject: Set(ev.subject),
             detail: Set(detail),
-            prev_hash: Set(std::mem::take(&mut self.hash)),
+            prev_hash: Set(std::mem::replace(&mut self.hash, hash.clone())),
             hash: Set(hash.clone()),
             ..Default::default()
-        };
-        let inserted = audit_event::Entity::insert(row).exec_with_returning(db).await?;
+        });
         self.seq = seq;
-        self.hash = hash;
-        Ok(inserted)
+        Appended { seq, hash }
     }
 
-    /// Write the new head.
-    pub async fn save(self, db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    /// Write the appended events and the new head.
+    pub async fn save(mut self, db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+        while !self.pending.is_empty() {
+            let rest = self.pending.split_off(self.pending.len().min(EVENTS_PER_STATEMENT));
+            let chunk = std::mem::replace(&mut self.pending, rest);
+            audit_event::Entity::insert_many(chunk).exec_without_returning(db).await?;
+        }
         db.execute(
             &Query::update()
                 .table(audit_head::Entity)
@@ -137,9 +148,9 @@ impl Chain {
 }
 
 /// Append one event to the chain inside the caller's transaction.
-pub async fn record(db: &impl ConnectionTrait, ev: Event<'_>) -> Result<audit_event::Model, sea_orm::DbErr> {
+pub async fn record(db: &impl ConnectionTrait, ev: Event<'_>) -> Result<Appended, sea_orm::DbErr> {
     let mut chain = Chain::lock(db).await?;
-    let e = chain.append(db, ev).await?;
+    let e = chain.append(ev);
     chain.save(db).await?;
     Ok(e)
 }

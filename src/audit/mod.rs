@@ -3,5 +3,5 @@
 mod chain;
 mod routes;
 
-pub use chain::{Chain, Event, VerifyReport, record, verify};
+pub use chain::{Appended, Chain, Event, VerifyReport, record, verify};
 pub use routes::router;

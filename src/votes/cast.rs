@@ -5,8 +5,8 @@
 //! ballot is durable; many ballots share one commit (and one fsync) under load.
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
@@ -134,9 +134,14 @@ struct Batch {
     chain: Chain,
     votes: HashMap<i64, vote::Model>,
     /// The stored ballot of every (vote, holder) the batch touches, read in one query up front
-    /// and kept current as the batch writes.
+    /// and kept current as the batch goes (a new ballot has id 0 until it is inserted).
     ballots: HashMap<(i64, i64), ballot::Model>,
+    /// New ballots, inserted together when the batch is done.
+    inserts: Vec<ballot::Model>,
 }
+
+/// Ballots per INSERT statement: 18 bound values each stays far below either database's limit.
+const BALLOTS_PER_STATEMENT: usize = 200;
 
 async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
     let fail_all = |jobs: Vec<Job>, msg: String| {
@@ -156,7 +161,7 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
         Ok(b) => b,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let mut batch = Batch { chain, votes: HashMap::new(), ballots };
+    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new() };
     let mut results = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
     // Checks write nothing, so a refused ballot needs no rollback; a failed write spoils the
@@ -178,14 +183,18 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
     }
     let committed = match broken {
         Some(msg) => Err(msg),
-        None => match batch.chain.save(&txn).await {
-            Ok(()) => txn.commit().await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        },
+        None => finish(txn, batch).await,
     };
     match committed {
-        Ok(()) => {
+        Ok(ids) => {
             for (reply, r) in results {
+                // A new ballot learns its id from the insert.
+                let r = r.map(|mut b| {
+                    if b.id == 0 {
+                        b.id = ids.get(&(b.vote_id, b.holder_id)).copied().unwrap_or_default();
+                    }
+                    b
+                });
                 let _ = reply.send(r);
             }
         }
@@ -200,6 +209,30 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
             fail_all(jobs.collect(), msg);
         }
     }
+}
+
+/// Insert the batch's new ballots and its chain events, move the head and commit. Returns the
+/// new ballots' ids by (vote, holder).
+async fn finish(txn: sea_orm::DatabaseTransaction, mut batch: Batch) -> Result<HashMap<(i64, i64), i64>, String> {
+    let mut ids = HashMap::with_capacity(batch.inserts.len());
+    while !batch.inserts.is_empty() {
+        let rest = batch.inserts.split_off(batch.inserts.len().min(BALLOTS_PER_STATEMENT));
+        let chunk = std::mem::replace(&mut batch.inserts, rest);
+        let stored = ballot::Entity::insert_many(chunk.into_iter().map(new_row))
+            .exec_with_returning(&txn)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    "another ballot for one of these holders was stored at the same moment; try again".to_owned()
+                } else {
+                    e.to_string()
+                }
+            })?;
+        ids.extend(stored.into_iter().map(|b| ((b.vote_id, b.holder_id), b.id)));
+    }
+    batch.chain.save(&txn).await.map_err(|e| e.to_string())?;
+    txn.commit().await.map_err(|e| e.to_string())?;
+    Ok(ids)
 }
 
 fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
@@ -289,14 +322,7 @@ fn already_counted(b: &ballot::Model) -> AppError {
 }
 
 /// Record `b` (not yet stored) in the chain and give it its receipt.
-async fn seal(
-    db: &impl ConnectionTrait,
-    batch: &mut Batch,
-    b: &mut ballot::Model,
-    action: &str,
-    extra: serde_json::Value,
-    actor: i64,
-) -> AppResult<()> {
+fn seal(batch: &mut Batch, b: &mut ballot::Model, action: &str, extra: serde_json::Value, actor: i64) {
     let d = digest(b);
     let compound_id = batch.votes.get(&b.vote_id).map(|v| v.compound_id);
     let mut detail =
@@ -304,25 +330,18 @@ async fn seal(
     if let (Some(obj), Some(more)) = (detail.as_object_mut(), extra.as_object()) {
         obj.extend(more.clone());
     }
-    let event = batch
-        .chain
-        .append(
-            db,
-            Event {
-                actor_id: Some(actor),
-                action,
-                community_id: None,
-                compound_id,
-                subject: format!("vote:{}", b.vote_id),
-                detail,
-            },
-        )
-        .await?;
+    let event = batch.chain.append(Event {
+        actor_id: Some(actor),
+        action,
+        community_id: None,
+        compound_id,
+        subject: format!("vote:{}", b.vote_id),
+        detail,
+    });
     if b.receipt.is_empty() {
         b.receipt = receipt(&d, &event.hash);
     }
     b.audit_seq = event.seq;
-    Ok(())
 }
 
 fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ballot::Model {
@@ -354,8 +373,9 @@ fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ba
     }
 }
 
-async fn insert(db: &impl ConnectionTrait, b: ballot::Model) -> AppResult<ballot::Model> {
-    let am = ballot::ActiveModel {
+/// The row for a new ballot (its id is the database's).
+fn new_row(b: ballot::Model) -> ballot::ActiveModel {
+    ballot::ActiveModel {
         vote_id: Set(b.vote_id),
         holder_id: Set(b.holder_id),
         channel: Set(b.channel),
@@ -375,14 +395,7 @@ async fn insert(db: &impl ConnectionTrait, b: ballot::Model) -> AppResult<ballot
         scan_file_id: Set(b.scan_file_id),
         salt: Set(b.salt),
         ..Default::default()
-    };
-    ballot::Entity::insert(am).exec_with_returning(db).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            refuse("already_voted", "this holder's ballot has already been counted")
-        } else {
-            e.into()
-        }
-    })
+    }
 }
 
 /// What a checked operation will write.
@@ -396,12 +409,11 @@ enum Plan {
         actor: i64,
     },
     Replace {
-        prev: ballot::Model,
+        prev: Box<ballot::Model>,
         ballot: ballot::Model,
         actor: i64,
     },
     Confirm {
-        prev: ballot::Model,
         ballot: ballot::Model,
         actor: i64,
     },
@@ -457,7 +469,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 return Err(already_counted(&prev));
             }
             b.id = prev.id;
-            Ok(Plan::Replace { prev, ballot: b, actor: *user_id })
+            Ok(Plan::Replace { prev: Box::new(prev), ballot: b, actor: *user_id })
         }
         Op::Paper { vote_id, holder_id, entered_by, serial, marks, scan_file_id } => {
             eligible(*holder_id)?;
@@ -470,7 +482,9 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 .filter(ballot::Column::PaperSerial.eq(serial.as_str()))
                 .one(db)
                 .await?;
-            if dup.is_some() {
+            let in_batch =
+                batch.inserts.iter().any(|b| b.vote_id == *vote_id && b.paper_serial.as_ref() == Some(serial));
+            if dup.is_some() || in_batch {
                 return Err(refuse("serial_used", format!("paper ballot number {serial} has already been entered")));
             }
             let mut b = unstored(*vote_id, *holder_id, Channel::Paper, marks);
@@ -500,53 +514,68 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                     "the clerk who entered a paper ballot cannot confirm it: a second person must",
                 ));
             }
-            let mut b = prev.clone();
+            let mut b = prev;
             b.status = BALLOT_COUNTED.into();
             b.confirmed_by = Some(*confirmed_by);
             b.confirmed_at = Some(now_micros());
-            Ok(Plan::Confirm { prev, ballot: b, actor: *confirmed_by })
+            Ok(Plan::Confirm { ballot: b, actor: *confirmed_by })
         }
     }
 }
 
-/// Carry out a checked plan: record it in the chain, then store the ballot.
+/// Carry out a checked plan: record it in the chain, then store the ballot (a new one when the
+/// batch is done).
 async fn write(db: &impl ConnectionTrait, batch: &mut Batch, plan: Plan) -> AppResult<ballot::Model> {
-    let stored = match plan {
-        Plan::Done(b) => Ok(b),
+    let b = match plan {
+        Plan::Done(b) => b,
         Plan::Insert { mut ballot, action, extra, actor } => {
-            seal(db, batch, &mut ballot, action, extra, actor).await?;
-            insert(db, ballot).await
+            seal(batch, &mut ballot, action, extra, actor);
+            batch.inserts.push(ballot.clone());
+            ballot
         }
         Plan::Replace { prev, mut ballot, actor } => {
             let extra = json!({ "replaces": prev.receipt, "was": prev.channel });
-            seal(db, batch, &mut ballot, "ballot.replaced", extra, actor).await?;
-            let mut am: ballot::ActiveModel = prev.into();
-            am.channel = Set(ballot.channel.clone());
-            am.choice = Set(ballot.choice.clone());
-            am.picks = Set(ballot.picks.clone());
-            am.cast_by = Set(ballot.cast_by);
-            am.proxy_id = Set(None);
-            am.idempotency_key = Set(ballot.idempotency_key.clone());
-            am.cast_at = Set(ballot.cast_at);
-            am.receipt = Set(ballot.receipt.clone());
-            am.audit_seq = Set(ballot.audit_seq);
-            am.salt = Set(ballot.salt.clone());
-            Ok(am.update(db).await?)
+            seal(batch, &mut ballot, "ballot.replaced", extra, actor);
+            let next = ballot::Model {
+                id: prev.id,
+                channel: ballot.channel,
+                choice: ballot.choice,
+                picks: ballot.picks,
+                cast_by: ballot.cast_by,
+                proxy_id: None,
+                idempotency_key: ballot.idempotency_key,
+                cast_at: ballot.cast_at,
+                receipt: ballot.receipt,
+                audit_seq: ballot.audit_seq,
+                salt: ballot.salt,
+                ..*prev
+            };
+            if next.id == 0 {
+                // Replacing a ballot of this same batch: it is not stored yet.
+                let key = (next.vote_id, next.holder_id);
+                if let Some(pending) = batch.inserts.iter_mut().find(|b| (b.vote_id, b.holder_id) == key) {
+                    *pending = next.clone();
+                }
+                next
+            } else {
+                update(db, next).await?
+            }
         }
-        Plan::Confirm { prev, mut ballot, actor } => {
+        Plan::Confirm { mut ballot, actor } => {
             let serial = ballot.paper_serial.clone();
-            seal(db, batch, &mut ballot, "ballot.paper_confirmed", json!({ "serial": serial }), actor).await?;
-            let mut am: ballot::ActiveModel = prev.into();
-            am.status = Set(ballot.status.clone());
-            am.confirmed_by = Set(ballot.confirmed_by);
-            am.confirmed_at = Set(ballot.confirmed_at);
-            am.audit_seq = Set(ballot.audit_seq);
-            Ok(am.update(db).await?)
+            seal(batch, &mut ballot, "ballot.paper_confirmed", json!({ "serial": serial }), actor);
+            update(db, ballot).await?
         }
     };
-    let b = stored?;
     batch.ballots.insert((b.vote_id, b.holder_id), b.clone());
     Ok(b)
+}
+
+/// Store every field of a ballot that already has its row.
+async fn update(db: &impl ConnectionTrait, b: ballot::Model) -> AppResult<ballot::Model> {
+    let mut am = new_row(b.clone());
+    am.id = Set(b.id);
+    Ok(ballot::Entity::update(am).exec(db).await?)
 }
 
 fn now_micros() -> chrono::DateTime<Utc> {

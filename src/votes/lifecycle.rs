@@ -233,9 +233,24 @@ pub struct HolderUnits {
 #[derive(Default)]
 pub struct Rosters {
     map: std::sync::Mutex<HashMap<i64, std::sync::Arc<HashMap<i64, HolderUnits>>>>,
+    opened: std::sync::Mutex<HashMap<i64, vote::Model>>,
 }
 
 impl Rosters {
+    /// A vote as it was when last seen open. What stays fixed once a vote opens (its compound,
+    /// form, seats, scope and frozen roster) can be read from it; its status and window cannot,
+    /// and the ballot writer reads those fresh for every batch.
+    pub fn opened(&self, vote_id: i64) -> Option<vote::Model> {
+        self.opened.lock().expect("votes lock").get(&vote_id).cloned()
+    }
+
+    /// Keep `v` if it is open.
+    pub fn seen(&self, v: &vote::Model) {
+        if VoteStatus::parse(&v.status) == VoteStatus::Open && v.frozen_at.is_some() {
+            self.opened.lock().expect("votes lock").insert(v.id, v.clone());
+        }
+    }
+
     /// The frozen roster of `v`, by holder. Only for a vote that has opened.
     pub async fn get(
         &self,

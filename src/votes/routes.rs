@@ -226,6 +226,49 @@ fn summary(v: &vote::Model) -> VoteSummary {
     }
 }
 
+/// The holders `user_id` is verified for, and the (holder, proxy) pairs of the written proxies
+/// they hold in `compound_id` that are valid now — in one query, since every ballot asks.
+async fn holders_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    compound_id: i64,
+) -> AppResult<(Vec<i64>, Vec<(i64, i64)>)> {
+    use sea_orm::sea_query::{Alias, Query, UnionType};
+    let mut links = Query::select()
+        .column(owner_link::Column::HolderId)
+        .expr_as(Expr::cust("NULL"), Alias::new("proxy_id"))
+        .expr_as(Expr::cust("NULL"), Alias::new("valid_from"))
+        .expr_as(Expr::cust("NULL"), Alias::new("valid_until"))
+        .from(owner_link::Entity)
+        .and_where(owner_link::Column::UserId.eq(user_id))
+        .to_owned();
+    let proxies = Query::select()
+        .columns([proxy::Column::HolderId, proxy::Column::Id, proxy::Column::ValidFrom, proxy::Column::ValidUntil])
+        .from(proxy::Entity)
+        .and_where(proxy::Column::ProxyUserId.eq(user_id))
+        .and_where(proxy::Column::CompoundId.eq(compound_id))
+        .and_where(proxy::Column::RevokedAt.is_null())
+        .to_owned();
+    links.union(UnionType::All, proxies);
+    let rows = db.query_all(&links).await?;
+    let now = Utc::now();
+    let (mut own, mut held) = (Vec::new(), Vec::new());
+    for row in rows {
+        let holder: i64 = row.try_get("", "holder_id")?;
+        match row.try_get::<Option<i64>>("", "proxy_id")? {
+            None => own.push(holder),
+            Some(proxy_id) => {
+                let from: chrono::DateTime<Utc> = row.try_get("", "valid_from")?;
+                let until: chrono::DateTime<Utc> = row.try_get("", "valid_until")?;
+                if from <= now && now <= until {
+                    held.push((holder, proxy_id));
+                }
+            }
+        }
+    }
+    Ok((own, held))
+}
+
 /// The holdings `actor` may vote for in `v`: their verified holders in scope, and holders whose
 /// written proxy they hold. With the roster frozen, the frozen one decides.
 /// (holder, room label, area in 0.01 m²) of one unit.
@@ -238,28 +281,12 @@ async fn my_holdings(
     v: &vote::Model,
     with_ballots: bool,
 ) -> AppResult<Vec<MyHolding>> {
-    let own: Vec<i64> = owner_link::Entity::find()
-        .filter(owner_link::Column::UserId.eq(actor.user.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.holder_id)
-        .collect();
-    let now = Utc::now();
-    let proxies: Vec<proxy::Model> = proxy::Entity::find()
-        .filter(proxy::Column::ProxyUserId.eq(actor.user.id))
-        .filter(proxy::Column::CompoundId.eq(v.compound_id))
-        .filter(proxy::Column::RevokedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|p| p.valid_from <= now && now <= p.valid_until)
-        .collect();
+    let (own, proxies) = holders_of(db, actor.user.id, v.compound_id).await?;
     if own.is_empty() && proxies.is_empty() {
         return Ok(Vec::new());
     }
     let frozen = VoteStatus::parse(&v.status) != VoteStatus::Draft && v.frozen_at.is_some();
-    let wanted: Vec<i64> = own.iter().copied().chain(proxies.iter().map(|p| p.holder_id)).collect();
+    let wanted: Vec<i64> = own.iter().copied().chain(proxies.iter().map(|p| p.0)).collect();
     // (holder, unit label, area) of the units in scope, and the holders' keys.
     let (units, keys): (Vec<UnitLine>, HashMap<i64, String>) = if frozen {
         let roster = rosters.get(db, v).await?;
@@ -311,7 +338,7 @@ async fn my_holdings(
     };
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let entries = own.iter().map(|h| (*h, None)).chain(proxies.iter().map(|p| (p.holder_id, Some(p.id))));
+    let entries = own.iter().map(|h| (*h, None)).chain(proxies.iter().map(|&(h, p)| (h, Some(p))));
     for (h, proxy_id) in entries {
         let mine: Vec<&UnitLine> = units.iter().filter(|u| u.0 == h).collect();
         if mine.is_empty() || !seen.insert(h) {
@@ -785,8 +812,17 @@ async fn cast(
     Path(id): Path<i64>,
     Json(req): Json<CastRequest>,
 ) -> AppResult<(StatusCode, Json<BallotReceipt>)> {
-    let v = vote::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    let v = advance(&state.db, v).await?;
+    // An open vote's fixed parts are kept in memory; the ballot writer checks that it is still
+    // open, against the database, before storing anything.
+    let v = match state.rosters.opened(id) {
+        Some(v) => v,
+        None => {
+            let v = vote::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+            let v = advance(&state.db, v).await?;
+            state.rosters.seen(&v);
+            v
+        }
+    };
     // The compound is read only when the caller may not simply vote: the hot path skips it.
     let compound =
         || async { compound::Entity::find_by_id(v.compound_id).one(&state.db).await?.ok_or(AppError::NotFound) };
