@@ -52,9 +52,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rate))
         .routes(routes!(escalate))
         .routes(routes!(department_response))
-        .routes(routes!(add_photo))
         .routes(routes!(photo))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_FILE_BYTES))
+        // Only the photo upload takes a large body.
+        .merge(
+            OpenApiRouter::new().routes(routes!(add_photo)).layer(axum::extract::DefaultBodyLimit::max(MAX_FILE_BYTES)),
+        )
 }
 
 /// A concern with its compound, as the caller may see it.
