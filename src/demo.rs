@@ -203,8 +203,10 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         link_demo_owners(&txn, &c, &hash, &mut owner_no).await?;
         if plan.name == PLANS[0].name {
             pact_vote(&txn, &c, community.id).await?;
+            demo_concerns(&txn, &c).await?;
         }
     }
+    north_gate_yard(&txn, community.id, &hash, secretary.id).await?;
     audit::record(
         &txn,
         Event {
@@ -336,10 +338,303 @@ async fn link_demo_owners(
     Ok(())
 }
 
+/// 北门小院, a small third compound: one building of 24 flats and 22 holders (one holds two
+/// flats, the developer two unsold ones). Its five demo owners `owner-bm01` … `owner-bm05` hold
+/// 120 m² flats: together 22.7 % of the heads and 26.2 % of the area, enough for a statutory
+/// request (指导规则 Art. 21); any four are 18.2 % of the heads, not enough.
+fn north_gate_roster() -> String {
+    let mut csv = String::from("楼栋,房号,面积,面积来源,业主姓名,联系电话,业主编号\n");
+    let mut plain = 5;
+    for floor in 1..=6u32 {
+        for room in 1..=4u32 {
+            let n = (floor - 1) * 4 + room;
+            let (area, name, key) = match n {
+                1..=5 => ("120.00", NORTH_GATE_OWNERS[n as usize - 1].1.to_owned(), format!("BM{n:04}")),
+                21 | 22 => ("90.00", "赵长河".to_owned(), "BM0021".to_owned()),
+                23 | 24 => ("95.00", "开发商（未售）".to_owned(), "developer".to_owned()),
+                _ => {
+                    plain += 1;
+                    let name = format!("{}{}", SURNAMES[plain % SURNAMES.len()], GIVEN[(plain * 7) % GIVEN.len()]);
+                    ("88.00", name, format!("BM{plain:04}"))
+                }
+            };
+            let _ = writeln!(csv, "1号楼,{floor}{room:02},{area},registered,{name},,{key}");
+        }
+    }
+    csv
+}
+
+/// The five demo owners of 北门小院: (user name, name).
+pub const NORTH_GATE_OWNERS: [(&str, &str); 5] = [
+    ("owner-bm01", "孟庆华"),
+    ("owner-bm02", "田玉兰"),
+    ("owner-bm03", "邱国栋"),
+    ("owner-bm04", "范丽娟"),
+    ("owner-bm05", "石永强"),
+];
+
+async fn north_gate_yard(txn: &impl ConnectionTrait, community_id: i64, hash: &str, secretary: i64) -> AppResult<()> {
+    let c = insert_compound(
+        txn,
+        community_id,
+        "北门小院",
+        Some("平城区北街街道太阳城路北"),
+        "北门小院物业服务站",
+        "北门小院业主委员会",
+    )
+    .await?;
+    let mut staff = Vec::new();
+    for (username, name, role, kind) in [
+        ("property-bm", "钱站长", Role::PropertyManager, PartyKind::PropertyCompany),
+        ("committee-bm", "郑主任", Role::CommitteeChair, PartyKind::OwnersCommittee),
+    ] {
+        let u = insert_user(txn, username, name, None, hash).await?;
+        let p = party::Entity::find()
+            .filter(party::Column::CompoundId.eq(c.id))
+            .filter(party::Column::Kind.eq(kind.as_str()))
+            .one(txn)
+            .await?;
+        grant(
+            txn,
+            u.id,
+            role,
+            Scope { community_id: Some(community_id), compound_id: Some(c.id), party_id: p.map(|p| p.id) },
+        )
+        .await?;
+        staff.push(u);
+    }
+    let csv = north_gate_roster();
+    let (_, rows) = parse_roster(csv.as_bytes(), crate::extract::Lang::En);
+    let rows = rows.map_err(|e| anyhow::anyhow!("demo roster is invalid: {:?}", e.first()))?;
+    let mut report = ImportReport::default();
+    apply_rows(txn, &c, secretary, csv.as_bytes(), &rows, &mut report).await?;
+    let holders = holder::Entity::find()
+        .filter(holder::Column::CompoundId.eq(c.id))
+        .order_by_asc(holder::Column::HolderKey)
+        .all(txn)
+        .await?;
+    for (i, (username, name)) in NORTH_GATE_OWNERS.iter().enumerate() {
+        let key = format!("BM{:04}", i + 1);
+        let h = holders.iter().find(|h| h.holder_key == key).ok_or(crate::error::AppError::NotFound)?;
+        let u = insert_user(txn, username, name, None, hash).await?;
+        grant(
+            txn,
+            u.id,
+            Role::Owner,
+            Scope { community_id: Some(community_id), compound_id: Some(c.id), party_id: None },
+        )
+        .await?;
+        owner_link::Entity::insert(owner_link::ActiveModel {
+            user_id: sea_orm::ActiveValue::Set(u.id),
+            holder_id: sea_orm::ActiveValue::Set(h.id),
+            method: sea_orm::ActiveValue::Set("staff".into()),
+            verified_by: sea_orm::ActiveValue::Set(Some(secretary)),
+            created_at: sea_orm::ActiveValue::Set(chrono::Utc::now()),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    let facilities =
+        crate::concerns::categories_of(txn, community_id).await?.into_iter().find(|c| c.key == "facilities");
+    crate::agendas::insert_agenda(
+        txn,
+        crate::agendas::Opening {
+            opened_by: staff[1].id,
+            community_id,
+            compound: Some(c),
+            title: "在北门小院增设电动自行车集中充电棚".into(),
+            description: "楼道内给电动自行车充电的情况屡禁不止，存在火灾隐患。\n\n\
+                          业主委员会提议在 1 号楼东侧空地增设集中充电棚，费用和收费办法另行协商。\n\n\
+                          **附议**达到专有部分面积和业主人数各 20% 的，业主委员会将组织召开业主大会临时会议。"
+                .into(),
+            category_id: facilities.map(|c| c.id),
+            party: PartyKind::OwnersCommittee,
+            concern_id: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Concerns of 太阳城二期 as seed 001 tells them: the garbage outside the north gate, routed to the
+/// property company; a lift repair that was resolved and rated; a new one waiting to be routed.
+async fn demo_concerns(txn: &impl ConnectionTrait, c: &compound::Model) -> AppResult<()> {
+    use crate::{
+        concerns::{ConcernStatus, ConcernStep, categories_of, due_at},
+        entities::{concern, concern_event},
+    };
+    use sea_orm::ActiveValue::Set;
+    let categories = categories_of(txn, c.community_id).await?;
+    let category =
+        |key: &str| categories.iter().find(|c| c.key == key).cloned().ok_or(crate::error::AppError::NotFound);
+    let user = |name: &'static str| async move {
+        crate::entities::user::Entity::find()
+            .filter(crate::entities::user::Column::Username.eq(name))
+            .one(txn)
+            .await?
+            .ok_or(crate::error::AppError::NotFound)
+    };
+    let property_party = party::Entity::find()
+        .filter(party::Column::CompoundId.eq(c.id))
+        .filter(party::Column::Kind.eq(PartyKind::PropertyCompany.as_str()))
+        .one(txn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let (secretary, property) = (user("secretary").await?, user("property").await?);
+    let now = chrono::Utc::now();
+    let h = chrono::Duration::hours;
+    // (raiser, category, text, location, hours ago, status, steps after raising, rating)
+    type Plan = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        i64,
+        ConcernStatus,
+        &'static [ConcernStep],
+        Option<i32>,
+    );
+    let plans: [Plan; 3] = [
+        (
+            "owner005",
+            "hygiene",
+            "北门外路面有生活垃圾堆放，无人清理，气味刺鼻，请尽快清运并消毒。",
+            "北门外路面",
+            30,
+            ConcernStatus::Acknowledged,
+            &[ConcernStep::Routed, ConcernStep::Acknowledged],
+            None,
+        ),
+        (
+            "owner012",
+            "repairs",
+            "3号楼2单元电梯这周停了两次，老人上下楼很不方便。",
+            "3号楼2单元",
+            24 * 20,
+            ConcernStatus::Confirmed,
+            &[
+                ConcernStep::Routed,
+                ConcernStep::Acknowledged,
+                ConcernStep::Resolved,
+                ConcernStep::Confirmed,
+                ConcernStep::Rated,
+            ],
+            Some(4),
+        ),
+        (
+            "owner020",
+            "noise",
+            "夜里十一点后楼下广场舞音响声音仍然很大。",
+            "中心广场",
+            2,
+            ConcernStatus::Submitted,
+            &[],
+            None,
+        ),
+    ];
+    for (raiser, key, text, location, ago, status, steps, rating) in plans {
+        let raiser = user(raiser).await?;
+        let cat = category(key)?;
+        let at = now - h(ago);
+        let routed = !steps.is_empty();
+        let row = concern::Entity::insert(concern::ActiveModel {
+            community_id: Set(c.community_id),
+            compound_id: Set(c.id),
+            building_id: Set(None),
+            location: Set(Some(location.into())),
+            category_id: Set(cat.id),
+            text: Set(text.into()),
+            raised_by: Set(raiser.id),
+            status: Set(status.as_str().into()),
+            assigned_party_id: Set(routed.then_some(property_party.id)),
+            assigned_kind: Set(routed.then(|| PartyKind::PropertyCompany.as_str().into())),
+            due_at: Set(due_at(at, cat.time_limit_hours)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            routed_at: Set(routed.then(|| at + h(1))),
+            acknowledged_at: Set(steps.contains(&ConcernStep::Acknowledged).then(|| at + h(2))),
+            resolved_at: Set(steps.contains(&ConcernStep::Resolved).then(|| at + h(20))),
+            confirmed_at: Set(steps.contains(&ConcernStep::Confirmed).then(|| at + h(22))),
+            rating: Set(rating),
+            rated_at: Set(rating.map(|_| at + h(22))),
+            agenda_id: Set(None),
+            ..Default::default()
+        })
+        .exec_with_returning(txn)
+        .await?;
+        let mut events = vec![(ConcernStep::Raised, raiser.id, None, at)];
+        for (i, step) in steps.iter().enumerate() {
+            let who = match step {
+                ConcernStep::Routed => secretary.id,
+                ConcernStep::Confirmed | ConcernStep::Rated => raiser.id,
+                _ => property.id,
+            };
+            let kind = match step {
+                ConcernStep::Routed => Some(PartyKind::CommunityOffice),
+                ConcernStep::Confirmed | ConcernStep::Rated => None,
+                _ => Some(PartyKind::PropertyCompany),
+            };
+            events.push((*step, who, kind, at + h(i as i64 + 1)));
+        }
+        for (step, who, kind, when) in events {
+            let detail = match step {
+                ConcernStep::Routed => Some(json!({ "party_kind": "property_company" }).to_string()),
+                ConcernStep::Rated => Some(json!({ "rating": rating }).to_string()),
+                _ => None,
+            };
+            concern_event::Entity::insert(concern_event::ActiveModel {
+                concern_id: Set(row.id),
+                kind: Set(step.as_str().into()),
+                actor_id: Set(Some(who)),
+                actor_kind: Set(kind.map(|k| k.as_str().into())),
+                note: Set(None),
+                detail: Set(detail),
+                at: Set(when),
+                ..Default::default()
+            })
+            .exec(txn)
+            .await?;
+        }
+        audit::record(
+            txn,
+            Event {
+                actor_id: Some(raiser.id),
+                action: "concern.raised",
+                community_id: Some(c.community_id),
+                compound_id: Some(c.id),
+                subject: format!("concern:{}", row.id),
+                detail: json!({ "category": key, "demo_status": status.as_str() }),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::roster::sheet::distinct_holders;
+
+    #[test]
+    fn five_north_gate_owners_reach_the_statutory_fifth_and_four_do_not() {
+        use crate::{agendas::statutory_request_reached, votes::tally::Weight};
+        let rows = parse_roster(north_gate_roster().as_bytes(), crate::extract::Lang::En).1.expect("valid roster");
+        assert_eq!(rows.len(), 24);
+        let total = Weight { area: rows.iter().map(|r| r.area_centi).sum(), heads: distinct_holders(&rows) as i64 };
+        assert_eq!(total.heads, 22);
+        let of = |n: i64| Weight {
+            area: rows
+                .iter()
+                .filter(|r| (1..=n).any(|i| r.holder_key == format!("BM{i:04}")))
+                .map(|r| r.area_centi)
+                .sum(),
+            heads: n,
+        };
+        assert!(statutory_request_reached(of(5), total));
+        assert!(!statutory_request_reached(of(4), total));
+    }
 
     #[test]
     fn the_demo_roster_is_valid_and_has_the_interesting_holders() {

@@ -23,6 +23,9 @@ pub mod verification;
 pub mod votes;
 mod web;
 
+pub mod agendas;
+pub mod concerns;
+
 use std::{path::PathBuf, sync::Arc};
 
 use axum::{Router, routing::get};
@@ -58,6 +61,8 @@ use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
         (name = "votes", description = "Binding votes: drafting, ballots by every channel, turnout, results"),
         (name = "notices", description = "My inbox"),
         (name = "files", description = "Attachments and scans"),
+        (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
+        (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
     )
 )]
 struct ApiDoc;
@@ -112,7 +117,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audit::router())
         .merge(votes::router())
         .merge(notices::router())
-        .merge(files::router());
+        .merge(files::router())
+        .merge(concerns::router())
+        .merge(agendas::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -124,6 +124,32 @@ pub enum Permission {
     CastBallot,
     /// Upload files (attachments, scans) and read any file of the compound.
     UploadFiles,
+    /// Raise a concern (诉求) in a compound.
+    RaiseConcern,
+    /// See every concern of a compound (the raiser always sees their own).
+    ViewConcerns,
+    /// Route a concern to the party on duty, or take it on as the community office.
+    RouteConcerns,
+    /// Acknowledge, answer and resolve concerns routed to one's own party.
+    HandleConcerns,
+    /// Escalate a concern to an outside department (吹哨) and record its response (报到).
+    EscalateConcerns,
+    /// Edit a community's concern categories, their default party and time limit.
+    ManageConcernCategories,
+    /// The secretary's dashboard of concerns across the community.
+    ViewConcernDashboard,
+    /// See agendas and their discussion.
+    ViewAgendas,
+    /// Open an agenda (议题).
+    OpenAgendas,
+    /// Move an agenda through deliberation to its decision, close or withdraw it.
+    ManageAgendas,
+    /// Co-sign (附议) an agenda for one's own holding.
+    CosignAgendas,
+    /// Take part in an agenda's discussion.
+    CommentAgendas,
+    /// Hide a comment from the discussion, with a reason.
+    ModerateAgendas,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -149,6 +175,24 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
         Permission::CountPaper => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
         Permission::CastBallot => &[Owner],
         Permission::UploadFiles => &[Admin, Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
+        Permission::RaiseConcern | Permission::CommentAgendas => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember, Owner]
+        }
+        Permission::ViewConcerns => {
+            &[Admin, Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        // Routing by duty (分类解决) and escalation (吹哨) are the community office's.
+        Permission::RouteConcerns | Permission::EscalateConcerns => &[Secretary, CommunityStaff],
+        Permission::HandleConcerns | Permission::OpenAgendas => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::ManageConcernCategories => &[Admin, Secretary],
+        Permission::ViewConcernDashboard => &[Admin, Secretary, CommunityStaff],
+        Permission::ViewAgendas => &Role::ALL,
+        Permission::ManageAgendas => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
+        // Co-signing counts holdings toward the statutory 20 % (指导规则 Art. 21): owners only.
+        Permission::CosignAgendas => &[Owner],
+        Permission::ModerateAgendas => &[Secretary, CommitteeChair, CommitteeMember],
     }
 }
 
@@ -179,6 +223,15 @@ mod tests {
             assert!(!roles_for(p).contains(&Role::PropertyManager));
             assert!(!roles_for(p).contains(&Role::PropertyStaff));
         }
+    }
+
+    #[test]
+    fn only_owners_cosign_and_only_the_community_office_routes_concerns() {
+        assert_eq!(roles_for(Permission::CosignAgendas), &[Role::Owner]);
+        for r in roles_for(Permission::RouteConcerns) {
+            assert_eq!(r.scope(), RoleScope::Community);
+        }
+        assert!(!roles_for(Permission::ModerateAgendas).contains(&Role::PropertyManager));
     }
 
     #[test]

@@ -50,3 +50,14 @@ export const VOTE_MANAGE_ROLES: readonly Role[] = ['admin', 'secretary', ...COMM
 export const TURNOUT_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMMITTEE_ROLES]
 /** Who enters and confirms paper ballots and keeps the proxy registry; never the property company. */
 export const COUNT_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMMITTEE_ROLES]
+
+/** Who routes concerns to the party on duty and whistles in outside departments: the community office. */
+export const CONCERN_ROUTE_ROLES: readonly Role[] = [...COMMUNITY_ROLES]
+/** Who sees every concern of a compound (owners see their own). */
+export const CONCERN_VIEW_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMPOUND_ROLES]
+/** Who opens agendas: the three parties. */
+export const AGENDA_OPEN_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMPOUND_ROLES]
+/** The secretary's dashboard of concerns. */
+export const DASHBOARD_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES]
+/** Who edits a community's concern categories. */
+export const CATEGORY_ROLES: readonly Role[] = ['admin', 'secretary']

@@ -1,10 +1,18 @@
 //! sea-orm entities, one file per table.
+pub mod agenda;
+pub mod agenda_comment;
+pub mod agenda_cosign;
 pub mod audit_event;
 pub mod audit_head;
 pub mod ballot;
 pub mod building;
 pub mod community;
 pub mod compound;
+pub mod concern;
+pub mod concern_category;
+pub mod concern_escalation;
+pub mod concern_event;
+pub mod concern_photo;
 pub mod file;
 pub mod holder;
 pub mod invitation;

@@ -4,12 +4,18 @@
 //! who may see them.
 mod routes;
 
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 pub use routes::router;
 
-use crate::entities::file;
+use crate::{
+    entities::file,
+    error::{AppError, AppResult},
+};
 
 /// The largest file accepted.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
@@ -46,6 +52,65 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Check, clean and store an uploaded file of `compound_id`: typed by its bytes (only photos when
+/// `photos_only`), stripped of metadata. A bad file is a validation error on the field `file`.
+pub async fn store(
+    db: &impl ConnectionTrait,
+    compound_id: i64,
+    uploaded_by: i64,
+    name: String,
+    body: &[u8],
+    photos_only: bool,
+) -> AppResult<file::Model> {
+    let content_type = match sniff(body) {
+        Some(t) if !photos_only || t.starts_with("image/") => t,
+        _ if photos_only => return Err(AppError::field("file", "must be a JPEG or PNG photo")),
+        _ => return Err(AppError::field("file", "must be a JPEG, PNG or PDF file")),
+    };
+    let data = match content_type {
+        "image/jpeg" => strip_jpeg_metadata(body).ok_or_else(|| AppError::field("file", "the JPEG file is damaged"))?,
+        "image/png" => strip_png_metadata(body).ok_or_else(|| AppError::field("file", "the PNG file is damaged"))?,
+        _ => body.to_vec(),
+    };
+    Ok(file::Entity::insert(file::ActiveModel {
+        compound_id: Set(compound_id),
+        name: Set(name),
+        content_type: Set(content_type.into()),
+        size: Set(data.len() as i64),
+        sha256: Set(hex::encode(Sha256::digest(&data))),
+        data: Set(data),
+        uploaded_by: Set(uploaded_by),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?)
+}
+
+/// Answer a stored file's bytes, shown inline under its own name.
+pub fn serve(f: file::Model) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&f.name));
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=3600".into()),
+        ],
+        f.data,
+    )
+        .into_response()
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Drop a JPEG's APPn metadata segments (Exif with GPS position, XMP, …) except the JFIF header

@@ -2,17 +2,15 @@
 use axum::{
     body::Bytes,
     extract::{State, rejection::BytesRejection},
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
+    http::StatusCode,
+    response::Response,
 };
-use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{FileView, MAX_FILE_BYTES, sniff, strip_jpeg_metadata, strip_png_metadata};
+use super::{FileView, MAX_FILE_BYTES};
 use crate::{
     auth::Actor,
     entities::{compound, file, vote, vote_attachment},
@@ -60,27 +58,7 @@ async fn upload(
         }
     })?;
     let name = required_text("name", &p.name, 200)?;
-    let content_type = sniff(&body).ok_or_else(|| AppError::field("file", "must be a JPEG, PNG or PDF file"))?;
-    let data = match content_type {
-        "image/jpeg" => {
-            strip_jpeg_metadata(&body).ok_or_else(|| AppError::field("file", "the JPEG file is damaged"))?
-        }
-        "image/png" => strip_png_metadata(&body).ok_or_else(|| AppError::field("file", "the PNG file is damaged"))?,
-        _ => body.to_vec(),
-    };
-    let f = file::Entity::insert(file::ActiveModel {
-        compound_id: Set(c.id),
-        name: Set(name),
-        content_type: Set(content_type.into()),
-        size: Set(data.len() as i64),
-        sha256: Set(hex::encode(Sha256::digest(&data))),
-        data: Set(data),
-        uploaded_by: Set(actor.user.id),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    })
-    .exec_with_returning(&state.db)
-    .await?;
+    let f = super::store(&state.db, c.id, actor.user.id, name, &body, false).await?;
     Ok((StatusCode::CREATED, Json((&f).into())))
 }
 
@@ -104,23 +82,5 @@ async fn download(State(state): State<AppState>, actor: Actor, Path(id): Path<i6
             return Err(AppError::NotFound);
         }
     }
-    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&f.name));
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=3600".into()),
-        ],
-        f.data,
-    )
-        .into_response())
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    Ok(super::serve(f))
 }

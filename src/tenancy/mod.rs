@@ -302,6 +302,7 @@ pub async fn insert_community(
         }
     })?;
     insert_party(db, c.id, None, PartyKind::CommunityOffice, office_name).await?;
+    crate::concerns::seed_categories(db, c.id).await?;
     Ok(c)
 }
 

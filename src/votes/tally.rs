@@ -126,7 +126,7 @@ impl Weight {
 }
 
 /// `num/den` of `part` reaches at least `whole`·num/den: `part·den ≥ whole·num`.
-fn at_least(part: i64, whole: i64, num: i64, den: i64) -> bool {
+pub fn at_least(part: i64, whole: i64, num: i64, den: i64) -> bool {
     (part as i128) * (den as i128) >= (whole as i128) * (num as i128)
 }
 

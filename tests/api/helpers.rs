@@ -21,6 +21,8 @@ pub const JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 /// Names of the demo compounds.
 pub const TYC: &str = "太阳城二期";
 pub const SHS: &str = "上河时代";
+/// The small third compound, sized for co-signing to reach 20 %.
+pub const BMX: &str = "北门小院";
 
 #[derive(Clone)]
 pub struct TestApp {

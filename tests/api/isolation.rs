@@ -59,6 +59,14 @@ struct Ids {
     notice: i64,
     /// A file uploaded to 太阳城二期.
     file: i64,
+    /// A concern raised in 太阳城二期 with a photo and an escalation, and a concern category.
+    concern: i64,
+    concern_photo: i64,
+    escalation: i64,
+    category: i64,
+    /// An agenda of 太阳城二期 with a comment.
+    agenda: i64,
+    comment: i64,
 }
 
 fn routes() -> Vec<Route> {
@@ -164,6 +172,85 @@ fn routes() -> Vec<Route> {
             Admin,
             Json(|_| json!({ "notice_days": 0, "publicity_days": 0 })),
         ),
+        r(
+            Method::GET,
+            "/api/v1/communities/{id}/concern-categories",
+            Open("the categories are shared by the community's compounds"),
+            Nothing,
+        ),
+        r(
+            Method::POST,
+            "/api/v1/communities/{id}/concern-categories",
+            Compound,
+            Json(|_| {
+                json!({ "key": "intrusion", "name_zh": "入侵", "name_en": "Intrusion",
+                            "default_party_kind": "property_company", "time_limit_hours": 1 })
+            }),
+        ),
+        r(
+            Method::PATCH,
+            "/api/v1/communities/{id}/concern-categories/{category_id}",
+            Compound,
+            Json(|_| json!({ "default_party_kind": "owners_committee" })),
+        ),
+        r(Method::GET, "/api/v1/communities/{id}/concern-dashboard", Compound, Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/concerns", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/compounds/{id}/concerns",
+            Compound,
+            Json(|ids| json!({ "category_id": ids.category, "text": "越界诉求" })),
+        ),
+        r(Method::GET, "/api/v1/concerns/{id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/concerns/{id}/route", Compound, Json(|_| json!({}))),
+        r(Method::POST, "/api/v1/concerns/{id}/acknowledge", Compound, Json(|_| json!({}))),
+        r(Method::POST, "/api/v1/concerns/{id}/replies", Compound, Json(|_| json!({ "text": "冒充答复" }))),
+        r(Method::POST, "/api/v1/concerns/{id}/resolve", Compound, Json(|_| json!({}))),
+        r(Method::POST, "/api/v1/concerns/{id}/confirm", Compound, Json(|_| json!({}))),
+        r(Method::POST, "/api/v1/concerns/{id}/reopen", Compound, Json(|_| json!({ "reason": "x" }))),
+        r(Method::POST, "/api/v1/concerns/{id}/rating", Compound, Json(|_| json!({ "rating": 1 }))),
+        r(
+            Method::POST,
+            "/api/v1/concerns/{id}/escalations",
+            Compound,
+            Json(|_| json!({ "department": "某部门", "request": "x" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/concerns/{id}/escalations/{escalation_id}/response",
+            Compound,
+            Json(|_| json!({ "response": "x" })),
+        ),
+        Route { query: "?name=x.jpg", ..r(Method::POST, "/api/v1/concerns/{id}/photos", Compound, Csv) },
+        r(Method::GET, "/api/v1/concerns/{id}/photos/{file_id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/concerns/{id}/agenda", Compound, Json(|_| json!({}))),
+        r(Method::GET, "/api/v1/compounds/{id}/agendas", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/compounds/{id}/agendas",
+            Compound,
+            Json(|_| json!({ "title": "越界议题", "description": "" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/communities/{id}/agendas",
+            Compound,
+            Json(|_| json!({ "title": "越界议题", "description": "" })),
+        ),
+        r(Method::GET, "/api/v1/agendas/{id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/agendas/{id}/cosign", Compound, Nothing),
+        r(Method::POST, "/api/v1/agendas/{id}/deliberate", Compound, Nothing),
+        r(Method::POST, "/api/v1/agendas/{id}/decide", Compound, Json(|_| json!({ "decision": "x" }))),
+        r(Method::POST, "/api/v1/agendas/{id}/close", Compound, Nothing),
+        r(Method::POST, "/api/v1/agendas/{id}/withdraw", Compound, Json(|_| json!({ "reason": "x" }))),
+        r(Method::GET, "/api/v1/agendas/{id}/comments", Compound, Nothing),
+        r(Method::POST, "/api/v1/agendas/{id}/comments", Compound, Json(|_| json!({ "body": "越界发言" }))),
+        r(
+            Method::POST,
+            "/api/v1/agendas/{id}/comments/{comment_id}/hide",
+            Compound,
+            Json(|_| json!({ "reason": "x" })),
+        ),
     ]
 }
 
@@ -186,12 +273,18 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "proxies" => ids.proxy,
         "me" => ids.notice,
         "files" => ids.file,
+        "concerns" => ids.concern,
+        "agendas" => ids.agenda,
         other => panic!("no object to aim {other} at"),
     };
     format!("{}{}", route.path, route.query)
         .replace("{id}", &target.to_string())
         .replace("{user_id}", &ids.linked_user.to_string())
         .replace("{ballot_id}", &ids.paper_ballot.to_string())
+        .replace("{category_id}", &ids.category.to_string())
+        .replace("{escalation_id}", &ids.escalation.to_string())
+        .replace("{file_id}", &ids.concern_photo.to_string())
+        .replace("{comment_id}", &ids.comment.to_string())
 }
 
 fn operations(item: &utoipa::openapi::PathItem) -> Vec<Method> {
@@ -277,7 +370,39 @@ async fn ids(app: &TestApp) -> Ids {
         .expect(StatusCode::CREATED);
     let owner = app.token("owner001").await;
     let inbox = app.get("/api/v1/me/inbox", &owner).await.expect(StatusCode::OK);
+    let category = crate::concerns::category(app, "hygiene").await;
+    let concern =
+        crate::concerns::raise(app, &owner, compound, "hygiene", "北门垃圾").await.expect(StatusCode::CREATED).id();
+    let photo = app
+        .upload(
+            &format!("/api/v1/concerns/{concern}/photos?name=p.jpg"),
+            &owner,
+            crate::concerns::jpeg_with_location(),
+            "image/jpeg",
+        )
+        .await
+        .expect(StatusCode::CREATED);
+    let escalated = app
+        .post(
+            &format!("/api/v1/concerns/{concern}/escalations"),
+            Some(&secretary),
+            json!({ "department": "城管", "request": "清运" }),
+        )
+        .await
+        .expect(StatusCode::OK);
+    let committee = app.token("committee").await;
+    let agenda = crate::agendas::open(app, &committee, compound, "议题").await.expect(StatusCode::CREATED).id();
+    let comment = app
+        .post(&format!("/api/v1/agendas/{agenda}/comments"), Some(&owner), json!({ "body": "附议" }))
+        .await
+        .expect(StatusCode::CREATED);
     Ids {
+        concern,
+        concern_photo: photo.body["id"].as_i64().unwrap(),
+        escalation: escalated.body["escalations"][0]["id"].as_i64().unwrap(),
+        category,
+        agenda,
+        comment: comment.body["id"].as_i64().unwrap(),
         file: file.body["id"].as_i64().unwrap(),
         vote,
         paper_ballot: paper.body["id"].as_i64().unwrap(),

@@ -3,8 +3,10 @@
 mod helpers;
 
 mod accounts;
+mod agendas;
 mod audit;
 mod auth;
+mod concerns;
 mod errors;
 mod isolation;
 mod roster;

@@ -88,8 +88,8 @@ async fn duplicate_names_answer_409_and_store_nothing_more() {
     let list = app.get("/api/v1/communities", &admin).await.expect(StatusCode::OK);
     assert_eq!(list.body.as_array().unwrap().len(), 1);
     let detail = app.get(&format!("/api/v1/communities/{community}"), &admin).await.expect(StatusCode::OK);
-    assert_eq!(detail.body["compounds"].as_array().unwrap().len(), 2);
-    assert_eq!(detail.body["parties"].as_array().unwrap().len(), 5);
+    assert_eq!(detail.body["compounds"].as_array().unwrap().len(), 3);
+    assert_eq!(detail.body["parties"].as_array().unwrap().len(), 7);
     assert_eq!(app.compound_summary(tyc).await["buildings"], 5);
 }
 
@@ -139,7 +139,7 @@ async fn a_secretary_cannot_set_up_communities_compounds_or_buildings() {
     let list = app.get("/api/v1/communities", &admin).await.expect(StatusCode::OK);
     assert_eq!(list.body.as_array().unwrap().len(), 1);
     let detail = app.get(&format!("/api/v1/communities/{community}"), &admin).await.expect(StatusCode::OK);
-    assert_eq!(detail.body["compounds"].as_array().unwrap().len(), 2);
+    assert_eq!(detail.body["compounds"].as_array().unwrap().len(), 3);
     assert_eq!(app.compound_summary(tyc).await["buildings"], 5);
 }
 
@@ -155,10 +155,11 @@ async fn the_secretary_sees_the_community_with_both_compounds_and_their_totals()
     let detail = app.get(&format!("/api/v1/communities/{id}"), &secretary).await.expect(StatusCode::OK);
     let compounds = detail.body["compounds"].as_array().unwrap();
     let names: Vec<&str> = compounds.iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, [TYC, SHS]);
+    assert_eq!(names, [TYC, SHS, BMX]);
     // 5 buildings × 2 entrances × 11 floors × 2 flats; one holder owns three of them and the
     // developer's 12 unsold flats count as one head.
-    let expected = [(TYC, 5, 220, 220 - 2 - 12 + 1), (SHS, 3, 108, 108 - 2 - 6 + 1)];
+    // 北门小院: one building of 24 flats, one holder with two and the developer with two.
+    let expected = [(TYC, 5, 220, 220 - 2 - 12 + 1), (SHS, 3, 108, 108 - 2 - 6 + 1), (BMX, 1, 24, 24 - 1 - 1)];
     for (c, (name, buildings, units, holders)) in compounds.iter().zip(expected) {
         assert_eq!(c["name"], name);
         assert_eq!(c["buildings"], buildings);

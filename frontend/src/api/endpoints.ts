@@ -1,5 +1,20 @@
 import { api } from './client'
 import type {
+  AgendaMove,
+  AgendaPage,
+  AgendaStatus,
+  AgendaView,
+  CategoryView,
+  CommentView,
+  ConcernDashboard,
+  ConcernPage,
+  ConcernStatus,
+  ConcernView,
+  NewAgenda,
+  NewCategory,
+  NewConcern,
+  PartyKind,
+  UpdateCategory,
   AuditEventView,
   BallotReceipt,
   BuildingView,
@@ -126,3 +141,60 @@ export const createObjection = (voteId: number, text: string) => api.post<Object
 export const uploadFile = (compoundId: number, file: File) =>
   api.upload<FileView>(`/compounds/${compoundId}/files`, file, file.type || 'application/octet-stream', { name: file.name })
 export const downloadFile = (id: number) => api.blob(`/files/${id}`)
+
+export const listCategories = (communityId: number) =>
+  api.get<CategoryView[]>(`/communities/${communityId}/concern-categories`)
+export const createCategory = (communityId: number, body: NewCategory) =>
+  api.post<CategoryView>(`/communities/${communityId}/concern-categories`, body)
+export const updateCategory = (communityId: number, id: number, body: UpdateCategory) =>
+  api.patch<CategoryView>(`/communities/${communityId}/concern-categories/${id}`, body)
+export const getConcernDashboard = (communityId: number, compoundId?: number | null) =>
+  api.get<ConcernDashboard>(`/communities/${communityId}/concern-dashboard`, { compound_id: compoundId ?? undefined })
+
+export interface ConcernFilter {
+  status?: ConcernStatus | null
+  category_id?: number | null
+  party_kind?: PartyKind | null
+  overdue?: boolean | null
+  mine?: boolean | null
+  page?: number
+  per_page?: number
+}
+export const listConcerns = (compoundId: number, filter: ConcernFilter = {}) =>
+  api.get<ConcernPage>(`/compounds/${compoundId}/concerns`, { ...filter })
+export const raiseConcern = (compoundId: number, body: NewConcern) =>
+  api.post<ConcernView>(`/compounds/${compoundId}/concerns`, body)
+export const getConcern = (id: number) => api.get<ConcernView>(`/concerns/${id}`)
+export type ConcernAction = 'route' | 'acknowledge' | 'replies' | 'resolve' | 'confirm' | 'reopen' | 'rating' | 'escalations'
+export const concernStep = (id: number, action: ConcernAction, body: Record<string, unknown> = {}) =>
+  api.post<ConcernView>(`/concerns/${id}/${action}`, body)
+export const recordDepartmentResponse = (id: number, escalationId: number, response: string) =>
+  api.post<ConcernView>(`/concerns/${id}/escalations/${escalationId}/response`, { response })
+/** Adds a photo to my concern (its location metadata is removed by the server). */
+export const uploadConcernPhoto = (id: number, file: File) =>
+  api.upload<FileView>(`/concerns/${id}/photos`, file, file.type || 'application/octet-stream', { name: file.name })
+export const concernPhoto = (id: number, fileId: number) => api.blob(`/concerns/${id}/photos/${fileId}`)
+export const concernToAgenda = (id: number) => api.post<AgendaView>(`/concerns/${id}/agenda`, {})
+
+export interface AgendaFilter {
+  status?: AgendaStatus | null
+  category_id?: number | null
+  party_kind?: PartyKind | null
+  q?: string
+  page?: number
+  per_page?: number
+}
+export const listAgendas = (compoundId: number, filter: AgendaFilter = {}) =>
+  api.get<AgendaPage>(`/compounds/${compoundId}/agendas`, { ...filter })
+export const openAgenda = (compoundId: number, body: NewAgenda) => api.post<AgendaView>(`/compounds/${compoundId}/agendas`, body)
+export const openCommunityAgenda = (communityId: number, body: NewAgenda) =>
+  api.post<AgendaView>(`/communities/${communityId}/agendas`, body)
+export const getAgenda = (id: number) => api.get<AgendaView>(`/agendas/${id}`)
+export const cosignAgenda = (id: number) => api.post<AgendaView>(`/agendas/${id}/cosign`)
+export const moveAgenda = (id: number, move: AgendaMove, body: Record<string, unknown> = {}) =>
+  api.post<AgendaView>(`/agendas/${id}/${move}`, body)
+export const listComments = (id: number) => api.get<CommentView[]>(`/agendas/${id}/comments`)
+export const addComment = (id: number, body: string, parentId?: number | null) =>
+  api.post<CommentView>(`/agendas/${id}/comments`, { body, parent_id: parentId ?? undefined })
+export const hideComment = (id: number, commentId: number, reason: string) =>
+  api.postVoid(`/agendas/${id}/comments/${commentId}/hide`, { reason })

@@ -4,6 +4,147 @@
  */
 
 export interface paths {
+    "/api/v1/agendas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agenda with its co-signing progress and what the caller may do. */
+        get: operations["get_agenda"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a decided agenda. */
+        post: operations["close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The discussion, oldest first, replies under their comments. */
+        get: operations["list_comments"];
+        put?: never;
+        /** Add a comment, or a reply to a top-level comment. A party member's comment is official. */
+        post: operations["add_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/comments/{comment_id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide a comment from the discussion, with the reason (the secretary, the owners' committee). */
+        post: operations["hide_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/cosign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Co-sign (附议) for my holding — once per holder, whichever of its accounts signs. When the
+         *     co-signers reach 20 % of the area and of the heads, the agenda becomes a statutory request for
+         *     a temporary owners' assembly and the owners' committee is told.
+         */
+        post: operations["cosign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the decision, with the vote or questionnaire that settled it. */
+        post: operations["decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/deliberate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the agenda under deliberation. */
+        post: operations["deliberate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agendas/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an agenda, with the reason: those who manage agendas, or whoever opened it. */
+        post: operations["withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -134,6 +275,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{id}/agendas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open an agenda for the whole community: the community office. */
+        post: operations["open_community_agenda"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities/{id}/compounds": {
         parameters: {
             query?: never;
@@ -145,6 +303,58 @@ export interface paths {
         put?: never;
         /** Add a compound to a community, with its property company and owners' committee (administrators). */
         post: operations["create_compound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{id}/concern-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community's concern categories, in display order. */
+        get: operations["list_categories"];
+        put?: never;
+        /** Add a category (the secretary). */
+        post: operations["create_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{id}/concern-categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a category's names, default party, time limit or position (the secretary). */
+        patch: operations["update_category"];
+        trace?: never;
+    };
+    "/api/v1/communities/{id}/concern-dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open concerns by party and category, the overdue count, and satisfaction per party by month. */
+        get: operations["dashboard"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -168,6 +378,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compounds/{id}/agendas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A compound's agendas and the community-wide ones, newest first, a page at a time. */
+        get: operations["list_agendas"];
+        put?: never;
+        /**
+         * Open an agenda in a compound: a committee member, the community office or the property
+         *     company. Its owners and parties are told.
+         */
+        post: operations["open_agenda"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compounds/{id}/buildings": {
         parameters: {
             query?: never;
@@ -179,6 +410,27 @@ export interface paths {
         put?: never;
         /** Add a building to a compound (administrators; the roster import also creates buildings). */
         post: operations["create_building"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{id}/concerns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A compound's concerns, newest first, a page at a time. The three parties and the community
+         *     office see them all; anyone else sees their own.
+         */
+        get: operations["list_concerns"];
+        put?: never;
+        /** Raise a concern in a compound. The community office is told, and routes it. */
+        post: operations["raise"];
         delete?: never;
         options?: never;
         head?: never;
@@ -310,6 +562,233 @@ export interface paths {
         put?: never;
         /** Draft a vote. Nothing is sent until it is published. */
         post: operations["create_vote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A concern with its photos, timeline and escalations, and what the caller may do with it. */
+        get: operations["get_concern"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The assigned party takes the concern on. */
+        post: operations["acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a concern into an agenda of its compound, carrying its category and text over. */
+        post: operations["from_concern"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The raiser confirms that the concern is settled. */
+        post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Escalate to an outside department (吹哨): which one, and what it was asked. */
+        post: operations["escalate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/escalations/{escalation_id}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the department's response (报到). */
+        post: operations["department_response"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a photo (JPEG or PNG, at most 10 MiB; location and other metadata are stripped) to my
+         *     concern: at most six.
+         */
+        post: operations["add_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/photos/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of a concern's photos, to those who may see the concern. */
+        get: operations["photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The raiser rates satisfaction, 1 to 5, once the concern is resolved. */
+        post: operations["rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The raiser says it is not settled; the assigned party is told. */
+        post: operations["reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer the raiser: the assigned party, or the community office. The raiser is told. */
+        post: operations["reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The assigned party marks the concern resolved; the raiser is asked to confirm and rate. */
+        post: operations["resolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/concerns/{id}/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Route a concern to the party on duty (the category's default unless another is named), or
+         *     to the community office itself. The party's members are told.
+         */
+        post: operations["route"];
         delete?: never;
         options?: never;
         head?: never;
@@ -840,6 +1319,95 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What the caller may do with an agenda now. */
+        AgendaActions: {
+            comment: boolean;
+            cosign: boolean;
+            moderate: boolean;
+            /** @description Status moves open to the caller. */
+            moves: components["schemas"]["AgendaMove"][];
+        };
+        AgendaFromConcern: {
+            /** @description Defaults to the concern's text. */
+            description?: string | null;
+            /** @description Defaults to the concern's category and the beginning of its text. */
+            title?: string | null;
+        };
+        /**
+         * @description A move of an agenda's status.
+         * @enum {string}
+         */
+        AgendaMove: "deliberate" | "decide" | "close" | "withdraw";
+        AgendaPage: {
+            items: components["schemas"]["AgendaSummary"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @enum {string} */
+        AgendaStatus: "open" | "deliberating" | "decided" | "closed" | "withdrawn";
+        AgendaSummary: {
+            category?: components["schemas"]["CategoryView"] | null;
+            /** Format: int64 */
+            comments: number;
+            /** Format: int64 */
+            compound_id?: number | null;
+            /** Format: int64 */
+            cosigners: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            party_kind: components["schemas"]["PartyKind"];
+            status: components["schemas"]["AgendaStatus"];
+            /**
+             * Format: date-time
+             * @description Co-signers reached 20 %: a statutory request for a temporary owners' assembly.
+             */
+            statutory_at?: string | null;
+            title: string;
+        };
+        AgendaView: {
+            can: components["schemas"]["AgendaActions"];
+            category?: components["schemas"]["CategoryView"] | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: int64 */
+            community_id: number;
+            /**
+             * Format: int64
+             * @description `null`: the whole community.
+             */
+            compound_id?: number | null;
+            compound_name?: string | null;
+            /** Format: int64 */
+            concern_id?: number | null;
+            cosign?: components["schemas"]["CosignProgress"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at?: string | null;
+            decision?: string | null;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            opened_by_name: string;
+            party_kind: components["schemas"]["PartyKind"];
+            /** Format: int64 */
+            questionnaire_id?: number | null;
+            status: components["schemas"]["AgendaStatus"];
+            /** Format: date-time */
+            statutory_at?: string | null;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            vote_id?: number | null;
+            withdraw_reason?: string | null;
+        };
         /**
          * @description How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
          * @enum {string}
@@ -914,6 +1482,27 @@ export interface components {
             /** @description Repeat a request with the same key and get the same receipt, never a second ballot. */
             idempotency_key?: string | null;
         };
+        CategoryCount: {
+            category: components["schemas"]["CategoryView"];
+            /** Format: int64 */
+            count: number;
+        };
+        CategoryView: {
+            /** @description The party a concern of this category goes to unless the community office decides otherwise. */
+            default_party_kind: components["schemas"]["PartyKind"];
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_en: string;
+            name_zh: string;
+            /** Format: int32 */
+            position: number;
+            /**
+             * Format: int32
+             * @description Hours within which a concern should be resolved; later it is flagged overdue.
+             */
+            time_limit_hours: number;
+        };
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
@@ -937,6 +1526,22 @@ export interface components {
          * @enum {string}
          */
         Choice: "agree" | "oppose" | "abstain";
+        CommentView: {
+            author_name: string;
+            /** @description `null` when hidden (moderators still see it). */
+            body?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            hidden?: components["schemas"]["HiddenNote"] | null;
+            /** Format: int64 */
+            id: number;
+            mine: boolean;
+            official_kind?: components["schemas"]["PartyKind"] | null;
+            /** Format: int64 */
+            parent_id?: number | null;
+            /** @description Replies, oldest first (top-level comments only). */
+            replies: components["schemas"]["CommentView"][];
+        };
         CommunityDetail: {
             community: components["schemas"]["CommunityView"];
             compounds: components["schemas"]["CompoundSummary"][];
@@ -996,6 +1601,168 @@ export interface components {
             /** Format: int64 */
             units: number;
         };
+        /** @description What the caller may do with a concern now. */
+        ConcernActions: {
+            acknowledge: boolean;
+            add_photos: boolean;
+            confirm: boolean;
+            escalate: boolean;
+            open_agenda: boolean;
+            rate: boolean;
+            reopen: boolean;
+            reply: boolean;
+            resolve: boolean;
+            route: boolean;
+        };
+        ConcernDashboard: {
+            /** Format: int64 */
+            open: number;
+            open_by_category: components["schemas"]["CategoryCount"][];
+            open_by_party: components["schemas"]["PartyCount"][];
+            /** Format: int64 */
+            overdue: number;
+            /** @description The last twelve months, oldest first. */
+            satisfaction: components["schemas"]["MonthlySatisfaction"][];
+        };
+        ConcernEventView: {
+            actor_kind?: components["schemas"]["PartyKind"] | null;
+            actor_name?: string | null;
+            /** Format: date-time */
+            at: string;
+            department?: string | null;
+            /** Format: int64 */
+            id: number;
+            note?: string | null;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            /** Format: int32 */
+            rating?: number | null;
+            step: components["schemas"]["ConcernStep"];
+        };
+        ConcernPage: {
+            items: components["schemas"]["ConcernSummary"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            per_page: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /**
+         * @description Where a concern stands.
+         * @enum {string}
+         */
+        ConcernStatus: "submitted" | "routed" | "acknowledged" | "resolved" | "confirmed" | "reopened";
+        /**
+         * @description A step on a concern's timeline.
+         * @enum {string}
+         */
+        ConcernStep: "raised" | "routed" | "acknowledged" | "replied" | "resolved" | "confirmed" | "reopened" | "rated" | "escalated" | "department_responded" | "turned_into_agenda" | "photo_added";
+        ConcernSummary: {
+            assigned_kind?: components["schemas"]["PartyKind"] | null;
+            category: components["schemas"]["CategoryView"];
+            /** Format: int64 */
+            compound_id: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            due_at: string;
+            /** @description The beginning of the text. */
+            excerpt: string;
+            /** Format: int64 */
+            id: number;
+            mine: boolean;
+            overdue: boolean;
+            /** Format: int64 */
+            photos: number;
+            raised_by_name: string;
+            /** Format: int32 */
+            rating?: number | null;
+            status: components["schemas"]["ConcernStatus"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ConcernView: {
+            /** Format: int64 */
+            agenda_id?: number | null;
+            assigned_kind?: components["schemas"]["PartyKind"] | null;
+            assigned_party_name?: string | null;
+            /** Format: int64 */
+            building_id?: number | null;
+            building_name?: string | null;
+            can: components["schemas"]["ConcernActions"];
+            category: components["schemas"]["CategoryView"];
+            /** Format: int64 */
+            community_id: number;
+            /** Format: int64 */
+            compound_id: number;
+            compound_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            due_at: string;
+            escalations: components["schemas"]["EscalationView"][];
+            /** Format: int64 */
+            id: number;
+            location?: string | null;
+            mine: boolean;
+            overdue: boolean;
+            photos: components["schemas"]["FileView"][];
+            raised_by_name: string;
+            /** Format: int32 */
+            rating?: number | null;
+            status: components["schemas"]["ConcernStatus"];
+            text: string;
+            timeline: components["schemas"]["ConcernEventView"][];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Co-signing toward the statutory 20 %. */
+        CosignProgress: {
+            /** @description Their exclusive area, m² with two decimals, and in 0.01 m². */
+            area: string;
+            /** Format: int64 */
+            area_centi: number;
+            /**
+             * Format: int64
+             * @description Holders who co-signed (heads).
+             */
+            holders: number;
+            /** @description I (one of my holdings) co-signed. */
+            mine: boolean;
+            needed_area: string;
+            /** Format: int64 */
+            needed_area_centi: number;
+            /**
+             * Format: int64
+             * @description The least that reaches 20 % (a fifth, rounded up).
+             */
+            needed_holders: number;
+            /** @description 20 % of the area and of the heads reached. */
+            reached: boolean;
+            total_area: string;
+            /** Format: int64 */
+            total_area_centi: number;
+            /** Format: int64 */
+            total_holders: number;
+        };
+        DecideRequest: {
+            /** @description What was decided. */
+            decision: string;
+            /**
+             * Format: int64
+             * @description The questionnaire that informed it.
+             */
+            questionnaire_id?: number | null;
+            /**
+             * Format: int64
+             * @description The binding vote that settled it, in the same compound.
+             */
+            vote_id?: number | null;
+        };
+        DepartmentResponse: {
+            /** @description What the department did or answered (报到). */
+            response: string;
+        };
         /** @description Body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1011,6 +1778,25 @@ export interface components {
             message: string;
             /** @description Per-row messages for rejected sheets. */
             rows?: components["schemas"]["RowError"][] | null;
+        };
+        EscalateRequest: {
+            /** @description The outside department whistled in (吹哨), e.g. 城管执法队. */
+            department: string;
+            /** @description What the department was asked to do. */
+            request: string;
+        };
+        EscalationView: {
+            department: string;
+            /** Format: date-time */
+            escalated_at: string;
+            escalated_by_name: string;
+            /** Format: int64 */
+            id: number;
+            request: string;
+            /** Format: date-time */
+            responded_at?: string | null;
+            responded_by_name?: string | null;
+            response?: string | null;
         };
         ExtendRequest: {
             /** Format: date-time */
@@ -1028,6 +1814,15 @@ export interface components {
         };
         Health: {
             status: string;
+        };
+        HiddenNote: {
+            /** Format: date-time */
+            at: string;
+            by_name: string;
+            reason: string;
+        };
+        HideRequest: {
+            reason: string;
         };
         /** @description A holder of the roster: the unit of headcount. */
         HolderView: {
@@ -1157,6 +1952,23 @@ export interface components {
             /** Format: int64 */
             user_id: number;
         };
+        MonthlySatisfaction: {
+            /**
+             * Format: double
+             * @description The average rating, two decimals, for display.
+             */
+            average: number;
+            /** @description `YYYY-MM`, Beijing time. */
+            month: string;
+            party_kind: components["schemas"]["PartyKind"];
+            /** Format: int64 */
+            ratings: number;
+            /**
+             * Format: int64
+             * @description Sum of the ratings; the average is `sum / ratings`.
+             */
+            sum: number;
+        };
         MyBallot: {
             candidates?: number[] | null;
             /** Format: date-time */
@@ -1183,8 +1995,35 @@ export interface components {
             /** @description Room numbers, e.g. "1号楼 1单元101". */
             units: string[];
         };
+        NewAgenda: {
+            /**
+             * Format: int64
+             * @description One of the community's concern categories.
+             */
+            category_id?: number | null;
+            /** @description Markdown; the app renders it without HTML. */
+            description: string;
+            title: string;
+        };
         NewBuilding: {
             name: string;
+        };
+        NewCategory: {
+            default_party_kind: components["schemas"]["PartyKind"];
+            /** @description Short stable key, e.g. `greenery`: lowercase letters, digits and `_`. */
+            key: string;
+            name_en: string;
+            name_zh: string;
+            /** Format: int32 */
+            time_limit_hours: number;
+        };
+        NewComment: {
+            body: string;
+            /**
+             * Format: int64
+             * @description Answer this top-level comment (one level of replies).
+             */
+            parent_id?: number | null;
         };
         NewCommunity: {
             address?: string | null;
@@ -1198,6 +2037,18 @@ export interface components {
             committee_name?: string | null;
             name: string;
             property_company_name: string;
+        };
+        NewConcern: {
+            /**
+             * Format: int64
+             * @description A building of the compound, when the concern is about one.
+             */
+            building_id?: number | null;
+            /** Format: int64 */
+            category_id: number;
+            /** @description Where exactly, in the raiser's words ("北门外垃圾桶旁"). */
+            location?: string | null;
+            text: string;
         };
         NewMembership: {
             /**
@@ -1264,6 +2115,9 @@ export interface components {
             secret?: boolean;
             title: string;
         };
+        NoteRequest: {
+            note?: string | null;
+        };
         /** @description An objection to a published result (visible to the three parties; never published with names). */
         ObjectionView: {
             by: string;
@@ -1304,6 +2158,11 @@ export interface components {
             serial: string;
             status: string;
             units: string[];
+        };
+        PartyCount: {
+            /** Format: int64 */
+            count: number;
+            party_kind?: components["schemas"]["PartyKind"] | null;
         };
         /** @enum {string} */
         PartyKind: "community_office" | "property_company" | "owners_committee";
@@ -1348,6 +2207,14 @@ export interface components {
             status: string;
             units: string[];
         };
+        RateRequest: {
+            comment?: string | null;
+            /**
+             * Format: int32
+             * @description Satisfaction, 1 (very unsatisfied) to 5 (very satisfied).
+             */
+            rating: number;
+        };
         RedeemRequest: {
             code: string;
         };
@@ -1361,8 +2228,19 @@ export interface components {
             password: string;
             phone: string;
         };
+        ReopenRequest: {
+            /** @description Why it is not settled. */
+            reason: string;
+        };
+        ReplyRequest: {
+            text: string;
+        };
         /** @enum {string} */
         Role: "admin" | "secretary" | "community_staff" | "property_manager" | "property_staff" | "committee_chair" | "committee_member" | "owner";
+        RouteRequest: {
+            note?: string | null;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+        };
         /** @description A problem with one row of an uploaded sheet. */
         RowError: {
             /** @description Column the problem is in, when it is about one column. */
@@ -1444,6 +2322,15 @@ export interface components {
             /** Format: int64 */
             id: number;
             number: string;
+        };
+        UpdateCategory: {
+            default_party_kind?: components["schemas"]["PartyKind"] | null;
+            name_en?: string | null;
+            name_zh?: string | null;
+            /** Format: int32 */
+            position?: number | null;
+            /** Format: int32 */
+            time_limit_hours?: number | null;
         };
         UpdateParty: {
             name: string;
@@ -1594,6 +2481,9 @@ export interface components {
             /** Format: int64 */
             headcount: number;
         };
+        WithdrawRequest: {
+            reason: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1603,6 +2493,427 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_agenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_comments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hide_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HideRequest"];
+            };
+        };
+        responses: {
+            /** @description hidden */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cosign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecideRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deliberate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list: {
         parameters: {
             query?: {
@@ -1894,6 +3205,55 @@ export interface operations {
             };
         };
     };
+    open_community_agenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAgenda"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_compound: {
         parameters: {
             query?: never;
@@ -1943,6 +3303,182 @@ export interface operations {
             };
         };
     };
+    list_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryView"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCategory"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCategory"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dashboard: {
+        parameters: {
+            query?: {
+                /** @description One compound of the community only. */
+                compound_id?: number | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernDashboard"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_compound: {
         parameters: {
             query?: never;
@@ -1963,6 +3499,103 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_agendas: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["AgendaStatus"] | null;
+                category_id?: number | null;
+                /** @description The party of whoever opened it. */
+                party_kind?: components["schemas"]["PartyKind"] | null;
+                /** @description Words that must all appear in the title or description. */
+                q?: string | null;
+                /** @description 1-based page number. */
+                page?: number | null;
+                /** @description At most 50. */
+                per_page?: number | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    open_agenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAgenda"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2004,6 +3637,113 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_concerns: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ConcernStatus"] | null;
+                category_id?: number | null;
+                /** @description The party it is assigned to. */
+                party_kind?: components["schemas"]["PartyKind"] | null;
+                /** @description Only overdue concerns. */
+                overdue?: boolean | null;
+                /** @description Only my own concerns. */
+                mine?: boolean | null;
+                /** @description 1-based page number. */
+                page?: number | null;
+                /** @description At most 50. */
+                per_page?: number | null;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernPage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    raise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewConcern"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2387,6 +4127,681 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_concern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    from_concern: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgendaFromConcern"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgendaView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    escalate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    department_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                escalation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentResponse"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_photo: {
+        parameters: {
+            query: {
+                /** @description The photo's file name on the phone. */
+                name: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description the photo as it is */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": number[];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    route: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcernView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

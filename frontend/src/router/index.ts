@@ -5,6 +5,7 @@ import { ApiError } from '@/api/http'
 import { reportError } from '@/composables/report'
 import { t } from '@/i18n'
 import { AUDIT_ROLES, COMMUNITY_ROLES, COUNT_ROLES, ROSTER_ROLES, STAFF_ROLES, VOTE_MANAGE_ROLES } from '@/roles'
+import { AGENDA_OPEN_ROLES, DASHBOARD_ROLES } from '@/roles'
 import { useAuthStore } from '@/stores/auth'
 
 export type Tab = 'home' | 'units' | 'inbox' | 'manage' | 'settings'
@@ -93,6 +94,23 @@ export const routes = [
   { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'admin.title', requiresAuth: true, roles: ['admin'], tab: 'manage', root: true } },
   { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, roles: ['admin'], tab: 'manage' } },
   { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, roles: AUDIT_ROLES, tab: 'manage' } },
+  { path: '/compounds/:id(\\d+)/concerns', name: 'concerns', component: () => import('@/views/ConcernListView.vue'), meta: { title: 'concerns.listTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/concerns/:id(\\d+)', name: 'concern', component: () => import('@/views/ConcernView.vue'), meta: { title: 'concerns.title', requiresAuth: true, tab: 'home' } },
+  { path: '/compounds/:id(\\d+)/agendas', name: 'agendas', component: () => import('@/views/AgendaListView.vue'), meta: { title: 'agendas.listTitle', requiresAuth: true, tab: 'home' } },
+  {
+    path: '/compounds/:id(\\d+)/agendas/new',
+    name: 'agenda-new',
+    component: () => import('@/views/AgendaFormView.vue'),
+    meta: { title: 'agendas.newTitle', requiresAuth: true, roles: AGENDA_OPEN_ROLES, scope: 'compound', tab: 'home' },
+  },
+  { path: '/agendas/:id(\\d+)', name: 'agenda', component: () => import('@/views/AgendaView.vue'), meta: { title: 'agendas.title', requiresAuth: true, tab: 'home' } },
+  {
+    path: '/community/:id(\\d+)/dashboard',
+    name: 'concern-dashboard',
+    component: () => import('@/views/ConcernDashboardView.vue'),
+    meta: { title: 'dashboard.title', requiresAuth: true, roles: DASHBOARD_ROLES, scope: 'community', tab: 'manage' },
+  },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ] satisfies Parameters<typeof createRouter>[0]['routes']
 

@@ -1,0 +1,958 @@
+//! `/compounds/{id}/concerns` and `/concerns/{id}/…`: raising a concern and every step after.
+use std::collections::HashMap;
+
+use axum::{
+    body::Bytes,
+    extract::{State, rejection::BytesRejection},
+    http::StatusCode,
+    response::Response,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, prelude::Expr, sea_query::ExprTrait,
+};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    ConcernActions, ConcernEventView, ConcernFilter, ConcernPage, ConcernStatus, ConcernStep, ConcernSummary,
+    ConcernView, DepartmentResponse, EscalateRequest, EscalationView, MAX_PHOTOS, NewConcern, NoteRequest, RateRequest,
+    ReopenRequest, ReplyRequest, RouteRequest, categories::categories_of, check_rating, due_at, is_overdue, main_party,
+    next_status, party_kinds, party_members,
+};
+use crate::{
+    accounts::user_names,
+    audit::{self, Event},
+    auth::Actor,
+    db::write_txn,
+    entities::{
+        building, compound, concern, concern_category, concern_escalation, concern_event, concern_photo, file, party,
+    },
+    error::{AppError, AppResult, ErrorBody},
+    extract::{Json, Path, Query, optional_text, required_text},
+    files::{FileView, MAX_FILE_BYTES},
+    notices::{self, NewNotice},
+    policy::{PartyKind, Permission},
+    state::AppState,
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_concerns, raise))
+        .routes(routes!(get_concern))
+        .routes(routes!(route))
+        .routes(routes!(acknowledge))
+        .routes(routes!(reply))
+        .routes(routes!(resolve))
+        .routes(routes!(confirm))
+        .routes(routes!(reopen))
+        .routes(routes!(rate))
+        .routes(routes!(escalate))
+        .routes(routes!(department_response))
+        .routes(routes!(photo))
+        // Only the photo upload takes a large body.
+        .merge(
+            OpenApiRouter::new().routes(routes!(add_photo)).layer(axum::extract::DefaultBodyLimit::max(MAX_FILE_BYTES)),
+        )
+}
+
+/// A concern with its compound, as the caller may see it.
+pub struct Loaded {
+    pub concern: concern::Model,
+    pub compound: compound::Model,
+    /// The parties the caller speaks for in the compound.
+    pub kinds: Vec<PartyKind>,
+    /// The caller raised it.
+    pub mine: bool,
+}
+
+impl Loaded {
+    fn status(&self) -> ConcernStatus {
+        ConcernStatus::parse(&self.concern.status)
+    }
+
+    fn assigned(&self) -> Option<PartyKind> {
+        self.concern.assigned_kind.as_deref().and_then(PartyKind::parse)
+    }
+}
+
+/// Load a concern the caller may see: its raiser, the three parties of its compound, the
+/// community office. Anyone else — owners of the same compound included — is told it does not exist.
+pub async fn concern_for(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<Loaded> {
+    let concern = concern::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    let compound = compound::Entity::find_by_id(concern.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let mine = concern.raised_by == actor.user.id;
+    if !mine {
+        actor.authorize_compound(Permission::ViewConcerns, &compound).map_err(|e| match e {
+            AppError::Forbidden => AppError::NotFound,
+            e => e,
+        })?;
+    }
+    let kinds = party_kinds(actor, &compound);
+    Ok(Loaded { concern, compound, kinds, mine })
+}
+
+fn refuse((code, message): super::Refusal) -> AppError {
+    AppError::conflict(code, message)
+}
+
+/// The caller must speak for the party the concern is assigned to.
+fn require_assigned(actor: &Actor, l: &Loaded) -> AppResult<()> {
+    actor.authorize_compound(Permission::HandleConcerns, &l.compound)?;
+    match l.assigned() {
+        None => Err(refuse(("concern_not_routed", "this concern has not been routed yet"))),
+        Some(k) if l.kinds.contains(&k) => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// Only the person who raised it confirms, reopens and rates.
+fn require_raiser(l: &Loaded) -> AppResult<()> {
+    if l.mine { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// One step, in the caller's transaction: the status change (conditional on the status read, so
+/// two clicks cannot both pass), the timeline entry and the audit event.
+struct Step<'a> {
+    step: ConcernStep,
+    note: Option<String>,
+    /// Speaks for a party (staff actions), or as the raiser.
+    as_party: bool,
+    /// Routing: the party and its row.
+    party: Option<&'a party::Model>,
+    rating: Option<i32>,
+    detail: serde_json::Value,
+}
+
+async fn take_step(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, s: Step<'_>) -> AppResult<ConcernStatus> {
+    let from = l.status();
+    let to = next_status(from, s.step).map_err(refuse)?;
+    let now = Utc::now();
+    let mut update = concern::Entity::update_many()
+        .col_expr(concern::Column::Status, Expr::value(to.as_str()))
+        .col_expr(concern::Column::UpdatedAt, Expr::value(now));
+    update = match s.step {
+        ConcernStep::Routed => {
+            let p = s.party.ok_or_else(|| anyhow::anyhow!("routing without a party"))?;
+            update
+                .col_expr(concern::Column::AssignedPartyId, Expr::value(p.id))
+                .col_expr(concern::Column::AssignedKind, Expr::value(p.kind.clone()))
+                .col_expr(concern::Column::RoutedAt, Expr::value(now))
+                .col_expr(concern::Column::AcknowledgedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        }
+        ConcernStep::Acknowledged => update.col_expr(concern::Column::AcknowledgedAt, Expr::value(now)),
+        ConcernStep::Resolved => update.col_expr(concern::Column::ResolvedAt, Expr::value(now)),
+        ConcernStep::Confirmed => update.col_expr(concern::Column::ConfirmedAt, Expr::value(now)),
+        ConcernStep::Reopened => update
+            .col_expr(concern::Column::ResolvedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+            .col_expr(concern::Column::AcknowledgedAt, Expr::value(Option::<chrono::DateTime<Utc>>::None)),
+        ConcernStep::Rated => update
+            .col_expr(concern::Column::Rating, Expr::value(s.rating))
+            .col_expr(concern::Column::RatedAt, Expr::value(now)),
+        _ => update,
+    };
+    let mut update =
+        update.filter(concern::Column::Id.eq(l.concern.id)).filter(concern::Column::Status.eq(from.as_str()));
+    if s.step == ConcernStep::Rated {
+        update = update.filter(concern::Column::Rating.is_null());
+    }
+    if update.exec(db).await?.rows_affected != 1 {
+        return Err(if s.step == ConcernStep::Rated && l.concern.rating.is_some() {
+            AppError::conflict("already_rated", "this concern has already been rated")
+        } else {
+            AppError::conflict("concern_changed", "the concern changed meanwhile; reload it")
+        });
+    }
+    let actor_kind = if s.as_party { main_party(&l.kinds) } else { None };
+    let mut detail = s.detail;
+    if let Some(p) = s.party {
+        detail["party_kind"] = json!(p.kind);
+    }
+    if let Some(r) = s.rating {
+        detail["rating"] = json!(r);
+    }
+    concern_event::Entity::insert(concern_event::ActiveModel {
+        concern_id: Set(l.concern.id),
+        kind: Set(s.step.as_str().into()),
+        actor_id: Set(Some(actor.user.id)),
+        actor_kind: Set(actor_kind.map(|k| k.as_str().into())),
+        note: Set(s.note.clone()),
+        detail: Set(Some(detail.to_string())),
+        at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    let mut audit_detail = detail;
+    audit_detail["from"] = json!(from.as_str());
+    audit_detail["to"] = json!(to.as_str());
+    if let Some(n) = &s.note {
+        audit_detail["note"] = json!(n);
+    }
+    audit::record(
+        db,
+        Event {
+            actor_id: Some(actor.user.id),
+            action: &format!("concern.{}", s.step.as_str()),
+            community_id: Some(l.concern.community_id),
+            compound_id: Some(l.concern.compound_id),
+            subject: format!("concern:{}", l.concern.id),
+            detail: audit_detail,
+        },
+    )
+    .await?;
+    Ok(to)
+}
+
+/// Put a notice about a concern in some inboxes.
+async fn tell(
+    db: &impl ConnectionTrait,
+    l: &Loaded,
+    kind: &str,
+    title: String,
+    body: String,
+    to: &[i64],
+) -> AppResult<()> {
+    if to.is_empty() {
+        return Ok(());
+    }
+    notices::publish(
+        db,
+        NewNotice {
+            community_id: l.compound.community_id,
+            compound_id: Some(l.compound.id),
+            kind,
+            title,
+            body,
+            link: Some(format!("/concerns/{}", l.concern.id)),
+            created_by: None,
+        },
+        to,
+    )
+    .await?;
+    Ok(())
+}
+
+fn excerpt(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// What the caller may do now.
+fn actions(actor: &Actor, l: &Loaded) -> ConcernActions {
+    let status = l.status();
+    let may = |p: Permission| actor.authorize_compound(p, &l.compound).is_ok();
+    let ok = |step: ConcernStep| next_status(status, step).is_ok();
+    let assigned = l.assigned().is_some_and(|k| l.kinds.contains(&k)) && may(Permission::HandleConcerns);
+    let office = l.kinds.contains(&PartyKind::CommunityOffice);
+    ConcernActions {
+        route: may(Permission::RouteConcerns) && ok(ConcernStep::Routed),
+        acknowledge: assigned && ok(ConcernStep::Acknowledged),
+        reply: (assigned || (office && may(Permission::HandleConcerns))) && ok(ConcernStep::Replied),
+        resolve: assigned && ok(ConcernStep::Resolved),
+        confirm: l.mine && ok(ConcernStep::Confirmed),
+        reopen: l.mine && ok(ConcernStep::Reopened),
+        rate: l.mine && ok(ConcernStep::Rated) && l.concern.rating.is_none(),
+        escalate: may(Permission::EscalateConcerns) && ok(ConcernStep::Escalated),
+        add_photos: l.mine && ok(ConcernStep::PhotoAdded),
+        open_agenda: may(Permission::OpenAgendas) && l.concern.agenda_id.is_none(),
+    }
+}
+
+async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult<ConcernView> {
+    let c = &l.concern;
+    let category = concern_category::Entity::find_by_id(c.category_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let building = match c.building_id {
+        Some(b) => building::Entity::find_by_id(b).one(db).await?.map(|b| b.name),
+        None => None,
+    };
+    let party_name = match c.assigned_party_id {
+        Some(p) => party::Entity::find_by_id(p).one(db).await?.map(|p| p.name),
+        None => None,
+    };
+    let photo_ids: Vec<i64> = concern_photo::Entity::find()
+        .filter(concern_photo::Column::ConcernId.eq(c.id))
+        .order_by_asc(concern_photo::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.file_id)
+        .collect();
+    // Names and sizes only: the photos' bytes stay in the database.
+    let mut photos: Vec<FileView> = file::Entity::find()
+        .select_only()
+        .columns([
+            file::Column::Id,
+            file::Column::Name,
+            file::Column::ContentType,
+            file::Column::Size,
+            file::Column::Sha256,
+        ])
+        .filter(file::Column::Id.is_in(photo_ids.clone()))
+        .into_model::<FileView>()
+        .all(db)
+        .await?;
+    photos.sort_by_key(|f| photo_ids.iter().position(|p| *p == f.id));
+    let events = concern_event::Entity::find()
+        .filter(concern_event::Column::ConcernId.eq(c.id))
+        .order_by_asc(concern_event::Column::Id)
+        .all(db)
+        .await?;
+    let escalations = concern_escalation::Entity::find()
+        .filter(concern_escalation::Column::ConcernId.eq(c.id))
+        .order_by_asc(concern_escalation::Column::Id)
+        .all(db)
+        .await?;
+    let people: Vec<i64> = events
+        .iter()
+        .filter_map(|e| e.actor_id)
+        .chain(escalations.iter().flat_map(|e| [Some(e.escalated_by), e.responded_by]).flatten())
+        .chain([c.raised_by])
+        .collect();
+    let names = user_names(db, people).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let timeline = events
+        .iter()
+        .filter_map(|e| {
+            let detail: serde_json::Value =
+                e.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+            Some(ConcernEventView {
+                id: e.id,
+                step: ConcernStep::parse(&e.kind)?,
+                actor_name: e.actor_id.map(name),
+                actor_kind: e.actor_kind.as_deref().and_then(PartyKind::parse),
+                note: e.note.clone(),
+                party_kind: detail["party_kind"].as_str().and_then(PartyKind::parse),
+                rating: detail["rating"].as_i64().map(|r| r as i32),
+                department: detail["department"].as_str().map(str::to_owned),
+                at: e.at,
+            })
+        })
+        .collect();
+    Ok(ConcernView {
+        id: c.id,
+        community_id: c.community_id,
+        compound_id: c.compound_id,
+        compound_name: l.compound.name.clone(),
+        building_id: c.building_id,
+        building_name: building,
+        location: c.location.clone(),
+        category: (&category).into(),
+        text: c.text.clone(),
+        raised_by_name: name(c.raised_by),
+        mine: l.mine,
+        status: l.status(),
+        assigned_kind: l.assigned(),
+        assigned_party_name: party_name,
+        due_at: c.due_at,
+        overdue: is_overdue(l.status(), c.due_at, Utc::now()),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+        rating: c.rating,
+        agenda_id: c.agenda_id,
+        photos,
+        timeline,
+        escalations: escalations
+            .iter()
+            .map(|e| EscalationView {
+                id: e.id,
+                department: e.department.clone(),
+                request: e.request.clone(),
+                escalated_by_name: name(e.escalated_by),
+                escalated_at: e.escalated_at,
+                response: e.response.clone(),
+                responded_by_name: e.responded_by.map(name),
+                responded_at: e.responded_at,
+            })
+            .collect(),
+        can: actions(actor, l),
+    })
+}
+
+/// Reload after a change and answer the concern.
+async fn answer(state: &AppState, actor: &Actor, id: i64) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, actor, id).await?;
+    Ok(Json(view(&state.db, actor, &l).await?))
+}
+
+/// A compound's concerns, newest first, a page at a time. The three parties and the community
+/// office see them all; anyone else sees their own.
+#[utoipa::path(get, path = "/compounds/{id}/concerns", tag = "concerns", security(("bearer" = [])),
+    params(("id" = i64, Path), ConcernFilter),
+    responses((status = 200, body = ConcernPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn list_concerns(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(f): Query<ConcernFilter>,
+) -> AppResult<Json<ConcernPage>> {
+    let c = compound::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let all = actor.authorize_compound(Permission::ViewConcerns, &c).is_ok();
+    if !all {
+        actor.authorize_compound(Permission::RaiseConcern, &c)?;
+    }
+    let now = Utc::now();
+    let mut find = concern::Entity::find().filter(concern::Column::CompoundId.eq(c.id));
+    if !all || f.mine == Some(true) {
+        find = find.filter(concern::Column::RaisedBy.eq(actor.user.id));
+    }
+    if let Some(s) = f.status {
+        find = find.filter(concern::Column::Status.eq(s.as_str()));
+    }
+    if let Some(cat) = f.category_id {
+        find = find.filter(concern::Column::CategoryId.eq(cat));
+    }
+    if let Some(k) = f.party_kind {
+        find = find.filter(concern::Column::AssignedKind.eq(k.as_str()));
+    }
+    if f.overdue == Some(true) {
+        find = find
+            .filter(concern::Column::Status.is_in(ConcernStatus::OPEN.map(|s| s.as_str())))
+            .filter(concern::Column::DueAt.lt(now));
+    }
+    let per_page = f.per_page.unwrap_or(20).clamp(1, 50);
+    let page = Ord::max(f.page.unwrap_or(1), 1);
+    let total = find.clone().count(&state.db).await?;
+    let rows = find
+        .order_by_desc(concern::Column::CreatedAt)
+        .order_by_desc(concern::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(&state.db)
+        .await?;
+    let categories: HashMap<i64, concern_category::Model> =
+        categories_of(&state.db, c.community_id).await?.into_iter().map(|c| (c.id, c)).collect();
+    let names = user_names(&state.db, rows.iter().map(|r| r.raised_by)).await?;
+    #[derive(FromQueryResult)]
+    struct Count {
+        concern_id: i64,
+        n: i64,
+    }
+    let photos: HashMap<i64, i64> = concern_photo::Entity::find()
+        .select_only()
+        .column(concern_photo::Column::ConcernId)
+        .column_as(Expr::col(concern_photo::Column::Id).count(), "n")
+        .filter(concern_photo::Column::ConcernId.is_in(rows.iter().map(|r| r.id)))
+        .group_by(concern_photo::Column::ConcernId)
+        .into_model::<Count>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.concern_id, c.n))
+        .collect();
+    let items = rows
+        .iter()
+        .filter_map(|r| {
+            let status = ConcernStatus::parse(&r.status);
+            Some(ConcernSummary {
+                id: r.id,
+                compound_id: r.compound_id,
+                category: categories.get(&r.category_id)?.into(),
+                excerpt: excerpt(&r.text, 80),
+                status,
+                assigned_kind: r.assigned_kind.as_deref().and_then(PartyKind::parse),
+                overdue: is_overdue(status, r.due_at, now),
+                due_at: r.due_at,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                raised_by_name: names.get(&r.raised_by).cloned().unwrap_or_default(),
+                mine: r.raised_by == actor.user.id,
+                photos: photos.get(&r.id).copied().unwrap_or(0),
+                rating: r.rating,
+            })
+        })
+        .collect();
+    Ok(Json(ConcernPage { items, total, page, per_page }))
+}
+
+/// Raise a concern in a compound. The community office is told, and routes it.
+#[utoipa::path(post, path = "/compounds/{id}/concerns", tag = "concerns", request_body = NewConcern,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 201, body = ConcernView), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn raise(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<NewConcern>,
+) -> AppResult<(StatusCode, Json<ConcernView>)> {
+    let c = crate::tenancy::compound_for(&state.db, &actor, id, Permission::RaiseConcern).await?;
+    let text = required_text("text", &req.text, 2000)?;
+    let location = optional_text("location", req.location.as_deref(), 200)?;
+    let category = concern_category::Entity::find_by_id(req.category_id)
+        .filter(concern_category::Column::CommunityId.eq(c.community_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::field("category_id", "no such category in this community"))?;
+    if let Some(b) = req.building_id {
+        building::Entity::find_by_id(b)
+            .filter(building::Column::CompoundId.eq(c.id))
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| AppError::field("building_id", "a building is not in this compound"))?;
+    }
+    let now = Utc::now();
+    let txn = write_txn(&state.db).await?;
+    let row = concern::Entity::insert(concern::ActiveModel {
+        community_id: Set(c.community_id),
+        compound_id: Set(c.id),
+        building_id: Set(req.building_id),
+        location: Set(location),
+        category_id: Set(category.id),
+        text: Set(text),
+        raised_by: Set(actor.user.id),
+        status: Set(ConcernStatus::Submitted.as_str().into()),
+        assigned_party_id: Set(None),
+        assigned_kind: Set(None),
+        due_at: Set(due_at(now, category.time_limit_hours)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    let kinds = party_kinds(&actor, &c);
+    concern_event::Entity::insert(concern_event::ActiveModel {
+        concern_id: Set(row.id),
+        kind: Set(ConcernStep::Raised.as_str().into()),
+        actor_id: Set(Some(actor.user.id)),
+        actor_kind: Set(None),
+        note: Set(None),
+        detail: Set(None),
+        at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Event {
+            actor_id: Some(actor.user.id),
+            action: "concern.raised",
+            community_id: Some(c.community_id),
+            compound_id: Some(c.id),
+            subject: format!("concern:{}", row.id),
+            detail: json!({ "category": category.key, "due_at": row.due_at }),
+        },
+    )
+    .await?;
+    let l = Loaded { concern: row, compound: c, kinds, mine: true };
+    let office = party_members(&txn, &l.compound, PartyKind::CommunityOffice).await?;
+    tell(
+        &txn,
+        &l,
+        "concern_raised",
+        format!("新诉求（{}）：{}", category.name_zh, l.compound.name),
+        excerpt(&l.concern.text, 80),
+        &office,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view(&state.db, &actor, &l).await?)))
+}
+
+/// A concern with its photos, timeline and escalations, and what the caller may do with it.
+#[utoipa::path(get, path = "/concerns/{id}", tag = "concerns", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 404, body = ErrorBody)))]
+async fn get_concern(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<ConcernView>> {
+    answer(&state, &actor, id).await
+}
+
+/// Route a concern to the party on duty (the category's default unless another is named), or
+/// to the community office itself. The party's members are told.
+#[utoipa::path(post, path = "/concerns/{id}/route", tag = "concerns", request_body = RouteRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn route(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<RouteRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    actor.authorize_compound(Permission::RouteConcerns, &l.compound)?;
+    let note = optional_text("note", req.note.as_deref(), 1000)?;
+    let kind = match req.party_kind {
+        Some(k) => k,
+        None => {
+            let cat = concern_category::Entity::find_by_id(l.concern.category_id)
+                .one(&state.db)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            PartyKind::parse(&cat.default_party_kind).unwrap_or(PartyKind::CommunityOffice)
+        }
+    };
+    let mut find = party::Entity::find().filter(party::Column::Kind.eq(kind.as_str()));
+    find = match kind {
+        PartyKind::CommunityOffice => find
+            .filter(party::Column::CommunityId.eq(l.compound.community_id))
+            .filter(party::Column::CompoundId.is_null()),
+        _ => find.filter(party::Column::CompoundId.eq(l.compound.id)),
+    };
+    let p =
+        find.one(&state.db).await?.ok_or_else(|| AppError::field("party_kind", "this compound has no such party"))?;
+    let txn = write_txn(&state.db).await?;
+    let step = Step {
+        step: ConcernStep::Routed,
+        note: note.clone(),
+        as_party: true,
+        party: Some(&p),
+        rating: None,
+        detail: json!({}),
+    };
+    take_step(&txn, &actor, &l, step).await?;
+    let members = party_members(&txn, &l.compound, kind).await?;
+    let body = note.unwrap_or_else(|| excerpt(&l.concern.text, 80));
+    tell(&txn, &l, "concern_routed", format!("诉求转交{}处理", p.name), body, &members).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// The assigned party takes the concern on.
+#[utoipa::path(post, path = "/concerns/{id}/acknowledge", tag = "concerns", request_body = NoteRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn acknowledge(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<NoteRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    require_assigned(&actor, &l)?;
+    let note = optional_text("note", req.note.as_deref(), 1000)?;
+    let txn = write_txn(&state.db).await?;
+    let step =
+        Step { step: ConcernStep::Acknowledged, note, as_party: true, party: None, rating: None, detail: json!({}) };
+    take_step(&txn, &actor, &l, step).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// Answer the raiser: the assigned party, or the community office. The raiser is told.
+#[utoipa::path(post, path = "/concerns/{id}/replies", tag = "concerns", request_body = ReplyRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reply(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<ReplyRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    actor.authorize_compound(Permission::HandleConcerns, &l.compound)?;
+    let office = l.kinds.contains(&PartyKind::CommunityOffice);
+    if !office {
+        require_assigned(&actor, &l)?;
+    }
+    let text = required_text("text", &req.text, 2000)?;
+    let txn = write_txn(&state.db).await?;
+    let step = Step {
+        step: ConcernStep::Replied,
+        note: Some(text.clone()),
+        as_party: true,
+        party: None,
+        rating: None,
+        detail: json!({}),
+    };
+    take_step(&txn, &actor, &l, step).await?;
+    if !l.mine {
+        tell(&txn, &l, "concern_replied", "您的诉求有了答复".into(), excerpt(&text, 120), &[l.concern.raised_by])
+            .await?;
+    }
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// The assigned party marks the concern resolved; the raiser is asked to confirm and rate.
+#[utoipa::path(post, path = "/concerns/{id}/resolve", tag = "concerns", request_body = NoteRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn resolve(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<NoteRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    require_assigned(&actor, &l)?;
+    let note = optional_text("note", req.note.as_deref(), 1000)?;
+    let txn = write_txn(&state.db).await?;
+    let step = Step {
+        step: ConcernStep::Resolved,
+        note: note.clone(),
+        as_party: true,
+        party: None,
+        rating: None,
+        detail: json!({}),
+    };
+    take_step(&txn, &actor, &l, step).await?;
+    let body = format!("{}请确认并评价满意度。", note.map(|n| format!("{n}。")).unwrap_or_default());
+    tell(&txn, &l, "concern_resolved", "您的诉求已办结".into(), body, &[l.concern.raised_by]).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// The raiser confirms that the concern is settled.
+#[utoipa::path(post, path = "/concerns/{id}/confirm", tag = "concerns", request_body = NoteRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn confirm(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<NoteRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    require_raiser(&l)?;
+    let note = optional_text("note", req.note.as_deref(), 1000)?;
+    let txn = write_txn(&state.db).await?;
+    let step =
+        Step { step: ConcernStep::Confirmed, note, as_party: false, party: None, rating: None, detail: json!({}) };
+    take_step(&txn, &actor, &l, step).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// The raiser says it is not settled; the assigned party is told.
+#[utoipa::path(post, path = "/concerns/{id}/reopen", tag = "concerns", request_body = ReopenRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reopen(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<ReopenRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    require_raiser(&l)?;
+    let reason = required_text("reason", &req.reason, 1000)?;
+    let txn = write_txn(&state.db).await?;
+    let step = Step {
+        step: ConcernStep::Reopened,
+        note: Some(reason.clone()),
+        as_party: false,
+        party: None,
+        rating: None,
+        detail: json!({}),
+    };
+    take_step(&txn, &actor, &l, step).await?;
+    if let Some(k) = l.assigned() {
+        let members = party_members(&txn, &l.compound, k).await?;
+        tell(&txn, &l, "concern_reopened", "诉求被重新打开".into(), reason, &members).await?;
+    }
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// The raiser rates satisfaction, 1 to 5, once the concern is resolved.
+#[utoipa::path(post, path = "/concerns/{id}/rating", tag = "concerns", request_body = RateRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn rate(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<RateRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    require_raiser(&l)?;
+    let rating = check_rating(req.rating).map_err(|m| AppError::field("rating", m))?;
+    let comment = optional_text("comment", req.comment.as_deref(), 1000)?;
+    let txn = write_txn(&state.db).await?;
+    let step = Step {
+        step: ConcernStep::Rated,
+        note: comment,
+        as_party: false,
+        party: None,
+        rating: Some(rating),
+        detail: json!({}),
+    };
+    take_step(&txn, &actor, &l, step).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// Escalate to an outside department (吹哨): which one, and what it was asked.
+#[utoipa::path(post, path = "/concerns/{id}/escalations", tag = "concerns", request_body = EscalateRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn escalate(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<EscalateRequest>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    actor.authorize_compound(Permission::EscalateConcerns, &l.compound)?;
+    let department = required_text("department", &req.department, 100)?;
+    let request = required_text("request", &req.request, 2000)?;
+    let txn = write_txn(&state.db).await?;
+    let e = concern_escalation::Entity::insert(concern_escalation::ActiveModel {
+        concern_id: Set(l.concern.id),
+        department: Set(department.clone()),
+        request: Set(request.clone()),
+        escalated_by: Set(actor.user.id),
+        escalated_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    let detail = json!({ "department": department, "escalation_id": e.id });
+    let step =
+        Step { step: ConcernStep::Escalated, note: Some(request), as_party: true, party: None, rating: None, detail };
+    take_step(&txn, &actor, &l, step).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// Record the department's response (报到).
+#[utoipa::path(post, path = "/concerns/{id}/escalations/{escalation_id}/response", tag = "concerns",
+    request_body = DepartmentResponse, security(("bearer" = [])),
+    params(("id" = i64, Path), ("escalation_id" = i64, Path)),
+    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn department_response(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, escalation_id)): Path<(i64, i64)>,
+    Json(req): Json<DepartmentResponse>,
+) -> AppResult<Json<ConcernView>> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    actor.authorize_compound(Permission::EscalateConcerns, &l.compound)?;
+    let response = required_text("response", &req.response, 2000)?;
+    let e = concern_escalation::Entity::find_by_id(escalation_id)
+        .filter(concern_escalation::Column::ConcernId.eq(l.concern.id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = write_txn(&state.db).await?;
+    let moved = concern_escalation::Entity::update_many()
+        .col_expr(concern_escalation::Column::Response, Expr::value(response.clone()))
+        .col_expr(concern_escalation::Column::RespondedBy, Expr::value(actor.user.id))
+        .col_expr(concern_escalation::Column::RespondedAt, Expr::value(Utc::now()))
+        .filter(concern_escalation::Column::Id.eq(e.id))
+        .filter(concern_escalation::Column::RespondedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(AppError::conflict("already_responded", "the department's response is already on record"));
+    }
+    let detail = json!({ "department": e.department, "escalation_id": e.id });
+    let step = Step {
+        step: ConcernStep::DepartmentResponded,
+        note: Some(response),
+        as_party: true,
+        party: None,
+        rating: None,
+        detail,
+    };
+    take_step(&txn, &actor, &l, step).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+#[derive(Deserialize, IntoParams)]
+struct PhotoParams {
+    /// The photo's file name on the phone.
+    name: String,
+}
+
+/// Add a photo (JPEG or PNG, at most 10 MiB; location and other metadata are stripped) to my
+/// concern: at most six.
+#[utoipa::path(post, path = "/concerns/{id}/photos", tag = "concerns", security(("bearer" = [])),
+    params(("id" = i64, Path), PhotoParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the photo as it is"),
+    responses((status = 201, body = FileView), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn add_photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(p): Query<PhotoParams>,
+    body: Result<Bytes, BytesRejection>,
+) -> AppResult<(StatusCode, Json<FileView>)> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    require_raiser(&l)?;
+    next_status(l.status(), ConcernStep::PhotoAdded).map_err(refuse)?;
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::bad_request("unreadable_body", r.body_text())
+        }
+    })?;
+    let name = required_text("name", &p.name, 200)?;
+    let txn = write_txn(&state.db).await?;
+    let count =
+        concern_photo::Entity::find().filter(concern_photo::Column::ConcernId.eq(l.concern.id)).count(&txn).await?;
+    if count as usize >= MAX_PHOTOS {
+        return Err(AppError::conflict("too_many_photos", "a concern carries at most 6 photos"));
+    }
+    let f = crate::files::store(&txn, l.compound.id, actor.user.id, name, &body, true).await?;
+    concern_photo::Entity::insert(concern_photo::ActiveModel {
+        concern_id: Set(l.concern.id),
+        file_id: Set(f.id),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await?;
+    let detail = json!({ "file_id": f.id, "sha256": f.sha256 });
+    let step = Step { step: ConcernStep::PhotoAdded, note: None, as_party: false, party: None, rating: None, detail };
+    take_step(&txn, &actor, &l, step).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json((&f).into())))
+}
+
+/// One of a concern's photos, to those who may see the concern.
+#[utoipa::path(get, path = "/concerns/{id}/photos/{file_id}", tag = "concerns", security(("bearer" = [])),
+    params(("id" = i64, Path), ("file_id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn photo(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let l = concern_for(&state.db, &actor, id).await?;
+    concern_photo::Entity::find()
+        .filter(concern_photo::Column::ConcernId.eq(l.concern.id))
+        .filter(concern_photo::Column::FileId.eq(file_id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let f = file::Entity::find_by_id(file_id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    Ok(crate::files::serve(f))
+}
+
+/// Record in the caller's transaction that a concern was turned into agenda `agenda_id`.
+pub async fn turned_into_agenda(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, agenda_id: i64) -> AppResult<()> {
+    let moved = concern::Entity::update_many()
+        .col_expr(concern::Column::AgendaId, Expr::value(agenda_id))
+        .filter(concern::Column::Id.eq(l.concern.id))
+        .filter(concern::Column::AgendaId.is_null())
+        .exec(db)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(AppError::conflict("already_an_agenda", "this concern has already been turned into an agenda"));
+    }
+    let detail = json!({ "agenda_id": agenda_id });
+    let step =
+        Step { step: ConcernStep::TurnedIntoAgenda, note: None, as_party: true, party: None, rating: None, detail };
+    take_step(db, actor, l, step).await?;
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! `concern_photos` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "concern_photos")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub concern_id: i64,
+    pub file_id: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
