@@ -203,6 +203,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         link_demo_owners(&txn, &c, &hash, &mut owner_no).await?;
         if plan.name == PLANS[0].name {
             pact_vote(&txn, &c, community.id).await?;
+            crate::questionnaires::seed_demo(&txn, &c).await?;
         }
     }
     audit::record(

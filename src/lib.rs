@@ -16,6 +16,7 @@ pub mod files;
 pub mod messages;
 pub mod notices;
 pub mod policy;
+pub mod questionnaires;
 pub mod roster;
 pub mod state;
 pub mod tenancy;
@@ -58,6 +59,7 @@ use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
         (name = "votes", description = "Binding votes: drafting, ballots by every channel, turnout, results"),
         (name = "notices", description = "My inbox"),
         (name = "files", description = "Attachments and scans"),
+        (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
     )
 )]
 struct ApiDoc;
@@ -112,7 +114,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audit::router())
         .merge(votes::router())
         .merge(notices::router())
-        .merge(files::router());
+        .merge(files::router())
+        .merge(questionnaires::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

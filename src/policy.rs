@@ -124,6 +124,18 @@ pub enum Permission {
     CastBallot,
     /// Upload files (attachments, scans) and read any file of the compound.
     UploadFiles,
+    /// See the compound's questionnaires (the audience decides which).
+    ViewQuestionnaires,
+    /// Build, publish and close questionnaires.
+    ManageQuestionnaires,
+    /// See a questionnaire's results at any time, and export them.
+    SeeQuestionnaireResults,
+    /// Answer a questionnaire one is asked.
+    AnswerQuestionnaires,
+    /// Publish a notice as one's party to everyone in the compound.
+    PublishNotices,
+    /// See the notices published in the compound and how many have read them.
+    ViewPublishedNotices,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -149,6 +161,21 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
         Permission::CountPaper => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
         Permission::CastBallot => &[Owner],
         Permission::UploadFiles => &[Admin, Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
+        Permission::ViewQuestionnaires => &Role::ALL,
+        // The committee, the secretary or the property company runs a questionnaire (seed 001).
+        Permission::ManageQuestionnaires => {
+            &[Admin, Secretary, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::SeeQuestionnaireResults | Permission::ViewPublishedNotices => {
+            &[Admin, Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::AnswerQuestionnaires => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember, Owner]
+        }
+        // A notice speaks for a party; an administrator is none of them.
+        Permission::PublishNotices => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
     }
 }
 
@@ -179,6 +206,15 @@ mod tests {
             assert!(!roles_for(p).contains(&Role::PropertyManager));
             assert!(!roles_for(p).contains(&Role::PropertyStaff));
         }
+    }
+
+    #[test]
+    fn owners_answer_questionnaires_but_neither_build_them_nor_publish_notices() {
+        assert!(roles_for(Permission::AnswerQuestionnaires).contains(&Role::Owner));
+        for p in [Permission::ManageQuestionnaires, Permission::PublishNotices, Permission::SeeQuestionnaireResults] {
+            assert!(!roles_for(p).contains(&Role::Owner));
+        }
+        assert!(!roles_for(Permission::PublishNotices).contains(&Role::Admin));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read))
+    OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read)).merge(super::published::router())
 }
 
 #[derive(Serialize, ToSchema)]
