@@ -7,6 +7,8 @@ mod audit;
 mod auth;
 mod errors;
 mod isolation;
+mod notices;
+mod questionnaires;
 mod roster;
 mod tenancy;
 mod verification;
