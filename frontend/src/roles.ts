@@ -50,3 +50,10 @@ export const VOTE_MANAGE_ROLES: readonly Role[] = ['admin', 'secretary', ...COMM
 export const TURNOUT_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMMITTEE_ROLES]
 /** Who enters and confirms paper ballots and keeps the proxy registry; never the property company. */
 export const COUNT_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMMITTEE_ROLES]
+
+/** Who builds, publishes and closes questionnaires: the committee, the secretary, the property company. */
+export const QUESTIONNAIRE_MANAGE_ROLES: readonly Role[] = ['admin', 'secretary', ...PROPERTY_ROLES, ...COMMITTEE_ROLES]
+/** The three parties: they see every questionnaire's results and the notices published in a compound. */
+export const PARTY_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMPOUND_ROLES]
+/** Who publishes notices, each for their own party. */
+export const NOTICE_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMPOUND_ROLES]
