@@ -204,6 +204,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         if plan.name == PLANS[0].name {
             pact_vote(&txn, &c, community.id).await?;
             demo_concerns(&txn, &c).await?;
+            crate::questionnaires::seed_demo(&txn, &c).await?;
         }
     }
     north_gate_yard(&txn, community.id, &hash, secretary.id).await?;

@@ -16,6 +16,7 @@ pub mod files;
 pub mod messages;
 pub mod notices;
 pub mod policy;
+pub mod questionnaires;
 pub mod roster;
 pub mod state;
 pub mod tenancy;
@@ -63,6 +64,7 @@ use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
         (name = "files", description = "Attachments and scans"),
         (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
+        (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
     )
 )]
 struct ApiDoc;
@@ -119,7 +121,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(notices::router())
         .merge(files::router())
         .merge(concerns::router())
-        .merge(agendas::router());
+        .merge(agendas::router())
+        .merge(questionnaires::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
 }
 

@@ -156,6 +156,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     if let Err(e) = sanfang::votes::lifecycle::tick(&ticker_db).await {
                         tracing::warn!(error = %e, "opening or closing due votes failed");
                     }
+                    if let Err(e) = sanfang::questionnaires::lifecycle::tick(&ticker_db).await {
+                        tracing::warn!(error = %e, "closing due questionnaires failed");
+                    }
                 }
             });
             let app = sanfang::app(AppState::new(conn, &secret), Some(static_dir));

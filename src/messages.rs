@@ -68,6 +68,14 @@ pub fn field_label(field: &str) -> &str {
         "questionnaire_id" => "问卷",
         "parent_id" => "回复对象",
         "q" => "搜索词",
+        "questions" => "题目",
+        "answers" => "回答",
+        "audience" => "填写对象",
+        "answer_per" => "填写方式",
+        "allow_edit" => "允许修改",
+        "results_visibility" => "结果公开方式",
+        "agenda_id" => "议题",
+        "party" => "发布方",
         _ => field,
     }
 }
@@ -191,6 +199,32 @@ pub fn to_chinese(msg: &str) -> Option<String> {
         "only an open agenda can go to deliberation" => "只有开放中的议题才能进入审议",
         "an agenda is closed after it is decided" => "议题作出决定后才能关闭",
         "this agenda has already been decided, closed or withdrawn" => "该议题已决定、关闭或撤回",
+        "ask between 1 and 50 questions" => "请设置 1 至 50 道题",
+        "offer between 2 and 20 options" => "请设置 2 至 20 个选项",
+        "is offered twice" => "选项重复",
+        "only choice questions have options" => "只有选择题有选项",
+        "must be at least 1 and at most the number of options" => "至少 1 项，且不多于选项数",
+        "only multiple-choice questions have a pick limit" => "只有多选题可以限制选择数",
+        "an option is picked twice" => "同一选项选了两次",
+        "no such option" => "没有该选项",
+        "pick exactly one option" => "请选择一项",
+        "rate from 1 to 5" => "请打 1 至 5 分",
+        "does not fit the kind of question" => "与题型不符",
+        "everyone with a role answers for themselves: choose per person" => "面向全体居民的问卷只能每人一份",
+        "answers to an anonymous questionnaire cannot be changed" => "匿名问卷的答卷不能修改",
+        "is not an agenda" => "不是有效的议题",
+        "choose at least one building" => "请至少选择一栋楼",
+        "only a buildings audience lists buildings" => "只有按楼栋发放时才选择楼栋",
+        "you cannot answer for this holder" => "您不能代表该户填写",
+        "you hold several households here: choose one" => "您在本小区有多处房屋，请先选择一处",
+        "this household has already answered this questionnaire" => "您家已填写过本问卷",
+        "you have already answered this questionnaire" => "您已填写过本问卷",
+        "this questionnaire has already been published" => "本问卷已发布",
+        "only a published questionnaire can be closed" => "只有已发布的问卷可以结束",
+        "this questionnaire has closed" => "本问卷已结束",
+        "this questionnaire is not taking answers now" => "本问卷当前不在填写时间内",
+        "answers to this questionnaire cannot be changed" => "本问卷的答卷不能修改",
+        "the results are shown when the questionnaire closes" => "问卷结束后公布结果",
         _ => "",
     };
     if !exact.is_empty() {
@@ -201,6 +235,14 @@ pub fn to_chinese(msg: &str) -> Option<String> {
     }
     if let Some(n) = msg.strip_prefix("support at most ").and_then(|r| r.strip_suffix(" candidate(s)")) {
         return Some(format!("最多支持 {n} 名候选人"));
+    }
+    if let Some(n) = msg.strip_prefix("pick at most ").and_then(|r| r.strip_suffix(" option(s)")) {
+        return Some(format!("最多选择 {n} 项"));
+    }
+    if let Some(n) =
+        msg.strip_prefix("give one item per question, in order (").and_then(|r| r.strip_suffix(" questions)"))
+    {
+        return Some(format!("请按顺序逐题作答（共 {n} 题）"));
     }
     if let Some(secs) = msg.strip_prefix("too many attempts; try again in ").and_then(|r| r.strip_suffix(" s")) {
         return Some(format!("尝试次数过多，请 {secs} 秒后再试"));

@@ -150,6 +150,18 @@ pub enum Permission {
     CommentAgendas,
     /// Hide a comment from the discussion, with a reason.
     ModerateAgendas,
+    /// See the compound's questionnaires (the audience decides which).
+    ViewQuestionnaires,
+    /// Build, publish and close questionnaires.
+    ManageQuestionnaires,
+    /// See a questionnaire's results at any time, and export them.
+    SeeQuestionnaireResults,
+    /// Answer a questionnaire one is asked.
+    AnswerQuestionnaires,
+    /// Publish a notice as one's party to everyone in the compound.
+    PublishNotices,
+    /// See the notices published in the compound and how many have read them.
+    ViewPublishedNotices,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -193,6 +205,21 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
         // Co-signing counts holdings toward the statutory 20 % (指导规则 Art. 21): owners only.
         Permission::CosignAgendas => &[Owner],
         Permission::ModerateAgendas => &[Secretary, CommitteeChair, CommitteeMember],
+        Permission::ViewQuestionnaires => &Role::ALL,
+        // The committee, the secretary or the property company runs a questionnaire (seed 001).
+        Permission::ManageQuestionnaires => {
+            &[Admin, Secretary, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::SeeQuestionnaireResults | Permission::ViewPublishedNotices => {
+            &[Admin, Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::AnswerQuestionnaires => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember, Owner]
+        }
+        // A notice speaks for a party; an administrator is none of them.
+        Permission::PublishNotices => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
     }
 }
 
@@ -232,6 +259,15 @@ mod tests {
             assert_eq!(r.scope(), RoleScope::Community);
         }
         assert!(!roles_for(Permission::ModerateAgendas).contains(&Role::PropertyManager));
+    }
+
+    #[test]
+    fn owners_answer_questionnaires_but_neither_build_them_nor_publish_notices() {
+        assert!(roles_for(Permission::AnswerQuestionnaires).contains(&Role::Owner));
+        for p in [Permission::ManageQuestionnaires, Permission::PublishNotices, Permission::SeeQuestionnaireResults] {
+            assert!(!roles_for(p).contains(&Role::Owner));
+        }
+        assert!(!roles_for(Permission::PublishNotices).contains(&Role::Admin));
     }
 
     #[test]

@@ -61,3 +61,9 @@ export const AGENDA_OPEN_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMPOU
 export const DASHBOARD_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES]
 /** Who edits a community's concern categories. */
 export const CATEGORY_ROLES: readonly Role[] = ['admin', 'secretary']
+/** Who builds, publishes and closes questionnaires: the committee, the secretary, the property company. */
+export const QUESTIONNAIRE_MANAGE_ROLES: readonly Role[] = ['admin', 'secretary', ...PROPERTY_ROLES, ...COMMITTEE_ROLES]
+/** The three parties: they see every questionnaire's results and the notices published in a compound. */
+export const PARTY_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES, ...COMPOUND_ROLES]
+/** Who publishes notices, each for their own party. */
+export const NOTICE_ROLES: readonly Role[] = [...COMMUNITY_ROLES, ...COMPOUND_ROLES]

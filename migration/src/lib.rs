@@ -6,6 +6,7 @@ mod m20261122_000002_create_votes;
 mod m20261122_000003_create_files;
 mod m20261122_000004_add_ballot_salt;
 mod m20261203_000001_create_deliberation;
+mod m20261203_000002_create_questionnaires;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_files::Migration),
             Box::new(m20261122_000004_add_ballot_salt::Migration),
             Box::new(m20261203_000001_create_deliberation::Migration),
+            Box::new(m20261203_000002_create_questionnaires::Migration),
         ]
     }
 }

@@ -14,6 +14,10 @@ pub struct Model {
     pub link: Option<String>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// The party that published it, for notices a party writes.
+    pub party_id: Option<i64>,
+    /// JSON list of the buildings whose owners it went to; `None` for everyone in scope.
+    pub building_ids: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

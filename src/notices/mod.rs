@@ -1,4 +1,5 @@
 //! Notices and each user's inbox, with read receipts.
+mod published;
 mod routes;
 
 use chrono::Utc;
@@ -26,6 +27,17 @@ pub struct NewNotice<'a> {
 
 /// Store a notice and put it in every recipient's inbox, inside the caller's transaction.
 pub async fn publish(db: &impl ConnectionTrait, n: NewNotice<'_>, recipients: &[i64]) -> AppResult<notice::Model> {
+    publish_for(db, n, None, None, recipients).await
+}
+
+/// [`publish`], naming the party that speaks and the buildings it went to (JSON list).
+pub async fn publish_for(
+    db: &impl ConnectionTrait,
+    n: NewNotice<'_>,
+    party_id: Option<i64>,
+    building_ids: Option<String>,
+    recipients: &[i64],
+) -> AppResult<notice::Model> {
     let row = notice::Entity::insert(notice::ActiveModel {
         community_id: Set(n.community_id),
         compound_id: Set(n.compound_id),
@@ -35,6 +47,8 @@ pub async fn publish(db: &impl ConnectionTrait, n: NewNotice<'_>, recipients: &[
         link: Set(n.link),
         created_by: Set(n.created_by),
         created_at: Set(Utc::now()),
+        party_id: Set(party_id),
+        building_ids: Set(building_ids),
         ..Default::default()
     })
     .exec_with_returning(db)

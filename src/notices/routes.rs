@@ -10,14 +10,14 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     auth::Actor,
-    entities::{notice, notice_recipient},
+    entities::{notice, notice_recipient, party},
     error::{AppError, AppResult, ErrorBody},
     extract::{Json, Path},
     state::AppState,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read))
+    OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read)).merge(super::published::router())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -31,6 +31,8 @@ pub struct InboxItem {
     pub compound_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// The party that published it, for notices a party wrote.
+    pub party_name: Option<String>,
 }
 
 /// My inbox, newest first (the latest 200).
@@ -50,6 +52,13 @@ async fn inbox(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Ve
         .into_iter()
         .map(|n| (n.id, n))
         .collect();
+    let parties: HashMap<i64, String> = party::Entity::find()
+        .filter(party::Column::Id.is_in(notices.values().filter_map(|n| n.party_id)))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     Ok(Json(
         mine.into_iter()
             .filter_map(|r| {
@@ -63,6 +72,7 @@ async fn inbox(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Ve
                     compound_id: n.compound_id,
                     created_at: n.created_at,
                     read_at: r.read_at,
+                    party_name: n.party_id.and_then(|p| parties.get(&p).cloned()),
                 })
             })
             .collect(),

@@ -67,6 +67,8 @@ struct Ids {
     /// An agenda of 太阳城二期 with a comment.
     agenda: i64,
     comment: i64,
+    /// The demo's open questionnaire.
+    questionnaire: i64,
 }
 
 fn routes() -> Vec<Route> {
@@ -251,7 +253,37 @@ fn routes() -> Vec<Route> {
             Compound,
             Json(|_| json!({ "reason": "x" })),
         ),
+        r(Method::GET, "/api/v1/compounds/{id}/questionnaires", Compound, Nothing),
+        r(Method::POST, "/api/v1/compounds/{id}/questionnaires", Compound, Json(|_| new_questionnaire())),
+        r(Method::GET, "/api/v1/questionnaires/{id}", Compound, Nothing),
+        r(Method::PATCH, "/api/v1/questionnaires/{id}", Compound, Json(|_| new_questionnaire())),
+        r(Method::POST, "/api/v1/questionnaires/{id}/publish", Compound, Nothing),
+        r(Method::POST, "/api/v1/questionnaires/{id}/close", Compound, Nothing),
+        r(Method::POST, "/api/v1/questionnaires/{id}/answers", Compound, Json(|_| questionnaire_answers())),
+        r(Method::PUT, "/api/v1/questionnaires/{id}/answers/mine", Compound, Json(|_| questionnaire_answers())),
+        r(Method::PUT, "/api/v1/questionnaires/{id}/draft", Compound, Json(|_| questionnaire_answers())),
+        r(Method::GET, "/api/v1/questionnaires/{id}/results", Compound, Nothing),
+        r(Method::GET, "/api/v1/questionnaires/{id}/export.csv", Compound, Nothing),
+        r(Method::GET, "/api/v1/questionnaires/{id}/export.xlsx", Compound, Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/notices", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/compounds/{id}/notices",
+            Compound,
+            Json(|_| json!({ "party": "property_company", "title": "冒名公告", "body": "冒名" })),
+        ),
     ]
+}
+
+fn new_questionnaire() -> Value {
+    json!({ "title": "冒名问卷", "questions": [{ "kind": "rating", "text": "打分", "required": true }],
+            "audience": "owners", "answer_per": "holder", "results_visibility": "live",
+            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z" })
+}
+
+/// Answers that fit the demo's dog-keeping survey.
+fn questionnaire_answers() -> Value {
+    json!({ "answers": [{ "choices": [0] }, {}, { "rating": 1 }, {}, { "text": "冒名" }] })
 }
 
 fn new_vote() -> Value {
@@ -275,6 +307,7 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "files" => ids.file,
         "concerns" => ids.concern,
         "agendas" => ids.agenda,
+        "questionnaires" => ids.questionnaire,
         other => panic!("no object to aim {other} at"),
     };
     format!("{}{}", route.path, route.query)
@@ -396,6 +429,8 @@ async fn ids(app: &TestApp) -> Ids {
         .post(&format!("/api/v1/agendas/{agenda}/comments"), Some(&owner), json!({ "body": "附议" }))
         .await
         .expect(StatusCode::CREATED);
+    let questionnaires =
+        app.get(&format!("/api/v1/compounds/{compound}/questionnaires"), &owner).await.expect(StatusCode::OK);
     Ids {
         concern,
         concern_photo: photo.body["id"].as_i64().unwrap(),
@@ -403,6 +438,7 @@ async fn ids(app: &TestApp) -> Ids {
         category,
         agenda,
         comment: comment.body["id"].as_i64().unwrap(),
+        questionnaire: questionnaires.body[0]["id"].as_i64().unwrap(),
         file: file.body["id"].as_i64().unwrap(),
         vote,
         paper_ballot: paper.body["id"].as_i64().unwrap(),

@@ -9,6 +9,8 @@ mod auth;
 mod concerns;
 mod errors;
 mod isolation;
+mod notices;
+mod questionnaires;
 mod roster;
 mod tenancy;
 mod verification;

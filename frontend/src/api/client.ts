@@ -45,6 +45,9 @@ export const api = {
   async postVoid(path: string, json?: unknown): Promise<void> {
     await authorized('POST', path, { json })
   },
+  async put<T>(path: string, json: unknown): Promise<T> {
+    return readJson<T>(await authorized('PUT', path, { json }))
+  },
   async patch<T>(path: string, json: unknown): Promise<T> {
     return readJson<T>(await authorized('PATCH', path, { json }))
   },

@@ -15,6 +15,8 @@ import type {
   NewConcern,
   PartyKind,
   UpdateCategory,
+  AnswerItem,
+  AnswerReceipt,
   AuditEventView,
   BallotReceipt,
   BuildingView,
@@ -23,6 +25,7 @@ import type {
   CommunityDetail,
   CommunityView,
   CompoundDetail,
+  DraftSaved,
   FileView,
   HolderView,
   HoldingView,
@@ -35,15 +38,21 @@ import type {
   NewCommunity,
   NewCompound,
   NewMembership,
+  NewPartyNotice,
   NewProxy,
+  NewQuestionnaire,
   NewUser,
   NewVote,
   ObjectionView,
   PaperBallotRequest,
   PaperBallotView,
   PartyView,
+  PublishedNotice,
   ProxyView,
   PublicBallot,
+  QuestionnaireResults,
+  QuestionnaireSummary,
+  QuestionnaireView,
   Turnout,
   UnitChangeView,
   UnitView,
@@ -198,3 +207,27 @@ export const addComment = (id: number, body: string, parentId?: number | null) =
   api.post<CommentView>(`/agendas/${id}/comments`, { body, parent_id: parentId ?? undefined })
 export const hideComment = (id: number, commentId: number, reason: string) =>
   api.postVoid(`/agendas/${id}/comments/${commentId}/hide`, { reason })
+export const listQuestionnaires = (compoundId: number) =>
+  api.get<QuestionnaireSummary[]>(`/compounds/${compoundId}/questionnaires`)
+export const createQuestionnaire = (compoundId: number, body: NewQuestionnaire) =>
+  api.post<QuestionnaireView>(`/compounds/${compoundId}/questionnaires`, body)
+export const getQuestionnaire = (id: number) => api.get<QuestionnaireView>(`/questionnaires/${id}`)
+export const updateQuestionnaire = (id: number, body: NewQuestionnaire) =>
+  api.patch<QuestionnaireView>(`/questionnaires/${id}`, body)
+export const publishQuestionnaire = (id: number) => api.post<QuestionnaireView>(`/questionnaires/${id}/publish`)
+export const closeQuestionnaire = (id: number) => api.post<QuestionnaireView>(`/questionnaires/${id}/close`)
+export const submitAnswers = (id: number, answers: AnswerItem[], holderId: number | null) =>
+  api.post<AnswerReceipt>(`/questionnaires/${id}/answers`, { answers, holder_id: holderId })
+export const editAnswers = (id: number, answers: AnswerItem[]) =>
+  api.put<AnswerReceipt>(`/questionnaires/${id}/answers/mine`, { answers, holder_id: null })
+export const saveAnswerDraft = (id: number, answers: AnswerItem[]) =>
+  api.put<DraftSaved>(`/questionnaires/${id}/draft`, { answers })
+export const getQuestionnaireResults = (id: number) => api.get<QuestionnaireResults>(`/questionnaires/${id}/results`)
+export type QuestionnaireExport = 'csv' | 'xlsx'
+/** The results as a spreadsheet, for the three parties. */
+export const downloadQuestionnaireExport = (id: number, kind: QuestionnaireExport) =>
+  api.blob(`/questionnaires/${id}/export.${kind}`)
+
+export const listPublishedNotices = (compoundId: number) => api.get<PublishedNotice[]>(`/compounds/${compoundId}/notices`)
+export const publishNotice = (compoundId: number, body: NewPartyNotice) =>
+  api.post<PublishedNotice>(`/compounds/${compoundId}/notices`, body)

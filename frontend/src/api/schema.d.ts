@@ -474,6 +474,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compounds/{id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notices the parties published in the compound, newest first (at most 100), each with how
+         *     many of its recipients have read it.
+         */
+        get: operations["list_published"];
+        put?: never;
+        /**
+         * Publish a notice as one's party: it lands in the inbox of everyone with a role in the compound,
+         *     or of the chosen buildings' verified owners.
+         */
+        post: operations["publish_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compounds/{id}/proxies": {
         parameters: {
             query?: never;
@@ -486,6 +510,27 @@ export interface paths {
         put?: never;
         /** Register a written proxy: the proxy may vote for the holder in the period it names. */
         post: operations["create_proxy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{id}/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The compound's questionnaires, newest first (at most 100): drafts for those who build them,
+         *     and to everyone else those that ask them.
+         */
+        get: operations["list_questionnaires"];
+        put?: never;
+        /** Build a questionnaire. Nobody is asked until it is published. */
+        post: operations["create_questionnaire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1019,6 +1064,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/questionnaires/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A questionnaire: its questions, and where I stand with it (my draft, my answer). */
+        get: operations["get_questionnaire"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft. */
+        patch: operations["update_questionnaire"];
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send my answers. Per holder, one answer per household: a second account of the same holder
+         *     gets 409.
+         */
+        post: operations["submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/answers/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change my named answer, while the questionnaire is open and its creator allows it. */
+        put: operations["edit_answer"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a questionnaire before its time. */
+        post: operations["close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Keep my unfinished answers (only I see them), to finish later. */
+        put: operations["save_draft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results summary as CSV (UTF-8 with BOM), for the three parties. */
+        get: operations["export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The results as an XLSX workbook: the summary, and one row per answer, for the three parties. */
+        get: operations["export_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft: everyone it asks finds it in their inbox. */
+        post: operations["publish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The results: per question counts and percentages, ratings, free-text answers, response rate.
+         *     The three parties see them at any time; the audience live or after close, as the creator chose.
+         */
+        get: operations["results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units/{id}/history": {
         parameters: {
             query?: never;
@@ -1409,10 +1614,38 @@ export interface components {
             withdraw_reason?: string | null;
         };
         /**
+         * @description The answer to one question. Which field is used depends on the question: `choices` (option
+         *     indexes, from 0) for choice questions, `rating` (1–5) for ratings, `text` for free text. An
+         *     item with none of them leaves the question unanswered.
+         */
+        AnswerItem: {
+            choices?: number[] | null;
+            /** Format: int32 */
+            rating?: number | null;
+            text?: string | null;
+        };
+        /**
+         * @description One answer per holder (a household, however many accounts it has) or per person.
+         * @enum {string}
+         */
+        AnswerPer: "holder" | "person";
+        AnswerReceipt: {
+            /** @description Whether the answer can still be changed (named, allowed, and before close). */
+            can_edit: boolean;
+            /** Format: int64 */
+            questionnaire_id: number;
+            submitted: boolean;
+        };
+        /**
          * @description How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
          * @enum {string}
          */
         AreaSource: "registered" | "surveyed" | "contract";
+        /**
+         * @description Who is asked.
+         * @enum {string}
+         */
+        Audience: "owners" | "residents" | "buildings";
         AuditEventView: {
             action: string;
             actor?: string | null;
@@ -1763,6 +1996,13 @@ export interface components {
             /** @description What the department did or answered (报到). */
             response: string;
         };
+        DraftAnswers: {
+            answers: components["schemas"]["AnswerItem"][];
+        };
+        DraftSaved: {
+            /** Format: date-time */
+            saved_at: string;
+        };
         /** @description Body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1900,6 +2140,8 @@ export interface components {
             id: number;
             kind: string;
             link?: string | null;
+            /** @description The party that published it, for notices a party wrote. */
+            party_name?: string | null;
             /** Format: date-time */
             read_at?: string | null;
             title: string;
@@ -1969,6 +2211,25 @@ export interface components {
              */
             sum: number;
         };
+        /** @description Where I stand with a questionnaire. */
+        MyAnswer: {
+            /** @description I (or, per holder, every household of mine) have answered. */
+            answered: boolean;
+            /** @description My named answer (anonymous answers cannot be shown back: nothing links them to me). */
+            answers?: components["schemas"]["AnswerItem"][] | null;
+            can_edit: boolean;
+            can_submit: boolean;
+            /** @description What I saved without sending. */
+            draft?: components["schemas"]["AnswerItem"][] | null;
+            /** Format: date-time */
+            draft_saved_at?: string | null;
+            /** @description I am in its audience. */
+            eligible: boolean;
+            /** @description Per-holder questionnaires: my households it asks. */
+            holdings: components["schemas"]["MyHoldingAsked"][];
+            /** Format: date-time */
+            submitted_at?: string | null;
+        };
         MyBallot: {
             candidates?: number[] | null;
             /** Format: date-time */
@@ -1994,6 +2255,15 @@ export interface components {
             proxy_id?: number | null;
             /** @description Room numbers, e.g. "1号楼 1单元101". */
             units: string[];
+        };
+        /** @description One of my holdings that a per-holder questionnaire asks. */
+        MyHoldingAsked: {
+            /** @description Someone of this household has answered. */
+            answered: boolean;
+            /** Format: int64 */
+            holder_id: number;
+            /** @description The rooms, e.g. "1号楼 1单元101". */
+            label: string;
         };
         NewAgenda: {
             /**
@@ -2066,6 +2336,18 @@ export interface components {
         NewObjection: {
             text: string;
         };
+        NewPartyNotice: {
+            /** @description Markdown; the app renders it without HTML. */
+            body: string;
+            /**
+             * @description Send only to the verified owners of these buildings; absent or empty for everyone with a
+             *     role in the compound.
+             */
+            building_ids?: number[] | null;
+            /** @description The party that speaks; the author must hold a role in it here. */
+            party: components["schemas"]["PartyKind"];
+            title: string;
+        };
         NewProxy: {
             /** Format: int64 */
             holder_id: number;
@@ -2082,6 +2364,30 @@ export interface components {
             valid_from: string;
             /** Format: date-time */
             valid_until: string;
+        };
+        NewQuestionnaire: {
+            /**
+             * Format: int64
+             * @description The agenda this questionnaire helps settle.
+             */
+            agenda_id?: number | null;
+            /** @description Whether a named answer may be changed until close (never for anonymous questionnaires). */
+            allow_edit?: boolean;
+            /** @description Answers are stored with no link to who gave them. */
+            anonymous?: boolean;
+            answer_per: components["schemas"]["AnswerPer"];
+            audience: components["schemas"]["Audience"];
+            /** @description The buildings whose owners are asked (a `buildings` audience only). */
+            building_ids?: number[] | null;
+            /** Format: date-time */
+            closes_at: string;
+            /** @description Markdown; the app renders it without HTML. */
+            description?: string;
+            /** Format: date-time */
+            opens_at: string;
+            questions: components["schemas"]["Question"][];
+            results_visibility: components["schemas"]["ResultsVisibility"];
+            title: string;
         };
         NewUser: {
             display_name: string;
@@ -2126,6 +2432,17 @@ export interface components {
             /** Format: int64 */
             id: number;
             text: string;
+        };
+        /** @description A count and its share, in percent with one decimal. */
+        OptionCount: {
+            /** Format: int64 */
+            count: number;
+            option: string;
+            /**
+             * Format: double
+             * @description Of those who answered the question, rounded half up to one decimal.
+             */
+            percent: number;
         };
         PaperBallotRequest: {
             candidates?: number[] | null;
@@ -2207,6 +2524,152 @@ export interface components {
             status: string;
             units: string[];
         };
+        PublishedNotice: {
+            author?: string | null;
+            body: string;
+            building_ids?: number[] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            party_name?: string | null;
+            /**
+             * Format: int64
+             * @description Of them, how many have opened it.
+             */
+            read: number;
+            /**
+             * Format: int64
+             * @description People it was delivered to.
+             */
+            recipients: number;
+            title: string;
+        };
+        /** @description One question as its author wrote it. */
+        Question: {
+            kind: components["schemas"]["QuestionKind"];
+            /**
+             * Format: int32
+             * @description For multiple choice: how many options one may pick at most (absent: any number).
+             */
+            max_picks?: number | null;
+            /** @description The options of a choice question, in order; empty for the others. */
+            options?: string[];
+            required?: boolean;
+            text: string;
+        };
+        /** @enum {string} */
+        QuestionKind: "single" | "multiple" | "rating" | "text";
+        /** @description The result of one question. */
+        QuestionResult: {
+            /**
+             * Format: int64
+             * @description Respondents who answered this question.
+             */
+            answered: number;
+            /** @description The question's position, from 0. */
+            index: number;
+            kind: components["schemas"]["QuestionKind"];
+            /** @description Per option (choice questions). */
+            options: components["schemas"]["OptionCount"][];
+            rating?: components["schemas"]["RatingSummary"] | null;
+            text: string;
+            texts: components["schemas"]["TextAnswer"][];
+        };
+        QuestionnaireResults: {
+            /**
+             * Format: int64
+             * @description The audience's heads: households per holder, people per person (fixed at close).
+             */
+            audience_heads: number;
+            /** @description Free-text answers carry their authors (named questionnaires, for the three parties). */
+            named: boolean;
+            /** Format: int64 */
+            questionnaire_id: number;
+            questions: components["schemas"]["QuestionResult"][];
+            /**
+             * Format: int64
+             * @description Holders (or people) who answered.
+             */
+            respondents: number;
+            /**
+             * Format: double
+             * @description Respondents over heads, in percent with one decimal.
+             */
+            response_rate: number;
+            status: components["schemas"]["QuestionnaireStatus"];
+        };
+        /**
+         * @description Where a questionnaire stands.
+         * @enum {string}
+         */
+        QuestionnaireStatus: "draft" | "published" | "closed";
+        QuestionnaireSummary: {
+            anonymous: boolean;
+            /** @description Whether I (or my household, per holder) have answered. */
+            answered: boolean;
+            audience: components["schemas"]["Audience"];
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: int64 */
+            compound_id: number;
+            /** Format: int64 */
+            id: number;
+            /** @description Published and taking answers now. */
+            open: boolean;
+            /** Format: date-time */
+            opens_at: string;
+            /**
+             * Format: int64
+             * @description Holders (or people) who have answered.
+             */
+            respondents: number;
+            status: components["schemas"]["QuestionnaireStatus"];
+            title: string;
+        };
+        QuestionnaireView: {
+            /** Format: int64 */
+            agenda_id?: number | null;
+            allow_edit: boolean;
+            anonymous: boolean;
+            answer_per: components["schemas"]["AnswerPer"];
+            audience: components["schemas"]["Audience"];
+            building_ids?: number[] | null;
+            /** @description Names of the chosen buildings. */
+            buildings: string[];
+            /** @description I may export its results. */
+            can_export: boolean;
+            /** @description I may change, publish and close it. */
+            can_manage: boolean;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            closes_at: string;
+            /** Format: int64 */
+            compound_id: number;
+            compound_name: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            my: components["schemas"]["MyAnswer"];
+            open: boolean;
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            published_at?: string | null;
+            questions: components["schemas"]["Question"][];
+            /** Format: int64 */
+            respondents: number;
+            results_visibility: components["schemas"]["ResultsVisibility"];
+            /** @description I may read its results now. */
+            results_visible: boolean;
+            status: components["schemas"]["QuestionnaireStatus"];
+            title: string;
+        };
         RateRequest: {
             comment?: string | null;
             /**
@@ -2214,6 +2677,21 @@ export interface components {
              * @description Satisfaction, 1 (very unsatisfied) to 5 (very satisfied).
              */
             rating: number;
+        };
+        /** @description Ratings given, 1 to 5. */
+        RatingSummary: {
+            /**
+             * Format: double
+             * @description Rounded half up to two decimals; absent when nobody rated.
+             */
+            average?: number | null;
+            /** @description How many gave 1, 2, 3, 4 and 5. */
+            distribution: number[];
+            /**
+             * Format: int64
+             * @description The sum of the ratings; the average is `sum / answered`.
+             */
+            sum: number;
         };
         RedeemRequest: {
             code: string;
@@ -2235,6 +2713,11 @@ export interface components {
         ReplyRequest: {
             text: string;
         };
+        /**
+         * @description When the audience may see the results (the three parties always may).
+         * @enum {string}
+         */
+        ResultsVisibility: "live" | "after_close";
         /** @enum {string} */
         Role: "admin" | "secretary" | "community_staff" | "property_manager" | "property_staff" | "committee_chair" | "committee_member" | "owner";
         RouteRequest: {
@@ -2257,6 +2740,20 @@ export interface components {
          * @enum {string}
          */
         SheetFormat: "csv" | "xlsx";
+        SubmitAnswers: {
+            /** @description One item per question, in order. */
+            answers: components["schemas"]["AnswerItem"][];
+            /**
+             * Format: int64
+             * @description The household answered for (per-holder questionnaires, when I hold more than one).
+             */
+            holder_id?: number | null;
+        };
+        /** @description A free-text answer, with its author where the questionnaire is named and the reader may know. */
+        TextAnswer: {
+            author?: string | null;
+            text: string;
+        };
         /** @enum {string} */
         Threshold: "ordinary" | "special";
         TokenResponse: {
@@ -3854,6 +4351,108 @@ export interface operations {
             };
         };
     };
+    list_published: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedNotice"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPartyNotice"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedNotice"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_proxies: {
         parameters: {
             query?: never;
@@ -3907,6 +4506,100 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_questionnaires: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireSummary"][];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_questionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewQuestionnaire"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5259,6 +5952,512 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProxyView"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_questionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireView"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_questionnaire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewQuestionnaire"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireView"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitAnswers"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerReceipt"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitAnswers"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnswerReceipt"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_draft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftAnswers"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftSaved"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": number[];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireView"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireResults"];
                 };
             };
             404: {

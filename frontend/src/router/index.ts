@@ -4,8 +4,8 @@ import type { Role } from '@/api/types'
 import { ApiError } from '@/api/http'
 import { reportError } from '@/composables/report'
 import { t } from '@/i18n'
-import { AUDIT_ROLES, COMMUNITY_ROLES, COUNT_ROLES, ROSTER_ROLES, STAFF_ROLES, VOTE_MANAGE_ROLES } from '@/roles'
 import { AGENDA_OPEN_ROLES, DASHBOARD_ROLES } from '@/roles'
+import { AUDIT_ROLES, COMMUNITY_ROLES, COUNT_ROLES, PARTY_ROLES, QUESTIONNAIRE_MANAGE_ROLES, ROSTER_ROLES, STAFF_ROLES, VOTE_MANAGE_ROLES } from '@/roles'
 import { useAuthStore } from '@/stores/auth'
 
 export type Tab = 'home' | 'units' | 'inbox' | 'manage' | 'settings'
@@ -110,6 +110,27 @@ export const routes = [
     name: 'concern-dashboard',
     component: () => import('@/views/ConcernDashboardView.vue'),
     meta: { title: 'dashboard.title', requiresAuth: true, roles: DASHBOARD_ROLES, scope: 'community', tab: 'manage' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/questionnaires',
+    name: 'questionnaires',
+    component: () => import('@/views/QuestionnaireListView.vue'),
+    meta: { title: 'questionnaires.listTitle', requiresAuth: true, tab: 'home' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/questionnaires/new',
+    name: 'questionnaire-new',
+    component: () => import('@/views/QuestionnaireFormView.vue'),
+    meta: { title: 'questionnaires.form.newTitle', requiresAuth: true, roles: QUESTIONNAIRE_MANAGE_ROLES, scope: 'compound', tab: 'home' },
+  },
+  { path: '/questionnaires/:id(\\d+)', name: 'questionnaire', component: () => import('@/views/QuestionnaireView.vue'), meta: { title: 'questionnaires.title', requiresAuth: true, tab: 'home' } },
+  { path: '/questionnaires/:id(\\d+)/edit', name: 'questionnaire-edit', component: () => import('@/views/QuestionnaireFormView.vue'), meta: { title: 'questionnaires.form.editTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/questionnaires/:id(\\d+)/results', name: 'questionnaire-results', component: () => import('@/views/QuestionnaireResultsView.vue'), meta: { title: 'questionnaires.results.title', requiresAuth: true, tab: 'home' } },
+  {
+    path: '/compounds/:id(\\d+)/notices',
+    name: 'notices',
+    component: () => import('@/views/NoticesView.vue'),
+    meta: { title: 'notices.listTitle', requiresAuth: true, roles: PARTY_ROLES, scope: 'compound', tab: 'manage' },
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ] satisfies Parameters<typeof createRouter>[0]['routes']

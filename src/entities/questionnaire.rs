@@ -1,0 +1,37 @@
+//! `questionnaires` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "questionnaires")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub compound_id: i64,
+    pub title: String,
+    pub description: String,
+    /// The questions as JSON, fixed once published.
+    pub questions: String,
+    pub audience: String,
+    /// JSON list of building ids, for a buildings audience.
+    pub building_ids: Option<String>,
+    pub anonymous: bool,
+    pub answer_per: String,
+    pub allow_edit: bool,
+    pub results_visibility: String,
+    pub opens_at: DateTimeUtc,
+    pub closes_at: DateTimeUtc,
+    pub status: String,
+    /// The agenda this questionnaire settles (no foreign key: agendas are another module's).
+    pub agenda_id: Option<i64>,
+    pub created_by: i64,
+    pub created_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    /// The audience's heads, fixed at close.
+    pub audience_heads: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

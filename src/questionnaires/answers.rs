@@ -1,0 +1,254 @@
+//! Storing answers. Taking part and answering are written in one transaction but to two tables:
+//! the participation row says who took part (and makes "one per holder" a unique index); the
+//! answer row of an anonymous questionnaire says only what was answered. Nothing joins them: the
+//! answer's id is random, it has no time, and every anonymous submission rewrites the
+//! questionnaire's answers in the order of their random ids, so not even the order rows were
+//! stored in (SQLite's rowid, PostgreSQL's heap order) follows the order people answered in.
+use chrono::Utc;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, prelude::Expr};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::model::{AnswerItem, AnswerPer, respondent_key};
+use crate::{
+    audit::{self, Event},
+    entities::{questionnaire, questionnaire_answer, questionnaire_draft, questionnaire_participation},
+    error::{AppError, AppResult, is_unique_violation},
+};
+
+fn to_json(answers: &[AnswerItem]) -> AppResult<String> {
+    serde_json::to_string(answers).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Read stored answers (a damaged row reads as no answers rather than failing the results).
+pub fn from_json(s: &str) -> Vec<AnswerItem> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+/// Who is answering: the account, and the holder it answers for (per-holder questionnaires).
+#[derive(Clone, Copy, Debug)]
+pub struct Respondent {
+    pub user_id: i64,
+    pub holder_id: Option<i64>,
+}
+
+impl Respondent {
+    pub fn key(&self, q: &questionnaire::Model) -> String {
+        respondent_key(AnswerPer::parse(&q.answer_per), self.holder_id, self.user_id)
+    }
+}
+
+/// Take part and store the answers, inside the caller's transaction. A second answer from the
+/// same holder (or person) is refused by the unique index: 409.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    who: Respondent,
+    answers: &[AnswerItem],
+) -> AppResult<()> {
+    let key = who.key(q);
+    let per_holder = AnswerPer::parse(&q.answer_per) == AnswerPer::Holder;
+    questionnaire_participation::Entity::insert(questionnaire_participation::ActiveModel {
+        questionnaire_id: Set(q.id),
+        respondent_key: Set(key.clone()),
+        holder_id: Set(if per_holder { who.holder_id } else { None }),
+        user_id: Set(who.user_id),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            let message = if per_holder {
+                "this household has already answered this questionnaire"
+            } else {
+                "you have already answered this questionnaire"
+            };
+            AppError::conflict("already_answered", message)
+        } else {
+            e.into()
+        }
+    })?;
+    let body = to_json(answers)?;
+    let event = if q.anonymous {
+        store_anonymous(db, q.id, body).await?;
+        // That an answer came in, and nothing about whose or what.
+        Event {
+            actor_id: None,
+            action: "questionnaire.answered",
+            community_id: None,
+            compound_id: Some(q.compound_id),
+            subject: format!("questionnaire:{}", q.id),
+            detail: json!({ "anonymous": true }),
+        }
+    } else {
+        let digest = hex::encode(Sha256::digest(body.as_bytes()));
+        questionnaire_answer::Entity::insert(questionnaire_answer::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            questionnaire_id: Set(q.id),
+            respondent_key: Set(Some(key.clone())),
+            user_id: Set(Some(who.user_id)),
+            holder_id: Set(who.holder_id),
+            answers: Set(body),
+            submitted_at: Set(Some(Utc::now())),
+        })
+        .exec(db)
+        .await?;
+        Event {
+            actor_id: Some(who.user_id),
+            action: "questionnaire.answered",
+            community_id: None,
+            compound_id: Some(q.compound_id),
+            subject: format!("questionnaire:{}", q.id),
+            detail: json!({ "respondent": key, "sha256": digest }),
+        }
+    };
+    discard_draft(db, q.id, who.user_id).await?;
+    audit::record(db, event).await?;
+    Ok(())
+}
+
+/// Add an anonymous answer and rewrite the questionnaire's answers in the order of their random
+/// ids, so that the order of storage carries nothing.
+async fn store_anonymous(db: &impl ConnectionTrait, questionnaire_id: i64, body: String) -> AppResult<()> {
+    let mine = questionnaire_answer::Column::QuestionnaireId.eq(questionnaire_id);
+    let mut rows = questionnaire_answer::Entity::find()
+        .filter(mine.clone())
+        .filter(questionnaire_answer::Column::RespondentKey.is_null())
+        .all(db)
+        .await?;
+    questionnaire_answer::Entity::delete_many()
+        .filter(mine)
+        .filter(questionnaire_answer::Column::RespondentKey.is_null())
+        .exec(db)
+        .await?;
+    rows.push(questionnaire_answer::Model {
+        id: uuid::Uuid::new_v4().to_string(),
+        questionnaire_id,
+        respondent_key: None,
+        user_id: None,
+        holder_id: None,
+        answers: body,
+        submitted_at: None,
+    });
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    for chunk in rows.chunks(500) {
+        questionnaire_answer::Entity::insert_many(chunk.iter().map(|r| questionnaire_answer::ActiveModel {
+            id: Set(r.id.clone()),
+            questionnaire_id: Set(r.questionnaire_id),
+            respondent_key: Set(None),
+            user_id: Set(None),
+            holder_id: Set(None),
+            answers: Set(r.answers.clone()),
+            submitted_at: Set(None),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The named answer `who` gave, if any.
+pub async fn named_answer(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    user_id: i64,
+) -> AppResult<Option<questionnaire_answer::Model>> {
+    if q.anonymous {
+        return Ok(None);
+    }
+    Ok(questionnaire_answer::Entity::find()
+        .filter(questionnaire_answer::Column::QuestionnaireId.eq(q.id))
+        .filter(questionnaire_answer::Column::UserId.eq(user_id))
+        .order_by_asc(questionnaire_answer::Column::SubmittedAt)
+        .one(db)
+        .await?)
+}
+
+/// Replace a named answer by its author (the caller has checked that editing is allowed).
+pub async fn edit(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    previous: &questionnaire_answer::Model,
+    answers: &[AnswerItem],
+) -> AppResult<()> {
+    let body = to_json(answers)?;
+    let digest = hex::encode(Sha256::digest(body.as_bytes()));
+    questionnaire_answer::Entity::update_many()
+        .col_expr(questionnaire_answer::Column::Answers, Expr::value(body))
+        .col_expr(questionnaire_answer::Column::SubmittedAt, Expr::value(Utc::now()))
+        .filter(questionnaire_answer::Column::Id.eq(previous.id.clone()))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        Event {
+            actor_id: previous.user_id,
+            action: "questionnaire.answer_changed",
+            community_id: None,
+            compound_id: Some(q.compound_id),
+            subject: format!("questionnaire:{}", q.id),
+            detail: json!({ "respondent": previous.respondent_key, "sha256": digest }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Keep `user_id`'s unfinished answers, for them alone.
+pub async fn save_draft(
+    db: &impl ConnectionTrait,
+    questionnaire_id: i64,
+    user_id: i64,
+    answers: &[AnswerItem],
+) -> AppResult<questionnaire_draft::Model> {
+    let body = to_json(answers)?;
+    let now = Utc::now();
+    let existing = questionnaire_draft::Entity::find()
+        .filter(questionnaire_draft::Column::QuestionnaireId.eq(questionnaire_id))
+        .filter(questionnaire_draft::Column::UserId.eq(user_id))
+        .one(db)
+        .await?;
+    if let Some(d) = existing {
+        questionnaire_draft::Entity::update_many()
+            .col_expr(questionnaire_draft::Column::Answers, Expr::value(body.clone()))
+            .col_expr(questionnaire_draft::Column::UpdatedAt, Expr::value(now))
+            .filter(questionnaire_draft::Column::Id.eq(d.id))
+            .exec(db)
+            .await?;
+        return Ok(questionnaire_draft::Model { answers: body, updated_at: now, ..d });
+    }
+    Ok(questionnaire_draft::Entity::insert(questionnaire_draft::ActiveModel {
+        questionnaire_id: Set(questionnaire_id),
+        user_id: Set(user_id),
+        answers: Set(body),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?)
+}
+
+async fn discard_draft(db: &impl ConnectionTrait, questionnaire_id: i64, user_id: i64) -> AppResult<()> {
+    questionnaire_draft::Entity::delete_many()
+        .filter(questionnaire_draft::Column::QuestionnaireId.eq(questionnaire_id))
+        .filter(questionnaire_draft::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Every answer to the questionnaire; named ones in the order given, anonymous ones in the order
+/// of their random ids.
+pub async fn all_answers(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+) -> AppResult<Vec<questionnaire_answer::Model>> {
+    let find = questionnaire_answer::Entity::find().filter(questionnaire_answer::Column::QuestionnaireId.eq(q.id));
+    let find = if q.anonymous {
+        find.order_by_asc(questionnaire_answer::Column::Id)
+    } else {
+        find.order_by_asc(questionnaire_answer::Column::SubmittedAt).order_by_asc(questionnaire_answer::Column::Id)
+    };
+    Ok(find.all(db).await?)
+}

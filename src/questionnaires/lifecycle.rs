@@ -1,0 +1,250 @@
+//! Who a questionnaire asks, and its closing: at the first request after its closing time, or
+//! from the server's ticker beside the votes', exactly once (a conditional update).
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, prelude::Expr,
+};
+use serde_json::json;
+
+use super::model::{AnswerPer, Audience, QuestionnaireStatus};
+use crate::{
+    audit::{self, Event},
+    db::write_txn,
+    entities::{building, compound, holder, membership, owner_link, questionnaire, questionnaire_participation, unit},
+    error::AppResult,
+    notices::{self, NewNotice},
+    policy::Role,
+};
+
+/// Parse a stored JSON list of building ids.
+pub fn parse_ids(s: Option<&str>) -> Option<Vec<i64>> {
+    s.and_then(|s| serde_json::from_str(s).ok())
+}
+
+/// The units whose owners a questionnaire asks: the compound's, or the chosen buildings'.
+async fn units_in_scope(
+    db: &impl ConnectionTrait,
+    compound_id: i64,
+    buildings: Option<&[i64]>,
+) -> AppResult<Vec<unit::Model>> {
+    let mut find = unit::Entity::find().filter(unit::Column::CompoundId.eq(compound_id));
+    if let Some(ids) = buildings {
+        find = find.filter(unit::Column::BuildingId.is_in(ids.iter().copied()));
+    }
+    Ok(find.all(db).await?)
+}
+
+/// The holders among `units` who are owners to ask: the developer's unsold flats are nobody's
+/// household and are not asked.
+async fn asked_holders(db: &impl ConnectionTrait, units: &[unit::Model]) -> AppResult<BTreeSet<i64>> {
+    let ids: BTreeSet<i64> = units.iter().map(|u| u.holder_id).collect();
+    let developers: BTreeSet<i64> = holder::Entity::find()
+        .filter(holder::Column::Id.is_in(ids.iter().copied()))
+        .filter(holder::Column::IsDeveloper.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    Ok(ids.difference(&developers).copied().collect())
+}
+
+/// Everyone with a role in compound `c`: its owners and its parties' people, and the community
+/// office of its community.
+pub async fn people_of_compound(db: &impl ConnectionTrait, c: &compound::Model) -> AppResult<Vec<i64>> {
+    let ms = membership::Entity::find()
+        .filter(
+            sea_orm::Condition::any().add(membership::Column::CompoundId.eq(c.id)).add(
+                sea_orm::Condition::all()
+                    .add(membership::Column::CommunityId.eq(c.community_id))
+                    .add(membership::Column::CompoundId.is_null())
+                    .add(membership::Column::Role.is_in([Role::Secretary.as_str(), Role::CommunityStaff.as_str()])),
+            ),
+        )
+        .all(db)
+        .await?;
+    let ids: BTreeSet<i64> = ms.into_iter().map(|m| m.user_id).collect();
+    Ok(ids.into_iter().collect())
+}
+
+/// The verified owners of the chosen buildings of `c` (all of its buildings when `None`).
+pub async fn owners_in(db: &impl ConnectionTrait, compound_id: i64, buildings: Option<&[i64]>) -> AppResult<Vec<i64>> {
+    let units = units_in_scope(db, compound_id, buildings).await?;
+    let holders = asked_holders(db, &units).await?;
+    let links =
+        owner_link::Entity::find().filter(owner_link::Column::HolderId.is_in(holders.iter().copied())).all(db).await?;
+    let ids: BTreeSet<i64> = links.into_iter().map(|l| l.user_id).collect();
+    Ok(ids.into_iter().collect())
+}
+
+/// The accounts a questionnaire goes to.
+pub async fn audience_users(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    c: &compound::Model,
+) -> AppResult<Vec<i64>> {
+    match Audience::parse(&q.audience) {
+        Audience::Residents => people_of_compound(db, c).await,
+        Audience::Owners => owners_in(db, q.compound_id, None).await,
+        Audience::Buildings => owners_in(db, q.compound_id, parse_ids(q.building_ids.as_deref()).as_deref()).await,
+    }
+}
+
+/// How many heads the audience has: households (holders) when it answers per holder, people
+/// otherwise. The response rate is respondents over this.
+pub async fn audience_heads(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    c: &compound::Model,
+) -> AppResult<i64> {
+    let audience = Audience::parse(&q.audience);
+    if AnswerPer::parse(&q.answer_per) == AnswerPer::Holder && audience != Audience::Residents {
+        let buildings = parse_ids(q.building_ids.as_deref());
+        let buildings = if audience == Audience::Buildings { buildings.as_deref() } else { None };
+        let units = units_in_scope(db, q.compound_id, buildings).await?;
+        return Ok(asked_holders(db, &units).await?.len() as i64);
+    }
+    Ok(audience_users(db, q, c).await?.len() as i64)
+}
+
+/// One of a user's holdings a questionnaire asks, with the rooms that name it.
+#[derive(Clone, Debug)]
+pub struct AskedHolding {
+    pub holder_id: i64,
+    pub label: String,
+}
+
+/// The holdings of `user_id` that an owners' questionnaire asks (none for a residents' one).
+pub async fn asked_holdings(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    user_id: i64,
+) -> AppResult<Vec<AskedHolding>> {
+    let audience = Audience::parse(&q.audience);
+    if audience == Audience::Residents {
+        return Ok(Vec::new());
+    }
+    let mine: Vec<i64> = owner_link::Entity::find()
+        .filter(owner_link::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.holder_id)
+        .collect();
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut find = unit::Entity::find()
+        .filter(unit::Column::CompoundId.eq(q.compound_id))
+        .filter(unit::Column::HolderId.is_in(mine));
+    if audience == Audience::Buildings {
+        find = find.filter(unit::Column::BuildingId.is_in(parse_ids(q.building_ids.as_deref()).unwrap_or_default()));
+    }
+    let units = find.all(db).await?;
+    let asked = asked_holders(db, &units).await?;
+    let names: HashMap<i64, String> = building::Entity::find()
+        .filter(building::Column::CompoundId.eq(q.compound_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect();
+    let mut rooms: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for u in units.iter().filter(|u| asked.contains(&u.holder_id)) {
+        let b = names.get(&u.building_id).map(String::as_str).unwrap_or("");
+        rooms.entry(u.holder_id).or_default().push(format!("{b} {}", u.number));
+    }
+    Ok(rooms.into_iter().map(|(holder_id, rooms)| AskedHolding { holder_id, label: rooms.join("、") }).collect())
+}
+
+/// Whether `user_id` (with some role in the compound, or none) is asked by the questionnaire.
+pub async fn is_asked(
+    db: &impl ConnectionTrait,
+    q: &questionnaire::Model,
+    user_id: i64,
+    has_role_here: bool,
+) -> AppResult<bool> {
+    Ok(match Audience::parse(&q.audience) {
+        Audience::Residents => has_role_here,
+        _ => !asked_holdings(db, q, user_id).await?.is_empty(),
+    })
+}
+
+/// Bring a questionnaire up to date with the clock: close it when its time has come.
+pub async fn advance(db: &DatabaseConnection, q: questionnaire::Model) -> AppResult<questionnaire::Model> {
+    if QuestionnaireStatus::parse(&q.status) == QuestionnaireStatus::Published && Utc::now() >= q.closes_at {
+        let txn = write_txn(db).await?;
+        close(&txn, &q, None).await?;
+        txn.commit().await?;
+        return Ok(questionnaire::Entity::find_by_id(q.id).one(db).await?.unwrap_or(q));
+    }
+    Ok(q)
+}
+
+/// Close whatever questionnaires are due; the server's ticker runs this beside the votes' tick.
+pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
+    let due = questionnaire::Entity::find()
+        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
+        .filter(questionnaire::Column::ClosesAt.lte(Utc::now()))
+        .all(db)
+        .await?;
+    let n = due.len();
+    for q in due {
+        advance(db, q).await?;
+    }
+    Ok(n)
+}
+
+/// Close the questionnaire, once: fix the audience's heads, record it and tell the audience.
+/// `by` is whoever closed it early; `None` when its time came. Returns whether it closed now.
+pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Option<i64>) -> AppResult<bool> {
+    let Some(c) = compound::Entity::find_by_id(q.compound_id).one(db).await? else {
+        return Ok(false);
+    };
+    let heads = audience_heads(db, q, &c).await?;
+    let moved = questionnaire::Entity::update_many()
+        .col_expr(questionnaire::Column::Status, Expr::value(QuestionnaireStatus::Closed.as_str()))
+        .col_expr(questionnaire::Column::ClosedAt, Expr::value(Utc::now()))
+        .col_expr(questionnaire::Column::AudienceHeads, Expr::value(heads))
+        .filter(questionnaire::Column::Id.eq(q.id))
+        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
+        .exec(db)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Ok(false);
+    }
+    let respondents = questionnaire_participation::Entity::find()
+        .filter(questionnaire_participation::Column::QuestionnaireId.eq(q.id))
+        .count(db)
+        .await? as i64;
+    audit::record(
+        db,
+        Event {
+            actor_id: by,
+            action: "questionnaire.closed",
+            community_id: None,
+            compound_id: Some(q.compound_id),
+            subject: format!("questionnaire:{}", q.id),
+            detail: json!({ "respondents": respondents, "audience_heads": heads, "early": by.is_some() }),
+        },
+    )
+    .await?;
+    let recipients = audience_users(db, q, &c).await?;
+    notices::publish(
+        db,
+        NewNotice {
+            community_id: c.community_id,
+            compound_id: Some(c.id),
+            kind: "questionnaire_closed",
+            title: format!("问卷已结束：{}", q.title),
+            body: format!("共收到 {respondents} 份答卷，可查看结果。"),
+            link: Some(format!("/questionnaires/{}", q.id)),
+            created_by: None,
+        },
+        &recipients,
+    )
+    .await?;
+    Ok(true)
+}
