@@ -143,6 +143,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 struct Server(Child);
 
+/// CPU seconds (user + system) a process has used so far, where /proc tells.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0) // USER_HZ, 100 on Linux
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -209,6 +218,8 @@ async fn run() {
     let queue = Arc::new(Mutex::new(jobs));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(OWNERS)));
     let failures = Arc::new(Mutex::new(0usize));
+    let server_pid = _server.0.id();
+    let cpu_before = cpu_seconds(server_pid);
     let t = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..CONNECTIONS {
@@ -238,6 +249,7 @@ async fn run() {
         w.await.expect("cast worker");
     }
     let elapsed = t.elapsed();
+    let cpu = cpu_seconds(server_pid).zip(cpu_before).map(|(after, before)| after - before);
     let mut lat = std::mem::take(&mut *latencies.lock().await);
     lat.sort();
     let failed = *failures.lock().await;
@@ -249,6 +261,10 @@ async fn run() {
         percentile(&lat, 0.50).as_secs_f64() * 1e3,
         percentile(&lat, 0.99).as_secs_f64() * 1e3,
     );
+    if let Some(cpu) = cpu {
+        // Steadier than ballots/s on a busy machine: what one ballot costs the server in CPU time.
+        println!("server CPU per ballot: {:.0} µs", cpu / lat.len().max(1) as f64 * 1e6);
+    }
     drop(_server);
 
     let out = Command::new(binary()).arg("verify").env("DATABASE_URL", &url).output().expect("verify");

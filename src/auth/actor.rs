@@ -23,7 +23,14 @@ pub struct Actor {
     pub memberships: Vec<membership::Model>,
 }
 
-impl FromRequestParts<AppState> for Actor {
+/// The id of the caller a request's bearer token names, checked for signature and expiry only.
+///
+/// Nothing is read from the database: whoever takes a `Caller` instead of an [`Actor`] must
+/// check that the account exists and is active, and read its roles, before acting on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller(pub i64);
+
+impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
@@ -37,10 +44,25 @@ impl FromRequestParts<AppState> for Actor {
             TokenError::Expired => AppError::Unauthorized("token_expired"),
             TokenError::Invalid => AppError::Unauthorized("invalid_token"),
         })?;
-        // The account and its roles in one query: this runs on every request.
+        Ok(Caller(user_id))
+    }
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let Caller(user_id) = Caller::from_request_parts(parts, state).await?;
+        Actor::load(&state.db, user_id).await
+    }
+}
+
+impl Actor {
+    /// The active account `user_id` with its roles, in one query (this runs on every request).
+    pub async fn load(db: &impl sea_orm::ConnectionTrait, user_id: i64) -> AppResult<Actor> {
         let (user, memberships) = user::Entity::find_by_id(user_id)
             .find_with_related(membership::Entity)
-            .all(&state.db)
+            .all(db)
             .await?
             .into_iter()
             .next()
@@ -48,9 +70,7 @@ impl FromRequestParts<AppState> for Actor {
             .ok_or(AppError::Unauthorized("invalid_token"))?;
         Ok(Actor { user, memberships })
     }
-}
 
-impl Actor {
     pub fn roles(&self) -> impl Iterator<Item = (Role, &membership::Model)> {
         self.memberships.iter().filter_map(|m| Role::parse(&m.role).map(|r| (r, m)))
     }

@@ -7,5 +7,5 @@ pub mod ratelimit;
 pub mod refresh;
 pub(crate) mod routes;
 
-pub use actor::{Actor, ClientAddr};
+pub use actor::{Actor, Caller, ClientAddr};
 pub use routes::{TokenResponse, find_by_login, router};

@@ -22,7 +22,7 @@ use std::{collections::HashMap, sync::Arc};
 use crate::{
     audit::{Chain, Event},
     db::write_txn,
-    entities::{ballot, proxy, vote, vote_candidate},
+    entities::{ballot, owner_link, proxy, user, vote, vote_candidate},
     error::{AppError, AppResult, is_unique_violation},
 };
 
@@ -44,6 +44,10 @@ impl Marks {
 
 #[derive(Clone, Debug)]
 pub enum Op {
+    /// A caller votes for what they hold in the vote: their own holding, or a holder whose
+    /// written proxy they hold — found by the writer, for the whole batch at once. A caller with
+    /// nothing to vote for is refused with [`NO_HOLDING`].
+    Own { vote_id: i64, user_id: i64, holder_id: Option<i64>, marks: Marks, idempotency_key: Option<String> },
     /// An owner votes for their holding, or a proxy votes for the holder they represent.
     Cast {
         vote_id: i64,
@@ -62,7 +66,10 @@ pub enum Op {
 impl Op {
     fn vote_id(&self) -> i64 {
         match self {
-            Op::Cast { vote_id, .. } | Op::Paper { vote_id, .. } | Op::Confirm { vote_id, .. } => *vote_id,
+            Op::Own { vote_id, .. }
+            | Op::Cast { vote_id, .. }
+            | Op::Paper { vote_id, .. }
+            | Op::Confirm { vote_id, .. } => *vote_id,
         }
     }
 }
@@ -76,6 +83,78 @@ struct Job {
 #[derive(Clone)]
 pub struct BallotWriter {
     tx: mpsc::Sender<Job>,
+}
+
+/// The refusal code of an [`Op::Own`] whose caller holds nothing in the vote: the caller's roles
+/// decide what they are told, so the handler answers it.
+pub const NO_HOLDING: &str = "not_eligible";
+
+/// What a caller may vote for: the holders they are verified for, and (holder, proxy, compound)
+/// of the written proxies they hold that are valid now.
+#[derive(Debug, Default)]
+pub struct Holdings {
+    pub own: Vec<i64>,
+    pub proxies: Vec<(i64, i64, i64)>,
+}
+
+impl Holdings {
+    /// (holder, proxy) pairs in `compound_id`, own holdings first, each holder once.
+    pub fn in_compound(&self, compound_id: i64) -> Vec<(i64, Option<i64>)> {
+        let mut seen = std::collections::HashSet::new();
+        self.own
+            .iter()
+            .map(|h| (*h, None))
+            .chain(self.proxies.iter().filter(|p| p.2 == compound_id).map(|p| (p.0, Some(p.1))))
+            .filter(|(h, _)| seen.insert(*h))
+            .collect()
+    }
+}
+
+/// The holdings of each of `users`, in one query.
+pub async fn holdings_of(db: &impl ConnectionTrait, users: &[i64]) -> AppResult<HashMap<i64, Holdings>> {
+    use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
+    let mut out: HashMap<i64, Holdings> = HashMap::new();
+    if users.is_empty() {
+        return Ok(out);
+    }
+    let null = |name: &str| (Expr::cust("NULL"), Alias::new(name));
+    let mut links = Query::select();
+    links.expr_as(Expr::col(owner_link::Column::UserId), Alias::new("user_id")).column(owner_link::Column::HolderId);
+    for (e, a) in [null("proxy_id"), null("compound_id"), null("valid_from"), null("valid_until")] {
+        links.expr_as(e, a);
+    }
+    links.from(owner_link::Entity).and_where(owner_link::Column::UserId.is_in(users.iter().copied()));
+    let proxies = Query::select()
+        .expr_as(Expr::col(proxy::Column::ProxyUserId), Alias::new("user_id"))
+        .columns([
+            proxy::Column::HolderId,
+            proxy::Column::Id,
+            proxy::Column::CompoundId,
+            proxy::Column::ValidFrom,
+            proxy::Column::ValidUntil,
+        ])
+        .from(proxy::Entity)
+        .and_where(proxy::Column::ProxyUserId.is_in(users.iter().copied()))
+        .and_where(proxy::Column::RevokedAt.is_null())
+        .to_owned();
+    links.union(UnionType::All, proxies);
+    let now = Utc::now();
+    for row in db.query_all(&links).await? {
+        let user: i64 = row.try_get("", "user_id")?;
+        let holder: i64 = row.try_get("", "holder_id")?;
+        let entry = out.entry(user).or_default();
+        match row.try_get::<Option<i64>>("", "proxy_id")? {
+            None => entry.own.push(holder),
+            Some(proxy_id) => {
+                let from: chrono::DateTime<Utc> = row.try_get("", "valid_from")?;
+                let until: chrono::DateTime<Utc> = row.try_get("", "valid_until")?;
+                if from <= now && now <= until {
+                    entry.proxies.push((holder, proxy_id, row.try_get("", "compound_id")?));
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Most ballots committed together.
@@ -138,6 +217,9 @@ struct Batch {
     ballots: HashMap<(i64, i64), ballot::Model>,
     /// New ballots, inserted together when the batch is done.
     inserts: Vec<ballot::Model>,
+    /// The active accounts among the callers of the batch's `Own` ballots, and their holdings.
+    active: std::collections::HashSet<i64>,
+    holdings: HashMap<i64, Holdings>,
 }
 
 /// Ballots per INSERT statement: 18 bound values each stays far below either database's limit.
@@ -157,18 +239,29 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
         Ok(c) => c,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let ballots = match stored_ballots(&txn, &jobs).await {
+    let (active, holdings) = match callers(&txn, &jobs).await {
+        Ok(c) => c,
+        Err(e) => return fail_all(jobs, e.to_string()),
+    };
+    let ballots = match stored_ballots(&txn, &jobs, &holdings).await {
         Ok(b) => b,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new() };
+    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new(), active, holdings };
     let mut results = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
     // Checks write nothing, so a refused ballot needs no rollback; a failed write spoils the
     // transaction, and then nothing of this batch is stored.
     let mut broken = None;
     for job in jobs.by_ref() {
-        let r = match check(&txn, &mut batch, frozen, &job.op).await {
+        let op = match resolve(&txn, &mut batch, frozen, job.op).await {
+            Ok(op) => op,
+            Err(e) => {
+                results.push((job.reply, Err(e)));
+                continue;
+            }
+        };
+        let r = match check(&txn, &mut batch, frozen, &op).await {
             Ok(plan) => match write(&txn, &mut batch, plan).await {
                 Ok(b) => Ok(b),
                 Err(e) => {
@@ -239,20 +332,23 @@ fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
     AppError::conflict(code, message)
 }
 
+/// The vote, read once per batch.
+async fn load_vote(db: &impl ConnectionTrait, batch: &mut Batch, vote_id: i64) -> AppResult<vote::Model> {
+    if let Some(v) = batch.votes.get(&vote_id) {
+        return Ok(v.clone());
+    }
+    // Locked for the batch (PostgreSQL; SQLite's write lock already serialises): closing the vote
+    // updates this row, so a close waits for the batch to commit and then counts its ballots, or
+    // the batch waits for the close and then refuses them.
+    let v = vote::Entity::find_by_id(vote_id).lock_exclusive().one(db).await?.ok_or(AppError::NotFound)?;
+    batch.votes.insert(vote_id, v.clone());
+    Ok(v)
+}
+
 /// The vote, checked to be open for ballots right now (the server's clock decides, whatever
 /// the app shows).
 async fn open_vote(db: &impl ConnectionTrait, batch: &mut Batch, vote_id: i64) -> AppResult<vote::Model> {
-    let v = match batch.votes.get(&vote_id) {
-        Some(v) => v.clone(),
-        None => {
-            // Locked for the batch (PostgreSQL; SQLite's write lock already serialises): closing
-            // the vote updates this row, so a close waits for the batch to commit and then counts
-            // its ballots, or the batch waits for the close and then refuses them.
-            let v = vote::Entity::find_by_id(vote_id).lock_exclusive().one(db).await?.ok_or(AppError::NotFound)?;
-            batch.votes.insert(vote_id, v.clone());
-            v
-        }
-    };
+    let v = load_vote(db, batch, vote_id).await?;
     let now = Utc::now();
     match VoteStatus::parse(&v.status) {
         VoteStatus::Closed => return Err(refuse("vote_closed", "this vote has closed")),
@@ -290,15 +386,56 @@ fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<(
     }
 }
 
-/// The stored ballots of the holders the jobs name, by (vote, holder), in one query.
-async fn stored_ballots(db: &impl ConnectionTrait, jobs: &[Job]) -> AppResult<HashMap<(i64, i64), ballot::Model>> {
-    let pairs: Vec<(i64, i64)> = jobs
+/// The active accounts among the callers of `Own` ballots, and what they hold: two queries for
+/// the whole batch.
+async fn callers(
+    db: &impl ConnectionTrait,
+    jobs: &[Job],
+) -> AppResult<(std::collections::HashSet<i64>, HashMap<i64, Holdings>)> {
+    let users: Vec<i64> = jobs
         .iter()
         .filter_map(|j| match &j.op {
-            Op::Cast { vote_id, holder_id, .. } | Op::Paper { vote_id, holder_id, .. } => Some((*vote_id, *holder_id)),
-            Op::Confirm { .. } => None,
+            Op::Own { user_id, .. } => Some(*user_id),
+            _ => None,
         })
         .collect();
+    if users.is_empty() {
+        return Ok(Default::default());
+    }
+    let active = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(users.iter().copied()))
+        .filter(user::Column::IsActive.eq(true))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((active, holdings_of(db, &users).await?))
+}
+
+/// The stored ballots of the holders the jobs name or may vote for, by (vote, holder), in one
+/// query.
+async fn stored_ballots(
+    db: &impl ConnectionTrait,
+    jobs: &[Job],
+    holdings: &HashMap<i64, Holdings>,
+) -> AppResult<HashMap<(i64, i64), ballot::Model>> {
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    for j in jobs {
+        match &j.op {
+            Op::Cast { vote_id, holder_id, .. } | Op::Paper { vote_id, holder_id, .. } => {
+                pairs.push((*vote_id, *holder_id))
+            }
+            Op::Own { vote_id, user_id, .. } => {
+                if let Some(h) = holdings.get(user_id) {
+                    pairs.extend(h.own.iter().chain(h.proxies.iter().map(|p| &p.0)).map(|h| (*vote_id, *h)));
+                }
+            }
+            Op::Confirm { .. } => {}
+        }
+    }
     if pairs.is_empty() {
         return Ok(HashMap::new());
     }
@@ -419,6 +556,33 @@ enum Plan {
     },
 }
 
+/// Turn an `Own` ballot into the holder's ballot it is: the caller must be active and hold
+/// something on the vote's frozen roster (asked before anything about the vote is told).
+async fn resolve(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen, op: Op) -> AppResult<Op> {
+    let Op::Own { vote_id, user_id, holder_id, marks, idempotency_key } = op else { return Ok(op) };
+    if !batch.active.contains(&user_id) {
+        return Err(AppError::Unauthorized("invalid_token"));
+    }
+    let v = load_vote(db, batch, vote_id).await?;
+    let mine: Vec<(i64, Option<i64>)> = match (batch.holdings.get(&user_id), v.frozen_at) {
+        (Some(h), Some(_)) => {
+            let roster = frozen.rosters.get(db, &v).await?;
+            h.in_compound(v.compound_id).into_iter().filter(|(h, _)| roster.contains_key(h)).collect()
+        }
+        _ => Vec::new(),
+    };
+    let (holder_id, proxy_id) = match holder_id {
+        _ if mine.is_empty() => return Err(refuse(NO_HOLDING, "you hold no unit on this vote's roster")),
+        Some(h) => *mine
+            .iter()
+            .find(|m| m.0 == h)
+            .ok_or_else(|| AppError::field("holder_id", "you cannot vote for this holder"))?,
+        None if mine.len() == 1 => mine[0],
+        None => return Err(AppError::field("holder_id", "you may vote for several holdings: choose one")),
+    };
+    Ok(Op::Cast { vote_id, holder_id, user_id, proxy_id, marks, idempotency_key })
+}
+
 /// Check an operation against the vote, its frozen roster and the ballots stored so far, writing
 /// nothing.
 async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen, op: &Op) -> AppResult<Plan> {
@@ -432,6 +596,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
         }
     };
     match op {
+        Op::Own { .. } => Err(anyhow::anyhow!("a caller's ballot is checked only once resolved to a holder").into()),
         Op::Cast { vote_id, holder_id, user_id, proxy_id, marks, idempotency_key } => {
             eligible(*holder_id)?;
             check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;

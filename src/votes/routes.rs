@@ -15,7 +15,7 @@ use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
-    cast::{Marks, Op},
+    cast::{self, Marks, Op},
     lifecycle::{self, Rosters, VoteResult, advance, building_ids, owners_of, quorum_needed, units_in_scope},
     model::{BALLOT_COUNTED, Channel, VoteForm, VoteStatus},
     tally::{Choice, Matter, quorum_met},
@@ -24,7 +24,7 @@ use super::{
 use crate::{
     accounts::user_names,
     audit::{self, Event},
-    auth::{Actor, find_by_login},
+    auth::{Actor, Caller, find_by_login},
     db::write_txn,
     entities::{
         audit_event, ballot, building, compound, file, holder, membership, owner_link, proxy, vote, vote_attachment,
@@ -226,49 +226,6 @@ fn summary(v: &vote::Model) -> VoteSummary {
     }
 }
 
-/// The holders `user_id` is verified for, and the (holder, proxy) pairs of the written proxies
-/// they hold in `compound_id` that are valid now — in one query, since every ballot asks.
-async fn holders_of(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    compound_id: i64,
-) -> AppResult<(Vec<i64>, Vec<(i64, i64)>)> {
-    use sea_orm::sea_query::{Alias, Query, UnionType};
-    let mut links = Query::select()
-        .column(owner_link::Column::HolderId)
-        .expr_as(Expr::cust("NULL"), Alias::new("proxy_id"))
-        .expr_as(Expr::cust("NULL"), Alias::new("valid_from"))
-        .expr_as(Expr::cust("NULL"), Alias::new("valid_until"))
-        .from(owner_link::Entity)
-        .and_where(owner_link::Column::UserId.eq(user_id))
-        .to_owned();
-    let proxies = Query::select()
-        .columns([proxy::Column::HolderId, proxy::Column::Id, proxy::Column::ValidFrom, proxy::Column::ValidUntil])
-        .from(proxy::Entity)
-        .and_where(proxy::Column::ProxyUserId.eq(user_id))
-        .and_where(proxy::Column::CompoundId.eq(compound_id))
-        .and_where(proxy::Column::RevokedAt.is_null())
-        .to_owned();
-    links.union(UnionType::All, proxies);
-    let rows = db.query_all(&links).await?;
-    let now = Utc::now();
-    let (mut own, mut held) = (Vec::new(), Vec::new());
-    for row in rows {
-        let holder: i64 = row.try_get("", "holder_id")?;
-        match row.try_get::<Option<i64>>("", "proxy_id")? {
-            None => own.push(holder),
-            Some(proxy_id) => {
-                let from: chrono::DateTime<Utc> = row.try_get("", "valid_from")?;
-                let until: chrono::DateTime<Utc> = row.try_get("", "valid_until")?;
-                if from <= now && now <= until {
-                    held.push((holder, proxy_id));
-                }
-            }
-        }
-    }
-    Ok((own, held))
-}
-
 /// The holdings `actor` may vote for in `v`: their verified holders in scope, and holders whose
 /// written proxy they hold. With the roster frozen, the frozen one decides.
 /// (holder, room label, area in 0.01 m²) of one unit.
@@ -281,12 +238,16 @@ async fn my_holdings(
     v: &vote::Model,
     with_ballots: bool,
 ) -> AppResult<Vec<MyHolding>> {
-    let (own, proxies) = holders_of(db, actor.user.id, v.compound_id).await?;
-    if own.is_empty() && proxies.is_empty() {
+    let pairs = cast::holdings_of(db, &[actor.user.id])
+        .await?
+        .remove(&actor.user.id)
+        .map(|h| h.in_compound(v.compound_id))
+        .unwrap_or_default();
+    if pairs.is_empty() {
         return Ok(Vec::new());
     }
     let frozen = VoteStatus::parse(&v.status) != VoteStatus::Draft && v.frozen_at.is_some();
-    let wanted: Vec<i64> = own.iter().copied().chain(proxies.iter().map(|p| p.0)).collect();
+    let wanted: Vec<i64> = pairs.iter().map(|p| p.0).collect();
     // (holder, unit label, area) of the units in scope, and the holders' keys.
     let (units, keys): (Vec<UnitLine>, HashMap<i64, String>) = if frozen {
         let roster = rosters.get(db, v).await?;
@@ -337,11 +298,9 @@ async fn my_holdings(
         HashMap::new()
     };
     let mut out = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    let entries = own.iter().map(|h| (*h, None)).chain(proxies.iter().map(|&(h, p)| (h, Some(p))));
-    for (h, proxy_id) in entries {
+    for (h, proxy_id) in pairs {
         let mine: Vec<&UnitLine> = units.iter().filter(|u| u.0 == h).collect();
-        if mine.is_empty() || !seen.insert(h) {
+        if mine.is_empty() {
             continue;
         }
         out.push(MyHolding {
@@ -808,12 +767,33 @@ fn marks(form: VoteForm, choice: Option<Choice>, candidates: Option<Vec<i32>>) -
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn cast(
     State(state): State<AppState>,
-    actor: Actor,
+    Caller(user_id): Caller,
     Path(id): Path<i64>,
     Json(req): Json<CastRequest>,
 ) -> AppResult<(StatusCode, Json<BallotReceipt>)> {
-    // An open vote's fixed parts are kept in memory; the ballot writer checks that it is still
-    // open, against the database, before storing anything.
+    let key_ok = req.idempotency_key.as_ref().is_none_or(|k| !k.is_empty() && k.len() <= 100);
+    // The hot path: an open vote's fixed parts are kept in memory, and the ballot writer finds
+    // the caller's account and holdings with the rest of its batch and checks, against the
+    // database, that the vote is still open — this request makes no query of its own. A caller
+    // with nothing to vote for, or a request with something wrong in it, takes the path below,
+    // which tells each exactly what is wrong.
+    if let Some(v) = state.rosters.opened(id)
+        && key_ok
+        && let Ok(marks) = marks(VoteForm::parse(&v.form), req.choice, req.candidates.clone())
+    {
+        let op = Op::Own {
+            vote_id: v.id,
+            user_id,
+            holder_id: req.holder_id,
+            marks,
+            idempotency_key: req.idempotency_key.clone(),
+        };
+        match state.ballots.submit(op).await {
+            Err(AppError::Conflict { code: cast::NO_HOLDING, .. }) => {}
+            r => return receipt(&state, &v, r?).await,
+        }
+    }
+    let actor = Actor::load(&state.db, user_id).await?;
     let v = match state.rosters.opened(id) {
         Some(v) => v,
         None => {
@@ -850,9 +830,7 @@ async fn cast(
         None if mine.len() == 1 => &mine[0],
         None => return Err(AppError::field("holder_id", "you may vote for several holdings: choose one")),
     };
-    if let Some(key) = &req.idempotency_key
-        && (key.is_empty() || key.len() > 100)
-    {
+    if !key_ok {
         return Err(AppError::field("idempotency_key", "must be 1 to 100 characters"));
     }
     let op = Op::Cast {
@@ -864,16 +842,26 @@ async fn cast(
         idempotency_key: req.idempotency_key.clone(),
     };
     let b = state.ballots.submit(op).await?;
+    receipt(&state, &v, b).await
+}
+
+/// The answer to a stored ballot: its receipt, and what it counted for on the frozen roster.
+async fn receipt(state: &AppState, v: &vote::Model, b: ballot::Model) -> AppResult<(StatusCode, Json<BallotReceipt>)> {
+    let roster = state.rosters.get(&state.db, v).await?;
+    let (holder_key, units, area) = match roster.get(&b.holder_id) {
+        Some(h) => (h.key.clone(), h.units.iter().map(|u| u.0.clone()).collect(), h.units.iter().map(|u| u.1).sum()),
+        None => (String::new(), Vec::new(), 0),
+    };
     Ok((
         StatusCode::CREATED,
         Json(BallotReceipt {
-            receipt: b.receipt.clone(),
+            receipt: b.receipt,
             vote_id: v.id,
-            holder_key: holding.holder_key.clone(),
-            units: holding.units.clone(),
-            area: holding.area.clone(),
+            holder_key,
+            units,
+            area: area::format(area),
             channel: Channel::parse(&b.channel),
-            status: b.status.clone(),
+            status: b.status,
             cast_at: b.cast_at,
         }),
     ))
