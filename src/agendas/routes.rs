@@ -747,8 +747,19 @@ async fn decide(
             return Err(AppError::field("vote_id", "no such vote where this agenda lives"));
         }
     }
-    if req.questionnaire_id.is_some_and(|q| q <= 0) {
-        return Err(AppError::field("questionnaire_id", "no such questionnaire"));
+    if let Some(q) = req.questionnaire_id {
+        let q = crate::entities::questionnaire::Entity::find_by_id(q).one(&state.db).await?;
+        let ok = match (&q, &a.compound) {
+            (Some(q), Some(c)) => q.compound_id == c.id,
+            (Some(q), None) => compound::Entity::find_by_id(q.compound_id)
+                .one(&state.db)
+                .await?
+                .is_some_and(|c| c.community_id == a.agenda.community_id),
+            (None, _) => false,
+        };
+        if !ok {
+            return Err(AppError::field("questionnaire_id", "no such questionnaire"));
+        }
     }
     let set = vec![
         (agenda::Column::Decision, sea_orm::Value::from(decision.clone())),

@@ -129,8 +129,16 @@ async fn check_new(db: &impl ConnectionTrait, c: &compound::Model, req: &NewQues
     if req.anonymous && req.allow_edit {
         return Err(AppError::field("allow_edit", "answers to an anonymous questionnaire cannot be changed"));
     }
-    if req.agenda_id.is_some_and(|a| a <= 0) {
-        return Err(AppError::field("agenda_id", "is not an agenda"));
+    if let Some(a) = req.agenda_id {
+        // The agenda it informs lives in this compound, or is one of its community's as a whole.
+        let found = crate::entities::agenda::Entity::find_by_id(a).one(db).await?;
+        let here = found.is_some_and(|a| match a.compound_id {
+            Some(id) => id == c.id,
+            None => a.community_id == c.community_id,
+        });
+        if !here {
+            return Err(AppError::field("agenda_id", "is not an agenda"));
+        }
     }
     let ids: Vec<i64> = req.building_ids.clone().unwrap_or_default();
     let building_ids = match (req.audience, ids.is_empty()) {

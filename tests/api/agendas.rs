@@ -271,16 +271,36 @@ async fn an_agenda_is_deliberated_decided_and_closed_or_withdrawn_and_nothing_is
         .expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body["error"]["fields"]["vote_id"].is_string());
     let tyc_vote = app.get(&format!("/api/v1/compounds/{tyc}/votes"), &admin).await.body[0]["id"].as_i64().unwrap();
+    // The questionnaire that informed it must live where the agenda does too.
+    let survey = |compound: i64, token: String| {
+        let app = app.clone();
+        async move {
+            let q = app.get(&format!("/api/v1/compounds/{compound}/questionnaires"), &token).await;
+            q.expect(StatusCode::OK).body.as_array().and_then(|l| l.first()).map(|q| q["id"].as_i64().unwrap())
+        }
+    };
+    let tyc_survey = survey(tyc, committee.clone()).await.expect("the demo's dog-keeping survey");
+    let shs_survey =
+        crate::questionnaires::create(&app, &app.token("committee2").await, shs, crate::questionnaires::survey())
+            .await
+            .expect(StatusCode::CREATED)
+            .id();
+    for wrong in [shs_survey, 999_999] {
+        let res = go("decide", committee.clone(), json!({ "decision": "清运", "questionnaire_id": wrong }))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body["error"]["fields"]["questionnaire_id"].is_string());
+    }
     let decided = go(
         "decide",
         committee.clone(),
-        json!({ "decision": "由二期清运单位每日清运并消毒", "vote_id": tyc_vote, "questionnaire_id": 7 }),
+        json!({ "decision": "由二期清运单位每日清运并消毒", "vote_id": tyc_vote, "questionnaire_id": tyc_survey }),
     )
     .await
     .expect(StatusCode::OK);
     assert_eq!(decided.body["status"], "decided");
     assert_eq!(decided.body["vote_id"], tyc_vote);
-    assert_eq!(decided.body["questionnaire_id"], 7);
+    assert_eq!(decided.body["questionnaire_id"], tyc_survey);
     assert_eq!(decided.body["can"]["cosign"], false);
     let res = cosign(&app, "owner001", id).await.expect(StatusCode::CONFLICT);
     assert_eq!(res.code(), "agenda_not_active");

@@ -22,7 +22,7 @@ fn at(d: Duration) -> String {
 }
 
 /// The dog-keeping survey of seed 001, open now for an hour, named, one answer per household.
-fn survey() -> Value {
+pub fn survey() -> Value {
     json!({
         "title": "养犬情况调查",
         "description": "为起草**文明养犬公约**开展调查。",
@@ -59,7 +59,7 @@ fn answers(dog: i32, picks: &[i32], rating: i32, text: Option<&str>) -> Value {
     ] })
 }
 
-async fn create(app: &TestApp, token: &str, compound: i64, body: Value) -> Res {
+pub async fn create(app: &TestApp, token: &str, compound: i64, body: Value) -> Res {
     app.post(&format!("/api/v1/compounds/{compound}/questionnaires"), Some(token), body).await
 }
 
@@ -686,4 +686,25 @@ async fn the_demo_has_the_dog_keeping_survey_with_some_answers() {
     assert_eq!(r.body["questions"][2]["rating"]["sum"], 26);
     let report = sanfang::audit::verify(&app.db).await.unwrap();
     assert!(matches!(report, sanfang::audit::VerifyReport::Ok { .. }), "{report:?}");
+}
+
+#[tokio::test]
+async fn a_questionnaire_informs_an_agenda_of_its_own_compound_or_community_only() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let shs = app.compound_id(SHS).await;
+    let committee = app.token("committee").await;
+    let here = crate::agendas::open(&app, &committee, tyc, "养犬公约起草").await.expect(StatusCode::CREATED).id();
+    let there = crate::agendas::open(&app, &app.token("committee2").await, shs, "上河议题")
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    for wrong in [there, 999_999] {
+        let res = create(&app, &committee, tyc, with(survey(), json!({ "agenda_id": wrong })))
+            .await
+            .expect(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body["error"]["fields"]["agenda_id"].is_string(), "{}", res.body);
+    }
+    let q = create(&app, &committee, tyc, with(survey(), json!({ "agenda_id": here }))).await;
+    assert_eq!(q.expect(StatusCode::CREATED).body["agenda_id"], here);
 }
