@@ -6,6 +6,7 @@ mod accounts;
 mod agendas;
 mod audit;
 mod auth;
+mod bad_input;
 mod concerns;
 mod errors;
 mod isolation;
