@@ -78,7 +78,16 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
     if v.chars().count() > max {
         return Err(AppError::field(field, format!("must be at most {max} characters")));
     }
+    if has_control(v) {
+        return Err(AppError::field(field, "must not contain control characters"));
+    }
     Ok(v.to_owned())
+}
+
+/// Whether text holds a control character other than tab and line breaks. PostgreSQL cannot
+/// store NUL in text at all; the others are never typed on purpose.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// Like [`required_text`] for optional fields: blank becomes `None`.
@@ -102,6 +111,14 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_with_a_control_character_is_refused_naming_the_field() {
+        assert!(matches!(required_text("title", "a\0b", 10), Err(AppError::Validation(_))));
+        assert!(optional_text("note", Some("\u{7}"), 10).is_err());
+        assert_eq!(required_text("title", " 第一行\n第二行\t。 ", 10).unwrap(), "第一行\n第二行\t。");
+        assert!(has_control("\u{1b}[31m") && !has_control("业主\r\n"));
+    }
 
     #[test]
     fn phones_are_brought_to_eleven_digits() {
