@@ -66,14 +66,18 @@ async fn the_roster_import_refuses_bad_sheets_naming_their_lines_and_changes_not
 }
 
 #[tokio::test]
-async fn a_nul_in_a_text_field_or_a_roster_cell_is_refused_naming_it_rather_than_failing_on_postgresql() {
+async fn a_nul_or_control_character_in_text_or_a_roster_cell_is_refused_rather_than_failing_on_postgresql() {
     let app = spawn_demo().await;
     let (secretary, committee) = (app.token("secretary").await, app.token("committee").await);
     let tyc = app.compound_id(TYC).await;
+    // A NUL anywhere in a JSON body is refused before the handler; other control characters
+    // in text are refused naming the field.
     let vote = crate::votes::motion("表决\u{0}标题", "covenant");
-    let res = crate::votes::draft(&app, &committee, tyc, vote).await;
-    crate::votes::field_error(&res, "title");
-    let agenda = crate::agendas::open(&app, &committee, tyc, "议题\u{0}").await;
+    let res = crate::votes::draft(&app, &committee, tyc, vote).await.expect(StatusCode::BAD_REQUEST);
+    assert_eq!(res.code(), "invalid_body", "{}", res.body);
+    let res = app.login("owner\u{0}001", DEMO_PASSWORD).await.expect(StatusCode::BAD_REQUEST);
+    assert_eq!(res.code(), "invalid_body", "{}", res.body);
+    let agenda = crate::agendas::open(&app, &committee, tyc, "议题\u{7}").await;
     crate::votes::field_error(&agenda, "title");
 
     let bmx = app.compound_id(BMX).await;
