@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every check, in order, ending with one summary line.
 #   fmt · clippy · Rust tests on SQLite · the same on a throw-away PostgreSQL ·
-#   API types in sync · SPA type-check, unit tests and build · browser tests against the binary
+#   API types in sync · SPA type-check, unit tests and build · browser tests against the binary;
+#   the trust checks' figure lines (matrix, fields, races, bad input) are repeated before the total
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,6 +22,13 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 
 step() { echo; echo "==> $*"; }
 fail() { steps_failed+=("$1"); }
+
+# The figure lines the trust checks print (role x tenant matrix, foreign fields, races, bad input),
+# prefixed with the database they ran on.
+FIGURES="$WORK/figures.txt"
+figures() {
+  grep -aoE '(matrix|fields|races|bad input): .*' "$1" | sed "s/^/[$2] /" | tee -a "$FIGURES"
+}
 
 # Add up cargo's "test result: ok. N passed; M failed" lines from a log.
 count_cargo() {
@@ -42,6 +50,7 @@ step "Rust tests on SQLite"
 cargo test --locked 2>&1 | tee "$WORK/sqlite.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || fail "rust-sqlite"
 count_cargo "$WORK/sqlite.log"
+figures "$WORK/sqlite.log" sqlite
 
 step "Rust tests on PostgreSQL"
 PG_DIR=$(mktemp -d)
@@ -49,6 +58,7 @@ if PG_URL=$(scripts/pg.sh start "$PG_DIR" "$(free_port)"); then
   DATABASE_URL=$PG_URL cargo test --locked --test api 2>&1 | tee "$WORK/pg.log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "rust-postgres"
   count_cargo "$WORK/pg.log"
+  figures "$WORK/pg.log" postgres
 else
   fail "postgres-start"
 fi
@@ -88,6 +98,9 @@ if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/e2e.log" | tail -n 1); 
 fi
 
 echo
+if [ -s "$FIGURES" ]; then
+  echo "figures:"; sed 's/^/  /' "$FIGURES"
+fi
 if [ ${#steps_failed[@]} -gt 0 ]; then
   echo "failed steps: ${steps_failed[*]}"
   [ "$failed" -eq 0 ] && failed=${#steps_failed[@]}

@@ -3,10 +3,54 @@ use axum::extract::{FromRequest, FromRequestParts};
 
 use crate::error::AppError;
 
-/// `axum::Json`, but malformed bodies answer `{"error":{…}}`.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// `axum::Json`, but malformed bodies answer `{"error":{…}}`, and a body with a NUL in one of
+/// its strings is refused before any handler sees it: PostgreSQL cannot store or even compare
+/// text holding NUL, so such a string would otherwise fail deep inside a query.
 pub struct Json<T>(pub T);
+
+impl<S, T> FromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::Bytes::from_request(axum::extract::Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|r| {
+                if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::bad_request("invalid_body", r.body_text())
+                }
+            })?;
+        if has_nul_escape(&bytes) {
+            return Err(AppError::bad_request("invalid_body", "text in the body must not contain NUL characters"));
+        }
+        let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Json(value))
+    }
+}
+
+/// Whether JSON text holds the escape `\u0000` (a raw NUL is not valid JSON at all).
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1) == Some(&b'u') && bytes.get(i + 2..i + 6) == Some(b"0000".as_slice()) {
+                return true;
+            }
+            // Skip the escaped character, so that `\\u0000` (a backslash, then text) is not taken for one.
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
@@ -78,7 +122,16 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
     if v.chars().count() > max {
         return Err(AppError::field(field, format!("must be at most {max} characters")));
     }
+    if has_control(v) {
+        return Err(AppError::field(field, "must not contain control characters"));
+    }
     Ok(v.to_owned())
+}
+
+/// Whether text holds a control character other than tab and line breaks. PostgreSQL cannot
+/// store NUL in text at all; the others are never typed on purpose.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// Like [`required_text`] for optional fields: blank becomes `None`.
@@ -102,6 +155,22 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_escape_is_found_only_where_it_is_one() {
+        assert!(has_nul_escape(br#"{"a":"x\u0000y"}"#));
+        assert!(has_nul_escape(br#"{"a":"\\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"a":"\\u0000"}"#));
+        assert!(!has_nul_escape(br#"{"a":"\u0001 \n"}"#));
+    }
+
+    #[test]
+    fn text_with_a_control_character_is_refused_naming_the_field() {
+        assert!(matches!(required_text("title", "a\0b", 10), Err(AppError::Validation(_))));
+        assert!(optional_text("note", Some("\u{7}"), 10).is_err());
+        assert_eq!(required_text("title", " 第一行\n第二行\t。 ", 10).unwrap(), "第一行\n第二行\t。");
+        assert!(has_control("\u{1b}[31m") && !has_control("业主\r\n"));
+    }
 
     #[test]
     fn phones_are_brought_to_eleven_digits() {

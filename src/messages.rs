@@ -85,6 +85,8 @@ pub fn to_chinese(msg: &str) -> Option<String> {
     let exact = match msg {
         // Fields
         "is required" => "不能为空",
+        "must not contain control characters" => "不能含有不可见的控制字符",
+        "text in the body must not contain NUL characters" => "请求中的文字不能含有 NUL 字符",
         "is not an 11-digit mobile number" => "不是 11 位手机号",
         "must be at least 8 characters" => "至少 8 个字符",
         "must be at most 128 characters" => "最多 128 个字符",

@@ -235,6 +235,12 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
         let building = cell(Col::Building);
         let unit = cell(Col::Unit);
         let mut ok = true;
+        for (col, name, _) in COLUMNS.iter() {
+            if crate::extract::has_control(cell(*col)) {
+                err(name, lang.pick("含有不可见的控制字符".into(), "contains a control character".into()));
+                ok = false;
+            }
+        }
         if building.is_empty() {
             err("building", lang.pick("缺少楼栋".into(), "the building is missing".into()));
             ok = false;
@@ -409,6 +415,13 @@ mod tests {
         let rows = parse_roster(text.as_bytes(), Lang::En).1.unwrap();
         assert_eq!(rows[0].building, "2号楼");
         assert_eq!(rows[0].area_source, AreaSource::Contract);
+    }
+
+    #[test]
+    fn a_cell_with_a_control_character_is_refused_at_its_line() {
+        let errs = parse_csv("1号楼,101,50,registered,张三,,H1\n1号楼,1\u{0}02,50,registered,李四,,H2\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].field.as_deref()), (3, Some("unit")));
     }
 
     #[test]

@@ -274,3 +274,11 @@ pub fn centi(area: &Value) -> i64 {
     assert_eq!(frac.len(), 2, "area {s} has two decimals");
     whole.parse::<i64>().unwrap() * 100 + frac.parse::<i64>().unwrap()
 }
+
+/// Print a check's figure line on stdout and straight to stderr, past the test harness's
+/// capture, so that scripts/test.sh finds it in cargo's log.
+pub fn figure(line: &str) {
+    use std::io::Write;
+    println!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
+}

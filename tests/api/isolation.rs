@@ -11,7 +11,7 @@ use crate::helpers::*;
 
 /// Who a route keeps out.
 #[derive(Clone, Copy, Debug)]
-enum Guard {
+pub(crate) enum Guard {
     /// Acts on 太阳城二期's objects: staff and owners of 上河时代 get 403 or 404.
     Compound,
     /// Administrators only: everyone else, the community secretary too, gets 403.
@@ -22,56 +22,56 @@ enum Guard {
 
 /// What a request carries.
 #[derive(Clone, Copy, Debug)]
-enum Payload {
+pub(crate) enum Payload {
     Nothing,
     Json(fn(&Ids) -> Value),
     /// A one-row roster sheet.
     Csv,
 }
 
-struct Route {
-    method: Method,
+pub(crate) struct Route {
+    pub(crate) method: Method,
     /// As the OpenAPI document spells it.
-    path: &'static str,
+    pub(crate) path: &'static str,
     /// Appended to the path, with `{id}` filled in as for the path.
-    query: &'static str,
-    guard: Guard,
-    payload: Payload,
+    pub(crate) query: &'static str,
+    pub(crate) guard: Guard,
+    pub(crate) payload: Payload,
 }
 
 /// 太阳城二期's objects (and one of its property manager's memberships) to aim at.
-struct Ids {
-    community: i64,
-    compound: i64,
-    unit: i64,
-    holder: i64,
+pub(crate) struct Ids {
+    pub(crate) community: i64,
+    pub(crate) compound: i64,
+    pub(crate) unit: i64,
+    pub(crate) holder: i64,
     /// An account linked to `holder`.
-    linked_user: i64,
+    pub(crate) linked_user: i64,
     /// The property manager of 太阳城二期, and one of their memberships.
-    user: i64,
-    membership: i64,
-    party: i64,
+    pub(crate) user: i64,
+    pub(crate) membership: i64,
+    pub(crate) party: i64,
     /// The demo's open vote, a paper ballot entered for it, and a written proxy.
-    vote: i64,
-    paper_ballot: i64,
-    proxy: i64,
+    pub(crate) vote: i64,
+    pub(crate) paper_ballot: i64,
+    pub(crate) proxy: i64,
     /// A notice in owner001's inbox.
-    notice: i64,
+    pub(crate) notice: i64,
     /// A file uploaded to 太阳城二期.
-    file: i64,
+    pub(crate) file: i64,
     /// A concern raised in 太阳城二期 with a photo and an escalation, and a concern category.
-    concern: i64,
-    concern_photo: i64,
-    escalation: i64,
-    category: i64,
+    pub(crate) concern: i64,
+    pub(crate) concern_photo: i64,
+    pub(crate) escalation: i64,
+    pub(crate) category: i64,
     /// An agenda of 太阳城二期 with a comment.
-    agenda: i64,
-    comment: i64,
+    pub(crate) agenda: i64,
+    pub(crate) comment: i64,
     /// The demo's open questionnaire.
-    questionnaire: i64,
+    pub(crate) questionnaire: i64,
 }
 
-fn routes() -> Vec<Route> {
+pub(crate) fn routes() -> Vec<Route> {
     use Guard::*;
     use Payload::*;
     let r = |method: Method, path, guard, payload| Route { method, path, query: "", guard, payload };
@@ -358,7 +358,7 @@ fn the_table_lists_every_route_of_the_api() {
     }
 }
 
-async fn ids(app: &TestApp) -> Ids {
+pub(crate) async fn ids(app: &TestApp) -> Ids {
     let admin = app.token("admin").await;
     let compound = app.compound_id(TYC).await;
     let detail = app.get(&format!("/api/v1/compounds/{compound}"), &admin).await.expect(StatusCode::OK);
@@ -455,7 +455,7 @@ async fn ids(app: &TestApp) -> Ids {
     }
 }
 
-async fn call(app: &TestApp, route: &Route, ids: &Ids, token: &str) -> Res {
+pub(crate) async fn call(app: &TestApp, route: &Route, ids: &Ids, token: &str) -> Res {
     let path = fill(route, ids);
     match route.payload {
         Payload::Nothing => app.request(route.method.clone(), &path, Some(token), None, None).await,
@@ -468,7 +468,7 @@ async fn call(app: &TestApp, route: &Route, ids: &Ids, token: &str) -> Res {
 }
 
 /// The newest audit sequence number.
-async fn last_seq(app: &TestApp) -> i64 {
+pub(crate) async fn last_seq(app: &TestApp) -> i64 {
     let admin = app.token("admin").await;
     app.get("/api/v1/audit?limit=1", &admin).await.expect(StatusCode::OK).body[0]["seq"].as_i64().unwrap()
 }
@@ -536,4 +536,9 @@ async fn people_of_another_compound_reach_nothing_of_this_one_and_only_administr
     assert!(since.iter().all(|a| *a == "auth.sign_in"), "{since:?}");
     assert_eq!(app.compound_summary(ids.compound).await, summary);
     app.login("property", DEMO_PASSWORD).await.expect(StatusCode::OK);
+}
+
+/// Call a route on 太阳城二期's objects with a JSON body of the caller's choosing.
+pub(crate) async fn call_with(app: &TestApp, route: &Route, ids: &Ids, token: &str, body: Value) -> Res {
+    app.send(route.method.clone(), &fill(route, ids), Some(token), body).await
 }
