@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod concerns;
 mod errors;
+mod fuzz_found;
 mod isolation;
 mod notices;
 mod questionnaires;
