@@ -1,10 +1,11 @@
 # Sanfang: the two commands a newcomer needs are `make run` and `make test`.
 .DEFAULT_GOAL := help
-.PHONY: help run test bench spa release api-types fmt clean
+.PHONY: help run test fuzz bench spa release api-types fmt clean
 
 help:
 	@echo "make run        build the SPA and the server, serve the demo on http://127.0.0.1:8080"
 	@echo "make test       every check: fmt, clippy, Rust tests on SQLite and PostgreSQL, SPA, browser tests"
+	@echo "make fuzz       schemathesis over every API operation as every demo role (a step of make test)"
 	@echo "make bench      cast 2,000 ballots over 200 connections against the release server; time sanfang tally"
 	@echo "make api-types  regenerate openapi.json and the SPA's API types after changing the API"
 
@@ -22,6 +23,9 @@ run: spa release
 
 test:
 	scripts/test.sh
+
+fuzz:
+	scripts/fuzz.sh
 
 bench: release
 	cargo bench --locked --bench cast

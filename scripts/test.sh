@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: every check, in order, ending with one summary line.
 #   fmt · clippy · Rust tests on SQLite · the same on a throw-away PostgreSQL ·
-#   API types in sync · SPA type-check, unit tests and build · browser tests against the binary;
-#   the trust checks' figure lines (matrix, fields, races, bad input) are repeated before the total
+#   API types in sync · SPA type-check, unit tests and build · browser tests against the binary ·
+#   API fuzzing (scripts/fuzz.sh); the trust checks' figure lines (matrix, fields, races, bad
+#   input, fuzzing) are repeated before the total
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -96,6 +97,13 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/
 if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/e2e.log" | tail -n 1); then
   passed=$((passed + $(echo "$line" | cut -d' ' -f1))); failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 fi
+
+step "API fuzzing: schemathesis over every operation as every demo role"
+# Its figure line ("fuzz: N operations, N requests, N failures (…)") counts as one passed or
+# failed check; the debug binary is already built by the Rust tests above.
+FUZZ_NO_BUILD=1 scripts/fuzz.sh 2>&1 | tee "$WORK/fuzz.log"
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else fail fuzz; failed=$((failed + 1)); fi
+grep -E '^fuzz:' "$WORK/fuzz.log" | tail -n 1 >>"$FIGURES"
 
 echo
 if [ -s "$FIGURES" ]; then

@@ -142,6 +142,23 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
     }
 }
 
+/// One page of a list, from the `page` (1-based) and `per_page` query values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    pub page: u64,
+    pub per_page: u64,
+    /// Rows to skip; saturates, so no page number overflows (a page past the end is empty).
+    pub offset: u64,
+}
+
+/// Bring `page` and `per_page` into range (`per_page` defaults to `default` and is at most `max`).
+pub fn page_window(page: Option<i64>, per_page: Option<i64>, default: u64, max: u64) -> PageWindow {
+    let per_page = per_page.map_or(default, |p| p.clamp(1, max as i64) as u64);
+    let page = page.map_or(1, |p| p.max(1) as u64);
+    let offset = (page - 1).saturating_mul(per_page).min(i64::MAX as u64);
+    PageWindow { page, per_page, offset }
+}
+
 /// A mainland mobile number in canonical form: 11 digits starting with 1 (a leading +86 or 86,
 /// spaces and dashes are dropped).
 pub fn normalize_phone(raw: &str) -> Option<String> {
@@ -179,6 +196,16 @@ mod tests {
         assert_eq!(normalize_phone("8613800138000").as_deref(), Some("13800138000"));
         assert_eq!(normalize_phone("2380013800"), None);
         assert_eq!(normalize_phone("1380013800x"), None);
+    }
+
+    #[test]
+    fn pages_are_brought_into_range_and_never_overflow() {
+        assert_eq!(page_window(None, None, 20, 50), PageWindow { page: 1, per_page: 20, offset: 0 });
+        assert_eq!(page_window(Some(3), Some(10), 20, 50), PageWindow { page: 3, per_page: 10, offset: 20 });
+        assert_eq!(page_window(Some(-5), Some(0), 20, 50), PageWindow { page: 1, per_page: 1, offset: 0 });
+        assert_eq!(page_window(Some(2), Some(1000), 20, 50).per_page, 50);
+        let far = page_window(Some(i64::MAX), Some(50), 20, 50);
+        assert_eq!(far.offset, i64::MAX as u64);
     }
 
     #[test]

@@ -27,6 +27,8 @@ mod web;
 pub mod agendas;
 pub mod concerns;
 
+mod api_doc;
+
 use std::{path::PathBuf, sync::Arc};
 
 use axum::{Router, routing::get};
@@ -123,7 +125,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(concerns::router())
         .merge(agendas::router())
         .merge(questionnaires::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts()
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
+    api_doc::add_common_responses(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document the server serves at `/api/v1/openapi.json`.

@@ -101,7 +101,8 @@ async fn list_users(
 
 /// Create an account (administrators only).
 #[utoipa::path(post, path = "/users", tag = "accounts", request_body = NewUser, security(("bearer" = [])),
-    responses((status = 201, body = UserView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = UserView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn create_user(
     State(state): State<AppState>,
     actor: Actor,
@@ -142,7 +143,8 @@ async fn create_user(
 /// Change an account's name or phone, or (de)activate it. Deactivation signs it out everywhere.
 #[utoipa::path(patch, path = "/users/{id}", tag = "accounts", request_body = UpdateUser, security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UserView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn update_user(
     State(state): State<AppState>,
     actor: Actor,
@@ -199,7 +201,7 @@ async fn update_user(
 #[utoipa::path(post, path = "/users/{id}/memberships", tag = "accounts", request_body = NewMembership,
     security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 201, body = MembershipView), (status = 200, description = "the role was already held", body = MembershipView),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_membership(
     State(state): State<AppState>,
     actor: Actor,
@@ -269,7 +271,8 @@ async fn add_membership(
 /// Take a role away. It takes effect on the holder's very next request.
 #[utoipa::path(delete, path = "/memberships/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 204, description = "removed"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn remove_membership(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<StatusCode> {
     actor.authorize_global(Permission::ManageTenancy)?;
     let txn = write_txn(&state.db).await?;

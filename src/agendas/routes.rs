@@ -29,7 +29,7 @@ use crate::{
         unit, vote,
     },
     error::{AppError, AppResult, ErrorBody, is_unique_violation},
-    extract::{Json, Path, Query, optional_text, required_text},
+    extract::{Json, PageWindow, Path, Query, optional_text, page_window, required_text},
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role, RoleScope},
     state::AppState,
@@ -343,7 +343,7 @@ fn escape_like(word: &str) -> String {
 /// A compound's agendas and the community-wide ones, newest first, a page at a time.
 #[utoipa::path(get, path = "/compounds/{id}/agendas", tag = "agendas", security(("bearer" = [])),
     params(("id" = i64, Path), AgendaFilter),
-    responses((status = 200, body = AgendaPage), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AgendaPage), (status = 422, body = ErrorBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_agendas(
     State(state): State<AppState>,
     actor: Actor,
@@ -376,13 +376,12 @@ async fn list_agendas(
                 .add(Expr::expr(Func::lower(Expr::col(agenda::Column::Description))).like(like())),
         );
     }
-    let per_page = f.per_page.unwrap_or(20).clamp(1, 50);
-    let page = Ord::max(f.page.unwrap_or(1), 1);
+    let PageWindow { page, per_page, offset } = page_window(f.page, f.per_page, 20, 50);
     let total = find.clone().count(&state.db).await?;
     let rows = find
         .order_by_desc(agenda::Column::CreatedAt)
         .order_by_desc(agenda::Column::Id)
-        .offset((page - 1) * per_page)
+        .offset(offset)
         .limit(per_page)
         .all(&state.db)
         .await?;

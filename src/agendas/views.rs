@@ -47,9 +47,9 @@ pub struct AgendaFilter {
     /// Words that must all appear in the title or description.
     pub q: Option<String>,
     /// 1-based page number.
-    pub page: Option<u64>,
+    pub page: Option<i64>,
     /// At most 50.
-    pub per_page: Option<u64>,
+    pub per_page: Option<i64>,
 }
 
 /// Co-signing toward the statutory 20 %.

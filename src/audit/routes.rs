@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct AuditQuery {
     compound_id: Option<i64>,
     /// At most this many events, newest first (default 100, at most 500).
-    limit: Option<u64>,
+    limit: Option<i64>,
     /// Only events older than this sequence number (for paging).
     before: Option<i64>,
 }
@@ -72,7 +72,7 @@ async fn list(
     if let Some(b) = q.before {
         find = find.filter(audit_event::Column::Seq.lt(b));
     }
-    let events = find.limit(q.limit.unwrap_or(100).clamp(1, 500)).all(&state.db).await?;
+    let events = find.limit(q.limit.unwrap_or(100).clamp(1, 500) as u64).all(&state.db).await?;
     let names: HashMap<i64, String> = user_names(&state.db, events.iter().filter_map(|e| e.actor_id)).await?;
     Ok(Json(
         events

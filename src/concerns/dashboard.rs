@@ -93,7 +93,8 @@ pub fn monthly_satisfaction(rows: &[(DateTime<Utc>, PartyKind, i32)]) -> Vec<Mon
 /// Open concerns by party and category, the overdue count, and satisfaction per party by month.
 #[utoipa::path(get, path = "/communities/{id}/concern-dashboard", tag = "concerns", security(("bearer" = [])),
     params(("id" = i64, Path), DashboardFilter),
-    responses((status = 200, body = ConcernDashboard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ConcernDashboard), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn dashboard(
     State(state): State<AppState>,
     actor: Actor,

@@ -32,7 +32,7 @@ use crate::{
         building, compound, concern, concern_category, concern_escalation, concern_event, concern_photo, file, party,
     },
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, Query, optional_text, required_text},
+    extract::{Json, PageWindow, Path, Query, optional_text, page_window, required_text},
     files::{FileView, MAX_FILE_BYTES},
     notices::{self, NewNotice},
     policy::{PartyKind, Permission},
@@ -417,13 +417,12 @@ async fn list_concerns(
             .filter(concern::Column::Status.is_in(ConcernStatus::OPEN.map(|s| s.as_str())))
             .filter(concern::Column::DueAt.lt(now));
     }
-    let per_page = f.per_page.unwrap_or(20).clamp(1, 50);
-    let page = Ord::max(f.page.unwrap_or(1), 1);
+    let PageWindow { page, per_page, offset } = page_window(f.page, f.per_page, 20, 50);
     let total = find.clone().count(&state.db).await?;
     let rows = find
         .order_by_desc(concern::Column::CreatedAt)
         .order_by_desc(concern::Column::Id)
-        .offset((page - 1) * per_page)
+        .offset(offset)
         .limit(per_page)
         .all(&state.db)
         .await?;
@@ -619,7 +618,7 @@ async fn route(
 /// The assigned party takes the concern on.
 #[utoipa::path(post, path = "/concerns/{id}/acknowledge", tag = "concerns", request_body = NoteRequest,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = ConcernView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 async fn acknowledge(
     State(state): State<AppState>,
@@ -677,7 +676,7 @@ async fn reply(
 /// The assigned party marks the concern resolved; the raiser is asked to confirm and rate.
 #[utoipa::path(post, path = "/concerns/{id}/resolve", tag = "concerns", request_body = NoteRequest,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = ConcernView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 async fn resolve(
     State(state): State<AppState>,
@@ -707,7 +706,7 @@ async fn resolve(
 /// The raiser confirms that the concern is settled.
 #[utoipa::path(post, path = "/concerns/{id}/confirm", tag = "concerns", request_body = NoteRequest,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = ConcernView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = ConcernView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 async fn confirm(
     State(state): State<AppState>,

@@ -117,9 +117,9 @@ pub struct ConcernFilter {
     /// Only my own concerns.
     pub mine: Option<bool>,
     /// 1-based page number.
-    pub page: Option<u64>,
+    pub page: Option<i64>,
     /// At most 50.
-    pub per_page: Option<u64>,
+    pub per_page: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]

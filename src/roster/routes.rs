@@ -149,7 +149,7 @@ pub struct UnitChangeView {
 /// The history of a unit's area and holder, oldest first.
 #[utoipa::path(get, path = "/units/{id}/history", tag = "roster", security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<UnitChangeView>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<UnitChangeView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn unit_history(
     State(state): State<AppState>,
     actor: Actor,

@@ -136,8 +136,8 @@ async fn get_community(
 /// Add a compound to a community, with its property company and owners' committee (administrators).
 #[utoipa::path(post, path = "/communities/{id}/compounds", tag = "tenancy", request_body = NewCompound,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 201, body = CompoundDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CompoundDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_compound(
     State(state): State<AppState>,
     actor: Actor,
@@ -185,7 +185,8 @@ async fn get_compound(
 /// Add a building to a compound (administrators; the roster import also creates buildings).
 #[utoipa::path(post, path = "/compounds/{id}/buildings", tag = "tenancy", request_body = NewBuilding,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 201, body = BuildingView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = BuildingView), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
 async fn create_building(
     State(state): State<AppState>,
     actor: Actor,
@@ -220,7 +221,8 @@ async fn create_building(
 /// Rename a party (administrators).
 #[utoipa::path(patch, path = "/parties/{id}", tag = "tenancy", request_body = UpdateParty,
     security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = PartyView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = PartyView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn rename_party(
     State(state): State<AppState>,
     actor: Actor,

@@ -519,7 +519,7 @@ async fn get_vote(State(state): State<AppState>, actor: Actor, Path(id): Path<i6
 /// Change a draft.
 #[utoipa::path(patch, path = "/votes/{id}", tag = "votes", request_body = NewVote, security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = VoteView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn update_vote(
     State(state): State<AppState>,
     actor: Actor,
@@ -554,7 +554,7 @@ async fn update_vote(
 /// Publish a draft: the notice goes to every eligible owner's inbox and to the community office.
 /// The vote may not open sooner than the compound's notice period after this.
 #[utoipa::path(post, path = "/votes/{id}/publish", tag = "votes", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = VoteView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn publish(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<VoteView>> {
     let (v, c) = vote_for(&state, &actor, id, Permission::ManageVotes).await?;
     if VoteStatus::parse(&v.status) != VoteStatus::Draft {
@@ -667,7 +667,7 @@ async fn tell_owners(
 /// Extend an open vote whose turnout is short, publicly and on the record.
 #[utoipa::path(post, path = "/votes/{id}/extend", tag = "votes", request_body = ExtendRequest, security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = VoteView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn extend(
     State(state): State<AppState>,
     actor: Actor,
@@ -709,7 +709,7 @@ async fn extend(
 /// Cancel a vote that has not closed, with the reason, on the record.
 #[utoipa::path(post, path = "/votes/{id}/cancel", tag = "votes", request_body = CancelRequest, security(("bearer" = [])),
     params(("id" = i64, Path)),
-    responses((status = 200, body = VoteView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = VoteView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn cancel(
     State(state): State<AppState>,
     actor: Actor,
@@ -1028,7 +1028,7 @@ async fn list_paper(
 /// Confirm a paper ballot as the second clerk (not the one who entered it).
 #[utoipa::path(post, path = "/votes/{id}/paper-ballots/{ballot_id}/confirm", tag = "votes", security(("bearer" = [])),
     params(("id" = i64, Path), ("ballot_id" = i64, Path)),
-    responses((status = 200, body = PaperBallotView), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PaperBallotView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn confirm_paper(
     State(state): State<AppState>,
     actor: Actor,
@@ -1258,7 +1258,7 @@ async fn list_proxies(
 
 /// Revoke a proxy: by the holder (a verified owner of it) or by staff.
 #[utoipa::path(post, path = "/proxies/{id}/revoke", tag = "votes", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = ProxyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ProxyView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn revoke_proxy(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<ProxyView>> {
     let p = proxy::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     let c = compound::Entity::find_by_id(p.compound_id).one(&state.db).await?.ok_or(AppError::NotFound)?;

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod concerns;
 mod errors;
+mod fuzz_found;
 mod isolation;
 mod matrix;
 mod notices;
