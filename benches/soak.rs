@@ -238,6 +238,8 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
                 tallies.clone(),
             );
             let name = name.to_owned();
+            // With no kill coming, every request must be answered.
+            let calm = round >= KILLS;
             workers.push(tokio::spawn(async move {
                 let mut found = Vec::new();
                 loop {
@@ -275,16 +277,25 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
                                 }
                             }
                         }
-                        Ok((status, _)) if status >= 500 => {
+                        Ok((status, bytes)) if status >= 500 => {
                             tallies.unanswered.fetch_add(1, Ordering::Relaxed);
+                            if calm {
+                                found.push(format!(
+                                    "{name}: owner {i}'s ballot answered {status} with no kill: {}",
+                                    String::from_utf8_lossy(&bytes)
+                                ));
+                            }
                         }
                         Ok((status, bytes)) => found.push(format!(
                             "{name}: owner {i}'s ballot (attempt {}) answered {status}: {}",
                             entry.attempts,
                             String::from_utf8_lossy(&bytes)
                         )),
-                        Err(_) => {
+                        Err(e) => {
                             tallies.unanswered.fetch_add(1, Ordering::Relaxed);
+                            if calm {
+                                found.push(format!("{name}: owner {i}'s ballot got no answer with no kill: {e}"));
+                            }
                         }
                     }
                 }
