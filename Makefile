@@ -1,12 +1,13 @@
 # Sanfang: the two commands a newcomer needs are `make run` and `make test`.
 .DEFAULT_GOAL := help
-.PHONY: help run test fuzz bench spa release api-types fmt clean
+.PHONY: help run test fuzz bench soak spa release api-types fmt clean
 
 help:
 	@echo "make run        build the SPA and the server, serve the demo on http://127.0.0.1:8080"
 	@echo "make test       every check: fmt, clippy, Rust tests on SQLite and PostgreSQL, SPA, browser tests"
 	@echo "make fuzz       schemathesis over every API operation as every demo role (a step of make test)"
 	@echo "make bench      cast 2,000 ballots over 200 connections against the release server; time sanfang tally"
+	@echo "make soak       kill -9 the release server 20 times while owners vote (SQLite, PostgreSQL); abuse it"
 	@echo "make api-types  regenerate openapi.json and the SPA's API types after changing the API"
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
@@ -29,6 +30,9 @@ fuzz:
 
 bench: release
 	cargo bench --locked --bench cast
+
+soak: release
+	cargo bench --locked --bench soak
 
 api-types: frontend/node_modules/.package-lock.json
 	cargo run --quiet --locked -- openapi > openapi.json

@@ -8,141 +8,22 @@
 //! 3. Times `sanfang tally` on a generated roster of 100,000 units.
 //!
 //! It prints figures and asserts none: speed is read, not tested.
+mod support;
+
 use std::{
     fmt::Write as _,
-    process::{Child, Command, Stdio},
+    process::Command,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use http_body_util::{BodyExt, Full};
-use hyper::{Request, body::Bytes};
-use hyper_util::{
-    client::legacy::{Client, connect::HttpConnector},
-    rt::TokioExecutor,
-};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use support::{PASSWORD, Server, binary, free_port, percentile, post, seed};
 use tokio::sync::Mutex;
 
 const OWNERS: usize = 2_000;
 const VOTES: usize = 5;
 const CONNECTIONS: usize = 200;
 const TALLY_UNITS: usize = 100_000;
-const PASSWORD: &str = "bench-password";
-
-type Http = Client<HttpConnector, Full<Bytes>>;
-
-fn binary() -> std::path::PathBuf {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join("target/release/sanfang");
-    assert!(bin.exists(), "build the release binary first: cargo build --release");
-    bin
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-/// A compound of `OWNERS` single-unit holders, each with a verified account, and `VOTES` open votes.
-async fn seed(url: &str) -> Vec<i64> {
-    use sanfang::{
-        accounts::{Scope, grant, insert_user},
-        entities::{compound, holder, owner_link, vote},
-        policy::Role,
-        roster::import_roster,
-        tenancy::{insert_community, insert_compound},
-    };
-    let db = sanfang::db::connect(url).await.expect("database");
-    let community = insert_community(&db, "压测社区", None, "压测社区居委会").await.expect("community");
-    let c = insert_compound(&db, community.id, "压测小区", None, "压测物业", "压测业委会").await.expect("compound");
-    let mut am: compound::ActiveModel = c.clone().into();
-    am.notice_days = Set(0);
-    am.update(&db).await.expect("rules");
-    let mut csv = String::from("building,unit,area,area_source,holder_name,holder_key\n");
-    for i in 0..OWNERS {
-        let _ = writeln!(
-            csv,
-            "{}号楼,{},{}.{:02},registered,业主{i},B{i:05}",
-            i / 100 + 1,
-            i % 100 + 101,
-            60 + i % 90,
-            i % 100
-        );
-    }
-    let clerk = insert_user(&db, "bench-clerk", "压测", None, "x").await.expect("clerk");
-    import_roster(&db, &c, clerk.id, csv.as_bytes(), false, sanfang::extract::Lang::En).await.expect("roster");
-    let hash = sanfang::auth::password::hash_blocking(PASSWORD).expect("hash");
-    let holders = holder::Entity::find().all(&db).await.expect("holders");
-    let txn = sanfang::db::write_txn(&db).await.expect("txn");
-    for h in holders.iter().filter(|h| h.compound_id == c.id) {
-        let u = insert_user(&txn, &format!("bench{}", &h.holder_key[1..]), &h.name, None, &hash).await.expect("user");
-        grant(
-            &txn,
-            u.id,
-            Role::Owner,
-            Scope { community_id: Some(community.id), compound_id: Some(c.id), party_id: None },
-        )
-        .await
-        .expect("role");
-        owner_link::Entity::insert(owner_link::ActiveModel {
-            user_id: Set(u.id),
-            holder_id: Set(h.id),
-            method: Set("staff".into()),
-            verified_by: Set(None),
-            created_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await
-        .expect("link");
-    }
-    let now = chrono::Utc::now();
-    let mut votes = Vec::new();
-    for n in 1..=VOTES {
-        let v = vote::Entity::insert(vote::ActiveModel {
-            compound_id: Set(c.id),
-            title: Set(format!("压测表决 {n}")),
-            body: Set(String::new()),
-            matter: Set("other".into()),
-            form: Set("motion".into()),
-            seats: Set(None),
-            secret: Set(false),
-            allow_change: Set(false),
-            building_ids: Set(None),
-            opens_at: Set(now),
-            closes_at: Set(now + chrono::Duration::hours(2)),
-            status: Set("published".into()),
-            created_by: Set(clerk.id),
-            created_at: Set(now),
-            published_at: Set(Some(now)),
-            ..Default::default()
-        })
-        .exec_with_returning(&txn)
-        .await
-        .expect("vote");
-        votes.push(v.id);
-    }
-    txn.commit().await.expect("commit");
-    db.close().await.ok();
-    votes
-}
-
-async fn post(http: &Http, url: &str, token: Option<&str>, body: String) -> (u16, Bytes) {
-    let mut req = Request::post(url).header("content-type", "application/json");
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let res = http.request(req.body(Full::new(Bytes::from(body))).expect("request")).await.expect("response");
-    let status = res.status().as_u16();
-    (status, res.into_body().collect().await.expect("body").to_bytes())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-struct Server(Child);
-
 /// CPU seconds (user + system) a process has used so far, where /proc tells.
 fn cpu_seconds(pid: u32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
@@ -152,42 +33,19 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
     Some(ticks / 100.0) // USER_HZ, 100 on Linux
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 async fn run() {
     let dir = std::env::temp_dir().join(format!("sanfang-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let t = Instant::now();
-    let votes = seed(&url).await;
+    let votes = seed(&url, OWNERS, VOTES).await.votes;
     println!("seeded {OWNERS} owners and {VOTES} open votes in {:.1} s", t.elapsed().as_secs_f64());
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}/api/v1");
-    let _server = Server(
-        Command::new(binary())
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", &url)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start the server"),
-    );
-    let mut http_builder = Client::builder(TokioExecutor::new());
-    http_builder.pool_max_idle_per_host(CONNECTIONS);
-    let http: Http = http_builder.build_http();
-    for _ in 0..100 {
-        let ok = http.get(format!("{base}/health").parse().expect("uri")).await.is_ok_and(|r| r.status().is_success());
-        if ok {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let server = Server::start(&url, port, &[("RUST_LOG", "warn")]);
+    let http = support::client(CONNECTIONS);
+    assert!(support::wait_healthy(&http, &base).await, "the server did not start");
 
     // Sign everyone in (argon2id on two cores: this is the slow part, and not what is measured).
     let t = Instant::now();
@@ -218,7 +76,7 @@ async fn run() {
     let queue = Arc::new(Mutex::new(jobs));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(OWNERS)));
     let failures = Arc::new(Mutex::new(0usize));
-    let server_pid = _server.0.id();
+    let server_pid = server.pid();
     let cpu_before = cpu_seconds(server_pid);
     let t = Instant::now();
     let mut workers = Vec::new();
@@ -265,7 +123,7 @@ async fn run() {
         // Steadier than ballots/s on a busy machine: what one ballot costs the server in CPU time.
         println!("server CPU per ballot: {:.0} µs", cpu / lat.len().max(1) as f64 * 1e6);
     }
-    drop(_server);
+    drop(server);
 
     let out = Command::new(binary()).arg("verify").env("DATABASE_URL", &url).output().expect("verify");
     println!("sanfang verify: {}", String::from_utf8_lossy(&out.stdout).trim().replace('\n', "; "));

@@ -42,6 +42,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use state::AppState;
+pub use web::{HEADER_READ_TIMEOUT, MAX_BODY_BYTES, REQUEST_TIMEOUT, serve};
 
 use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
 

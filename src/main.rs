@@ -164,9 +164,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let app = sanfang::app(AppState::new(conn, &secret), Some(static_dir));
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!("serving on http://{addr}");
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown())
-                .await?;
+            sanfang::serve(listener, app, shutdown()).await?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -23,6 +23,14 @@ use crate::{error::AppError, extract::Lang, messages};
 /// Bodies of JSON requests; the roster import sets its own, larger limit.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// A client must send a request's whole head (request line and headers) within this time of
+/// starting it, or of the previous response on a kept-alive connection; else the connection is
+/// closed. Stops a client that trickles its headers from holding a connection open for ever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request (its body included) must be answered within this time, else 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 // No inline script anywhere; Vant sets inline style attributes, hence 'unsafe-inline' for styles only.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
                    img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; \
@@ -91,7 +99,7 @@ pub fn finish(router: Router, static_dir: Option<PathBuf>) -> Router {
         .layer(axum::middleware::from_fn(localize_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CompressionLayer::new())
         .layer(h(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(h(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -99,4 +107,133 @@ pub fn finish(router: Router, static_dir: Option<PathBuf>) -> Router {
         .layer(h(header::REFERRER_POLICY, "no-referrer"))
         .layer(h(HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=()"))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Serve `app` on `listener` over HTTP/1.1 until `shutdown` completes, then wait for the requests
+/// in flight. Like `axum::serve`, plus [`HEADER_READ_TIMEOUT`] (which `axum::serve` cannot set).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    serve_with(listener, app, shutdown, HEADER_READ_TIMEOUT).await
+}
+
+async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+    header_read_timeout: Duration,
+) -> std::io::Result<()> {
+    use axum::extract::ConnectInfo;
+    use hyper_util::{
+        rt::{TokioIo, TokioTimer},
+        service::TowerToHyperService,
+    };
+    use tower::ServiceExt as _;
+
+    // Every connection holds a receiver; when the last one is dropped, every connection is done.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app.clone().map_request(move |mut req: Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(ConnectInfo(remote));
+            req.map(Body::new)
+        });
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+            let conn =
+                builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = stop.changed() => {}
+            }
+            conn.as_mut().graceful_shutdown();
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    drop(stop_rx);
+    // Tell every connection to finish its request in flight, and wait for them.
+    let _ = stop_tx.send(());
+    stop_tx.closed().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use axum::{extract::ConnectInfo, routing::get};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    async fn start(
+        header_timeout: Duration,
+    ) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+        let app =
+            Router::new().route("/", get(|ConnectInfo(a): ConnectInfo<SocketAddr>| async move { a.ip().to_string() }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            serve_with(listener, app, async { stopped.await.unwrap_or(()) }, header_timeout).await.unwrap();
+        });
+        (addr, stop, task)
+    }
+
+    async fn read_all(s: &mut tokio::net::TcpStream) -> String {
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_request_is_served_with_the_client_address() {
+        let (addr, stop, task) = start(Duration::from_secs(5)).await;
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+        let answer = read_all(&mut s).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("127.0.0.1"), "{answer}");
+        stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(5), task).await.expect("shuts down").unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_client_trickling_its_headers_is_cut_off() {
+        let (addr, stop, _task) = start(Duration::from_millis(300)).await;
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let started = std::time::Instant::now();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: a").await.unwrap();
+        let answer = read_all(&mut s).await;
+        let took = started.elapsed();
+        assert!(!answer.contains("200 OK"), "{answer}");
+        assert!(took >= Duration::from_millis(250) && took < Duration::from_secs(3), "closed after {took:?}");
+        // A kept-alive connection that sends nothing more is closed too.
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let started = std::time::Instant::now();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        let answer = read_all(&mut s).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(started.elapsed() < Duration::from_secs(3), "an idle connection stayed open");
+        let _ = stop.send(());
+    }
 }
