@@ -234,6 +234,8 @@ pub struct HolderUnits {
 pub struct Rosters {
     map: std::sync::Mutex<HashMap<i64, std::sync::Arc<HashMap<i64, HolderUnits>>>>,
     opened: std::sync::Mutex<HashMap<i64, vote::Model>>,
+    /// Held by the one request reading a vote that is not in memory yet.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl Rosters {
@@ -249,6 +251,27 @@ impl Rosters {
         if VoteStatus::parse(&v.status) == VoteStatus::Open && v.frozen_at.is_some() {
             self.opened.lock().expect("votes lock").insert(v.id, v.clone());
         }
+    }
+
+    /// The vote if it is open: from memory, or read by one request (bringing it up to date with
+    /// the clock, and its roster with it) while any others asking meanwhile wait for that read.
+    /// When a vote opens, or the server restarts during one, hundreds of ballots arrive at once.
+    pub async fn open_vote(&self, db: &DatabaseConnection, vote_id: i64) -> AppResult<Option<vote::Model>> {
+        if let Some(v) = self.opened(vote_id) {
+            return Ok(Some(v));
+        }
+        let _only_me = self.loading.lock().await;
+        if let Some(v) = self.opened(vote_id) {
+            return Ok(Some(v));
+        }
+        let Some(v) = vote::Entity::find_by_id(vote_id).one(db).await? else { return Ok(None) };
+        let v = advance(db, v).await?;
+        if VoteStatus::parse(&v.status) != VoteStatus::Open || v.frozen_at.is_none() {
+            return Ok(None);
+        }
+        self.get(db, &v).await?;
+        self.seen(&v);
+        Ok(Some(v))
     }
 
     /// The frozen roster of `v`, by holder. Only for a vote that has opened.

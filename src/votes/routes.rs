@@ -777,7 +777,7 @@ async fn cast(
     // database, that the vote is still open — this request makes no query of its own. A caller
     // with nothing to vote for, or a request with something wrong in it, takes the path below,
     // which tells each exactly what is wrong.
-    if let Some(v) = state.rosters.opened(id)
+    if let Some(v) = state.rosters.open_vote(&state.db, id).await?
         && key_ok
         && let Ok(marks) = marks(VoteForm::parse(&v.form), req.choice, req.candidates.clone())
     {
