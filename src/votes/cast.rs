@@ -85,8 +85,8 @@ pub struct BallotWriter {
     tx: mpsc::Sender<Job>,
 }
 
-/// The refusal code of an [`Op::Own`] whose caller holds nothing in the vote: the caller's roles
-/// decide what they are told, so the handler answers it.
+/// The refusal code of an [`Op::Own`] whose caller holds nothing in the vote, or whose account is
+/// switched off: the caller's roles decide what they are told, so the handler answers it.
 pub const NO_HOLDING: &str = "not_eligible";
 
 /// What a caller may vote for: the holders they are verified for, and (holder, proxy, compound)
@@ -110,33 +110,42 @@ impl Holdings {
     }
 }
 
-/// The holdings of each of `users`, in one query.
+/// The holdings of each of `users` whose account is active, in one query (a switched-off
+/// account holds nothing).
 pub async fn holdings_of(db: &impl ConnectionTrait, users: &[i64]) -> AppResult<HashMap<i64, Holdings>> {
-    use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Query, SelectStatement, UnionType};
+    fn active_only(q: &mut SelectStatement, user_id: impl IntoColumnRef) {
+        q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).equals(user_id))
+            .and_where(Expr::col((user::Entity, user::Column::IsActive)).eq(true));
+    }
     let mut out: HashMap<i64, Holdings> = HashMap::new();
     if users.is_empty() {
         return Ok(out);
     }
     let null = |name: &str| (Expr::cust("NULL"), Alias::new(name));
     let mut links = Query::select();
-    links.expr_as(Expr::col(owner_link::Column::UserId), Alias::new("user_id")).column(owner_link::Column::HolderId);
+    links
+        .expr_as(Expr::col((owner_link::Entity, owner_link::Column::UserId)), Alias::new("user_id"))
+        .expr_as(Expr::col((owner_link::Entity, owner_link::Column::HolderId)), Alias::new("holder_id"));
     for (e, a) in [null("proxy_id"), null("compound_id"), null("valid_from"), null("valid_until")] {
         links.expr_as(e, a);
     }
-    links.from(owner_link::Entity).and_where(owner_link::Column::UserId.is_in(users.iter().copied()));
-    let proxies = Query::select()
-        .expr_as(Expr::col(proxy::Column::ProxyUserId), Alias::new("user_id"))
-        .columns([
-            proxy::Column::HolderId,
-            proxy::Column::Id,
-            proxy::Column::CompoundId,
-            proxy::Column::ValidFrom,
-            proxy::Column::ValidUntil,
-        ])
-        .from(proxy::Entity)
-        .and_where(proxy::Column::ProxyUserId.is_in(users.iter().copied()))
-        .and_where(proxy::Column::RevokedAt.is_null())
-        .to_owned();
+    links.from(owner_link::Entity);
+    active_only(&mut links, (owner_link::Entity, owner_link::Column::UserId));
+    links.and_where(Expr::col((owner_link::Entity, owner_link::Column::UserId)).is_in(users.iter().copied()));
+    let mut proxies = Query::select();
+    proxies
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::ProxyUserId)), Alias::new("user_id"))
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::HolderId)), Alias::new("holder_id"))
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::Id)), Alias::new("proxy_id"))
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::CompoundId)), Alias::new("compound_id"))
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::ValidFrom)), Alias::new("valid_from"))
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::ValidUntil)), Alias::new("valid_until"))
+        .from(proxy::Entity);
+    active_only(&mut proxies, (proxy::Entity, proxy::Column::ProxyUserId));
+    proxies
+        .and_where(Expr::col((proxy::Entity, proxy::Column::ProxyUserId)).is_in(users.iter().copied()))
+        .and_where(Expr::col((proxy::Entity, proxy::Column::RevokedAt)).is_null());
     links.union(UnionType::All, proxies);
     let now = Utc::now();
     for row in db.query_all(&links).await? {
@@ -167,7 +176,8 @@ impl BallotWriter {
         Self { tx }
     }
 
-    /// Apply `op` and return the stored ballot once it is committed.
+    /// Apply `op` and return the stored ballot once it is committed. A new online or proxy
+    /// ballot comes back with id 0: its receipt, not its row id, is what identifies it.
     pub async fn submit(&self, op: Op) -> AppResult<ballot::Model> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(Job { op, reply }).await.map_err(|_| anyhow::anyhow!("ballot writer stopped"))?;
@@ -217,8 +227,7 @@ struct Batch {
     ballots: HashMap<(i64, i64), ballot::Model>,
     /// New ballots, inserted together when the batch is done.
     inserts: Vec<ballot::Model>,
-    /// The active accounts among the callers of the batch's `Own` ballots, and their holdings.
-    active: std::collections::HashSet<i64>,
+    /// What the callers of the batch's `Own` ballots hold.
     holdings: HashMap<i64, Holdings>,
 }
 
@@ -239,7 +248,7 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
         Ok(c) => c,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let (active, holdings) = match callers(&txn, &jobs).await {
+    let holdings = match callers(&txn, &jobs).await {
         Ok(c) => c,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
@@ -247,7 +256,7 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
         Ok(b) => b,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new(), active, holdings };
+    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new(), holdings };
     let mut results = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
     // Checks write nothing, so a refused ballot needs no rollback; a failed write spoils the
@@ -281,7 +290,7 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
     match committed {
         Ok(ids) => {
             for (reply, r) in results {
-                // A new ballot learns its id from the insert.
+                // A new paper ballot learns its id from the insert.
                 let r = r.map(|mut b| {
                     if b.id == 0 {
                         b.id = ids.get(&(b.vote_id, b.holder_id)).copied().unwrap_or_default();
@@ -305,23 +314,30 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
 }
 
 /// Insert the batch's new ballots and its chain events, move the head and commit. Returns the
-/// new ballots' ids by (vote, holder).
-async fn finish(txn: sea_orm::DatabaseTransaction, mut batch: Batch) -> Result<HashMap<(i64, i64), i64>, String> {
-    let mut ids = HashMap::with_capacity(batch.inserts.len());
-    while !batch.inserts.is_empty() {
-        let rest = batch.inserts.split_off(batch.inserts.len().min(BALLOTS_PER_STATEMENT));
-        let chunk = std::mem::replace(&mut batch.inserts, rest);
-        let stored = ballot::Entity::insert_many(chunk.into_iter().map(new_row))
+/// new paper ballots' ids by (vote, holder): a clerk confirms a paper ballot by its id, while
+/// nothing that answers an online or proxy ballot needs its row id, so those are not read back.
+async fn finish(txn: sea_orm::DatabaseTransaction, batch: Batch) -> Result<HashMap<(i64, i64), i64>, String> {
+    let stored_at_once = |e: sea_orm::DbErr| {
+        if is_unique_violation(&e) {
+            "another ballot for one of these holders was stored at the same moment; try again".to_owned()
+        } else {
+            e.to_string()
+        }
+    };
+    let (paper, online): (Vec<_>, Vec<_>) = batch.inserts.into_iter().partition(|b| b.paper_serial.is_some());
+    let mut ids = HashMap::with_capacity(paper.len());
+    for chunk in paper.chunks(BALLOTS_PER_STATEMENT) {
+        let stored = ballot::Entity::insert_many(chunk.iter().cloned().map(new_row))
             .exec_with_returning(&txn)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    "another ballot for one of these holders was stored at the same moment; try again".to_owned()
-                } else {
-                    e.to_string()
-                }
-            })?;
+            .map_err(stored_at_once)?;
         ids.extend(stored.into_iter().map(|b| ((b.vote_id, b.holder_id), b.id)));
+    }
+    for chunk in online.chunks(BALLOTS_PER_STATEMENT) {
+        ballot::Entity::insert_many(chunk.iter().cloned().map(new_row))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(stored_at_once)?;
     }
     batch.chain.save(&txn).await.map_err(|e| e.to_string())?;
     txn.commit().await.map_err(|e| e.to_string())?;
@@ -386,12 +402,9 @@ fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<(
     }
 }
 
-/// The active accounts among the callers of `Own` ballots, and what they hold: two queries for
-/// the whole batch.
-async fn callers(
-    db: &impl ConnectionTrait,
-    jobs: &[Job],
-) -> AppResult<(std::collections::HashSet<i64>, HashMap<i64, Holdings>)> {
+/// What the callers of the batch's `Own` ballots hold (nothing for a switched-off account): one
+/// query for the whole batch.
+async fn callers(db: &impl ConnectionTrait, jobs: &[Job]) -> AppResult<HashMap<i64, Holdings>> {
     let users: Vec<i64> = jobs
         .iter()
         .filter_map(|j| match &j.op {
@@ -399,20 +412,7 @@ async fn callers(
             _ => None,
         })
         .collect();
-    if users.is_empty() {
-        return Ok(Default::default());
-    }
-    let active = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(user::Column::Id.is_in(users.iter().copied()))
-        .filter(user::Column::IsActive.eq(true))
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    Ok((active, holdings_of(db, &users).await?))
+    holdings_of(db, &users).await
 }
 
 /// The stored ballots of the holders the jobs name or may vote for, by (vote, holder), in one
@@ -556,13 +556,11 @@ enum Plan {
     },
 }
 
-/// Turn an `Own` ballot into the holder's ballot it is: the caller must be active and hold
-/// something on the vote's frozen roster (asked before anything about the vote is told).
+/// Turn an `Own` ballot into the holder's ballot it is: the caller must hold something on the
+/// vote's frozen roster (asked before anything about the vote is told; a switched-off account
+/// holds nothing, and the handler then finds why).
 async fn resolve(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen, op: Op) -> AppResult<Op> {
     let Op::Own { vote_id, user_id, holder_id, marks, idempotency_key } = op else { return Ok(op) };
-    if !batch.active.contains(&user_id) {
-        return Err(AppError::Unauthorized("invalid_token"));
-    }
     let v = load_vote(db, batch, vote_id).await?;
     let mine: Vec<(i64, Option<i64>)> = match (batch.holdings.get(&user_id), v.frozen_at) {
         (Some(h), Some(_)) => {

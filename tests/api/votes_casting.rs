@@ -55,6 +55,21 @@ async fn an_owner_casts_once_and_a_second_ballot_names_the_channel_that_counted(
 }
 
 #[tokio::test]
+async fn an_owner_switched_off_while_holding_a_token_cannot_cast_with_it() {
+    let app = spawn_demo().await;
+    let (tyc, id) = open_in_tyc(&app, json!({})).await;
+    let (_, login) = linked(&app, tyc).await.remove(2);
+    let owner = app.token(&login).await;
+    let user_id = app.get("/api/v1/me", &owner).await.expect(StatusCode::OK).body["user"]["id"].as_i64().unwrap();
+    let admin = app.token("admin").await;
+    app.patch(&format!("/api/v1/users/{user_id}"), &admin, json!({ "is_active": false })).await.expect(StatusCode::OK);
+
+    let res = cast(&app, &owner, id, json!({ "choice": "agree" })).await.expect(StatusCode::UNAUTHORIZED);
+    assert_eq!(res.code(), "invalid_token");
+    assert!(stored(&app, id).await.is_empty());
+}
+
+#[tokio::test]
 async fn a_repeated_request_with_the_same_idempotency_key_gets_the_same_receipt_and_no_second_ballot() {
     let app = spawn_demo().await;
     let (tyc, id) = open_in_tyc(&app, json!({})).await;
