@@ -99,14 +99,14 @@ impl AppState {
     /// State over `db`, signing tokens with `jwt_secret`.
     pub fn new(db: DatabaseConnection, jwt_secret: &[u8]) -> Self {
         let rosters = Arc::new(votes::lifecycle::Rosters::default());
-        Self {
+        Self::from_parts(state::Shared {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             hasher: Hasher::new(),
             limiter: Arc::new(LoginLimiter::default()),
             ballots: votes::BallotWriter::spawn(db.clone(), rosters.clone()),
             rosters,
             db,
-        }
+        })
     }
 }
 

@@ -9,8 +9,25 @@ use crate::{
     votes::{BallotWriter, lifecycle::Rosters},
 };
 
+/// Cloned for every request (often more than once), so it is one shared pointer.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn from_parts(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every handler shares.
+pub struct Shared {
     pub db: DatabaseConnection,
     pub jwt: Arc<JwtKeys>,
     pub hasher: Hasher,

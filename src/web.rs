@@ -81,6 +81,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// Add the SPA with history fallback (non-API paths serve `index.html`) and the layers every
 /// response passes through.
+///
+/// The layers wrap the whole router once, rather than each route (as `Router::layer` does), so
+/// a request clones one stack of them instead of one per layer.
 pub fn finish(router: Router, static_dir: Option<PathBuf>) -> Router {
     let router = match static_dir {
         Some(dir) => {
@@ -95,18 +98,21 @@ pub fn finish(router: Router, static_dir: Option<PathBuf>) -> Router {
     let h = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
-    router
-        .layer(axum::middleware::from_fn(localize_errors))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(CompressionLayer::new())
-        .layer(h(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(h(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(h(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(h(header::REFERRER_POLICY, "no-referrer"))
-        .layer(h(HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=()"))
+    // Outermost first.
+    let stack = tower::ServiceBuilder::new()
         .layer(TraceLayer::new_for_http())
+        .layer(h(HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=()"))
+        .layer(h(header::REFERRER_POLICY, "no-referrer"))
+        .layer(h(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(h(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(h(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(localize_errors))
+        .service(router);
+    Router::new().fallback_service(stack)
 }
 
 /// Serve `app` on `listener` over HTTP/1.1 until `shutdown` completes, then wait for the requests
