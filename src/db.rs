@@ -2,7 +2,7 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
 
 /// Connect to `url` and run pending migrations.
 ///
@@ -14,18 +14,45 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     opt.sqlx_logging(false);
     if url.starts_with("sqlite:") {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        opt.max_connections(if in_memory { 1 } else { pool_size(4) }).min_connections(1);
+        // A file on this machine does not drop connections: no ping before each use, which would
+        // cost every query a second hand-off to the connection's thread.
+        opt.max_connections(if in_memory { 1 } else { pool_size(4) }).min_connections(1).test_before_acquire(false);
         opt.map_sqlx_sqlite_opts(move |o| {
             use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
             let o = o.foreign_keys(true).busy_timeout(Duration::from_secs(10));
-            if in_memory { o } else { o.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full) }
+            if in_memory {
+                o
+            } else {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())
+            }
         });
     } else {
-        opt.max_connections(pool_size(20)).acquire_timeout(Duration::from_secs(10));
+        // A connection that has sat idle may have been dropped by the server or a firewall: only
+        // such a one is pinged before use, not every connection every time.
+        opt.max_connections(pool_size(20))
+            .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     let db = Database::connect(opt).await?;
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// The WAL length (in 4 KiB pages) at which a committing connection copies it back into the
+/// database itself. The server does that every second in the background ([`checkpoint`]), so a
+/// commit — a ballot writer's batch, say — rarely has to; a command-line run without the server
+/// still keeps its WAL below this.
+const WAL_AUTOCHECKPOINT_PAGES: u32 = 8_000;
+
+/// Copy what the WAL holds back into a SQLite database, without waiting for (or holding up) any
+/// reader or writer; nothing on PostgreSQL.
+pub async fn checkpoint(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    }
+    Ok(())
 }
 
 /// Connections in the pool: `SANFANG_DB_CONNECTIONS`, or `default`.
@@ -56,4 +83,29 @@ pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTrans
         txn.execute_unprepared("UPDATE audit_head SET seq = seq WHERE id = 1").await?;
     }
     Ok(txn)
+}
+
+/// Run `statements` in order. On SQLite they go to the database in one multi-statement query,
+/// one hand-off to its connection thread instead of one each; PostgreSQL takes bound values in
+/// one statement at a time, so there they run one by one.
+pub async fn execute_all(db: &impl ConnectionTrait, statements: Vec<Statement>) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        for s in statements {
+            db.execute_raw(s).await?;
+        }
+        return Ok(());
+    }
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    for s in statements {
+        if !sql.is_empty() {
+            sql.push_str(";\n");
+        }
+        sql.push_str(&s.sql);
+        values.extend(s.values.map(|v| v.0).unwrap_or_default());
+    }
+    if !sql.is_empty() {
+        db.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
+    }
+    Ok(())
 }

@@ -148,20 +148,34 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
             let secret = auth::jwt::load_secret(&conn, jwt_secret).await?;
-            let ticker_db = conn.clone();
+            let state = AppState::new(conn, &secret);
+            let ticker = state.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
                 loop {
                     every.tick().await;
-                    if let Err(e) = sanfang::votes::lifecycle::tick(&ticker_db).await {
+                    if let Err(e) = sanfang::votes::lifecycle::tick(&ticker.db).await {
                         tracing::warn!(error = %e, "opening or closing due votes failed");
                     }
-                    if let Err(e) = sanfang::questionnaires::lifecycle::tick(&ticker_db).await {
+                    if let Err(e) = ticker.rosters.warm(&ticker.db).await {
+                        tracing::warn!(error = %e, "reading the open votes' rosters failed");
+                    }
+                    if let Err(e) = sanfang::questionnaires::lifecycle::tick(&ticker.db).await {
                         tracing::warn!(error = %e, "closing due questionnaires failed");
                     }
                 }
             });
-            let app = sanfang::app(AppState::new(conn, &secret), Some(static_dir));
+            let checkpoint_db = state.db.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = db::checkpoint(&checkpoint_db).await {
+                        tracing::warn!(error = %e, "checkpointing the database failed");
+                    }
+                }
+            });
+            let app = sanfang::app(state, Some(static_dir));
             let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
             tracing::info!("serving on http://{addr}");
             sanfang::serve(listener, app, shutdown()).await?;

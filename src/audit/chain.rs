@@ -1,7 +1,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
     prelude::Expr,
     sea_query::{ExprTrait, Query},
 };
@@ -78,19 +78,14 @@ const EVENTS_PER_STATEMENT: usize = 500;
 
 impl Chain {
     pub async fn lock(db: &impl ConnectionTrait) -> Result<Chain, sea_orm::DbErr> {
-        db.execute(
-            &Query::update()
-                .table(audit_head::Entity)
-                .value(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
-                .and_where(Expr::col(audit_head::Column::Id).eq(1))
-                .to_owned(),
-        )
-        .await?;
-        let head = audit_head::Entity::find_by_id(1)
-            .one(db)
-            .await?
-            .ok_or_else(|| sea_orm::DbErr::RecordNotFound("audit head".into()))?;
-        Ok(Chain { seq: head.seq, hash: head.hash, pending: Vec::new() })
+        let touch = Query::update()
+            .table(audit_head::Entity)
+            .value(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
+            .and_where(Expr::col(audit_head::Column::Id).eq(1))
+            .returning(Query::returning().columns([audit_head::Column::Seq, audit_head::Column::Hash]))
+            .to_owned();
+        let head = db.query_one(&touch).await?.ok_or_else(|| sea_orm::DbErr::RecordNotFound("audit head".into()))?;
+        Ok(Chain { seq: head.try_get("", "seq")?, hash: head.try_get("", "hash")?, pending: Vec::new() })
     }
 
     /// Add an event after the current head; it is written by [`Chain::save`].
@@ -128,22 +123,30 @@ impl Chain {
     }
 
     /// Write the appended events and the new head.
-    pub async fn save(mut self, db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+    pub async fn save(self, db: &impl ConnectionTrait) -> Result<(), sea_orm::DbErr> {
+        crate::db::execute_all(db, self.into_statements(db.get_database_backend())).await
+    }
+
+    /// The statements that write the appended events and the new head, for a caller that runs
+    /// them with its own (see [`crate::db::execute_all`]).
+    pub fn into_statements(mut self, backend: DbBackend) -> Vec<Statement> {
+        let mut out = Vec::new();
         while !self.pending.is_empty() {
             let rest = self.pending.split_off(self.pending.len().min(EVENTS_PER_STATEMENT));
             let chunk = std::mem::replace(&mut self.pending, rest);
-            audit_event::Entity::insert_many(chunk).exec_without_returning(db).await?;
+            out.push(audit_event::Entity::insert_many(chunk).build(backend));
         }
-        db.execute(
-            &Query::update()
-                .table(audit_head::Entity)
-                .value(audit_head::Column::Seq, self.seq)
-                .value(audit_head::Column::Hash, self.hash)
-                .and_where(Expr::col(audit_head::Column::Id).eq(1))
-                .to_owned(),
-        )
-        .await?;
-        Ok(())
+        out.push(
+            backend.build(
+                &Query::update()
+                    .table(audit_head::Entity)
+                    .value(audit_head::Column::Seq, self.seq)
+                    .value(audit_head::Column::Hash, self.hash)
+                    .and_where(Expr::col(audit_head::Column::Id).eq(1))
+                    .to_owned(),
+            ),
+        );
+        out
     }
 }
 

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
@@ -333,13 +333,14 @@ async fn finish(txn: sea_orm::DatabaseTransaction, batch: Batch) -> Result<HashM
             .map_err(stored_at_once)?;
         ids.extend(stored.into_iter().map(|b| ((b.vote_id, b.holder_id), b.id)));
     }
-    for chunk in online.chunks(BALLOTS_PER_STATEMENT) {
-        ballot::Entity::insert_many(chunk.iter().cloned().map(new_row))
-            .exec_without_returning(&txn)
-            .await
-            .map_err(stored_at_once)?;
-    }
-    batch.chain.save(&txn).await.map_err(|e| e.to_string())?;
+    // The online ballots, the chain events and the new head: on SQLite, one query.
+    let backend = txn.get_database_backend();
+    let mut writes: Vec<_> = online
+        .chunks(BALLOTS_PER_STATEMENT)
+        .map(|chunk| ballot::Entity::insert_many(chunk.iter().cloned().map(new_row)).build(backend))
+        .collect();
+    writes.extend(batch.chain.into_statements(backend));
+    crate::db::execute_all(&txn, writes).await.map_err(stored_at_once)?;
     txn.commit().await.map_err(|e| e.to_string())?;
     Ok(ids)
 }

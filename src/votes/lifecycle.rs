@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    prelude::Expr, sea_query::ExprTrait,
+    QuerySelect, prelude::Expr, sea_query::ExprTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -272,6 +272,26 @@ impl Rosters {
         self.get(db, &v).await?;
         self.seen(&v);
         Ok(Some(v))
+    }
+
+    /// Keep in memory exactly the votes open now, each with its roster, reading any not there
+    /// yet. The server's ticker calls this, so that the rush of ballots when a vote opens (or
+    /// when the server restarts during one) finds it ready; a vote no longer open is let go.
+    pub async fn warm(&self, db: &DatabaseConnection) -> AppResult<()> {
+        let open: Vec<i64> = vote::Entity::find()
+            .select_only()
+            .column(vote::Column::Id)
+            .filter(vote::Column::Status.eq(VoteStatus::Open.as_str()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let keep: std::collections::HashSet<i64> = open.iter().copied().collect();
+        self.opened.lock().expect("votes lock").retain(|id, _| keep.contains(id));
+        self.map.lock().expect("rosters lock").retain(|id, _| keep.contains(id));
+        for id in open {
+            self.open_vote(db, id).await?;
+        }
+        Ok(())
     }
 
     /// The frozen roster of `v`, by holder. Only for a vote that has opened.

@@ -500,3 +500,25 @@ async fn only_the_community_office_and_the_committee_register_proxies() {
     let list = app.get(&path, &secretary).await.expect(StatusCode::OK);
     assert_eq!(list.body.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_ticker_keeps_exactly_the_open_votes_in_memory_with_their_rosters() {
+    let app = spawn_demo().await;
+    let (tyc, id) = open_in_tyc(&app, json!({})).await;
+    let rosters = &app.state.rosters;
+    rosters.warm(&app.db).await.unwrap();
+    let v = rosters.opened(id).expect("an open vote is kept after a tick");
+    // With its frozen roster: an owner of the compound is on it, and can cast.
+    let holders = linked(&app, tyc).await;
+    let (h, login) = &holders[0];
+    let roster = rosters.get(&app.db, &v).await.unwrap();
+    assert!(roster.contains_key(&h["id"].as_i64().unwrap()));
+    let owner = app.token(login).await;
+    cast(&app, &owner, id, json!({ "choice": "agree" })).await.expect(StatusCode::CREATED);
+
+    close_now(&app, id).await;
+    rosters.warm(&app.db).await.unwrap();
+    assert!(rosters.opened(id).is_none(), "a closed vote is let go");
+    let late = app.token(&holders[1].1).await;
+    conflict(&cast(&app, &late, id, json!({ "choice": "agree" })).await, "vote_closed");
+}
