@@ -128,6 +128,29 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
     Ok(v.to_owned())
 }
 
+/// The one cap on every search parameter of the API: at most this many words …
+pub const SEARCH_MAX_WORDS: usize = 5;
+/// … and this many characters in all.
+pub const SEARCH_MAX_CHARS: usize = 100;
+
+/// The words of search parameter `param`; refused with 400 `search_too_long` naming
+/// the parameter beyond [`SEARCH_MAX_WORDS`] words or [`SEARCH_MAX_CHARS`] characters, so that no
+/// search costs more than a handful of conditions.
+pub fn search_words(param: &str, text: Option<&str>) -> Result<Vec<String>, AppError> {
+    let text = text.unwrap_or("").trim();
+    let words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+    if text.chars().count() > SEARCH_MAX_CHARS || words.len() > SEARCH_MAX_WORDS {
+        return Err(AppError::bad_request(
+            "search_too_long",
+            format!("{param}: search with at most {SEARCH_MAX_WORDS} words and {SEARCH_MAX_CHARS} characters"),
+        ));
+    }
+    if words.iter().any(|w| has_control(w)) {
+        return Err(AppError::bad_request("invalid_query", format!("{param}: must not contain control characters")));
+    }
+    Ok(words)
+}
+
 /// Whether text holds a control character other than tab and line breaks. PostgreSQL cannot
 /// store NUL in text at all; the others are never typed on purpose.
 pub fn has_control(text: &str) -> bool {

@@ -15,7 +15,7 @@ use crate::{
     db::write_txn,
     entities::{community, compound, membership, party, user},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, Query, normalize_phone, optional_text, required_text},
+    extract::{Json, Path, Query, normalize_phone, optional_text, required_text, search_words},
     policy::{PartyKind, Permission, Role, RoleScope},
     state::AppState,
 };
@@ -30,7 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, IntoParams)]
 struct UserQuery {
-    /// Part of a user name, display name or phone number.
+    /// Part of a user name, display name or phone number:
+    /// at most 5 words and 100 characters (400 `search_too_long` beyond).
     q: Option<String>,
 }
 
@@ -74,6 +75,7 @@ async fn list_users(
 ) -> AppResult<Json<Vec<UserListItem>>> {
     actor.authorize_global(Permission::ManageTenancy)?;
     let mut find = user::Entity::find().order_by_asc(user::Column::Id).limit(500);
+    search_words("q", q.q.as_deref())?;
     if let Some(q) = q.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         find = find.filter(
             Condition::any()

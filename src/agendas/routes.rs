@@ -29,7 +29,7 @@ use crate::{
         unit, vote,
     },
     error::{AppError, AppResult, ErrorBody, is_unique_violation},
-    extract::{Json, PageWindow, Path, Query, optional_text, page_window, required_text},
+    extract::{Json, PageWindow, Path, Query, optional_text, page_window, required_text, search_words},
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role, RoleScope},
     state::AppState,
@@ -363,13 +363,9 @@ async fn list_agendas(
     if let Some(k) = f.party_kind {
         find = find.filter(agenda::Column::PartyKind.eq(k.as_str()));
     }
-    let words: Vec<String> =
-        f.q.as_deref().unwrap_or("").split_whitespace().take(5).map(|w| w.to_lowercase()).collect();
-    if words.iter().any(|w| w.chars().count() > 50) {
-        return Err(AppError::field("q", "must be at most 50 characters"));
-    }
-    for w in &words {
-        let like = || LikeExpr::new(format!("%{}%", escape_like(w))).escape('\\');
+    let words = search_words("q", f.q.as_deref())?;
+    for w in words.iter().map(|w| w.to_lowercase()) {
+        let like = || LikeExpr::new(format!("%{}%", escape_like(&w))).escape('\\');
         find = find.filter(
             Condition::any()
                 .add(Expr::expr(Func::lower(Expr::col(agenda::Column::Title))).like(like()))

@@ -44,7 +44,8 @@ pub struct AgendaFilter {
     pub category_id: Option<i64>,
     /// The party of whoever opened it.
     pub party_kind: Option<PartyKind>,
-    /// Words that must all appear in the title or description.
+    /// Words that must all appear in the title or description:
+    /// at most 5 words and 100 characters (400 `search_too_long` beyond).
     pub q: Option<String>,
     /// 1-based page number.
     pub page: Option<i64>,

@@ -11,7 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::sheet::{RosterRow, SheetFormat, parse_roster};
+use super::sheet::{RosterRow, SheetFormat, parse_roster_within_bounds};
 use crate::{
     audit::{self, Event},
     db::write_txn,
@@ -117,7 +117,13 @@ pub async fn import_roster(
     dry_run: bool,
     lang: Lang,
 ) -> AppResult<ImportReport> {
-    let (format, parsed) = parse_roster(bytes, lang);
+    let (format, parsed) = parse_roster_within_bounds(bytes, lang).map_err(|e| AppError::Rows {
+        message: lang.pick(
+            "文件太大，无法读取，未导入任何数据".into(),
+            "the file is too large to read; nothing was imported".into(),
+        ),
+        rows: vec![e],
+    })?;
     let mut report = ImportReport { dry_run, format: Some(format), ..Default::default() };
     let rows = match parsed {
         Ok(rows) => rows,

@@ -7,7 +7,7 @@ use axum::{
     http::StatusCode,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -18,7 +18,7 @@ use crate::{
     auth::Actor,
     entities::{building, holder, owner_link, unit, unit_change, user},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Lang, Path, Query},
+    extract::{Json, Lang, Path, Query, search_words},
     policy::Permission,
     state::AppState,
     tenancy::{compound_for, natural_key},
@@ -80,7 +80,8 @@ async fn import(
 #[derive(Deserialize, IntoParams)]
 struct UnitQuery {
     building_id: Option<i64>,
-    /// Part of a unit number, holder key or holder name.
+    /// Words that must each match part of the building, the unit number, or its holder's key or name:
+    /// at most 5 words and 100 characters (400 `search_too_long` beyond).
     q: Option<String>,
 }
 
@@ -99,30 +100,31 @@ async fn list_units(
     if let Some(b) = q.building_id {
         find = find.filter(unit::Column::BuildingId.eq(b));
     }
-    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        // "5号楼 2单元301", "5号楼" or "301": every word must match the building, the unit or its holder.
-        for word in text.split_whitespace() {
-            let buildings = building::Entity::find()
-                .filter(building::Column::CompoundId.eq(id))
-                .filter(building::Column::Name.contains(word))
-                .all(&state.db)
-                .await?;
-            let holders = holder::Entity::find()
-                .filter(holder::Column::CompoundId.eq(id))
-                .filter(
-                    Condition::any()
-                        .add(holder::Column::HolderKey.contains(word))
-                        .add(holder::Column::Name.contains(word)),
-                )
-                .all(&state.db)
-                .await?;
-            find = find.filter(
-                Condition::any()
-                    .add(unit::Column::Number.contains(word))
-                    .add(unit::Column::BuildingId.is_in(buildings.iter().map(|b| b.id)))
-                    .add(unit::Column::HolderId.is_in(holders.iter().map(|h| h.id))),
-            );
-        }
+    // "5号楼 2单元301", "5号楼" or "301": every word must match the building, the unit or its holder.
+    // Each word is one condition with two subqueries, never a list of ids read first: a word
+    // such as "1" may match every holder of a large compound.
+    for word in search_words("q", q.q.as_deref())? {
+        let word = word.as_str();
+        let buildings = building::Entity::find()
+            .select_only()
+            .column(building::Column::Id)
+            .filter(building::Column::CompoundId.eq(id))
+            .filter(building::Column::Name.contains(word))
+            .into_query();
+        let holders = holder::Entity::find()
+            .select_only()
+            .column(holder::Column::Id)
+            .filter(holder::Column::CompoundId.eq(id))
+            .filter(
+                Condition::any().add(holder::Column::HolderKey.contains(word)).add(holder::Column::Name.contains(word)),
+            )
+            .into_query();
+        find = find.filter(
+            Condition::any()
+                .add(unit::Column::Number.contains(word))
+                .add(unit::Column::BuildingId.in_subquery(buildings))
+                .add(unit::Column::HolderId.in_subquery(holders)),
+        );
     }
     let units = find.all(&state.db).await?;
     Ok(Json(unit_views(&state.db, &units, true).await?))
@@ -249,7 +251,8 @@ pub async fn holder_views(db: &impl ConnectionTrait, holders: Vec<holder::Model>
 
 #[derive(Deserialize, IntoParams)]
 struct HolderQuery {
-    /// Part of a holder key, name or phone, or a unit number.
+    /// Part of a holder key, name or phone, or a unit number:
+    /// at most 5 words and 100 characters (400 `search_too_long` beyond).
     q: Option<String>,
 }
 
@@ -265,18 +268,20 @@ async fn list_holders(
 ) -> AppResult<Json<Vec<HolderView>>> {
     compound_for(&state.db, &actor, id, Permission::ViewRoster).await?;
     let mut find = holder::Entity::find().filter(holder::Column::CompoundId.eq(id));
+    search_words("q", q.q.as_deref())?;
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let by_unit = unit::Entity::find()
+            .select_only()
+            .column(unit::Column::HolderId)
             .filter(unit::Column::CompoundId.eq(id))
             .filter(unit::Column::Number.contains(text))
-            .all(&state.db)
-            .await?;
+            .into_query();
         find = find.filter(
             Condition::any()
                 .add(holder::Column::HolderKey.contains(text))
                 .add(holder::Column::Name.contains(text))
                 .add(holder::Column::Phone.contains(text))
-                .add(holder::Column::Id.is_in(by_unit.iter().map(|u| u.holder_id))),
+                .add(holder::Column::Id.in_subquery(by_unit)),
         );
     }
     let mut holders = find.all(&state.db).await?;

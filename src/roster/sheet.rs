@@ -99,8 +99,99 @@ pub enum SheetFormat {
 /// Raw cells per line, whatever the file kind.
 type Lines = Vec<(u64, Vec<String>)>;
 
-/// Read a CSV (UTF-8, with or without BOM) or XLSX file into lines of cells.
-pub fn read_cells(bytes: &[u8], lang: Lang) -> Result<(SheetFormat, Lines), RowError> {
+// What a sheet may hold. A file is read only within these counts, whatever it declares about
+// itself (an XLSX's `<dimension>` or a zip entry's stated size are never trusted), so that no
+// sheet costs more than about 64 MiB to read; beyond them it is refused saying which was passed.
+/// The most lines (rows) a sheet may have, blank ones included: a compound of 50,000 units.
+pub const MAX_SHEET_ROWS: u64 = 50_000;
+/// The most columns read; a cell further right is refused.
+pub const MAX_SHEET_COLUMNS: usize = 64;
+/// The most cells, empty ones included, a sheet may hold.
+pub const MAX_SHEET_CELLS: usize = 500_000;
+/// The most bytes an XLSX may unpack to, all its parts together.
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+/// The most parts an XLSX file may have.
+pub const MAX_XLSX_PARTS: usize = 1_000;
+
+/// Why a file could not be read into lines.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Not a sheet we can read (not UTF-8, a broken zip, no worksheet, …).
+    Unreadable(RowError),
+    /// Past one of the bounds above: refused whole, even in a dry run.
+    TooLarge(RowError),
+}
+
+impl ReadError {
+    pub fn into_row(self) -> RowError {
+        match self {
+            ReadError::Unreadable(e) | ReadError::TooLarge(e) => e,
+        }
+    }
+}
+
+impl From<RowError> for ReadError {
+    fn from(e: RowError) -> Self {
+        ReadError::Unreadable(e)
+    }
+}
+
+/// Counts the cells of a sheet as they are read, and refuses the sheet once a bound is passed.
+struct Budget {
+    lang: Lang,
+    cells: usize,
+}
+
+impl Budget {
+    fn new(lang: Lang) -> Self {
+        Self { lang, cells: 0 }
+    }
+
+    /// Take one cell at `line` (1-based) and `column` (0-based). An empty cell (one only
+    /// formatted, say) counts toward the cells but may lie further right than the columns read.
+    fn take(&mut self, line: u64, column: usize, empty: bool) -> Result<(), ReadError> {
+        let lang = self.lang;
+        if line > MAX_SHEET_ROWS {
+            return Err(ReadError::TooLarge(RowError {
+                line,
+                field: None,
+                message: lang.pick(
+                    format!("表格超过 {MAX_SHEET_ROWS} 行，无法导入"),
+                    format!("the sheet has more than {MAX_SHEET_ROWS} lines"),
+                ),
+            }));
+        }
+        if column >= MAX_SHEET_COLUMNS && !empty {
+            return Err(ReadError::TooLarge(RowError {
+                line,
+                field: None,
+                message: lang.pick(
+                    format!("第 {} 列有内容：表格最多 {MAX_SHEET_COLUMNS} 列", column + 1),
+                    format!("column {} has content: a sheet may have at most {MAX_SHEET_COLUMNS} columns", column + 1),
+                ),
+            }));
+        }
+        self.cells += 1;
+        if self.cells > MAX_SHEET_CELLS {
+            return Err(ReadError::TooLarge(too_many_cells(line, lang)));
+        }
+        Ok(())
+    }
+}
+
+fn too_many_cells(line: u64, lang: Lang) -> RowError {
+    RowError {
+        line,
+        field: None,
+        message: lang.pick(
+            format!("表格超过 {MAX_SHEET_CELLS} 个单元格，无法导入"),
+            format!("the sheet has more than {MAX_SHEET_CELLS} cells"),
+        ),
+    }
+}
+
+/// Read a CSV (UTF-8, with or without BOM) or XLSX file into lines of cells, within the bounds above.
+pub fn read_cells(bytes: &[u8], lang: Lang) -> Result<(SheetFormat, Lines), ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
         return read_xlsx(bytes, lang).map(|l| (SheetFormat::Xlsx, l));
     }
@@ -111,7 +202,7 @@ fn file_error(message: impl Into<String>) -> RowError {
     RowError { line: 0, field: None, message: message.into() }
 }
 
-fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, RowError> {
+fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1;
@@ -124,66 +215,136 @@ fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, RowError> {
             ),
         }
     })?;
+    // A line of a million commas would cost the reader a million cell bounds before the budget
+    // below sees it: count the separators first (a comma inside quotes counts too, erring safe).
+    if bytes.iter().filter(|b| **b == b',').count() > MAX_SHEET_CELLS {
+        return Err(ReadError::TooLarge(too_many_cells(0, lang)));
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut budget = Budget::new(lang);
     let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
-            RowError {
-                line,
-                field: None,
-                message: lang.pick(format!("此处 CSV 无法读取：{e}"), format!("the CSV cannot be read here: {e}")),
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(ReadError::Unreadable(RowError {
+                    line,
+                    field: None,
+                    message: lang.pick(format!("此处 CSV 无法读取：{e}"), format!("the CSV cannot be read here: {e}")),
+                }));
             }
-        })?;
+        }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        out.push((line, rec.iter().map(|c| c.trim().to_owned()).collect()));
+        for (column, cell) in rec.iter().enumerate() {
+            budget.take(line, column, cell.trim().is_empty())?;
+        }
+        out.push((line, rec.iter().take(MAX_SHEET_COLUMNS).map(|c| c.trim().to_owned()).collect()));
     }
     Ok(out)
 }
 
-fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Lines, RowError> {
-    use calamine::{Data, Reader, Xlsx};
+/// Unpack every part of an XLSX file once, counting what it really unpacks to, before the sheet
+/// reader is let near it: a part that claims to be small but unpacks to gigabytes stops here.
+fn check_xlsx_parts(bytes: &[u8], lang: Lang) -> Result<(), ReadError> {
+    use std::io::Read;
+    let cannot_open = |e: &dyn std::fmt::Display| {
+        file_error(lang.pick(format!("XLSX 文件无法打开：{e}"), format!("the XLSX file cannot be opened: {e}")))
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| cannot_open(&e))?;
+    if zip.len() > MAX_XLSX_PARTS {
+        return Err(ReadError::TooLarge(file_error(lang.pick(
+            format!("XLSX 文件含有 {} 个部件，最多 {MAX_XLSX_PARTS} 个", zip.len()),
+            format!("the XLSX file has {} parts, at most {MAX_XLSX_PARTS} are read", zip.len()),
+        ))));
+    }
+    let too_big = || {
+        ReadError::TooLarge(file_error(lang.pick(
+            format!("XLSX 文件解压后超过 {} MiB，无法导入", MAX_XLSX_UNPACKED_BYTES >> 20),
+            format!("the XLSX file unpacks to more than {} MiB", MAX_XLSX_UNPACKED_BYTES >> 20),
+        )))
+    };
+    let mut left = MAX_XLSX_UNPACKED_BYTES;
+    let mut sink = [0u8; 16 * 1024];
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| cannot_open(&e))?;
+        let mut part = part.take(left + 1);
+        loop {
+            let n = part.read(&mut sink).map_err(|e| cannot_open(&e))?;
+            if n == 0 {
+                break;
+            }
+            left = left.checked_sub(n as u64).ok_or_else(too_big)?;
+        }
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
+    use calamine::{DataRef, Reader, Xlsx};
+    check_xlsx_parts(bytes, lang)?;
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
         file_error(lang.pick(format!("XLSX 文件无法打开：{e}"), format!("the XLSX file cannot be opened: {e}")))
     })?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_error(lang.pick("XLSX 文件中没有工作表".into(), "the XLSX file has no worksheet".into())))?
-        .map_err(|e| {
-            file_error(
-                lang.pick(format!("第一个工作表无法读取：{e}"), format!("the first worksheet cannot be read: {e}")),
-            )
-        })?;
-    let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let line = first_row + i as u64 + 1;
-            let cells = cells
-                .iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.trim().to_owned(),
-                    // Rust prints the shortest text that reads back as the same double, so a
-                    // cell typed as 89.45 comes back as "89.45".
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    other => other.to_string(),
-                })
-                .collect();
-            (line, cells)
-        })
-        .collect())
+    let first = wb.sheet_names().into_iter().next().ok_or_else(|| {
+        file_error(lang.pick("XLSX 文件中没有工作表".into(), "the XLSX file has no worksheet".into()))
+    })?;
+    let unreadable = |e: calamine::XlsxError| {
+        file_error(lang.pick(format!("第一个工作表无法读取：{e}"), format!("the first worksheet cannot be read: {e}")))
+    };
+    // Cells are read one by one as the sheet lists them, never into a grid of the size the
+    // sheet declares: a declared A1:XFD1048576 costs nothing.
+    let mut reader = wb.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut budget = Budget::new(lang);
+    let mut rows: std::collections::BTreeMap<u64, Vec<String>> = std::collections::BTreeMap::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (row, column) = cell.get_position();
+        let (line, column) = (u64::from(row) + 1, column as usize);
+        let value = cell.get_value();
+        budget.take(line, column, *value == DataRef::Empty)?;
+        let text = match value {
+            DataRef::Empty => continue,
+            DataRef::String(s) => s.trim().to_owned(),
+            DataRef::SharedString(s) => s.trim().to_owned(),
+            // Rust prints the shortest text that reads back as the same double, so a
+            // cell typed as 89.45 comes back as "89.45".
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            other => calamine::Data::from(other.clone()).to_string(),
+        };
+        let cells = rows.entry(line).or_default();
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+    }
+    Ok(rows.into_iter().collect())
 }
 
+/// A sheet's kind, and its good rows or every problem found.
+pub type Parsed = (SheetFormat, Result<Vec<RosterRow>, Vec<RowError>>);
+
 /// Check every row; return the good rows, or every problem found.
-pub fn parse_roster(bytes: &[u8], lang: Lang) -> (SheetFormat, Result<Vec<RosterRow>, Vec<RowError>>) {
-    let (format, lines) = match read_cells(bytes, lang) {
-        Ok(x) => x,
-        Err(e) => return (if bytes.starts_with(b"PK") { SheetFormat::Xlsx } else { SheetFormat::Csv }, Err(vec![e])),
-    };
-    (format, check_lines(lines, lang))
+pub fn parse_roster(bytes: &[u8], lang: Lang) -> Parsed {
+    match parse_roster_within_bounds(bytes, lang) {
+        Ok(parsed) => parsed,
+        Err(e) => (format_of(bytes), Err(vec![e])),
+    }
+}
+
+/// As [`parse_roster`], but a file past the bounds is an error of its own.
+pub fn parse_roster_within_bounds(bytes: &[u8], lang: Lang) -> Result<Parsed, RowError> {
+    match read_cells(bytes, lang) {
+        Ok((format, lines)) => Ok((format, check_lines(lines, lang))),
+        Err(ReadError::Unreadable(e)) => Ok((format_of(bytes), Err(vec![e]))),
+        Err(ReadError::TooLarge(e)) => Err(e),
+    }
+}
+
+fn format_of(bytes: &[u8]) -> SheetFormat {
+    if bytes.starts_with(b"PK") { SheetFormat::Xlsx } else { SheetFormat::Csv }
 }
 
 fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>> {

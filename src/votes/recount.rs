@@ -76,10 +76,9 @@ impl From<Tally> for TallyJson {
 type Rows = Vec<(u64, Vec<String>)>;
 
 fn read(file: &'static str, bytes: &[u8], columns: &[&str]) -> Result<(Vec<usize>, Rows), RecountError> {
-    let (_, lines) = read_cells(bytes, crate::extract::Lang::En).map_err(|e| RecountError {
-        file,
-        line: e.line,
-        message: e.message,
+    let (_, lines) = read_cells(bytes, crate::extract::Lang::En).map_err(|e| {
+        let e = e.into_row();
+        RecountError { file, line: e.line, message: e.message }
     })?;
     let mut lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
     let (hl, header) = lines.next().ok_or(RecountError { file, line: 0, message: "the file is empty".into() })?;

@@ -7,6 +7,7 @@ mod agendas;
 mod audit;
 mod auth;
 mod bad_input;
+mod bounds;
 mod concerns;
 mod errors;
 mod fuzz_found;

@@ -4442,7 +4442,10 @@ export interface operations {
                 category_id?: number | null;
                 /** @description The party of whoever opened it. */
                 party_kind?: components["schemas"]["PartyKind"] | null;
-                /** @description Words that must all appear in the title or description. */
+                /**
+                 * @description Words that must all appear in the title or description:
+                 *     at most 5 words and 100 characters (400 `search_too_long` beyond).
+                 */
                 q?: string | null;
                 /** @description 1-based page number. */
                 page?: number | null;
@@ -4885,7 +4888,10 @@ export interface operations {
     list_holders: {
         parameters: {
             query?: {
-                /** @description Part of a holder key, name or phone, or a unit number. */
+                /**
+                 * @description Part of a holder key, name or phone, or a unit number:
+                 *     at most 5 words and 100 characters (400 `search_too_long` beyond).
+                 */
                 q?: string | null;
             };
             header?: never;
@@ -5455,7 +5461,10 @@ export interface operations {
         parameters: {
             query?: {
                 building_id?: number | null;
-                /** @description Part of a unit number, holder key or holder name. */
+                /**
+                 * @description Words that must each match part of the building, the unit number, or its holder's key or name:
+                 *     at most 5 words and 100 characters (400 `search_too_long` beyond).
+                 */
                 q?: string | null;
             };
             header?: never;
@@ -7938,7 +7947,10 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
-                /** @description Part of a user name, display name or phone number. */
+                /**
+                 * @description Part of a user name, display name or phone number:
+                 *     at most 5 words and 100 characters (400 `search_too_long` beyond).
+                 */
                 q?: string | null;
             };
             header?: never;
