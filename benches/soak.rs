@@ -167,11 +167,11 @@ fn base_of(port: u16) -> String {
 
 fn tokens(owners: &[Owner]) -> Vec<String> {
     let keys = sanfang::auth::jwt::JwtKeys::new(SECRET.as_bytes());
-    owners.iter().map(|o| keys.issue(o.user_id).expect("token")).collect()
+    owners.iter().map(|o| keys.issue(o.user_id, &o.session).expect("token")).collect()
 }
 
 fn clerk_token(seeded: &Seeded) -> String {
-    sanfang::auth::jwt::JwtKeys::new(SECRET.as_bytes()).issue(seeded.clerk_id).expect("token")
+    sanfang::auth::jwt::JwtKeys::new(SECRET.as_bytes()).issue(seeded.clerk_id, &seeded.clerk_session).expect("token")
 }
 
 /// The crash test on one database. Returns its report and what was seeded.

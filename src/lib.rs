@@ -44,7 +44,7 @@ use utoipa_swagger_ui::SwaggerUi;
 pub use state::AppState;
 pub use web::{HEADER_READ_TIMEOUT, MAX_BODY_BYTES, REQUEST_TIMEOUT, serve};
 
-use crate::auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter};
+use crate::auth::{jwt::JwtKeys, password::Hasher};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -102,7 +102,6 @@ impl AppState {
         Self::from_parts(state::Shared {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
             hasher: Hasher::new(),
-            limiter: Arc::new(LoginLimiter::default()),
             ballots: votes::BallotWriter::spawn(db.clone(), rosters.clone()),
             rosters,
             db,

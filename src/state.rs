@@ -5,7 +5,7 @@ use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{jwt::JwtKeys, password::Hasher, ratelimit::LoginLimiter},
+    auth::{jwt::JwtKeys, password::Hasher},
     votes::{BallotWriter, lifecycle::Rosters},
 };
 
@@ -31,7 +31,6 @@ pub struct Shared {
     pub db: DatabaseConnection,
     pub jwt: Arc<JwtKeys>,
     pub hasher: Hasher,
-    pub limiter: Arc<LoginLimiter>,
     /// The one writer of ballots.
     pub ballots: BallotWriter,
     /// Frozen rosters of opened votes.

@@ -46,6 +46,8 @@ pub fn client(connections: usize) -> Http {
 /// One seeded owner: the account `login` holds the single unit of holder `holder_key`.
 pub struct Owner {
     pub user_id: i64,
+    /// A sign-in of the owner's, for access tokens issued without the password.
+    pub session: String,
     pub holder_id: i64,
     pub login: String,
     pub holder_key: String,
@@ -58,6 +60,8 @@ pub struct Seeded {
     pub compound_id: i64,
     /// A committee member of the compound (may view, export and upload).
     pub clerk_id: i64,
+    /// A sign-in of the clerk's.
+    pub clerk_session: String,
     pub owners: Vec<Owner>,
     pub votes: Vec<i64>,
 }
@@ -134,10 +138,12 @@ pub async fn seed(url: &str, owners: usize, votes: usize) -> Seeded {
         .exec(&txn)
         .await
         .expect("link");
+        let (_, session) = sanfang::auth::refresh::issue(&txn, u.id, None).await.expect("sign-in");
         seeded.push((
             i,
             Owner {
                 user_id: u.id,
+                session,
                 holder_id: h.id,
                 login,
                 holder_key: h.holder_key.clone(),
@@ -173,11 +179,13 @@ pub async fn seed(url: &str, owners: usize, votes: usize) -> Seeded {
         vote_ids.push(v.id);
     }
     txn.commit().await.expect("commit");
+    let clerk_session = sanfang::auth::refresh::issue(&db, clerk.id, None).await.expect("sign-in").1;
     db.close().await.ok();
     Seeded {
         community_id: community.id,
         compound_id: c.id,
         clerk_id: clerk.id,
+        clerk_session,
         owners: seeded.into_iter().map(|(_, o)| o).collect(),
         votes: vote_ids,
     }

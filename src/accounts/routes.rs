@@ -174,7 +174,7 @@ async fn update_user(
         }
         am.is_active = Set(active);
         if !active {
-            refresh::revoke_user(&txn, id).await?;
+            refresh::revoke_user(&txn, id, None).await?;
         }
     }
     let u = am.update(&txn).await.map_err(|e| {

@@ -5,11 +5,11 @@ use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::{header, request::Parts},
 };
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, QueryFilter, sea_query::SimpleExpr};
 
 use super::jwt::TokenError;
 use crate::{
-    entities::{compound, membership, user},
+    entities::{compound, membership, refresh_token, user},
     error::{AppError, AppResult},
     policy::{Permission, Role, roles_for},
     state::AppState,
@@ -23,12 +23,16 @@ pub struct Actor {
     pub memberships: Vec<membership::Model>,
 }
 
-/// The id of the caller a request's bearer token names, checked for signature and expiry only.
+/// The caller a request's bearer token names, and the sign-in it belongs to, checked for
+/// signature and expiry only.
 ///
 /// Nothing is read from the database: whoever takes a `Caller` instead of an [`Actor`] must
-/// check that the account exists and is active, and read its roles, before acting on it.
-#[derive(Debug, Clone, Copy)]
-pub struct Caller(pub i64);
+/// check that the account is active and the sign-in live, and read its roles, before acting.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    pub session: String,
+}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
@@ -40,11 +44,11 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .ok_or(AppError::Unauthorized("unauthorized"))?;
-        let user_id = state.jwt.verify(token.trim()).map_err(|e| match e {
+        let (user_id, session) = state.jwt.verify(token.trim()).map_err(|e| match e {
             TokenError::Expired => AppError::Unauthorized("token_expired"),
             TokenError::Invalid => AppError::Unauthorized("invalid_token"),
         })?;
-        Ok(Caller(user_id))
+        Ok(Caller { user_id, session })
     }
 }
 
@@ -52,15 +56,35 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let Caller(user_id) = Caller::from_request_parts(parts, state).await?;
-        Actor::load(&state.db, user_id).await
+        let caller = Caller::from_request_parts(parts, state).await?;
+        Actor::load(&state.db, &caller).await
     }
 }
 
+/// Sign-ins that are still live: of `users.id`, named in `sessions`, not signed out or revoked.
+/// Read from the database on every request, so every server process sees a sign-out at once.
+pub fn live_session(sessions: impl IntoIterator<Item = String>) -> SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(refresh_token::Entity)
+            .and_where(
+                Expr::col((refresh_token::Entity, refresh_token::Column::UserId))
+                    .equals((user::Entity, user::Column::Id)),
+            )
+            .and_where(Expr::col((refresh_token::Entity, refresh_token::Column::FamilyId)).is_in(sessions))
+            .and_where(Expr::col((refresh_token::Entity, refresh_token::Column::RevokedAt)).is_null())
+            .to_owned(),
+    )
+}
+
 impl Actor {
-    /// The active account `user_id` with its roles, in one query (this runs on every request).
-    pub async fn load(db: &impl sea_orm::ConnectionTrait, user_id: i64) -> AppResult<Actor> {
-        let (user, memberships) = user::Entity::find_by_id(user_id)
+    /// The caller's active account with its roles, while its sign-in is live, in one query (this
+    /// runs on every request).
+    pub async fn load(db: &impl sea_orm::ConnectionTrait, caller: &Caller) -> AppResult<Actor> {
+        let (user, memberships) = user::Entity::find_by_id(caller.user_id)
+            .filter(live_session([caller.session.clone()]))
             .find_with_related(membership::Entity)
             .all(db)
             .await?

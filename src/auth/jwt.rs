@@ -15,6 +15,9 @@ const SECRET_SETTING: &str = "jwt_secret";
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
+    /// The sign-in (refresh-token family) the token belongs to: signing out, a password change or
+    /// a reused refresh token ends it, and every access token of it stops working at once.
+    pub sid: String,
     pub exp: i64,
     pub iat: i64,
     pub iss: String,
@@ -46,11 +49,12 @@ impl JwtKeys {
         Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
-    /// Sign an access token for `user_id`, valid for [`ACCESS_TTL_SECS`].
-    pub fn issue(&self, user_id: i64) -> anyhow::Result<String> {
+    /// Sign an access token for `user_id`'s sign-in `session`, valid for [`ACCESS_TTL_SECS`].
+    pub fn issue(&self, user_id: i64, session: &str) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
+            sid: session.to_owned(),
             iat: now,
             exp: now + ACCESS_TTL_SECS,
             iss: ISSUER.into(),
@@ -59,14 +63,16 @@ impl JwtKeys {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).context("signing token")
     }
 
-    /// The user id of a valid token.
-    pub fn verify(&self, token: &str) -> Result<i64, TokenError> {
+    /// The user id and sign-in of a valid token (whether the sign-in is still live is for the
+    /// database to say).
+    pub fn verify(&self, token: &str) -> Result<(i64, String), TokenError> {
         let data =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })?;
-        data.claims.sub.parse().map_err(|_| TokenError::Invalid)
+        let user_id = data.claims.sub.parse().map_err(|_| TokenError::Invalid)?;
+        Ok((user_id, data.claims.sid))
     }
 }
 
@@ -108,7 +114,7 @@ mod tests {
     #[test]
     fn a_fresh_token_names_its_user() {
         let k = keys();
-        assert_eq!(k.verify(&k.issue(42).unwrap()), Ok(42));
+        assert_eq!(k.verify(&k.issue(42, "s1").unwrap()), Ok((42, "s1".to_owned())));
     }
 
     #[test]
@@ -125,15 +131,21 @@ mod tests {
     #[test]
     fn a_token_signed_with_another_key_is_refused() {
         let other = JwtKeys::new(b"another-secret-another-secret-xx");
-        assert_eq!(keys().verify(&other.issue(1).unwrap()), Err(TokenError::Invalid));
+        assert_eq!(keys().verify(&other.issue(1, "s").unwrap()), Err(TokenError::Invalid));
     }
 
     #[test]
     fn expired_tokens_say_so() {
         let k = keys();
         let now = chrono::Utc::now().timestamp();
-        let claims =
-            Claims { sub: "1".into(), exp: now - 60, iat: now - 960, iss: ISSUER.into(), aud: AUDIENCE.into() };
+        let claims = Claims {
+            sub: "1".into(),
+            sid: "s".into(),
+            exp: now - 60,
+            iat: now - 960,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+        };
         let t = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &k.encoding).unwrap();
         assert_eq!(k.verify(&t), Err(TokenError::Expired));
     }
@@ -142,7 +154,16 @@ mod tests {
     fn a_token_without_audience_is_refused() {
         let k = keys();
         let now = chrono::Utc::now().timestamp();
-        let claims = serde_json::json!({"sub":"1","exp":now+60,"iat":now,"iss":ISSUER});
+        let claims = serde_json::json!({"sub":"1","sid":"s","exp":now+60,"iat":now,"iss":ISSUER});
+        let t = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &k.encoding).unwrap();
+        assert_eq!(k.verify(&t), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn a_token_without_a_sign_in_is_refused() {
+        let k = keys();
+        let now = chrono::Utc::now().timestamp();
+        let claims = serde_json::json!({"sub":"1","exp":now+60,"iat":now,"iss":ISSUER,"aud":AUDIENCE});
         let t = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &k.encoding).unwrap();
         assert_eq!(k.verify(&t), Err(TokenError::Invalid));
     }

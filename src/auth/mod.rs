@@ -3,6 +3,7 @@
 mod actor;
 pub mod jwt;
 pub mod password;
+pub mod devices;
 pub mod ratelimit;
 pub mod refresh;
 pub(crate) mod routes;

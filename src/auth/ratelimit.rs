@@ -1,105 +1,132 @@
-//! Failed-login limits per account and per client address, kept in memory.
-use std::{
-    collections::{HashMap, VecDeque},
-    net::IpAddr,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+//! Limits on guessing — passwords per account and per client address, invitation codes per
+//! account and per address — kept in the database, so that every server process on one database
+//! counts the same attempts.
+//!
+//! An attempt is counted before the work it guards (the slow password check, the code lookup), in
+//! one conditional statement, so that parallel guesses are counted as surely as serial ones. The
+//! first `free` failures in a window cost nothing; each one after that doubles a back-off, up to
+//! a ceiling, and is answered 429 with `Retry-After` while it runs. Nobody is shut out for good,
+//! and the server never sleeps on a request.
+use std::net::IpAddr;
 
-/// A sliding window of failures per key.
-struct Window {
-    limit: usize,
-    period: Duration,
-    hits: Mutex<HashMap<String, VecDeque<Instant>>>,
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::error::{AppError, AppResult};
+
+/// How many failures a key may have, and how it backs off after them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// Attempts in a row that may follow one another at once; the last of them starts the back-off.
+    pub free: i64,
+    /// The first back-off, doubled with each further failure …
+    pub base_secs: i64,
+    /// … up to this.
+    pub max_secs: i64,
+    /// A key left alone this long starts afresh.
+    pub window_secs: i64,
 }
 
-impl Window {
-    fn new(limit: usize, period: Duration) -> Self {
-        Self { limit, period, hits: Mutex::new(HashMap::new()) }
-    }
+/// Wrong passwords for one account, however it is named (user name or phone number).
+pub const ACCOUNT: Limit = Limit { free: 5, base_secs: 30, max_secs: 15 * 60, window_secs: 15 * 60 };
+/// Wrong passwords from one client address (one person, or many behind one carrier's NAT).
+pub const ADDRESS: Limit = Limit { free: 30, base_secs: 2, max_secs: 15 * 60, window_secs: 15 * 60 };
+/// Wrong invitation codes, per account and per address.
+pub const CODE: Limit = Limit { free: 5, base_secs: 60, max_secs: 60 * 60, window_secs: 60 * 60 };
 
-    /// Seconds until another attempt is allowed, or `None` when one is allowed now.
-    fn blocked_for(&self, key: &str, now: Instant) -> Option<u64> {
-        let mut map = self.hits.lock().expect("limiter lock");
-        let q = map.get_mut(key)?;
-        while q.front().is_some_and(|t| now.duration_since(*t) >= self.period) {
-            q.pop_front();
-        }
-        if q.len() < self.limit {
-            return None;
-        }
-        let oldest = *q.front()?;
-        Some((self.period - now.duration_since(oldest)).as_secs().max(1))
+/// The wait imposed after the `failures`-th failure in a row: none before the last free one, then
+/// doubling. (The statement below computes the same in SQL; a test holds the two together.)
+pub fn backoff_secs(limit: Limit, failures: i64) -> i64 {
+    if failures < limit.free {
+        return 0;
     }
-
-    fn hit(&self, key: &str, now: Instant) {
-        let mut map = self.hits.lock().expect("limiter lock");
-        // Keep the map from growing without bound under a spray of distinct keys.
-        if map.len() > 100_000 {
-            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < self.period));
-        }
-        let q = map.entry(key.to_owned()).or_default();
-        q.push_back(now);
-        while q.len() > self.limit {
-            q.pop_front();
-        }
-    }
-
-    fn clear(&self, key: &str) {
-        self.hits.lock().expect("limiter lock").remove(key);
-    }
+    let doublings = (failures - limit.free).min(32) as u32;
+    limit.base_secs.saturating_mul(1_i64 << doublings).min(limit.max_secs)
 }
 
-pub struct LoginLimiter {
-    per_account: Window,
-    per_address: Window,
-}
-
-impl LoginLimiter {
-    /// `account_limit` failures per account and `address_limit` failures per client address
-    /// within `period`.
-    pub fn new(account_limit: usize, address_limit: usize, period: Duration) -> Self {
-        Self { per_account: Window::new(account_limit, period), per_address: Window::new(address_limit, period) }
-    }
-
-    /// Seconds to wait before trying again, when either limit is reached.
-    pub fn check(&self, account: &str, addr: Option<IpAddr>) -> Option<u64> {
-        let now = Instant::now();
-        let a = self.per_account.blocked_for(&account.to_lowercase(), now);
-        let b = addr.and_then(|ip| self.per_address.blocked_for(&ip.to_string(), now));
-        a.max(b)
-    }
-
-    /// Count an attempt on an account before its outcome is known.
-    pub fn attempt(&self, account: &str) {
-        self.per_account.hit(&account.to_lowercase(), Instant::now());
-    }
-
-    /// Count a failure from an address.
-    pub fn failed_from(&self, addr: Option<IpAddr>) {
-        if let Some(ip) = addr {
-            self.per_address.hit(&ip.to_string(), Instant::now());
-        }
-    }
-
-    pub fn failed(&self, account: &str, addr: Option<IpAddr>) {
-        let now = Instant::now();
-        self.per_account.hit(&account.to_lowercase(), now);
-        if let Some(ip) = addr {
-            self.per_address.hit(&ip.to_string(), now);
-        }
-    }
-
-    pub fn succeeded(&self, account: &str) {
-        self.per_account.clear(&account.to_lowercase());
+/// The key of a client address: an IPv6 client is one /64 network (one household's line).
+pub fn address_key(prefix: &str, ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("{prefix}:{v4}"),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("{prefix}:{v4}"),
+            None => {
+                let s = v6.segments();
+                format!("{prefix}:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
     }
 }
 
-impl Default for LoginLimiter {
-    /// 5 failures per account and 30 per address in 15 minutes.
-    fn default() -> Self {
-        Self::new(5, 30, Duration::from_secs(15 * 60))
+// One statement: count the attempt unless the key is backing off. On PostgreSQL the conflicting
+// row is locked and re-read, on SQLite writes are serial, so of parallel attempts each sees the
+// count the one before it left. The back-off doubles in SQL, so no second statement is needed.
+const ATTEMPT: &str = "\
+INSERT INTO throttles (key, failures, backoff_secs, blocked_until, last_at) \
+VALUES ($1, 1, CASE WHEN 1 >= $3 THEN $4 ELSE 0 END, $2 + CASE WHEN 1 >= $3 THEN $4 ELSE 0 END, $2) \
+ON CONFLICT (key) DO UPDATE SET \
+  failures = CASE WHEN throttles.last_at < $2 - $6 THEN 1 ELSE throttles.failures + 1 END, \
+  backoff_secs = CASE WHEN throttles.last_at < $2 - $6 OR throttles.failures + 1 < $3 THEN 0 \
+    WHEN throttles.backoff_secs = 0 THEN $4 WHEN throttles.backoff_secs * 2 > $5 THEN $5 \
+    ELSE throttles.backoff_secs * 2 END, \
+  blocked_until = $2 + CASE WHEN throttles.last_at < $2 - $6 OR throttles.failures + 1 < $3 THEN 0 \
+    WHEN throttles.backoff_secs = 0 THEN $4 WHEN throttles.backoff_secs * 2 > $5 THEN $5 \
+    ELSE throttles.backoff_secs * 2 END, \
+  last_at = $2 \
+WHERE throttles.blocked_until <= $2 \
+RETURNING failures";
+
+fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => sql.to_owned(),
+        _ => sql.replace('$', "?"),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Count an attempt on `key` before doing the work it guards; refused with 429 and the seconds
+/// to wait while the key is backing off (and then not counted).
+pub async fn attempt(db: &impl ConnectionTrait, key: &str, limit: Limit) -> AppResult<()> {
+    let now = Utc::now().timestamp();
+    let values = vec![
+        key.into(),
+        now.into(),
+        limit.free.into(),
+        limit.base_secs.into(),
+        limit.max_secs.into(),
+        limit.window_secs.into(),
+    ];
+    if db.query_one_raw(statement(db, ATTEMPT, values)).await?.is_some() {
+        return Ok(());
     }
+    let until = db
+        .query_one_raw(statement(db, "SELECT blocked_until FROM throttles WHERE key = $1", vec![key.into()]))
+        .await?
+        .map(|row| row.try_get::<i64>("", "blocked_until"))
+        .transpose()?
+        .unwrap_or(now);
+    Err(AppError::TooManyRequests { retry_after_secs: (until - now).max(1) as u64 })
+}
+
+/// The attempt on `key` succeeded: it was no failure. `reset` starts the key afresh (the account
+/// itself proved who it is); otherwise only this attempt is taken back (an address shared by many).
+pub async fn succeeded(db: &impl ConnectionTrait, key: &str, reset: bool) -> AppResult<()> {
+    let sql = if reset {
+        "DELETE FROM throttles WHERE key = $1"
+    } else {
+        "UPDATE throttles SET failures = failures - 1 WHERE key = $1 AND failures > 0"
+    };
+    db.execute_raw(statement(db, sql, vec![key.into()])).await?;
+    Ok(())
+}
+
+/// Forget keys left alone for longer than every window (the server's ticker calls this).
+pub async fn sweep(db: &impl ConnectionTrait) -> AppResult<u64> {
+    let now = Utc::now().timestamp();
+    let longest = [ACCOUNT, ADDRESS, CODE].iter().map(|l| l.window_secs.max(l.max_secs)).max().unwrap_or(0);
+    let sql = "DELETE FROM throttles WHERE last_at < $1 AND blocked_until < $2";
+    Ok(db.execute_raw(statement(db, sql, vec![(now - longest).into(), now.into()])).await?.rows_affected())
 }
 
 #[cfg(test)]
@@ -107,26 +134,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_account_is_blocked_after_its_limit_and_freed_by_success() {
-        let l = LoginLimiter::new(3, 100, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert_eq!(l.check("Alice", None), None);
-            l.failed("alice", None);
-        }
-        let wait = l.check("ALICE", None).expect("blocked");
-        assert!((1..=60).contains(&wait));
-        l.succeeded("alice");
-        assert_eq!(l.check("alice", None), None);
+    fn the_free_attempts_cost_nothing_and_then_the_back_off_doubles_to_its_ceiling() {
+        let l = Limit { free: 3, base_secs: 10, max_secs: 60, window_secs: 600 };
+        let waits: Vec<i64> = (1..=8).map(|n| backoff_secs(l, n)).collect();
+        assert_eq!(waits, [0, 0, 10, 20, 40, 60, 60, 60]);
+        assert_eq!(backoff_secs(l, i64::MAX), 60);
     }
 
     #[test]
-    fn an_address_spraying_many_accounts_is_blocked() {
-        let l = LoginLimiter::new(100, 4, Duration::from_secs(60));
-        let ip: IpAddr = "127.0.0.9".parse().unwrap();
-        for i in 0..4 {
-            l.failed(&format!("user{i}"), Some(ip));
-        }
-        assert!(l.check("someone-new", Some(ip)).is_some());
-        assert!(l.check("someone-new", Some("127.0.0.10".parse().unwrap())).is_none());
+    fn an_ipv6_client_is_keyed_by_its_network_and_a_mapped_ipv4_by_itself() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(address_key("addr", a), address_key("addr", b));
+        assert_ne!(address_key("addr", a), address_key("addr", "2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(address_key("addr", "::ffff:10.0.0.1".parse().unwrap()), "addr:10.0.0.1");
     }
 }

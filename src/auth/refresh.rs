@@ -22,15 +22,21 @@ pub enum RefreshError {
     Reused,
 }
 
-/// Create a refresh token for `user_id`, in `family` (a new family at login).
-pub async fn issue(db: &impl ConnectionTrait, user_id: i64, family: Option<String>) -> Result<String, sea_orm::DbErr> {
+/// Create a refresh token for `user_id`, in `family` (a new family, that is a new sign-in, at
+/// login). Returns the token and its family, which the access tokens issued with it name.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    family: Option<String>,
+) -> Result<(String, String), sea_orm::DbErr> {
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let token = B64.encode(raw);
     let now = Utc::now();
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     refresh_token::Entity::insert(refresh_token::ActiveModel {
         user_id: Set(user_id),
-        family_id: Set(family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string())),
+        family_id: Set(family.clone()),
         token_hash: Set(token_hash(&token)),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(REFRESH_TTL_DAYS)),
@@ -40,7 +46,7 @@ pub async fn issue(db: &impl ConnectionTrait, user_id: i64, family: Option<Strin
     })
     .exec(db)
     .await?;
-    Ok(token)
+    Ok((token, family))
 }
 
 /// Spend `presented` and issue its successor in the same family. Returns the user and the new token.
@@ -50,7 +56,7 @@ pub async fn issue(db: &impl ConnectionTrait, user_id: i64, family: Option<Strin
 pub async fn rotate(
     db: &impl ConnectionTrait,
     presented: &str,
-) -> Result<Result<(i64, String), RefreshError>, sea_orm::DbErr> {
+) -> Result<Result<(i64, (String, String)), RefreshError>, sea_orm::DbErr> {
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(token_hash(presented)))
         .one(db)
@@ -100,13 +106,16 @@ pub async fn revoke_token(db: &impl ConnectionTrait, presented: &str) -> Result<
     }
 }
 
-/// Revoke every session of a user (password change, deactivation).
-pub async fn revoke_user(db: &impl ConnectionTrait, user_id: i64) -> Result<(), sea_orm::DbErr> {
-    refresh_token::Entity::update_many()
+/// End every sign-in of a user but `keep` (a password change keeps the sign-in that made it;
+/// deactivation keeps none). Their access tokens stop working on the next request.
+pub async fn revoke_user(db: &impl ConnectionTrait, user_id: i64, keep: Option<&str>) -> Result<(), sea_orm::DbErr> {
+    let mut q = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::UserId.eq(user_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+        .filter(refresh_token::Column::RevokedAt.is_null());
+    if let Some(family) = keep {
+        q = q.filter(refresh_token::Column::FamilyId.ne(family));
+    }
+    q.exec(db).await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Actor, ClientAddr, jwt::ACCESS_TTL_SECS, password, refresh};
+use super::{Actor, Caller, ClientAddr, devices, jwt::ACCESS_TTL_SECS, password, ratelimit, refresh};
 use crate::{
     accounts::{self, MembershipView, UserView},
     audit::{self, Event},
@@ -34,6 +34,10 @@ pub struct LoginRequest {
     /// User name or mobile number.
     pub login: String,
     pub password: String,
+    /// The device token this device was given at an earlier sign-in to this account, if any: a
+    /// device that has signed in before is not held back by others' wrong guesses at the account.
+    #[serde(default)]
+    pub device: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -44,6 +48,10 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Lifetime of the access token in seconds.
     pub expires_in: i64,
+    /// After signing in with a password: this device's token for the account, to keep and send
+    /// with later sign-ins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -73,12 +81,17 @@ pub struct Me {
     pub holdings: Vec<HoldingView>,
 }
 
-async fn tokens_for(state: &AppState, user_id: i64, refresh_token: String) -> AppResult<TokenResponse> {
+async fn tokens_for(
+    state: &AppState,
+    user_id: i64,
+    (refresh_token, session): (String, String),
+) -> AppResult<TokenResponse> {
     Ok(TokenResponse {
-        access_token: state.jwt.issue(user_id)?,
+        access_token: state.jwt.issue(user_id, &session)?,
         refresh_token,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TTL_SECS,
+        device: None,
     })
 }
 
@@ -104,24 +117,44 @@ async fn login(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    // One key per account however it is typed: " Alice", "+86 138…" and "138-…" are one.
-    let account = normalize_phone(&req.login).unwrap_or_else(|| req.login.trim().to_lowercase());
-    if let Some(secs) = state.limiter.check(&account, addr) {
-        return Err(AppError::TooManyRequests { retry_after_secs: secs });
-    }
     if req.password.len() > 1024 {
         return Err(AppError::field("password", "is too long"));
     }
-    // Counted before the slow check, so a burst of parallel guesses is limited too; a success
-    // clears it.
-    state.limiter.attempt(&account);
-    let found = find_by_login(&state.db, &req.login).await?.filter(|u| u.is_active);
+    // The account is found first (a quick lookup), so that its limit is one however it is named:
+    // " Alice", "alice" and its phone number in any format are one key. A login naming no account
+    // is limited by what was typed.
+    let found = find_by_login(&state.db, &req.login).await?;
+    let typed = normalize_phone(&req.login).unwrap_or_else(|| req.login.trim().to_lowercase());
+    let named = match &found {
+        Some(u) => Some(u.id),
+        None => find_by_login(&state.db, &typed).await?.map(|u| u.id),
+    };
+    let account_key = match named {
+        Some(id) => format!("account:{id}"),
+        None => format!("login:{typed}"),
+    };
+    let known_device = match (&found, req.device.as_deref()) {
+        (Some(u), Some(device)) => devices::known(&state.db, u.id, device).await?,
+        _ => false,
+    };
+    // Counted before the slow password check, in the database: parallel guesses and guesses
+    // spread over several server processes are counted alike.
+    let address_key = addr.map(|ip| ratelimit::address_key("login", ip));
+    if let Some(key) = &address_key {
+        ratelimit::attempt(&state.db, key, ratelimit::ADDRESS).await?;
+    }
+    if !known_device {
+        ratelimit::attempt(&state.db, &account_key, ratelimit::ACCOUNT).await?;
+    }
+    let found = found.filter(|u| u.is_active);
     let ok = state.hasher.verify(&req.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
     let Some(user) = found.filter(|_| ok) else {
-        state.limiter.failed_from(addr);
         return Err(AppError::Unauthorized("invalid_credentials"));
     };
-    state.limiter.succeeded(&account);
+    ratelimit::succeeded(&state.db, &account_key, true).await?;
+    if let Some(key) = &address_key {
+        ratelimit::succeeded(&state.db, key, false).await?;
+    }
     let txn = write_txn(&state.db).await?;
     let refresh_token = refresh::issue(&txn, user.id, None).await?;
     audit::record(
@@ -136,8 +169,11 @@ async fn login(
         },
     )
     .await?;
+    let device = devices::remember(&txn, user.id, req.device.as_deref()).await?;
     txn.commit().await?;
-    Ok(Json(tokens_for(&state, user.id, refresh_token).await?))
+    let mut tokens = tokens_for(&state, user.id, refresh_token).await?;
+    tokens.device = Some(device);
+    Ok(Json(tokens))
 }
 
 /// Trade a refresh token for a new pair. The presented token is spent; presenting a spent token
@@ -182,26 +218,23 @@ async fn register(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<RegisterRequest>,
 ) -> AppResult<(StatusCode, Json<TokenResponse>)> {
-    // Wrong codes are limited per address: the code is the secret here.
-    let limiter_key = format!("register:{}", addr.map(|a| a.to_string()).unwrap_or_default());
-    let limiter_key = limiter_key.as_str();
-    if let Some(secs) = state.limiter.check(limiter_key, addr) {
-        return Err(AppError::TooManyRequests { retry_after_secs: secs });
-    }
     let display_name = required_text("display_name", &req.display_name, 50)?;
     let phone =
         normalize_phone(&req.phone).ok_or_else(|| AppError::field("phone", "is not an 11-digit mobile number"))?;
     password::check_strength(&req.password).map_err(|m| AppError::field("password", m))?;
+    // Wrong codes are limited per address, counted before the code is looked up: the code is the
+    // secret here.
+    let address_key = addr.map(|ip| ratelimit::address_key("code", ip));
+    if let Some(key) = &address_key {
+        ratelimit::attempt(&state.db, key, ratelimit::CODE).await?;
+    }
     let hash = state.hasher.hash(&req.password).await?;
 
     let txn = write_txn(&state.db).await?;
-    let invitation = match verification::claim_invitation(&txn, &req.code).await {
-        Ok(i) => i,
-        Err(e) => {
-            state.limiter.failed(limiter_key, addr);
-            return Err(e);
-        }
-    };
+    let invitation = verification::claim_invitation(&txn, &req.code).await?;
+    if let Some(key) = &address_key {
+        ratelimit::succeeded(&txn, key, false).await?;
+    }
     let user = accounts::insert_user(&txn, &phone, &display_name, Some(&phone), &hash).await?;
     verification::link(&txn, user.id, invitation.holder_id, "invitation", None).await?;
     verification::finish_invitation(&txn, &invitation, user.id).await?;
@@ -226,6 +259,7 @@ async fn me(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Me>> 
 async fn change_password(
     State(state): State<AppState>,
     actor: Actor,
+    caller: Caller,
     Json(req): Json<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
     if !state.hasher.verify(&req.current_password, Some(&actor.user.password_hash)).await? {
@@ -238,7 +272,7 @@ async fn change_password(
     let mut u: user::ActiveModel = actor.user.into();
     u.password_hash = Set(hash);
     u.update(&txn).await?;
-    refresh::revoke_user(&txn, id).await?;
+    refresh::revoke_user(&txn, id, Some(&caller.session)).await?;
     audit::record(
         &txn,
         Event {

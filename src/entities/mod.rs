@@ -16,6 +16,7 @@ pub mod concern_photo;
 pub mod file;
 pub mod holder;
 pub mod invitation;
+pub mod known_device;
 pub mod membership;
 pub mod notice;
 pub mod notice_recipient;

@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{claim_invitation, create_invitation, finish_invitation, link, unlink};
 use crate::{
-    auth::{Actor, ClientAddr, find_by_login},
+    auth::{Actor, ClientAddr, find_by_login, ratelimit},
     db::write_txn,
     entities::{compound, holder},
     error::{AppError, AppResult, ErrorBody},
@@ -133,18 +133,18 @@ async fn redeem(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<RedeemRequest>,
 ) -> AppResult<Json<HoldingView>> {
-    let key = format!("invitation:{}", actor.user.id);
-    if let Some(secs) = state.limiter.check(&key, addr) {
-        return Err(AppError::TooManyRequests { retry_after_secs: secs });
+    // Counted before the code is looked up, per account and per address, in the database.
+    let keys: Vec<String> = std::iter::once(format!("code:account:{}", actor.user.id))
+        .chain(addr.map(|ip| ratelimit::address_key("code", ip)))
+        .collect();
+    for key in &keys {
+        ratelimit::attempt(&state.db, key, ratelimit::CODE).await?;
     }
     let txn = write_txn(&state.db).await?;
-    let inv = match claim_invitation(&txn, &req.code).await {
-        Ok(i) => i,
-        Err(e) => {
-            state.limiter.failed(&key, addr);
-            return Err(e);
-        }
-    };
+    let inv = claim_invitation(&txn, &req.code).await?;
+    for key in &keys {
+        ratelimit::succeeded(&txn, key, false).await?;
+    }
     link(&txn, actor.user.id, inv.holder_id, "invitation", None).await?;
     finish_invitation(&txn, &inv, actor.user.id).await?;
     txn.commit().await?;

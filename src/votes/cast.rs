@@ -22,7 +22,7 @@ use std::{collections::HashMap, sync::Arc};
 use crate::{
     audit::{Chain, Event},
     db::write_txn,
-    entities::{ballot, owner_link, proxy, user, vote, vote_candidate},
+    entities::{ballot, owner_link, proxy, refresh_token, user, vote, vote_candidate},
     error::{AppError, AppResult, is_unique_violation},
 };
 
@@ -47,7 +47,15 @@ pub enum Op {
     /// A caller votes for what they hold in the vote: their own holding, or a holder whose
     /// written proxy they hold — found by the writer, for the whole batch at once. A caller with
     /// nothing to vote for is refused with [`NO_HOLDING`].
-    Own { vote_id: i64, user_id: i64, holder_id: Option<i64>, marks: Marks, idempotency_key: Option<String> },
+    Own {
+        vote_id: i64,
+        user_id: i64,
+        /// The caller's sign-in: an ended one holds nothing.
+        session: String,
+        holder_id: Option<i64>,
+        marks: Marks,
+        idempotency_key: Option<String>,
+    },
     /// An owner votes for their holding, or a proxy votes for the holder they represent.
     Cast {
         vote_id: i64,
@@ -110,48 +118,75 @@ impl Holdings {
     }
 }
 
-/// The holdings of each of `users` whose account is active, in one query (a switched-off
-/// account holds nothing).
-pub async fn holdings_of(db: &impl ConnectionTrait, users: &[i64]) -> AppResult<HashMap<i64, Holdings>> {
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoColumnRef, Query, SelectStatement, UnionType};
-    fn active_only(q: &mut SelectStatement, user_id: impl IntoColumnRef) {
-        q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).equals(user_id))
+/// Whose holdings to read: accounts by id, or the sign-ins of a batch of ballots.
+pub enum Callers<'a> {
+    Users(&'a [i64]),
+    /// A sign-in that has ended (signed out, password changed, refresh token reused) holds nothing.
+    Sessions(&'a [String]),
+}
+
+/// The holdings of each caller whose account is active, by user id or by sign-in, in one query
+/// (a switched-off account, or an ended sign-in, holds nothing).
+pub async fn holdings_of(db: &impl ConnectionTrait, who: Callers<'_>) -> AppResult<HashMap<String, Holdings>> {
+    use sea_orm::sea_query::{Alias, ColumnRef, Expr, ExprTrait, IntoColumnRef, Query, SelectStatement, UnionType};
+    let mut out: HashMap<String, Holdings> = HashMap::new();
+    let key = match &who {
+        Callers::Users(u) if u.is_empty() => return Ok(out),
+        Callers::Sessions(s) if s.is_empty() => return Ok(out),
+        // The key column: the user id as text, or the sign-in.
+        Callers::Users(_) => Expr::col((user::Entity, user::Column::Id)).cast_as(Alias::new("TEXT")),
+        Callers::Sessions(_) => Expr::col((refresh_token::Entity, refresh_token::Column::FamilyId)).into(),
+    };
+    let callers = |q: &mut SelectStatement, user_id: ColumnRef| {
+        q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).equals(user_id.clone()))
             .and_where(Expr::col((user::Entity, user::Column::IsActive)).eq(true));
-    }
-    let mut out: HashMap<i64, Holdings> = HashMap::new();
-    if users.is_empty() {
-        return Ok(out);
-    }
+        match &who {
+            Callers::Users(users) => {
+                q.and_where(Expr::col(user_id).is_in(users.iter().copied()));
+            }
+            Callers::Sessions(sessions) => {
+                q.inner_join(
+                    refresh_token::Entity,
+                    Expr::col((refresh_token::Entity, refresh_token::Column::UserId))
+                        .equals((user::Entity, user::Column::Id))
+                        .and(
+                            Expr::col((refresh_token::Entity, refresh_token::Column::FamilyId))
+                                .is_in(sessions.iter().cloned()),
+                        )
+                        .and(Expr::col((refresh_token::Entity, refresh_token::Column::RevokedAt)).is_null()),
+                );
+            }
+        }
+    };
     let null = |name: &str| (Expr::cust("NULL"), Alias::new(name));
     let mut links = Query::select();
     links
-        .expr_as(Expr::col((owner_link::Entity, owner_link::Column::UserId)), Alias::new("user_id"))
+        .expr_as(key.clone(), Alias::new("caller"))
         .expr_as(Expr::col((owner_link::Entity, owner_link::Column::HolderId)), Alias::new("holder_id"));
     for (e, a) in [null("proxy_id"), null("compound_id"), null("valid_from"), null("valid_until")] {
         links.expr_as(e, a);
     }
     links.from(owner_link::Entity);
-    active_only(&mut links, (owner_link::Entity, owner_link::Column::UserId));
-    links.and_where(Expr::col((owner_link::Entity, owner_link::Column::UserId)).is_in(users.iter().copied()));
+    callers(&mut links, (owner_link::Entity, owner_link::Column::UserId).into_column_ref());
     let mut proxies = Query::select();
     proxies
-        .expr_as(Expr::col((proxy::Entity, proxy::Column::ProxyUserId)), Alias::new("user_id"))
+        .expr_as(key, Alias::new("caller"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::HolderId)), Alias::new("holder_id"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::Id)), Alias::new("proxy_id"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::CompoundId)), Alias::new("compound_id"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::ValidFrom)), Alias::new("valid_from"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::ValidUntil)), Alias::new("valid_until"))
         .from(proxy::Entity);
-    active_only(&mut proxies, (proxy::Entity, proxy::Column::ProxyUserId));
-    proxies
-        .and_where(Expr::col((proxy::Entity, proxy::Column::ProxyUserId)).is_in(users.iter().copied()))
-        .and_where(Expr::col((proxy::Entity, proxy::Column::RevokedAt)).is_null());
-    links.union(UnionType::All, proxies);
+    callers(&mut proxies, (proxy::Entity, proxy::Column::ProxyUserId).into_column_ref());
+    proxies.and_where(Expr::col((proxy::Entity, proxy::Column::RevokedAt)).is_null());
+    // A sign-in has several refresh tokens (one per rotation): the distinct union keeps one row
+    // per holding.
+    links.union(UnionType::Distinct, proxies);
     let now = Utc::now();
     for row in db.query_all(&links).await? {
-        let user: i64 = row.try_get("", "user_id")?;
+        let caller: String = row.try_get("", "caller")?;
         let holder: i64 = row.try_get("", "holder_id")?;
-        let entry = out.entry(user).or_default();
+        let entry = out.entry(caller).or_default();
         match row.try_get::<Option<i64>>("", "proxy_id")? {
             None => entry.own.push(holder),
             Some(proxy_id) => {
@@ -162,6 +197,9 @@ pub async fn holdings_of(db: &impl ConnectionTrait, users: &[i64]) -> AppResult<
                 }
             }
         }
+    }
+    for h in out.values_mut() {
+        h.own.sort_unstable();
     }
     Ok(out)
 }
@@ -228,7 +266,7 @@ struct Batch {
     /// New ballots, inserted together when the batch is done.
     inserts: Vec<ballot::Model>,
     /// What the callers of the batch's `Own` ballots hold.
-    holdings: HashMap<i64, Holdings>,
+    holdings: HashMap<String, Holdings>,
 }
 
 /// Ballots per INSERT statement: 18 bound values each stays far below either database's limit.
@@ -405,15 +443,17 @@ fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<(
 
 /// What the callers of the batch's `Own` ballots hold (nothing for a switched-off account): one
 /// query for the whole batch.
-async fn callers(db: &impl ConnectionTrait, jobs: &[Job]) -> AppResult<HashMap<i64, Holdings>> {
-    let users: Vec<i64> = jobs
+async fn callers(db: &impl ConnectionTrait, jobs: &[Job]) -> AppResult<HashMap<String, Holdings>> {
+    let sessions: Vec<String> = jobs
         .iter()
         .filter_map(|j| match &j.op {
-            Op::Own { user_id, .. } => Some(*user_id),
+            Op::Own { session, .. } => Some(session.clone()),
             _ => None,
         })
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
         .collect();
-    holdings_of(db, &users).await
+    holdings_of(db, Callers::Sessions(&sessions)).await
 }
 
 /// The stored ballots of the holders the jobs name or may vote for, by (vote, holder), in one
@@ -421,7 +461,7 @@ async fn callers(db: &impl ConnectionTrait, jobs: &[Job]) -> AppResult<HashMap<i
 async fn stored_ballots(
     db: &impl ConnectionTrait,
     jobs: &[Job],
-    holdings: &HashMap<i64, Holdings>,
+    holdings: &HashMap<String, Holdings>,
 ) -> AppResult<HashMap<(i64, i64), ballot::Model>> {
     let mut pairs: Vec<(i64, i64)> = Vec::new();
     for j in jobs {
@@ -429,8 +469,8 @@ async fn stored_ballots(
             Op::Cast { vote_id, holder_id, .. } | Op::Paper { vote_id, holder_id, .. } => {
                 pairs.push((*vote_id, *holder_id))
             }
-            Op::Own { vote_id, user_id, .. } => {
-                if let Some(h) = holdings.get(user_id) {
+            Op::Own { vote_id, session, .. } => {
+                if let Some(h) = holdings.get(session) {
                     pairs.extend(h.own.iter().chain(h.proxies.iter().map(|p| &p.0)).map(|h| (*vote_id, *h)));
                 }
             }
@@ -561,9 +601,9 @@ enum Plan {
 /// vote's frozen roster (asked before anything about the vote is told; a switched-off account
 /// holds nothing, and the handler then finds why).
 async fn resolve(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen, op: Op) -> AppResult<Op> {
-    let Op::Own { vote_id, user_id, holder_id, marks, idempotency_key } = op else { return Ok(op) };
+    let Op::Own { vote_id, user_id, session, holder_id, marks, idempotency_key } = op else { return Ok(op) };
     let v = load_vote(db, batch, vote_id).await?;
-    let mine: Vec<(i64, Option<i64>)> = match (batch.holdings.get(&user_id), v.frozen_at) {
+    let mine: Vec<(i64, Option<i64>)> = match (batch.holdings.get(&session), v.frozen_at) {
         (Some(h), Some(_)) => {
             let roster = frozen.rosters.get(db, &v).await?;
             h.in_compound(v.compound_id).into_iter().filter(|(h, _)| roster.contains_key(h)).collect()

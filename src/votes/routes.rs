@@ -238,9 +238,9 @@ async fn my_holdings(
     v: &vote::Model,
     with_ballots: bool,
 ) -> AppResult<Vec<MyHolding>> {
-    let pairs = cast::holdings_of(db, &[actor.user.id])
+    let pairs = cast::holdings_of(db, cast::Callers::Users(&[actor.user.id]))
         .await?
-        .remove(&actor.user.id)
+        .remove(&actor.user.id.to_string())
         .map(|h| h.in_compound(v.compound_id))
         .unwrap_or_default();
     if pairs.is_empty() {
@@ -767,7 +767,7 @@ fn marks(form: VoteForm, choice: Option<Choice>, candidates: Option<Vec<i32>>) -
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn cast(
     State(state): State<AppState>,
-    Caller(user_id): Caller,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(req): Json<CastRequest>,
 ) -> AppResult<(StatusCode, Json<BallotReceipt>)> {
@@ -783,7 +783,8 @@ async fn cast(
     {
         let op = Op::Own {
             vote_id: v.id,
-            user_id,
+            user_id: caller.user_id,
+            session: caller.session.clone(),
             holder_id: req.holder_id,
             marks,
             idempotency_key: req.idempotency_key.clone(),
@@ -793,7 +794,7 @@ async fn cast(
             r => return receipt(&state, &v, r?).await,
         }
     }
-    let actor = Actor::load(&state.db, user_id).await?;
+    let actor = Actor::load(&state.db, &caller).await?;
     let v = match state.rosters.opened(id) {
         Some(v) => v,
         None => {

@@ -41,9 +41,19 @@ async fn unknown_user_and_wrong_password_get_the_same_answer() {
     assert_eq!(a.code(), "invalid_credentials");
 }
 
-fn claims_for(user_id: i64, exp: i64) -> Claims {
+/// Claims for `token`'s user and sign-in, expiring at `exp`.
+fn claims_for(token: &str, exp: i64) -> Claims {
     let now = chrono::Utc::now().timestamp();
-    Claims { sub: user_id.to_string(), exp, iat: now, iss: "sanfang".into(), aud: "sanfang-api".into() }
+    let payload = token.split('.').nth(1).unwrap();
+    let issued: serde_json::Value = serde_json::from_slice(&B64.decode(payload).unwrap()).unwrap();
+    Claims {
+        sub: issued["sub"].as_str().unwrap().to_owned(),
+        sid: issued["sid"].as_str().unwrap().to_owned(),
+        exp,
+        iat: now,
+        iss: "sanfang".into(),
+        aud: "sanfang-api".into(),
+    }
 }
 
 fn sign(claims: &impl serde::Serialize, secret: &[u8]) -> String {
@@ -142,8 +152,8 @@ async fn one_address_failing_on_many_accounts_is_locked_but_others_are_not() {
 #[tokio::test]
 async fn a_token_with_alg_none_is_refused() {
     let app = spawn_demo().await;
-    let id = my_id(&app, &app.token("admin").await).await;
-    let claims = serde_json::to_string(&claims_for(id, chrono::Utc::now().timestamp() + 600)).unwrap();
+    let admin = app.token("admin").await;
+    let claims = serde_json::to_string(&claims_for(&admin, chrono::Utc::now().timestamp() + 600)).unwrap();
     let token = format!("{}.{}.", B64.encode(r#"{"alg":"none","typ":"JWT"}"#), B64.encode(claims));
     let res = app.get("/api/v1/me", &token).await.expect(StatusCode::UNAUTHORIZED);
     assert_eq!(res.code(), "invalid_token");
@@ -153,11 +163,12 @@ async fn a_token_with_alg_none_is_refused() {
 #[tokio::test]
 async fn a_token_signed_with_another_secret_is_refused() {
     let app = spawn_demo().await;
-    let id = my_id(&app, &app.token("admin").await).await;
-    let claims = claims_for(id, chrono::Utc::now().timestamp() + 600);
+    let admin = app.token("admin").await;
+    let claims = claims_for(&admin, chrono::Utc::now().timestamp() + 600);
     // The same claims under the server's own secret pass, so only the signature is wrong.
     app.get("/api/v1/me", &sign(&claims, JWT_SECRET)).await.expect(StatusCode::OK);
-    app.get("/api/v1/me", &app.state.jwt.issue(id).unwrap()).await.expect(StatusCode::OK);
+    let id = my_id(&app, &admin).await;
+    app.get("/api/v1/me", &app.state.jwt.issue(id, &claims.sid).unwrap()).await.expect(StatusCode::OK);
     let forged = sign(&claims, b"another-secret-another-secret-another");
     let res = app.get("/api/v1/me", &forged).await.expect(StatusCode::UNAUTHORIZED);
     assert_eq!(res.code(), "invalid_token");
@@ -178,8 +189,8 @@ async fn a_token_whose_expiry_is_a_string_is_refused() {
 #[tokio::test]
 async fn an_expired_token_is_refused_as_expired() {
     let app = spawn_demo().await;
-    let id = my_id(&app, &app.token("admin").await).await;
-    let token = sign(&claims_for(id, chrono::Utc::now().timestamp() - 3600), JWT_SECRET);
+    let admin = app.token("admin").await;
+    let token = sign(&claims_for(&admin, chrono::Utc::now().timestamp() - 3600), JWT_SECRET);
     let res = app.get("/api/v1/me", &token).await.expect(StatusCode::UNAUTHORIZED);
     assert_eq!(res.code(), "token_expired");
 }
