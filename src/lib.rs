@@ -98,6 +98,11 @@ async fn health() -> axum::Json<Health> {
 impl AppState {
     /// State over `db`, signing tokens with `jwt_secret`.
     pub fn new(db: DatabaseConnection, jwt_secret: &[u8]) -> Self {
+        Self::behind(db, jwt_secret, Vec::new())
+    }
+
+    /// As [`AppState::new`], for a server behind the reverse proxies `trusted_proxies`.
+    pub fn behind(db: DatabaseConnection, jwt_secret: &[u8], trusted_proxies: Vec<auth::Network>) -> Self {
         let rosters = Arc::new(votes::lifecycle::Rosters::default());
         Self::from_parts(state::Shared {
             jwt: Arc::new(JwtKeys::new(jwt_secret)),
@@ -105,6 +110,7 @@ impl AppState {
             ballots: votes::BallotWriter::spawn(db.clone(), rosters.clone()),
             rosters,
             db,
+            trusted_proxies,
         })
     }
 }

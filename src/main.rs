@@ -34,6 +34,10 @@ enum Command {
         /// Seed the demo community into an empty database.
         #[arg(long)]
         demo: bool,
+        /// Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names
+        /// the client; the login limits then count the client's address, not the proxy's.
+        #[arg(long, env = "SANFANG_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<sanfang::auth::Network>,
     },
     /// Bring the database schema up to date.
     Migrate,
@@ -138,7 +142,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
         }
-        Command::Serve { addr, static_dir, jwt_secret, demo: with_demo } => {
+        Command::Serve { addr, static_dir, jwt_secret, demo: with_demo, trusted_proxies } => {
             let conn = db::connect(&cli.database_url).await.context("opening the database")?;
             if with_demo {
                 if demo::seed(&conn).await? {
@@ -148,7 +152,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
             let secret = auth::jwt::load_secret(&conn, jwt_secret).await?;
-            let state = AppState::new(conn, &secret);
+            let state = AppState::behind(conn, &secret, trusted_proxies);
             let ticker = state.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(std::time::Duration::from_secs(5));

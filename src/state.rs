@@ -5,7 +5,7 @@ use axum::extract::FromRef;
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::{jwt::JwtKeys, password::Hasher},
+    auth::{Network, jwt::JwtKeys, password::Hasher},
     votes::{BallotWriter, lifecycle::Rosters},
 };
 
@@ -35,6 +35,8 @@ pub struct Shared {
     pub ballots: BallotWriter,
     /// Frozen rosters of opened votes.
     pub rosters: Arc<Rosters>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`SANFANG_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<Network>,
 }
 
 impl FromRef<AppState> for DatabaseConnection {

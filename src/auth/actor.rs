@@ -156,21 +156,106 @@ fn decide(p: Permission, held: &[Role]) -> AppResult<()> {
     if held.iter().any(|r| roles_for(p).contains(r)) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-/// The client's address, when the server knows it (not in in-process tests).
+/// The client's address, when the server knows it (not in in-process tests): the peer's, or —
+/// when the peer is one of the configured trusted proxies — the nearest address in
+/// `X-Forwarded-For` that is not a trusted proxy.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        Ok(ClientAddr(peer.map(|p| client_address(p, forwarded, &state.trusted_proxies))))
     }
+}
+
+/// A network in CIDR notation (`10.0.0.0/8`, `::1/128`), or one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (addr, prefix) = s.trim().split_once('/').map_or((s.trim(), None), |(a, p)| (a, Some(p)));
+        let addr: IpAddr = addr.parse().map_err(|_| format!("'{s}' is not an address or network"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p.parse().ok().filter(|p| *p <= max).ok_or_else(|| format!("'{s}' has a bad prefix length"))?,
+        };
+        Ok(Network { addr, prefix })
+    }
+}
+
+impl Network {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let bits = |ip: IpAddr| -> Option<u128> {
+            match (self.addr, ip) {
+                (IpAddr::V4(_), IpAddr::V4(v)) => Some(u128::from(u32::from(v)) << 96),
+                (IpAddr::V6(_), IpAddr::V6(v)) => Some(u128::from(v)),
+                _ => None,
+            }
+        };
+        let (Some(net), Some(ip)) = (bits(self.addr), bits(ip)) else { return false };
+        // An IPv4 address sits in the top 32 bits, so one mask of the top `prefix` bits serves both.
+        let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+        net & mask == ip & mask
+    }
+}
+
+/// The client behind `peer`: `peer` itself unless it is a trusted proxy, else the right-most
+/// address of `X-Forwarded-For` that is not (each proxy appends the address it heard from, so
+/// the ones further left were written by the client and prove nothing).
+pub fn client_address<'a>(peer: IpAddr, forwarded: impl Iterator<Item = &'a str>, trusted: &[Network]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded.flat_map(|v| v.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_the_peer_unless_the_peer_is_a_trusted_proxy() {
+        let trusted: Vec<Network> = ["10.0.0.0/8", "::1"].iter().map(|s| s.parse().unwrap()).collect();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // A client that is not a proxy cannot name another address.
+        assert_eq!(client_address(ip("203.0.113.9"), ["1.2.3.4"].into_iter(), &trusted), ip("203.0.113.9"));
+        // Behind the proxy: the right-most address it did not write itself.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), ["1.2.3.4, 198.51.100.7, 10.0.0.5"].into_iter(), &trusted),
+            ip("198.51.100.7")
+        );
+        assert_eq!(client_address(ip("::1"), ["198.51.100.7"].into_iter(), &trusted), ip("198.51.100.7"));
+        // A proxy that sent no header, or garbage, is the client.
+        assert_eq!(client_address(ip("10.0.0.2"), std::iter::empty(), &trusted), ip("10.0.0.2"));
+        assert_eq!(client_address(ip("10.0.0.2"), ["junk"].into_iter(), &trusted), ip("10.0.0.2"));
+        assert!("10.0.0.0/33".parse::<Network>().is_err());
+        assert!(!"10.0.0.0/8".parse::<Network>().unwrap().contains(ip("11.0.0.1")));
+    }
 
     #[test]
     fn no_role_is_not_found_and_a_wrong_role_is_forbidden() {

@@ -1,12 +1,12 @@
 //! Accounts and sessions: passwords, access and refresh tokens, the login limiter, and the
 //! [`Actor`] extractor every protected handler takes.
 mod actor;
+pub mod devices;
 pub mod jwt;
 pub mod password;
-pub mod devices;
 pub mod ratelimit;
 pub mod refresh;
 pub(crate) mod routes;
 
-pub use actor::{Actor, Caller, ClientAddr};
+pub use actor::{Actor, Caller, ClientAddr, Network};
 pub use routes::{TokenResponse, find_by_login, router};

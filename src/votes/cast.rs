@@ -131,11 +131,10 @@ pub async fn holdings_of(db: &impl ConnectionTrait, who: Callers<'_>) -> AppResu
     use sea_orm::sea_query::{Alias, ColumnRef, Expr, ExprTrait, IntoColumnRef, Query, SelectStatement, UnionType};
     let mut out: HashMap<String, Holdings> = HashMap::new();
     let key = match &who {
-        Callers::Users(u) if u.is_empty() => return Ok(out),
-        Callers::Sessions(s) if s.is_empty() => return Ok(out),
+        Callers::Users([]) | Callers::Sessions([]) => return Ok(out),
         // The key column: the user id as text, or the sign-in.
         Callers::Users(_) => Expr::col((user::Entity, user::Column::Id)).cast_as(Alias::new("TEXT")),
-        Callers::Sessions(_) => Expr::col((refresh_token::Entity, refresh_token::Column::FamilyId)).into(),
+        Callers::Sessions(_) => Expr::col((refresh_token::Entity, refresh_token::Column::FamilyId)),
     };
     let callers = |q: &mut SelectStatement, user_id: ColumnRef| {
         q.inner_join(user::Entity, Expr::col((user::Entity, user::Column::Id)).equals(user_id.clone()))

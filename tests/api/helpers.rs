@@ -121,6 +121,21 @@ impl TestApp {
         Res { status, headers, body, bytes }
     }
 
+    /// A JSON `body` sent with extra `headers`, as a reverse proxy would pass it on.
+    pub async fn request_with(&self, method: Method, path: &str, headers: &[(&str, &str)], body: String) -> Res {
+        let mut req = Request::builder().method(method).uri(path).extension(ConnectInfo(self.client));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req = req.header(header::CONTENT_TYPE, "application/json");
+        let res = self.router.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Res { status, headers, body, bytes }
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Res {
         self.request(Method::GET, path, Some(token), None, None).await
     }

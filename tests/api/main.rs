@@ -12,6 +12,7 @@ mod concerns;
 mod errors;
 mod fuzz_found;
 mod isolation;
+mod limits;
 mod matrix;
 mod notices;
 mod questionnaires;

@@ -2162,6 +2162,11 @@ export interface components {
             login: string;
         };
         LoginRequest: {
+            /**
+             * @description The device token this device was given at an earlier sign-in to this account, if any: a
+             *     device that has signed in before is not held back by others' wrong guesses at the account.
+             */
+            device?: string | null;
             /** @description User name or mobile number. */
             login: string;
             password: string;
@@ -2758,6 +2763,11 @@ export interface components {
         Threshold: "ordinary" | "special";
         TokenResponse: {
             access_token: string;
+            /**
+             * @description After signing in with a password: this device's token for the account, to keep and send
+             *     with later sign-ins.
+             */
+            device?: string | null;
             /**
              * Format: int64
              * @description Lifetime of the access token in seconds.

@@ -8,6 +8,18 @@ import { COMMUNITY_ROLES, COMPOUND_ROLES, membershipGrants, type Scope } from '@
 
 export const ACCESS_KEY = 'sanfang.access_token'
 export const REFRESH_KEY = 'sanfang.refresh_token'
+/** This browser's device token per account, by the login as typed: it spares a device that has
+ * signed in before the back-off that others' wrong guesses at the account cause. */
+export const DEVICES_KEY = 'sanfang.devices'
+
+function devices(): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(DEVICES_KEY) ?? '{}')
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, string>) : {}
+  } catch {
+    return {}
+  }
+}
 
 export const useAuthStore = defineStore('auth', () => {
   const accessToken = ref<string | null>(localStorage.getItem(ACCESS_KEY))
@@ -52,7 +64,10 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function login(loginName: string, password: string): Promise<void> {
-    setTokens(await authApi.login({ login: loginName, password }))
+    const key = loginName.trim().toLowerCase()
+    const tokens = await authApi.login({ login: loginName, password, device: devices()[key] ?? null })
+    if (tokens.device) localStorage.setItem(DEVICES_KEY, JSON.stringify({ ...devices(), [key]: tokens.device }))
+    setTokens(tokens)
     await loadMe()
   }
 
