@@ -223,6 +223,29 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
     }
 }
 
+/// Whether `p` manages the object it is used on (tables it, steers its course, keeps order in
+/// its discussion) rather than takes part in it.
+pub fn manages(p: Permission) -> bool {
+    matches!(
+        p,
+        Permission::OpenAgendas
+            | Permission::ManageAgendas
+            | Permission::ModerateAgendas
+            | Permission::ManageVotes
+            | Permission::ManageQuestionnaires
+    )
+}
+
+/// Whether `role`, held somewhere in a community, holds `p` on an object of the whole community
+/// (a community-wide agenda).
+///
+/// Taking part is for everyone the table lets in, whichever compound their role is in. Managing
+/// is the community office's alone: a compound's property company or owners' committee speaks
+/// for its own compound, not for the others, so it neither moderates nor decides for them all.
+pub fn holds_community_wide(p: Permission, role: Role) -> bool {
+    roles_for(p).contains(&role) && (!manages(p) || matches!(role.scope(), RoleScope::Community | RoleScope::Global))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +296,34 @@ mod tests {
     #[test]
     fn only_admins_manage_tenancy() {
         assert_eq!(roles_for(Permission::ManageTenancy), &[Role::Admin]);
+    }
+
+    #[test]
+    fn only_the_community_office_manages_a_community_wide_object() {
+        for p in [Permission::OpenAgendas, Permission::ManageAgendas, Permission::ModerateAgendas] {
+            assert!(manages(p));
+            assert!(holds_community_wide(p, Role::Secretary));
+            for r in
+                [Role::PropertyManager, Role::PropertyStaff, Role::CommitteeChair, Role::CommitteeMember, Role::Owner]
+            {
+                assert!(!holds_community_wide(p, r), "{r:?} must not {p:?} a community-wide object");
+            }
+        }
+        // Still as the table says: staff of the office do not moderate.
+        assert!(holds_community_wide(Permission::ManageAgendas, Role::CommunityStaff));
+        assert!(!holds_community_wide(Permission::ModerateAgendas, Role::CommunityStaff));
+    }
+
+    #[test]
+    fn everyone_of_the_community_takes_part_in_a_community_wide_object() {
+        for p in [Permission::ViewAgendas, Permission::CommentAgendas] {
+            assert!(!manages(p));
+            for r in roles_for(p) {
+                assert!(holds_community_wide(p, *r));
+            }
+        }
+        assert!(holds_community_wide(Permission::CommentAgendas, Role::CommitteeMember));
+        assert!(holds_community_wide(Permission::CommentAgendas, Role::Owner));
+        assert!(!holds_community_wide(Permission::CommentAgendas, Role::Admin));
     }
 }

@@ -149,7 +149,8 @@ async fn add_comment(
     Ok((StatusCode::CREATED, Json(comment_view(&row, &names, actor.user.id, false))))
 }
 
-/// Hide a comment from the discussion, with the reason (the secretary, the owners' committee).
+/// Hide a comment from the discussion, with the reason: the secretary, or the owners' committee
+/// of the agenda's compound (a community-wide agenda is moderated by the secretary alone).
 #[utoipa::path(post, path = "/agendas/{id}/comments/{comment_id}/hide", tag = "agendas", request_body = HideRequest,
     security(("bearer" = [])), params(("id" = i64, Path), ("comment_id" = i64, Path)),
     responses((status = 204, description = "hidden"), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),

@@ -17,6 +17,7 @@ pub use routes::{Opening, insert_agenda};
 pub use views::*;
 
 use crate::{
+    entities::compound,
     roster::area,
     votes::tally::{Weight, at_least},
 };
@@ -110,6 +111,23 @@ pub fn moves_from(status: AgendaStatus) -> Vec<AgendaMove> {
         .collect()
 }
 
+/// Whether withdrawing needs the right to manage the agenda. Whoever opened a compound agenda
+/// may withdraw it; a community-wide agenda belongs to the whole community, so only those who
+/// manage it (the community office) withdraw it, its author included only while still there.
+pub fn withdraw_needs_managing(is_author: bool, community_wide: bool) -> bool {
+    !is_author || community_wide
+}
+
+/// Whether a vote or questionnaire of compound `cited` may be recorded as what settled an agenda
+/// of compound `agenda_compound` (`None`: community-wide) in `agenda_community`: one of the same
+/// compound, or for a community-wide agenda, one of any compound of the same community.
+pub fn may_cite(agenda_compound: Option<i64>, agenda_community: i64, cited: &compound::Model) -> bool {
+    match agenda_compound {
+        Some(c) => cited.id == c,
+        None => cited.community_id == agenda_community,
+    }
+}
+
 /// The share of area and of heads that makes a statutory request: one fifth.
 const STATUTORY: (i64, i64) = (1, 5);
 
@@ -199,5 +217,33 @@ mod tests {
         assert_eq!(next_status(S::Deliberating, AgendaMove::Deliberate).unwrap_err().0, "agenda_not_open");
         assert!(moves_from(S::Closed).is_empty());
         assert_eq!(moves_from(S::Decided), vec![AgendaMove::Close]);
+    }
+
+    #[test]
+    fn authors_withdraw_their_compound_agendas_but_the_office_withdraws_community_wide_ones() {
+        assert!(!withdraw_needs_managing(true, false));
+        assert!(withdraw_needs_managing(false, false));
+        assert!(withdraw_needs_managing(true, true));
+        assert!(withdraw_needs_managing(false, true));
+    }
+
+    fn compound(id: i64, community_id: i64) -> compound::Model {
+        compound::Model {
+            id,
+            community_id,
+            name: format!("c{id}"),
+            address: None,
+            created_at: chrono::Utc::now(),
+            notice_days: 7,
+            publicity_days: 7,
+        }
+    }
+
+    #[test]
+    fn a_decision_cites_a_vote_of_its_compound_or_for_the_community_of_its_community() {
+        assert!(may_cite(Some(1), 10, &compound(1, 10)));
+        assert!(!may_cite(Some(1), 10, &compound(2, 10)), "another compound's vote");
+        assert!(may_cite(None, 10, &compound(2, 10)));
+        assert!(!may_cite(None, 10, &compound(3, 11)), "another community's vote");
     }
 }

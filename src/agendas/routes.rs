@@ -16,7 +16,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     AgendaActions, AgendaFilter, AgendaFromConcern, AgendaMove, AgendaPage, AgendaStatus, AgendaSummary, AgendaView,
-    CosignProgress, DecideRequest, NewAgenda, WithdrawRequest, moves_from, next_status, progress,
+    CosignProgress, DecideRequest, NewAgenda, WithdrawRequest, may_cite, moves_from, next_status, progress,
+    withdraw_needs_managing,
 };
 use crate::{
     accounts::user_names,
@@ -64,11 +65,21 @@ impl LoadedAgenda {
     }
 }
 
-/// Allow `p` where an agenda lives: its compound, or for a community-wide agenda, the community.
+/// Allow `p` where an agenda lives: its compound, or for a community-wide agenda, the community,
+/// where only the community office manages it and everyone takes part.
 pub fn authorize(actor: &Actor, a: &LoadedAgenda, p: Permission) -> AppResult<()> {
     match &a.compound {
         Some(c) => actor.authorize_compound(p, c),
         None => actor.authorize_community(p, a.agenda.community_id),
+    }
+}
+
+/// Allow withdrawing: those who manage the agenda, or whoever opened a compound agenda.
+fn authorize_withdraw(actor: &Actor, a: &LoadedAgenda) -> AppResult<()> {
+    if withdraw_needs_managing(a.agenda.opened_by == actor.user.id, a.compound.is_none()) {
+        authorize(actor, a, Permission::ManageAgendas)
+    } else {
+        Ok(())
     }
 }
 
@@ -187,8 +198,8 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, a: &LoadedAgenda) -> App
     let status = a.status();
     let may = |p: Permission| authorize(actor, a, p).is_ok();
     let mut moves = if may(Permission::ManageAgendas) { moves_from(status) } else { Vec::new() };
-    // Whoever opened an agenda may also withdraw it.
-    if g.opened_by == actor.user.id && status.is_active() && !moves.contains(&AgendaMove::Withdraw) {
+    // Whoever opened a compound agenda may also withdraw it.
+    if authorize_withdraw(actor, a).is_ok() && status.is_active() && !moves.contains(&AgendaMove::Withdraw) {
         moves.push(AgendaMove::Withdraw);
     }
     let can = AgendaActions {
@@ -485,11 +496,8 @@ async fn open_community_agenda(
     Json(req): Json<NewAgenda>,
 ) -> AppResult<(StatusCode, Json<AgendaView>)> {
     let c = community::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    actor.authorize_community(Permission::OpenAgendas, c.id)?;
     // A matter of the whole community is the community office's to table.
-    if !community_kinds(&actor, c.id).contains(&PartyKind::CommunityOffice) {
-        return Err(AppError::Forbidden);
-    }
+    actor.authorize_community(Permission::OpenAgendas, c.id)?;
     let (title, description) = checked_text(&req)?;
     let txn = write_txn(&state.db).await?;
     let g = insert_agenda(
@@ -729,30 +737,14 @@ async fn decide(
     authorize(&actor, &a, Permission::ManageAgendas)?;
     let decision = required_text("decision", &req.decision, 20_000)?;
     if let Some(v) = req.vote_id {
-        let v = vote::Entity::find_by_id(v).one(&state.db).await?;
-        let ok = match (&v, &a.compound) {
-            (Some(v), Some(c)) => v.compound_id == c.id,
-            (Some(v), None) => compound::Entity::find_by_id(v.compound_id)
-                .one(&state.db)
-                .await?
-                .is_some_and(|c| c.community_id == a.agenda.community_id),
-            (None, _) => false,
-        };
-        if !ok {
+        let held = vote::Entity::find_by_id(v).one(&state.db).await?.map(|v| v.compound_id);
+        if !citable(&state, &a, held).await? {
             return Err(AppError::field("vote_id", "no such vote where this agenda lives"));
         }
     }
     if let Some(q) = req.questionnaire_id {
-        let q = crate::entities::questionnaire::Entity::find_by_id(q).one(&state.db).await?;
-        let ok = match (&q, &a.compound) {
-            (Some(q), Some(c)) => q.compound_id == c.id,
-            (Some(q), None) => compound::Entity::find_by_id(q.compound_id)
-                .one(&state.db)
-                .await?
-                .is_some_and(|c| c.community_id == a.agenda.community_id),
-            (None, _) => false,
-        };
-        if !ok {
+        let held = crate::entities::questionnaire::Entity::find_by_id(q).one(&state.db).await?.map(|q| q.compound_id);
+        if !citable(&state, &a, held).await? {
             return Err(AppError::field("questionnaire_id", "no such questionnaire"));
         }
     }
@@ -765,6 +757,13 @@ async fn decide(
     let detail = json!({ "decision": decision, "vote_id": req.vote_id, "questionnaire_id": req.questionnaire_id });
     apply_move(&state, &actor, &a, AgendaMove::Decide, set, detail).await?;
     answer(&state, &actor, id).await
+}
+
+/// Whether a vote or questionnaire held in compound `held` (`None`: no such thing) may settle `a`.
+async fn citable(state: &AppState, a: &LoadedAgenda, held: Option<i64>) -> AppResult<bool> {
+    let Some(held) = held else { return Ok(false) };
+    let cited = compound::Entity::find_by_id(held).one(&state.db).await?;
+    Ok(cited.is_some_and(|c| may_cite(a.agenda.compound_id, a.agenda.community_id, &c)))
 }
 
 /// Close a decided agenda.
@@ -780,7 +779,7 @@ async fn close(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>)
     answer(&state, &actor, id).await
 }
 
-/// Withdraw an agenda, with the reason: those who manage agendas, or whoever opened it.
+/// Withdraw an agenda, with the reason: those who manage it, or whoever opened a compound agenda.
 #[utoipa::path(post, path = "/agendas/{id}/withdraw", tag = "agendas", request_body = WithdrawRequest,
     security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = AgendaView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -792,9 +791,7 @@ async fn withdraw(
     Json(req): Json<WithdrawRequest>,
 ) -> AppResult<Json<AgendaView>> {
     let a = agenda_for(&state.db, &actor, id).await?;
-    if a.agenda.opened_by != actor.user.id {
-        authorize(&actor, &a, Permission::ManageAgendas)?;
-    }
+    authorize_withdraw(&actor, &a)?;
     let reason = required_text("reason", &req.reason, 1000)?;
     let set = vec![
         (agenda::Column::WithdrawReason, sea_orm::Value::from(reason.clone())),

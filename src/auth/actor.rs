@@ -11,7 +11,7 @@ use super::jwt::TokenError;
 use crate::{
     entities::{compound, membership, refresh_token, user},
     error::{AppError, AppResult},
-    policy::{Permission, Role, roles_for},
+    policy::{Permission, Role, holds_community_wide, roles_for},
     state::AppState,
 };
 
@@ -134,13 +134,15 @@ impl Actor {
         decide(p, &held)
     }
 
-    /// Allow `p` on a community as a whole (community-office roles, and for viewing, anyone with a
-    /// role in one of its compounds).
+    /// Allow `p` on a community as a whole, or on an object of the whole community (a
+    /// community-wide agenda): anyone with a role in the community takes part as the table says,
+    /// only the community office manages ([`holds_community_wide`]). 404 to a user with no role
+    /// in the community, 403 to the others.
     pub fn authorize_community(&self, p: Permission, community_id: i64) -> AppResult<()> {
-        if self.is_admin() && roles_for(p).contains(&Role::Admin) {
+        if self.is_admin() && holds_community_wide(p, Role::Admin) {
             return Ok(());
         }
-        decide(p, &self.roles_in_community(community_id))
+        decide_by(&self.roles_in_community(community_id), |r| holds_community_wide(p, r))
     }
 
     /// Allow a permission that only global roles can hold.
@@ -150,10 +152,15 @@ impl Actor {
 }
 
 fn decide(p: Permission, held: &[Role]) -> AppResult<()> {
+    decide_by(held, |r| roles_for(p).contains(&r))
+}
+
+/// 404 when no role is held, 403 when none of those held is allowed.
+fn decide_by(held: &[Role], allowed: impl Fn(Role) -> bool) -> AppResult<()> {
     if held.is_empty() {
         return Err(AppError::NotFound);
     }
-    if held.iter().any(|r| roles_for(p).contains(r)) { Ok(()) } else { Err(AppError::Forbidden) }
+    if held.iter().any(|r| allowed(*r)) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 /// The client's address, when the server knows it (not in in-process tests): the peer's, or —
@@ -262,5 +269,15 @@ mod tests {
         assert!(matches!(decide(Permission::ImportRoster, &[]), Err(AppError::NotFound)));
         assert!(matches!(decide(Permission::ImportRoster, &[Role::Owner]), Err(AppError::Forbidden)));
         assert!(decide(Permission::ImportRoster, &[Role::Owner, Role::CommitteeMember]).is_ok());
+    }
+
+    #[test]
+    fn a_compound_party_is_forbidden_to_manage_what_the_whole_community_owns() {
+        let wide = |p, held: &[Role]| decide_by(held, |r| holds_community_wide(p, r));
+        assert!(matches!(wide(Permission::ModerateAgendas, &[]), Err(AppError::NotFound)));
+        assert!(matches!(wide(Permission::ModerateAgendas, &[Role::CommitteeMember]), Err(AppError::Forbidden)));
+        assert!(matches!(wide(Permission::ManageAgendas, &[Role::CommitteeChair]), Err(AppError::Forbidden)));
+        assert!(wide(Permission::CommentAgendas, &[Role::CommitteeMember]).is_ok());
+        assert!(wide(Permission::ModerateAgendas, &[Role::CommitteeMember, Role::Secretary]).is_ok());
     }
 }

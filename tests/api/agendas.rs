@@ -426,3 +426,101 @@ async fn a_concern_becomes_an_agenda_once() {
     let last = seen.body["timeline"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["step"], "turned_into_agenda");
 }
+
+/// A community-wide agenda of the demo community, opened by the secretary.
+async fn community_agenda(app: &TestApp) -> i64 {
+    let community = app.community_id().await;
+    app.post(
+        &format!("/api/v1/communities/{community}/agendas"),
+        Some(&app.token("secretary").await),
+        json!({ "title": "全社区垃圾分类", "description": "社区统一部署" }),
+    )
+    .await
+    .expect(StatusCode::CREATED)
+    .id()
+}
+
+#[tokio::test]
+async fn every_party_takes_part_in_a_community_wide_agenda_and_only_the_community_office_moderates_it() {
+    let app = spawn_demo().await;
+    let id = community_agenda(&app).await;
+    let path = format!("/api/v1/agendas/{id}/comments");
+    let owner_bm = app.token("owner-bm01").await;
+    let spam = app.post(&path, Some(&owner_bm), json!({ "body": "出售二手车，电话…" })).await;
+    let spam = spam.expect(StatusCode::CREATED).id();
+    let member2 = app.token("member2").await;
+    let official = app.post(&path, Some(&member2), json!({ "body": "上河时代业委会支持" })).await;
+    assert_eq!(official.expect(StatusCode::CREATED).body["official_kind"], "owners_committee");
+
+    // A compound's committee or property company is offered nothing to manage, and is refused.
+    for login in ["member2", "committee", "committee-bm", "property-bm"] {
+        let t = app.token(login).await;
+        let view = app.get(&format!("/api/v1/agendas/{id}"), &t).await.expect(StatusCode::OK).body;
+        assert_eq!(view["can"]["comment"], true, "{login}");
+        assert_eq!(view["can"]["moderate"], false, "{login}");
+        assert_eq!(view["can"]["moves"], json!([]), "{login}");
+        let res = app.post(&format!("{path}/{spam}/hide"), Some(&t), json!({ "reason": "广告" })).await;
+        res.expect(StatusCode::FORBIDDEN);
+    }
+    let thread = app.get(&path, &member2).await.expect(StatusCode::OK).body;
+    assert_eq!(thread[0]["hidden"], Value::Null);
+
+    let secretary = app.token("secretary").await;
+    let view = app.get(&format!("/api/v1/agendas/{id}"), &secretary).await.expect(StatusCode::OK).body;
+    assert_eq!(view["can"]["moderate"], true);
+    assert_eq!(view["can"]["moves"], json!(["deliberate", "decide", "withdraw"]));
+    app.post(&format!("{path}/{spam}/hide"), Some(&secretary), json!({ "reason": "与议题无关的广告" }))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let thread = app.get(&path, &member2).await.expect(StatusCode::OK).body;
+    assert_eq!(thread[0]["body"], Value::Null);
+    assert_eq!(thread[0]["hidden"]["by_name"], "李书记");
+}
+
+#[tokio::test]
+async fn a_compound_party_cannot_decide_a_community_wide_agenda_and_the_office_cites_any_compound_of_it() {
+    let app = spawn_demo().await;
+    let id = community_agenda(&app).await;
+    let shs = app.compound_id(SHS).await;
+    let shs_vote = app
+        .post(
+            &format!("/api/v1/compounds/{shs}/votes"),
+            Some(&app.token("committee2").await),
+            crate::votes::motion("垃圾分类", "other"),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    let go = |what: &'static str, login: &'static str, body: Value| {
+        let app = app.clone();
+        async move {
+            let t = app.token(login).await;
+            app.post(&format!("/api/v1/agendas/{id}/{what}"), Some(&t), body).await
+        }
+    };
+    let decision = json!({ "decision": "各小区按上河时代的表决执行", "vote_id": shs_vote });
+    for login in ["committee-bm", "property-bm", "committee2", "member2", "committee", "property"] {
+        go("decide", login, decision.clone()).await.expect(StatusCode::FORBIDDEN);
+        go("deliberate", login, json!({})).await.expect(StatusCode::FORBIDDEN);
+        go("withdraw", login, json!({ "reason": "越权" })).await.expect(StatusCode::FORBIDDEN);
+    }
+    go("decide", "owner-bm01", decision.clone()).await.expect(StatusCode::FORBIDDEN);
+    let admin = app.token("admin").await;
+    let audit = app.get("/api/v1/audit?limit=500", &admin).await.expect(StatusCode::OK);
+    let subject = format!("agenda:{id}");
+    let moves: Vec<&Value> = audit
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["subject"] == subject.as_str() && e["action"] != "agenda.opened")
+        .collect();
+    assert!(moves.is_empty(), "{moves:?}");
+
+    // The community office decides it, citing a vote of any of the community's compounds.
+    let decided = go("decide", "secretary", decision).await.expect(StatusCode::OK);
+    assert_eq!(decided.body["status"], "decided");
+    assert_eq!(decided.body["vote_id"], shs_vote);
+    go("close", "committee-bm", json!({})).await.expect(StatusCode::FORBIDDEN);
+    go("close", "staff", json!({})).await.expect(StatusCode::OK);
+}

@@ -1,16 +1,19 @@
 //! The role × tenant matrix: every route of the API (the table in `isolation`), called as every
 //! role of the other compounds on 太阳城二期's objects, and as every role of 太阳城二期 that the
-//! permission table (`sanfang::policy::roles_for`) leaves out. No cell may succeed, and nothing
-//! may change but the sign-ins.
+//! permission table (`sanfang::policy::roles_for`) leaves out; and every agenda route on a
+//! community-wide agenda (and opening one), called as every role of the community's three compounds that
+//! `sanfang::policy::holds_community_wide` leaves out (a compound's parties take part in it but do
+//! not manage it) and as the office of another community. No cell may succeed, and nothing may
+//! change but the sign-ins.
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::{Method, StatusCode};
-use sanfang::policy::{Permission, Role, roles_for};
+use sanfang::policy::{Permission, Role, RoleScope, holds_community_wide, roles_for};
 use serde_json::json;
 
 use crate::{
     helpers::*,
-    isolation::{Guard, Route, call, ids, last_seq, routes},
+    isolation::{Guard, Ids, Route, call, ids, last_seq, routes},
 };
 
 /// Who a route lets in, among the roles held where its object lives.
@@ -116,6 +119,15 @@ fn lets_in(gate: Gate, role: Role) -> bool {
     }
 }
 
+/// Whether `role`, held in the community, may pass the gate on a community-wide object.
+fn lets_in_community_wide(gate: Gate, role: Role) -> bool {
+    match gate {
+        Gate::Needs(ps) => ps.iter().any(|p| holds_community_wide(*p, role)),
+        Gate::Theirs => false,
+        Gate::Untargeted | Gate::Recipients => true,
+    }
+}
+
 /// A refusal: 403 or 404 in our error shape. Casting is refused with `not_eligible` for a role
 /// that holds no unit on the vote's roster.
 fn refused(route: &Route, res: &Res) -> bool {
@@ -211,6 +223,26 @@ async fn no_role_of_another_compound_and_no_role_left_out_by_the_policy_gets_a_2
         let t = app.token(&login).await;
         tokens.insert(login, t);
     }
+    // A community-wide agenda with a comment by an owner of 上河时代, to aim the agenda routes at.
+    let community = ids.community;
+    let secretary = &tokens["secretary"];
+    let wide = app
+        .post(
+            &format!("/api/v1/communities/{community}/agendas"),
+            Some(secretary),
+            json!({ "title": "全社区议题", "description": "" }),
+        )
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    let shs_owner = &outsiders.iter().find(|(role, _)| *role == "owner").unwrap().1;
+    let wide_comment = app
+        .post(&format!("/api/v1/agendas/{wide}/comments"), Some(&tokens[shs_owner.as_str()]), json!({ "body": "支持" }))
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    let wide_ids = Ids { agenda: wide, comment: wide_comment, ..ids };
+
     let before = last_seq(&app).await;
     let summaries = [app.compound_summary(tyc).await, app.compound_summary(shs).await];
 
@@ -241,6 +273,39 @@ async fn no_role_of_another_compound_and_no_role_left_out_by_the_policy_gets_a_2
             }
         }
     }
+    // Opening and on the community-wide agenda: 上河时代's and 北门小院's roles are of this community (the
+    // office roles among the outsiders are another community's, and are refused everything).
+    let mut wide_routes = 0;
+    let community_wide =
+        |r: &Route| r.path.starts_with("/api/v1/agendas/{id}") || r.path == "/api/v1/communities/{id}/agendas";
+    for route in routes().into_iter().filter(community_wide) {
+        let gate = gate(&route.method, route.path).expect("every route has a gate");
+        wide_routes += 1;
+        let everyone = insiders.iter().map(|(role, login)| (*role, login, TYC, true)).chain(outsiders.iter().map(
+            |(role, login)| {
+                let role = Role::parse(role).unwrap();
+                (role, login, "elsewhere", role.scope() != RoleScope::Community)
+            },
+        ));
+        let callers = everyone
+            .filter(|(role, _, _, here)| !here || !lets_in_community_wide(gate, *role))
+            .map(|(role, login, place, _)| (format!("{login} ({}, {place}, community-wide)", role.as_str()), login));
+        for (who, login) in callers {
+            let res = call(&app, &route, &wide_ids, &tokens[login.as_str()]).await;
+            cells += 1;
+            if res.status.is_success() {
+                unexpected_2xx += 1;
+            }
+            if !refused(&route, &res) {
+                wrong.push(format!(
+                    "{} {}{} as {who}: {} {}",
+                    route.method, route.path, route.query, res.status, res.body
+                ));
+            }
+        }
+    }
+    assert!(wide_routes >= 10, "only {wide_routes} agenda routes aimed at the community-wide agenda");
+
     let line = format!("matrix: {cells} cells checked, {unexpected_2xx} unexpected 2xx, {} not refused", wrong.len());
     figure(&line);
     assert!(wrong.is_empty(), "calls that were not refused:\n{}", wrong.join("\n"));
