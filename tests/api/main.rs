@@ -17,6 +17,7 @@ mod notices;
 mod questionnaires;
 mod races;
 mod roster;
+mod secret_ballots;
 mod tenancy;
 mod verification;
 mod votes;
