@@ -52,6 +52,9 @@ pub enum AppError {
     Unauthorized(&'static str),
     #[error("forbidden")]
     Forbidden,
+    /// Refused for a reason the caller should know (a sealed scan), with its own code.
+    #[error("{message}")]
+    Denied { code: &'static str, message: String },
     #[error("not found")]
     NotFound,
     #[error("{message}")]
@@ -80,6 +83,10 @@ impl AppError {
         AppError::BadRequest { code, message: message.into() }
     }
 
+    pub fn denied(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Denied { code, message: message.into() }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, String) {
         match self {
             AppError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message.clone()),
@@ -101,6 +108,7 @@ impl AppError {
                 (StatusCode::UNAUTHORIZED, code, message.into())
             }
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "your role does not allow this".into()),
+            AppError::Denied { code, message } => (StatusCode::FORBIDDEN, code, message.clone()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "no such resource".into()),
             AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
             AppError::TooManyRequests { retry_after_secs } => (

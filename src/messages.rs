@@ -153,6 +153,14 @@ pub fn to_chinese(msg: &str) -> Option<String> {
         "a paper ballot for this holder is awaiting a second clerk's confirmation" => {
             "该业主的纸质票正在等待第二位工作人员确认"
         }
+        "this is the scan of a secret vote's signed slip: it is sealed, and opened only on an unsealing asked by one party and approved by another" => {
+            "这是无记名表决签名票的扫描件，已封存：须由一方申请、另一方批准启封后方可查看"
+        }
+        "only the scan of a secret vote's slip is sealed" => "只有无记名表决签名票的扫描件才会封存",
+        "an unsealing is approved by a person of another party than the one who asked" => {
+            "启封须由申请方以外另一方的人员批准"
+        }
+        "this unsealing has already been approved" => "该启封申请已获批准",
         "this holder's ballot has already been counted online by the owner" => "该业主已在线投票，已计票",
         "this holder's ballot has already been counted on a paper ballot" => "该业主已通过纸质票投票，已计票",
         "this holder's ballot has already been counted by a proxy" => "该业主已由受托人投票，已计票",

@@ -1,5 +1,5 @@
 //! `/audit`: reading the trail.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
@@ -11,12 +11,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     accounts::user_names,
     auth::Actor,
-    entities::audit_event,
+    entities::{audit_event, vote},
     error::{AppError, AppResult, ErrorBody},
     extract::{Json, Query},
     policy::{Permission, Role},
     state::AppState,
     tenancy::compound_for,
+    votes::secrecy,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -74,10 +75,41 @@ async fn list(
     }
     let events = find.limit(q.limit.unwrap_or(100).clamp(1, 500) as u64).all(&state.db).await?;
     let names: HashMap<i64, String> = user_names(&state.db, events.iter().filter_map(|e| e.actor_id)).await?;
+    // A secret vote's ballot events lose what could tell a choice, whenever they were written.
+    let ballot_votes: Vec<i64> = events
+        .iter()
+        .filter(|e| secrecy::is_ballot_event(&e.action))
+        .filter_map(|e| e.subject.strip_prefix("vote:")?.parse().ok())
+        .collect();
+    let secret: HashSet<i64> = if ballot_votes.is_empty() {
+        HashSet::new()
+    } else {
+        vote::Entity::find()
+            .select_only()
+            .column(vote::Column::Id)
+            .filter(vote::Column::Id.is_in(ballot_votes))
+            .filter(vote::Column::Secret.eq(true))
+            .into_tuple::<i64>()
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let redact = |e: &audit_event::Model| {
+        secrecy::is_ballot_event(&e.action)
+            && e.subject.strip_prefix("vote:").and_then(|v| v.parse().ok()).is_some_and(|v: i64| secret.contains(&v))
+    };
     Ok(Json(
         events
             .into_iter()
-            .map(|e| AuditEventView {
+            .map(|e| {
+                let mut detail = serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
+                if redact(&e) {
+                    secrecy::redact_ballot_detail(&mut detail);
+                }
+                (e, detail)
+            })
+            .map(|(e, detail)| AuditEventView {
                 id: e.id,
                 seq: e.seq,
                 at: e.at,
@@ -86,7 +118,7 @@ async fn list(
                 community_id: e.community_id,
                 compound_id: e.compound_id,
                 subject: e.subject,
-                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                detail,
                 hash: e.hash,
             })
             .collect(),

@@ -28,6 +28,7 @@ pub mod questionnaire_answer;
 pub mod questionnaire_draft;
 pub mod questionnaire_participation;
 pub mod refresh_token;
+pub mod scan_unseal;
 pub mod setting;
 pub mod unit;
 pub mod unit_change;

@@ -3,6 +3,7 @@
 //! claims), stripped of embedded metadata such as a photo's location, and served only to those
 //! who may see them.
 mod routes;
+pub mod unseal;
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};

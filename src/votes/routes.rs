@@ -18,6 +18,7 @@ use super::{
     cast::{self, Marks, Op},
     lifecycle::{self, Rosters, VoteResult, advance, building_ids, owners_of, quorum_needed, units_in_scope},
     model::{BALLOT_COUNTED, Channel, VoteForm, VoteStatus},
+    secrecy,
     tally::{Choice, Matter, quorum_met},
     views::*,
 };
@@ -941,22 +942,31 @@ async fn public_ballots(
     ))
 }
 
-async fn paper_view(db: &impl ConnectionTrait, vote_id: i64, bs: &[ballot::Model]) -> AppResult<Vec<PaperBallotView>> {
-    let labels = labels_by_holder(db, vote_id).await?;
+/// Paper slips as the clerks see them. A secret vote's choice only while the slip awaits its
+/// second clerk on an open vote: once confirmed, or once the vote has closed, it is `null`.
+async fn paper_view(
+    db: &impl ConnectionTrait,
+    v: &vote::Model,
+    bs: &[ballot::Model],
+) -> AppResult<Vec<PaperBallotView>> {
+    let labels = labels_by_holder(db, v.id).await?;
+    let now = Utc::now();
     let clerks: Vec<i64> = bs.iter().flat_map(|b| [b.entered_by, b.confirmed_by]).flatten().collect();
     let names = user_names(db, clerks).await?;
     Ok(bs
         .iter()
         .map(|b| {
             let (units, _, key) = labels.get(&b.holder_id).cloned().unwrap_or_default();
+            let shown = secrecy::paper_choice_shown(v.secret, secrecy::slip_in_hand(v, &b.status, now));
             PaperBallotView {
                 id: b.id,
                 serial: b.paper_serial.clone().unwrap_or_default(),
                 holder_id: b.holder_id,
                 holder_key: key,
                 units,
-                choice: b.choice.as_deref().and_then(Choice::parse),
-                candidates: picks_of(b),
+                choice: if shown { b.choice.as_deref().and_then(Choice::parse) } else { None },
+                candidates: if shown { picks_of(b) } else { None },
+                sealed: !shown,
                 status: b.status.clone(),
                 entered_by: b.entered_by.and_then(|u| names.get(&u).cloned()),
                 confirmed_by: b.confirmed_by.and_then(|u| names.get(&u).cloned()),
@@ -1003,7 +1013,7 @@ async fn enter_paper(
         marks: marks(VoteForm::parse(&v.form), req.choice, req.candidates)?,
     };
     let b = state.ballots.submit(op).await?;
-    let out = paper_view(&state.db, v.id, std::slice::from_ref(&b)).await?.pop().ok_or(AppError::NotFound)?;
+    let out = paper_view(&state.db, &v, std::slice::from_ref(&b)).await?.pop().ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -1023,7 +1033,7 @@ async fn list_paper(
         .all(&state.db)
         .await?;
     bs.sort_by_key(|b| b.status == BALLOT_COUNTED);
-    Ok(Json(paper_view(&state.db, v.id, &bs).await?))
+    Ok(Json(paper_view(&state.db, &v, &bs).await?))
 }
 
 /// Confirm a paper ballot as the second clerk (not the one who entered it).
@@ -1037,7 +1047,7 @@ async fn confirm_paper(
 ) -> AppResult<Json<PaperBallotView>> {
     let (v, _) = vote_for(&state, &actor, id, Permission::CountPaper).await?;
     let b = state.ballots.submit(Op::Confirm { vote_id: v.id, ballot_id, confirmed_by: actor.user.id }).await?;
-    let out = paper_view(&state.db, v.id, std::slice::from_ref(&b)).await?.pop().ok_or(AppError::NotFound)?;
+    let out = paper_view(&state.db, &v, std::slice::from_ref(&b)).await?.pop().ok_or(AppError::NotFound)?;
     Ok(Json(out))
 }
 

@@ -178,8 +178,12 @@ pub struct PaperBallotView {
     pub holder_id: i64,
     pub holder_key: String,
     pub units: Vec<String>,
+    /// `null` for a secret vote once the slip is confirmed or the vote has closed (`sealed`).
     pub choice: Option<Choice>,
     pub candidates: Option<Vec<i32>>,
+    /// A secret vote's slip whose choice is no longer shown next to its holder; its scan is
+    /// sealed too.
+    pub sealed: bool,
     pub status: String,
     pub entered_by: Option<String>,
     pub confirmed_by: Option<String>,

@@ -166,6 +166,9 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/proxies/{id}/revoke", Compound, Nothing),
         Route { query: "?name=x.pdf", ..r(Method::POST, "/api/v1/compounds/{id}/files", Compound, Csv) },
         r(Method::GET, "/api/v1/files/{id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/files/{id}/unseal-requests", Compound, Json(|_| json!({ "reason": "越界启封" }))),
+        r(Method::GET, "/api/v1/files/{id}/unseal-requests", Compound, Nothing),
+        r(Method::POST, "/api/v1/files/{id}/unseal-requests/{request_id}/approve", Compound, Nothing),
         r(Method::POST, "/api/v1/votes/{id}/objections", Compound, Json(|_| json!({ "text": "异议" }))),
         r(Method::GET, "/api/v1/votes/{id}/objections", Compound, Nothing),
         r(
@@ -318,6 +321,8 @@ fn fill(route: &Route, ids: &Ids) -> String {
         .replace("{escalation_id}", &ids.escalation.to_string())
         .replace("{file_id}", &ids.concern_photo.to_string())
         .replace("{comment_id}", &ids.comment.to_string())
+        // The file is checked first: an outsider never reaches the request.
+        .replace("{request_id}", "1")
 }
 
 fn operations(item: &utoipa::openapi::PathItem) -> Vec<Method> {

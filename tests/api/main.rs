@@ -18,6 +18,7 @@ mod notices;
 mod questionnaires;
 mod races;
 mod roster;
+mod secret_ballots;
 mod sessions;
 mod tenancy;
 mod verification;

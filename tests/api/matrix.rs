@@ -64,6 +64,8 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
         ("POST", "/votes/{id}/paper-ballots" | "/votes/{id}/paper-ballots/{ballot_id}/confirm")
         | ("GET", "/votes/{id}/paper-ballots" | "/compounds/{id}/proxies")
         | ("POST", "/compounds/{id}/proxies" | "/proxies/{id}/revoke") => Needs(&[CountPaper]),
+        ("POST", "/files/{id}/unseal-requests" | "/files/{id}/unseal-requests/{request_id}/approve")
+        | ("GET", "/files/{id}/unseal-requests") => Needs(&[CountPaper]),
         ("POST", "/compounds/{id}/files") => Needs(&[UploadFiles]),
         ("GET", "/files/{id}") => Needs(&[UploadFiles, ViewVotes]),
         ("POST", "/communities/{id}/concern-categories")

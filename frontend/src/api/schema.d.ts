@@ -849,11 +849,55 @@ export interface paths {
         };
         /**
          * Download a file: staff of its compound, and — for attachments of a published vote — anyone
-         *     with a role in the compound.
+         *     with a role in the compound. The scan of a secret vote's signed slip is sealed (403
+         *     `scan_sealed`): the clerks may look at it while the slip awaits confirmation on an open vote,
+         *     and afterwards only the two people of an approved unsealing, until it expires, each opening
+         *     recorded on the audit trail.
          */
         get: operations["download"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/unseal-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The requests to open a file, newest first. */
+        get: operations["list_unseals"];
+        put?: never;
+        /**
+         * Ask to open the sealed scan of a secret vote's slip, giving the reason. The community office
+         *     or the owners' committee asks; a person of the other party must approve.
+         */
+        post: operations["request_unseal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/unseal-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a request to open a sealed scan, as a person of another party than the requester's.
+         *     The requester and the approver may then open the scan for seven days.
+         */
+        post: operations["approve_unseal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2394,6 +2438,10 @@ export interface components {
             results_visibility: components["schemas"]["ResultsVisibility"];
             title: string;
         };
+        NewUnseal: {
+            /** @description Why the scan must be opened (a dispute, a court's or the street office's request…). */
+            reason: string;
+        };
         NewUser: {
             display_name: string;
             password: string;
@@ -2477,6 +2525,11 @@ export interface components {
             receipt: string;
             /** Format: int64 */
             scan_file_id?: number | null;
+            /**
+             * @description A secret vote's slip whose choice is no longer shown next to its holder; its scan is
+             *     sealed too.
+             */
+            sealed: boolean;
             serial: string;
             status: string;
             units: string[];
@@ -2829,6 +2882,27 @@ export interface components {
             /** Format: int64 */
             id: number;
             number: string;
+        };
+        /** @description A request to open a sealed scan, and its approval. */
+        UnsealView: {
+            /** Format: date-time */
+            approved_at?: string | null;
+            approved_by?: string | null;
+            approved_party?: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the requester and the approver may open the scan.
+             */
+            expires_at?: string | null;
+            /** Format: int64 */
+            file_id: number;
+            /** Format: int64 */
+            id: number;
+            reason: string;
+            /** Format: date-time */
+            requested_at: string;
+            requested_by?: string | null;
+            requested_party: string;
         };
         UpdateCategory: {
             default_party_kind?: components["schemas"]["PartyKind"] | null;
@@ -6676,7 +6750,200 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_unseals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealView"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_unseal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUnseal"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_unseal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsealView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

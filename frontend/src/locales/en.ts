@@ -58,6 +58,10 @@ const en: MessageSchema = {
     second_person_required: 'The clerk who entered a paper ballot cannot confirm it: a second clerk must.',
     serial_used: 'A paper ballot with this number has already been entered.',
     already_confirmed: 'This paper ballot has already been confirmed.',
+    scan_sealed: 'This scan of a secret vote’s signed slip is sealed. It opens only once one party has asked to unseal it, giving a reason, and a person of another party has approved; then only to those two, for seven days.',
+    not_sealed: 'Only the scan of a secret vote’s slip is sealed.',
+    other_party_required: 'An unsealing must be approved by a person of another party than the one who asked.',
+    already_approved: 'This unsealing has already been approved.',
     proxy_invalid: 'The written proxy is not valid now (outside its period, or revoked).',
     proxy_revoked: 'This proxy has already been revoked.',
     not_a_draft: 'Only a draft can be changed or published.',
@@ -632,6 +636,7 @@ const en: MessageSchema = {
     proxyScan: 'Scan of the signed proxy (optional)',
     addScan: 'Take a photo or choose a scan',
     viewScan: 'View the scan',
+    scanSealed: 'Scan sealed (secret vote)',
   },
   objections: {
     title: 'Public display and objections',
@@ -678,6 +683,7 @@ const en: MessageSchema = {
     countedTitle: 'Counted ({count})',
     countedLine: '{units} · entered by {entered} · confirmed by {confirmed}',
     noneCounted: 'No paper ballot counted yet',
+    sealedChoice: 'Choice sealed (secret vote)',
   },
   proxies: {
     title: 'Proxies',

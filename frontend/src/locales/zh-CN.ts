@@ -56,6 +56,10 @@ const zhCN = {
     second_person_required: '录入人不能确认自己录入的纸质票，须由另一位工作人员确认',
     serial_used: '这个纸质票编号已经录入过了',
     already_confirmed: '这张纸质票已经确认过了',
+    scan_sealed: '这是无记名表决签名票的扫描件，已封存。须由一方说明理由申请启封、另一方人员批准后，仅限这两人在七天内查看。',
+    not_sealed: '只有无记名表决签名票的扫描件才会封存。',
+    other_party_required: '启封须由申请方以外另一方的人员批准。',
+    already_approved: '该启封申请已获批准。',
     proxy_invalid: '委托书不在有效期内或已撤销',
     proxy_revoked: '这份委托已经撤销',
     not_a_draft: '只有草稿可以修改或发布',
@@ -630,6 +634,7 @@ const zhCN = {
     proxyScan: '委托书扫描件（可选）',
     addScan: '拍照或选择扫描件',
     viewScan: '查看扫描件',
+    scanSealed: '扫描件已封存（无记名表决）',
   },
   objections: {
     title: '结果公示与异议',
@@ -676,6 +681,7 @@ const zhCN = {
     countedTitle: '已计入（{count}）',
     countedLine: '{units} · 录入 {entered} · 确认 {confirmed}',
     noneCounted: '还没有计入的纸质票',
+    sealedChoice: '选择已封存（无记名表决）',
   },
   proxies: {
     title: '委托登记',
