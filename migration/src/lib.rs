@@ -7,6 +7,7 @@ mod m20261122_000003_create_files;
 mod m20261122_000004_add_ballot_salt;
 mod m20261203_000001_create_deliberation;
 mod m20261203_000002_create_questionnaires;
+mod m20261206_000002_release_anonymous_answers_in_steps;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_add_ballot_salt::Migration),
             Box::new(m20261203_000001_create_deliberation::Migration),
             Box::new(m20261203_000002_create_questionnaires::Migration),
+            Box::new(m20261206_000002_release_anonymous_answers_in_steps::Migration),
         ]
     }
 }
