@@ -8,6 +8,7 @@ mod m20261122_000004_add_ballot_salt;
 mod m20261203_000001_create_deliberation;
 mod m20261203_000002_create_questionnaires;
 mod m20261206_000001_create_scan_unseals;
+mod m20261206_000002_release_anonymous_answers_in_steps;
 mod m20261206_000010_create_throttles;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_create_deliberation::Migration),
             Box::new(m20261203_000002_create_questionnaires::Migration),
             Box::new(m20261206_000001_create_scan_unseals::Migration),
+            Box::new(m20261206_000002_release_anonymous_answers_in_steps::Migration),
             Box::new(m20261206_000010_create_throttles::Migration),
         ]
     }

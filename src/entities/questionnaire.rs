@@ -29,6 +29,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// The audience's heads, fixed at close.
     pub audience_heads: Option<i64>,
+    /// Anonymous answers taken but not yet released to readers (fewer than a step, while open).
+    pub pending_answers: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,8 @@ pub struct Model {
     /// JSON list of answer items, one per question.
     pub answers: String,
     pub submitted_at: Option<DateTimeUtc>,
+    /// Counted in the results; an anonymous answer waits for its step.
+    pub released: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,9 @@ pub struct Model {
     pub respondent_key: String,
     pub holder_id: Option<i64>,
     pub user_id: i64,
+    /// Counted by readers; an anonymous questionnaire's wait for their step (the taker's own
+    /// page shows them at once).
+    pub released: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,12 +4,20 @@
 //! answer's id is random, it has no time, and every anonymous submission rewrites the
 //! questionnaire's answers in the order of their random ids, so not even the order rows were
 //! stored in (SQLite's rowid, PostgreSQL's heap order) follows the order people answered in.
+//!
+//! Nor does the order in which readers see them: an anonymous answer and its participation wait,
+//! not released, until [`RELEASE_STEP`] have come in, and are then released together with one
+//! audit event that says how many; whatever waits is released at close. Results, the response
+//! rate and the count of respondents only ever count released rows, so they move in steps.
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, prelude::Expr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    prelude::Expr, sea_query::ExprTrait,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::model::{AnswerItem, AnswerPer, respondent_key};
+use super::model::{AnswerItem, AnswerPer, QuestionnaireStatus, RELEASE_STEP, answers_to_release, respondent_key};
 use crate::{
     audit::{self, Event},
     entities::{questionnaire, questionnaire_answer, questionnaire_draft, questionnaire_participation},
@@ -39,13 +47,17 @@ impl Respondent {
 }
 
 /// Take part and store the answers, inside the caller's transaction. A second answer from the
-/// same holder (or person) is refused by the unique index: 409.
+/// same holder (or person) is refused by the unique index: 409. An anonymous answer waits for its
+/// step and is released with it.
 pub async fn submit(
     db: &impl ConnectionTrait,
     q: &questionnaire::Model,
     who: Respondent,
     answers: &[AnswerItem],
 ) -> AppResult<()> {
+    // First, on the questionnaire's own row: parallel anonymous answers queue here one behind the
+    // other, so each knows exactly how many wait, and none gets in once it has closed.
+    let pending = if q.anonymous { Some(queue_anonymous(db, q).await?) } else { None };
     let key = who.key(q);
     let per_holder = AnswerPer::parse(&q.answer_per) == AnswerPer::Holder;
     questionnaire_participation::Entity::insert(questionnaire_participation::ActiveModel {
@@ -53,6 +65,7 @@ pub async fn submit(
         respondent_key: Set(key.clone()),
         holder_id: Set(if per_holder { who.holder_id } else { None }),
         user_id: Set(who.user_id),
+        released: Set(!q.anonymous),
         ..Default::default()
     })
     .exec(db)
@@ -70,30 +83,31 @@ pub async fn submit(
         }
     })?;
     let body = to_json(answers)?;
-    let event = if q.anonymous {
-        store_anonymous(db, q.id, body).await?;
-        // That an answer came in, and nothing about whose or what.
-        Event {
-            actor_id: None,
-            action: "questionnaire.answered",
-            community_id: None,
-            compound_id: Some(q.compound_id),
-            subject: format!("questionnaire:{}", q.id),
-            detail: json!({ "anonymous": true }),
+    discard_draft(db, q.id, who.user_id).await?;
+    if let Some(pending) = pending {
+        // No audit event of its own: its time, next to named events, would point at its author.
+        let release = answers_to_release(pending, false);
+        rewrite_anonymous(db, q.id, Some(body), release > 0).await?;
+        if release > 0 {
+            released(db, q, release, false).await?;
         }
-    } else {
-        let digest = hex::encode(Sha256::digest(body.as_bytes()));
-        questionnaire_answer::Entity::insert(questionnaire_answer::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            questionnaire_id: Set(q.id),
-            respondent_key: Set(Some(key.clone())),
-            user_id: Set(Some(who.user_id)),
-            holder_id: Set(who.holder_id),
-            answers: Set(body),
-            submitted_at: Set(Some(Utc::now())),
-        })
-        .exec(db)
-        .await?;
+        return Ok(());
+    }
+    let digest = hex::encode(Sha256::digest(body.as_bytes()));
+    questionnaire_answer::Entity::insert(questionnaire_answer::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        questionnaire_id: Set(q.id),
+        respondent_key: Set(Some(key.clone())),
+        user_id: Set(Some(who.user_id)),
+        holder_id: Set(who.holder_id),
+        answers: Set(body),
+        submitted_at: Set(Some(Utc::now())),
+        released: Set(true),
+    })
+    .exec(db)
+    .await?;
+    audit::record(
+        db,
         Event {
             actor_id: Some(who.user_id),
             action: "questionnaire.answered",
@@ -101,16 +115,80 @@ pub async fn submit(
             compound_id: Some(q.compound_id),
             subject: format!("questionnaire:{}", q.id),
             detail: json!({ "respondent": key, "sha256": digest }),
-        }
-    };
-    discard_draft(db, q.id, who.user_id).await?;
-    audit::record(db, event).await?;
+        },
+    )
+    .await?;
     Ok(())
 }
 
-/// Add an anonymous answer and rewrite the questionnaire's answers in the order of their random
-/// ids, so that the order of storage carries nothing.
-async fn store_anonymous(db: &impl ConnectionTrait, questionnaire_id: i64, body: String) -> AppResult<()> {
+/// Count one more waiting anonymous answer on a published questionnaire, with a conditional
+/// update that also takes its row until the transaction ends. Returns how many wait, this one
+/// included.
+async fn queue_anonymous(db: &impl ConnectionTrait, q: &questionnaire::Model) -> AppResult<i64> {
+    let rows = questionnaire::Entity::update_many()
+        .col_expr(questionnaire::Column::PendingAnswers, Expr::col(questionnaire::Column::PendingAnswers).add(1))
+        .filter(questionnaire::Column::Id.eq(q.id))
+        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
+        .exec_with_returning(db)
+        .await?;
+    match rows.first() {
+        Some(row) => Ok(row.pending_answers),
+        None => Err(AppError::conflict("questionnaire_not_open", "this questionnaire has closed")),
+    }
+}
+
+/// At close (the caller has just closed `q`, holding its row): release whatever anonymous answers
+/// still wait, as one last step.
+pub async fn release_at_close(db: &impl ConnectionTrait, q: &questionnaire::Model) -> AppResult<()> {
+    let release = answers_to_release(q.pending_answers, true);
+    if q.anonymous && release > 0 {
+        rewrite_anonymous(db, q.id, None, true).await?;
+        released(db, q, release, true).await?;
+    }
+    Ok(())
+}
+
+/// The answers were released (by the rewrite); release their participations with them, start the
+/// count of waiting answers again, and record the step: how many, and nothing about whose.
+async fn released(db: &impl ConnectionTrait, q: &questionnaire::Model, n: i64, closing: bool) -> AppResult<()> {
+    let mine = questionnaire_participation::Column::QuestionnaireId.eq(q.id);
+    questionnaire_participation::Entity::update_many()
+        .col_expr(questionnaire_participation::Column::Released, Expr::value(true))
+        .filter(mine.clone())
+        .filter(questionnaire_participation::Column::Released.eq(false))
+        .exec(db)
+        .await?;
+    questionnaire::Entity::update_many()
+        .col_expr(questionnaire::Column::PendingAnswers, Expr::value(0i64))
+        .filter(questionnaire::Column::Id.eq(q.id))
+        .exec(db)
+        .await?;
+    let respondents = questionnaire_participation::Entity::find().filter(mine).count(db).await? as i64;
+    audit::record(
+        db,
+        Event {
+            actor_id: None,
+            action: "questionnaire.answers_released",
+            community_id: None,
+            compound_id: Some(q.compound_id),
+            subject: format!("questionnaire:{}", q.id),
+            detail: json!({ "answers": n, "respondents": respondents, "at_close": closing, "step": RELEASE_STEP }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Rewrite the questionnaire's anonymous answers in the order of their random ids, with `new`
+/// added (waiting), so that the order of storage carries nothing; with `release`, every one of
+/// them comes out released. Releasing in the rewrite, rather than by an update, also keeps
+/// PostgreSQL from moving just the released rows to the end of the table.
+async fn rewrite_anonymous(
+    db: &impl ConnectionTrait,
+    questionnaire_id: i64,
+    new: Option<String>,
+    release: bool,
+) -> AppResult<()> {
     let mine = questionnaire_answer::Column::QuestionnaireId.eq(questionnaire_id);
     let mut rows = questionnaire_answer::Entity::find()
         .filter(mine.clone())
@@ -122,15 +200,18 @@ async fn store_anonymous(db: &impl ConnectionTrait, questionnaire_id: i64, body:
         .filter(questionnaire_answer::Column::RespondentKey.is_null())
         .exec(db)
         .await?;
-    rows.push(questionnaire_answer::Model {
-        id: uuid::Uuid::new_v4().to_string(),
-        questionnaire_id,
-        respondent_key: None,
-        user_id: None,
-        holder_id: None,
-        answers: body,
-        submitted_at: None,
-    });
+    if let Some(body) = new {
+        rows.push(questionnaire_answer::Model {
+            id: uuid::Uuid::new_v4().to_string(),
+            questionnaire_id,
+            respondent_key: None,
+            user_id: None,
+            holder_id: None,
+            answers: body,
+            submitted_at: None,
+            released: false,
+        });
+    }
     rows.sort_by(|a, b| a.id.cmp(&b.id));
     for chunk in rows.chunks(500) {
         questionnaire_answer::Entity::insert_many(chunk.iter().map(|r| questionnaire_answer::ActiveModel {
@@ -141,6 +222,7 @@ async fn store_anonymous(db: &impl ConnectionTrait, questionnaire_id: i64, body:
             holder_id: Set(None),
             answers: Set(r.answers.clone()),
             submitted_at: Set(None),
+            released: Set(release || r.released),
         }))
         .exec(db)
         .await?;
@@ -238,13 +320,15 @@ async fn discard_draft(db: &impl ConnectionTrait, questionnaire_id: i64, user_id
     Ok(())
 }
 
-/// Every answer to the questionnaire; named ones in the order given, anonymous ones in the order
-/// of their random ids.
+/// Every released answer to the questionnaire; named ones in the order given, anonymous ones in
+/// the order of their random ids.
 pub async fn all_answers(
     db: &impl ConnectionTrait,
     q: &questionnaire::Model,
 ) -> AppResult<Vec<questionnaire_answer::Model>> {
-    let find = questionnaire_answer::Entity::find().filter(questionnaire_answer::Column::QuestionnaireId.eq(q.id));
+    let find = questionnaire_answer::Entity::find()
+        .filter(questionnaire_answer::Column::QuestionnaireId.eq(q.id))
+        .filter(questionnaire_answer::Column::Released.eq(true));
     let find = if q.anonymous {
         find.order_by_asc(questionnaire_answer::Column::Id)
     } else {

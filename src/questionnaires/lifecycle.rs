@@ -8,7 +8,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::model::{AnswerPer, Audience, QuestionnaireStatus};
+use super::{
+    answers,
+    model::{AnswerPer, Audience, QuestionnaireStatus},
+};
 use crate::{
     audit::{self, Event},
     db::write_txn,
@@ -197,7 +200,8 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
     Ok(n)
 }
 
-/// Close the questionnaire, once: fix the audience's heads, record it and tell the audience.
+/// Close the questionnaire, once: fix the audience's heads, release the anonymous answers still
+/// waiting for their step, record it and tell the audience.
 /// `by` is whoever closed it early; `None` when its time came. Returns whether it closed now.
 pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Option<i64>) -> AppResult<bool> {
     let Some(c) = compound::Entity::find_by_id(q.compound_id).one(db).await? else {
@@ -210,11 +214,13 @@ pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Opti
         .col_expr(questionnaire::Column::AudienceHeads, Expr::value(heads))
         .filter(questionnaire::Column::Id.eq(q.id))
         .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if moved.rows_affected != 1 {
+    let Some(closed) = moved.first() else {
         return Ok(false);
-    }
+    };
+    // Read as the update left it: no anonymous answer can be queued behind it any more.
+    answers::release_at_close(db, closed).await?;
     let respondents = questionnaire_participation::Entity::find()
         .filter(questionnaire_participation::Column::QuestionnaireId.eq(q.id))
         .count(db)

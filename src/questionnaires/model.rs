@@ -422,6 +422,17 @@ pub fn respondent_key(per: AnswerPer, holder_id: Option<i64>, user_id: i64) -> S
     }
 }
 
+/// Anonymous answers reach readers (results, the response rate, the count of respondents, the
+/// exports, the audit trail) in steps of at least this many, never one by one: a reader who looks
+/// between two submissions cannot tell which household gave which answer.
+pub const RELEASE_STEP: i64 = 5;
+
+/// How many of the `pending` anonymous answers to release now: all of them once they make a step,
+/// whatever is left when the questionnaire closes, otherwise none.
+pub fn answers_to_release(pending: i64, closing: bool) -> i64 {
+    if pending >= RELEASE_STEP || (closing && pending > 0) { pending } else { 0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,5 +562,24 @@ mod tests {
     fn one_answer_per_holder_or_per_person() {
         assert_eq!(respondent_key(AnswerPer::Holder, Some(7), 3), "h:7");
         assert_eq!(respondent_key(AnswerPer::Person, Some(7), 3), "u:3");
+    }
+
+    #[test]
+    fn anonymous_answers_are_released_in_steps_of_five_and_the_rest_at_close() {
+        let released: Vec<i64> = (0..=6).map(|p| answers_to_release(p, false)).collect();
+        assert_eq!(released, [0, 0, 0, 0, 0, 5, 6]);
+        assert_eq!((0..=6).map(|p| answers_to_release(p, true)).collect::<Vec<_>>(), [0, 1, 2, 3, 4, 5, 6]);
+        // One by one, the readers' count moves only at 5, 10, 15, … and at close.
+        let (mut pending, mut seen, mut steps) = (0, 0, Vec::new());
+        for _ in 0..13 {
+            pending += 1;
+            let n = answers_to_release(pending, false);
+            if n > 0 {
+                (pending, seen) = (0, seen + n);
+                steps.push(seen);
+            }
+        }
+        assert_eq!(steps, [5, 10]);
+        assert_eq!(seen + answers_to_release(pending, true), 13);
     }
 }

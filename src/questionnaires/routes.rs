@@ -196,13 +196,15 @@ struct KeyCount {
     n: i64,
 }
 
-/// Respondents per questionnaire, in one grouped query.
+/// Respondents per questionnaire as readers see them (anonymous ones in steps), in one grouped
+/// query.
 async fn respondents_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, i64>> {
     let rows = questionnaire_participation::Entity::find()
         .select_only()
         .column_as(questionnaire_participation::Column::QuestionnaireId, "key")
         .column_as(Expr::col(questionnaire_participation::Column::Id).count(), "n")
         .filter(questionnaire_participation::Column::QuestionnaireId.is_in(ids.iter().copied()))
+        .filter(questionnaire_participation::Column::Released.eq(true))
         .group_by(questionnaire_participation::Column::QuestionnaireId)
         .into_model::<KeyCount>()
         .all(db)

@@ -141,7 +141,8 @@ pub struct AnswerReceipt {
 pub struct QuestionnaireResults {
     pub questionnaire_id: i64,
     pub status: QuestionnaireStatus,
-    /// Holders (or people) who answered.
+    /// Holders (or people) who answered; for an anonymous questionnaire they, and the answers
+    /// counted here, move in steps of 5 until close.
     pub respondents: i64,
     /// The audience's heads: households per holder, people per person (fixed at close).
     pub audience_heads: i64,

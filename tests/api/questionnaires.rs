@@ -326,14 +326,65 @@ async fn only_the_audience_sees_and_answers_and_other_compounds_see_nothing() {
     assert_eq!(r.body["audience_heads"], b1_households);
 }
 
+/// Owners of `compound` who hold one household only there, with their holder's id.
+async fn single_household_owners(app: &TestApp, compound: i64) -> Vec<(i64, String)> {
+    let all = crate::votes::linked(app, compound).await;
+    all.iter()
+        .filter(|(h, login)| h["is_developer"] == false && all.iter().filter(|(_, l)| l == login).count() == 1)
+        .map(|(h, login)| (crate::votes::hid(h), login.clone()))
+        .collect()
+}
+
+/// Everything an observer can read of a questionnaire: a committee member its results, response
+/// rate, respondents on its page and in the list, and both exports; the secretary the audit trail.
+#[derive(Debug, PartialEq)]
+struct Observed {
+    results: Value,
+    on_page: Value,
+    in_list: Value,
+    csv: Vec<u8>,
+    xlsx: Vec<Vec<Vec<String>>>,
+    audit: Vec<Value>,
+}
+
+async fn observe(app: &TestApp, committee: &str, secretary: &str, compound: i64, id: i64) -> Observed {
+    let q = |path: String| async move { app.get(&path, committee).await.expect(StatusCode::OK) };
+    let results = q(format!("/api/v1/questionnaires/{id}/results")).await.body;
+    let on_page = q(format!("/api/v1/questionnaires/{id}")).await.body["respondents"].clone();
+    let list = q(format!("/api/v1/compounds/{compound}/questionnaires")).await.body;
+    let in_list = list.as_array().unwrap().iter().find(|x| x["id"] == id).unwrap()["respondents"].clone();
+    let csv = q(format!("/api/v1/questionnaires/{id}/export.csv")).await.bytes;
+    let bytes = q(format!("/api/v1/questionnaires/{id}/export.xlsx")).await.bytes;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let xlsx = book
+        .sheet_names()
+        .iter()
+        .map(|name| {
+            let sheet = book.worksheet_range(name).unwrap();
+            sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+        })
+        .collect();
+    let audit = app.get(&format!("/api/v1/audit?compound_id={compound}&limit=500"), secretary).await;
+    let audit = audit.expect(StatusCode::OK).body.as_array().unwrap().clone();
+    Observed { results, on_page, in_list, csv, xlsx, audit }
+}
+
 #[tokio::test]
 async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
     let app = spawn_demo().await;
     let tyc = app.compound_id(TYC).await;
     let committee = app.token("committee").await;
+    let secretary = app.token("secretary").await;
     let id = publish(&app, &committee, tyc, with(survey(), json!({ "anonymous": true }))).await;
-    let owners = ["owner001", "owner002", "owner003", "owner010", "owner011"];
+    let owners: Vec<String> = single_household_owners(&app, tyc).await.into_iter().map(|(_, l)| l).take(12).collect();
+    assert_eq!(owners.len(), 12, "the demo has a dozen single-household owners");
+
+    // An observer reads everything between any two answers: nothing moves for the 1st to the 4th,
+    // everything at the 5th, nothing again until the 10th.
+    let mut before = observe(&app, &committee, &secretary, tyc, id).await;
+    assert_eq!(before.results["respondents"], 0);
     for (i, login) in owners.iter().enumerate() {
+        let n = i as i64 + 1;
         let t = app.token(login).await;
         let text = format!("答卷{i}");
         app.send(
@@ -344,11 +395,40 @@ async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
         )
         .await
         .expect(StatusCode::OK);
-        answer(&app, &t, id, answers(i as i32 % 2, &[], i as i32 + 1, Some(&text))).await.expect(StatusCode::CREATED);
+        answer(&app, &t, id, answers(i as i32 % 2, &[], i as i32 % 5 + 1, Some(&text)))
+            .await
+            .expect(StatusCode::CREATED);
+        // Its author sees at once that they have answered.
         let view = app.get(&format!("/api/v1/questionnaires/{id}"), &t).await.expect(StatusCode::OK);
         assert_eq!(view.body["my"]["answered"], true);
+        assert_eq!(view.body["my"]["can_submit"], false);
         // Not even its author can be shown it back: nothing leads from them to it.
         assert!(view.body["my"]["answers"].is_null(), "{}", view.body["my"]);
+
+        let after = observe(&app, &committee, &secretary, tyc, id).await;
+        if n % 5 != 0 {
+            assert_eq!(after, before, "answer {n} showed");
+            continue;
+        }
+        let released = n;
+        assert_eq!(
+            (&after.results["respondents"], &after.on_page, &after.in_list),
+            (&json!(released), &json!(released), &json!(released))
+        );
+        assert_eq!(after.results["questions"][3]["texts"].as_array().unwrap().len() as i64, released);
+        assert_ne!(after.csv, before.csv);
+        assert_ne!(after.xlsx, before.xlsx);
+        assert_eq!(after.xlsx[1].len() as i64, released + 1, "a header and one row per released answer");
+        // One event for the step, and none other.
+        let new: Vec<&Value> = after.audit.iter().filter(|e| !before.audit.contains(e)).collect();
+        assert_eq!(new.len(), 1, "{new:?}");
+        assert_eq!(
+            (new[0]["action"].as_str(), &new[0]["actor"]),
+            (Some("questionnaire.answers_released"), &Value::Null)
+        );
+        assert_eq!(new[0]["detail"]["answers"], 5);
+        assert_eq!(new[0]["detail"]["respondents"], released);
+        before = after;
     }
 
     // The answer table has no column naming a person, a holder or a time, and they are all empty.
@@ -358,6 +438,7 @@ async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
         .await
         .unwrap();
     assert_eq!(rows.len(), owners.len());
+    assert_eq!(rows.iter().filter(|r| r.released).count(), 10, "the last two wait for their step");
     for r in &rows {
         assert_eq!((r.user_id, r.holder_id, &r.respondent_key, r.submitted_at), (None, None, &None, None));
         let uuid = uuid::Uuid::parse_str(&r.id).expect("a UUID");
@@ -379,7 +460,7 @@ async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
     let answer_cols = columns("questionnaire_answers").await;
     assert_eq!(
         answer_cols,
-        ["answers", "holder_id", "id", "questionnaire_id", "respondent_key", "submitted_at", "user_id"]
+        ["answers", "holder_id", "id", "questionnaire_id", "released", "respondent_key", "submitted_at", "user_id"]
             .map(String::from)
             .into()
     );
@@ -387,7 +468,7 @@ async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
     let part_cols = columns("questionnaire_participations").await;
     assert_eq!(
         part_cols,
-        ["holder_id", "id", "questionnaire_id", "respondent_key", "user_id"].map(String::from).into()
+        ["holder_id", "id", "questionnaire_id", "released", "respondent_key", "user_id"].map(String::from).into()
     );
 
     // No order joins them either: the rows are stored in the order of their random ids, whatever
@@ -404,13 +485,13 @@ async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
     by_id.sort();
     assert_eq!(stored, by_id);
 
-    // The audit chain says an answer came in, and nothing about whose or what.
-    let answered: Vec<audit_event::Model> =
-        audit_actions(&app, id).await.into_iter().filter(|e| e.action == "questionnaire.answered").collect();
-    assert_eq!(answered.len(), owners.len());
-    for e in answered {
-        assert_eq!((e.actor_id, e.detail.as_str()), (None, r#"{"anonymous":true}"#));
-    }
+    // The audit chain has no event per answer, only the steps, with no actor.
+    let events = audit_actions(&app, id).await;
+    assert!(!events.iter().any(|e| e.action == "questionnaire.answered"), "{events:?}");
+    let steps: Vec<&audit_event::Model> =
+        events.iter().filter(|e| e.action == "questionnaire.answers_released").collect();
+    assert_eq!(steps.len(), 2);
+    assert!(steps.iter().all(|e| e.actor_id.is_none()));
     // Drafts went when the answers were sent.
     let drafts = questionnaire_draft::Entity::find()
         .filter(questionnaire_draft::Column::QuestionnaireId.eq(id))
@@ -422,15 +503,78 @@ async fn an_anonymous_answer_cannot_be_joined_to_its_author() {
     let r = app.get(&format!("/api/v1/questionnaires/{id}/results"), &committee).await.expect(StatusCode::OK);
     assert_eq!(r.body["named"], false);
     let texts = r.body["questions"][3]["texts"].as_array().unwrap();
-    assert_eq!(texts.len(), owners.len());
     assert!(texts.iter().all(|t| t["author"].is_null()));
     // And nobody can change an anonymous answer.
-    let t = app.token("owner001").await;
+    let t = app.token(&owners[0]).await;
     let res = app
         .send(Method::PUT, &format!("/api/v1/questionnaires/{id}/answers/mine"), Some(&t), answers(0, &[], 3, None))
         .await
         .expect(StatusCode::CONFLICT);
     assert_eq!(res.code(), "answer_not_editable");
+    // Someone of another compound reads none of it.
+    let other = app.token("committee2").await;
+    for path in ["", "/results", "/export.csv", "/export.xlsx"] {
+        app.get(&format!("/api/v1/questionnaires/{id}{path}"), &other).await.expect(StatusCode::NOT_FOUND);
+    }
+    app.get(&format!("/api/v1/audit?compound_id={tyc}"), &other).await.expect(StatusCode::NOT_FOUND);
+
+    // At close the last two come out, in one step, before the closing.
+    app.post(&format!("/api/v1/questionnaires/{id}/close"), Some(&committee), json!({})).await.expect(StatusCode::OK);
+    let closed = observe(&app, &committee, &secretary, tyc, id).await;
+    assert_eq!(
+        (&closed.results["respondents"], &closed.on_page, &closed.in_list),
+        (&json!(12), &json!(12), &json!(12))
+    );
+    assert_eq!(closed.results["questions"][3]["texts"].as_array().unwrap().len(), 12);
+    let new: Vec<&Value> = closed.audit.iter().filter(|e| !before.audit.contains(e)).collect();
+    let actions: Vec<&str> = new.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["questionnaire.closed", "questionnaire.answers_released"], "newest first");
+    assert_eq!((&new[1]["detail"]["answers"], &new[1]["detail"]["at_close"]), (&json!(2), &json!(true)));
+    assert_eq!(new[0]["detail"]["respondents"], 12);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_anonymous_answers_release_each_step_once() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let committee = app.token("committee").await;
+    let id = publish(&app, &committee, tyc, with(survey(), json!({ "anonymous": true }))).await;
+    let mut tokens = Vec::new();
+    for (_, login) in single_household_owners(&app, tyc).await.into_iter().take(13) {
+        tokens.push(app.token(&login).await);
+    }
+    assert_eq!(tokens.len(), 13);
+    for t in &tokens[..4] {
+        answer(&app, t, id, answers(0, &[], 3, None)).await.expect(StatusCode::CREATED);
+    }
+    // Nine at once: the 5th and the 10th are among them, whichever arrive first.
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(9));
+    let tasks: Vec<_> = tokens[4..]
+        .iter()
+        .map(|t| {
+            let (app, t, barrier) = (app.clone(), t.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                answer(&app, &t, id, answers(1, &[], 4, None)).await.status
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::CREATED);
+    }
+    let r = app.get(&format!("/api/v1/questionnaires/{id}/results"), &committee).await.expect(StatusCode::OK);
+    assert_eq!(r.body["respondents"], 10);
+    assert_eq!(r.body["questions"][2]["answered"], 10);
+    let steps: Vec<String> = audit_actions(&app, id)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "questionnaire.answers_released")
+        .map(|e| e.detail)
+        .collect();
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(steps.iter().all(|d| d.contains(r#""answers":5"#)), "{steps:?}");
+    let q = questionnaire::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(q.pending_answers, 3);
 }
 
 #[tokio::test]
@@ -679,11 +823,12 @@ async fn the_demo_has_the_dog_keeping_survey_with_some_answers() {
         (q["open"].as_bool(), q["anonymous"].as_bool(), q["answered"].as_bool()),
         (Some(true), Some(true), Some(false))
     );
-    assert_eq!(q["respondents"], 6);
+    // Six households have answered; readers see the first step of five.
+    assert_eq!(q["respondents"], 5);
     let id = q["id"].as_i64().unwrap();
     let r = app.get(&format!("/api/v1/questionnaires/{id}/results"), &owner).await.expect(StatusCode::OK);
-    assert_eq!(r.body["questions"][0]["options"][0]["count"], 3);
-    assert_eq!(r.body["questions"][2]["rating"]["sum"], 26);
+    assert_eq!(r.body["questions"][0]["options"][0]["count"], 2);
+    assert_eq!(r.body["questions"][2]["rating"]["sum"], 22);
     let report = sanfang::audit::verify(&app.db).await.unwrap();
     assert!(matches!(report, sanfang::audit::VerifyReport::Ok { .. }), "{report:?}");
 }

@@ -2648,7 +2648,8 @@ export interface components {
             questions: components["schemas"]["QuestionResult"][];
             /**
              * Format: int64
-             * @description Holders (or people) who answered.
+             * @description Holders (or people) who answered; for an anonymous questionnaire they, and the answers
+             *     counted here, move in steps of 5 until close.
              */
             respondents: number;
             /**

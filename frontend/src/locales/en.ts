@@ -1022,6 +1022,7 @@ const en: MessageSchema = {
       texts: 'Comments',
       noTexts: 'No comments yet',
       hidden: 'Results are shown when the questionnaire closes.',
+      inSteps: 'Anonymous answers are counted in steps of 5 (the rest at close), so that none can be told by when it came in.',
       exportCsv: 'Export CSV',
       exportXlsx: 'Export Excel',
       count: '{count}',

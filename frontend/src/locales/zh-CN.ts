@@ -1020,6 +1020,7 @@ const zhCN = {
       texts: '文字意见',
       noTexts: '暂无文字意见',
       hidden: '结果将在问卷结束后公布。',
+      inSteps: '匿名答卷每满 5 份一并计入结果（余下的在结束时计入），无法从时间推断谁答了什么。',
       exportCsv: '导出 CSV',
       exportXlsx: '导出 Excel',
       count: '{count} 人',

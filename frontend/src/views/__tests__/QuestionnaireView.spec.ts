@@ -94,6 +94,14 @@ describe('QuestionnaireView', () => {
     expect(wrapper.findAll('[data-testid="answer-field"]')).toHaveLength(3)
     expect(wrapper.findAll('[data-testid="answer-option"]').map((b) => b.text())).toEqual(['养犬', '不养犬'])
     expect(wrapper.findAll('[data-testid^="answer-rating-"]')).toHaveLength(5)
+    expect(wrapper.get('[data-testid="questionnaire-in-steps"]').text()).toContain('每满 5 份')
+    wrapper.unmount()
+  })
+
+  it('says nothing of steps for a named questionnaire', async () => {
+    mockFetch(() => json(200, questionnaire({ anonymous: false })))
+    const wrapper = await mountPage()
+    expect(wrapper.find('[data-testid="questionnaire-in-steps"]').exists()).toBe(false)
     wrapper.unmount()
   })
 
