@@ -104,7 +104,7 @@ pub async fn membership_views(db: &impl ConnectionTrait, ms: &[membership::Model
 
 /// A person's name as others see it: official when they hold a role in one of the three parties.
 /// The flag comes from their memberships, never from what the name says.
-#[derive(Serialize, ToSchema, Clone, Debug, PartialEq, Eq)]
+#[derive(Serialize, ToSchema, Clone, Debug, Default, PartialEq, Eq)]
 pub struct PersonName {
     pub name: String,
     /// A member of the community office, the property company or the owners' committee.

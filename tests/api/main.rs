@@ -13,6 +13,7 @@ mod errors;
 mod fuzz_found;
 mod isolation;
 mod matrix;
+mod names;
 mod notices;
 mod questionnaires;
 mod races;
