@@ -5,7 +5,9 @@ use crate::error::AppError;
 
 /// `axum::Json`, but malformed bodies answer `{"error":{…}}`, and a body with a NUL in one of
 /// its strings is refused before any handler sees it: PostgreSQL cannot store or even compare
-/// text holding NUL, so such a string would otherwise fail deep inside a query.
+/// text holding NUL, so such a string would otherwise fail deep inside a query. A string holding
+/// an invisible or direction-changing character ([`crate::text::has_hidden`]) is refused here
+/// too, with 422 naming its field, so that no field of any body can forget the check.
 pub struct Json<T>(pub T);
 
 impl<S, T> FromRequest<S> for Json<T>
@@ -29,6 +31,9 @@ where
         if has_nul_escape(&bytes) {
             return Err(AppError::bad_request("invalid_body", "text in the body must not contain NUL characters"));
         }
+        if let Some(field) = hidden_field(&bytes) {
+            return Err(AppError::field(&field, crate::text::HIDDEN_MESSAGE));
+        }
         let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
         let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
         Ok(Json(value))
@@ -50,6 +55,31 @@ fn has_nul_escape(bytes: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// The path (`title`, `questions[2].options[0]`) of the first string of a JSON body, or of an
+/// object key, that holds a hidden character. Bodies of plain ASCII without escapes, most of
+/// them, are passed over without being parsed twice; a body that is not JSON is left to the
+/// deserializer to refuse.
+fn hidden_field(bytes: &[u8]) -> Option<String> {
+    if bytes.is_ascii() && !bytes.windows(2).any(|w| w == b"\\u") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    fn walk(v: &serde_json::Value, path: &str) -> Option<String> {
+        let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+        match v {
+            serde_json::Value::String(s) => crate::text::has_hidden(s).then(|| path.to_owned()),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, item)| walk(item, &format!("{path}[{i}]")))
+            }
+            serde_json::Value::Object(map) => map
+                .iter()
+                .find_map(|(k, item)| if crate::text::has_hidden(k) { Some(at("(key)")) } else { walk(item, &at(k)) }),
+            _ => None,
+        }
+    }
+    walk(&value, "").map(|p| if p.is_empty() { "body".to_owned() } else { p })
 }
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
@@ -125,6 +155,9 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, App
     if has_control(v) {
         return Err(AppError::field(field, "must not contain control characters"));
     }
+    if crate::text::has_hidden(v) {
+        return Err(AppError::field(field, crate::text::HIDDEN_MESSAGE));
+    }
     Ok(v.to_owned())
 }
 
@@ -147,6 +180,9 @@ pub fn search_words(param: &str, text: Option<&str>) -> Result<Vec<String>, AppE
     }
     if words.iter().any(|w| has_control(w)) {
         return Err(AppError::bad_request("invalid_query", format!("{param}: must not contain control characters")));
+    }
+    if words.iter().any(|w| crate::text::has_hidden(w)) {
+        return Err(AppError::bad_request("invalid_query", format!("{param}: {}", crate::text::HIDDEN_MESSAGE)));
     }
     Ok(words)
 }
@@ -210,6 +246,22 @@ mod tests {
         assert!(optional_text("note", Some("\u{7}"), 10).is_err());
         assert_eq!(required_text("title", " 第一行\n第二行\t。 ", 10).unwrap(), "第一行\n第二行\t。");
         assert!(has_control("\u{1b}[31m") && !has_control("业主\r\n"));
+    }
+
+    #[test]
+    fn a_hidden_character_is_found_in_any_string_and_named_by_its_path() {
+        assert_eq!(hidden_field(br#"{"title":"ok","body":"x"}"#), None);
+        assert_eq!(hidden_field("{\"title\":\"李\u{202E}书记\"}".as_bytes()).as_deref(), Some("title"));
+        assert_eq!(hidden_field(br#"{"title":"a\u202eb"}"#).as_deref(), Some("title"));
+        assert_eq!(hidden_field(br#"{"title":"a\\u202eb"}"#), None);
+        let nested = br#"{"questions":[{"text":"q","options":["a","b\u200bc"]}]}"#;
+        assert_eq!(hidden_field(nested).as_deref(), Some("questions[0].options[1]"));
+        assert_eq!(hidden_field(br#""\ufeff""#).as_deref(), Some("body"));
+        assert_eq!(hidden_field("{\"a\u{200B}\":1}".as_bytes()).as_deref(), Some("(key)"));
+        assert_eq!(hidden_field("{\"body\":\"👩\u{200D}💻\"}".as_bytes()), None);
+        assert_eq!(hidden_field(b"{not json \\u202e"), None);
+        assert!(required_text("title", "a\u{2066}b", 10).is_err());
+        assert!(search_words("q", Some("a\u{200B}")).is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod questionnaires;
 pub mod roster;
 pub mod state;
 pub mod tenancy;
+pub mod text;
 pub mod verification;
 pub mod votes;
 mod web;

@@ -86,6 +86,8 @@ pub fn to_chinese(msg: &str) -> Option<String> {
         // Fields
         "is required" => "不能为空",
         "must not contain control characters" => "不能含有不可见的控制字符",
+        "must not contain invisible or direction-changing characters" => "不能含有不可见或改变文字方向的字符",
+        "must not contain an official title such as 书记, 物业 or admin" => "不能含有书记、物业、管理员等官方称谓",
         "text in the body must not contain NUL characters" => "请求中的文字不能含有 NUL 字符",
         "is not an 11-digit mobile number" => "不是 11 位手机号",
         "must be at least 8 characters" => "至少 8 个字符",

@@ -68,6 +68,16 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The party whose member holds this role: the role's holder speaks officially for it.
+    pub fn party_kind(self) -> Option<PartyKind> {
+        match self {
+            Role::Secretary | Role::CommunityStaff => Some(PartyKind::CommunityOffice),
+            Role::PropertyManager | Role::PropertyStaff => Some(PartyKind::PropertyCompany),
+            Role::CommitteeChair | Role::CommitteeMember => Some(PartyKind::OwnersCommittee),
+            Role::Admin | Role::Owner => None,
+        }
+    }
+
     pub fn scope(self) -> RoleScope {
         match self {
             Role::Admin => RoleScope::Global,

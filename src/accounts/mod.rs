@@ -1,4 +1,5 @@
 //! Accounts and the roles they hold: the administrator's user and membership screens.
+pub mod names;
 mod routes;
 
 use std::collections::HashMap;
@@ -97,6 +98,58 @@ pub async fn membership_views(db: &impl ConnectionTrait, ms: &[membership::Model
                 party_name: p.map(|p| p.name.clone()),
                 party_kind: p.and_then(|p| PartyKind::parse(&p.kind)),
             })
+        })
+        .collect())
+}
+
+/// A person's name as others see it: official when they hold a role in one of the three parties.
+/// The flag comes from their memberships, never from what the name says.
+#[derive(Serialize, ToSchema, Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonName {
+    pub name: String,
+    /// A member of the community office, the property company or the owners' committee.
+    pub official: bool,
+    /// The party they are a member of (the community office first when several).
+    pub party_kind: Option<PartyKind>,
+}
+
+/// The parties each of these accounts is a member of, by account, for those that are members.
+pub async fn party_kinds(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, Vec<PartyKind>>> {
+    let party_roles: Vec<&str> = Role::ALL.into_iter().filter(|r| r.party_kind().is_some()).map(Role::as_str).collect();
+    let mut kinds: HashMap<i64, Vec<PartyKind>> = HashMap::new();
+    for m in membership::Entity::find()
+        .filter(membership::Column::UserId.is_in(ids))
+        .filter(membership::Column::Role.is_in(party_roles))
+        .all(db)
+        .await?
+    {
+        if let Some(k) = Role::parse(&m.role).and_then(Role::party_kind) {
+            kinds.entry(m.user_id).or_default().push(k);
+        }
+    }
+    Ok(kinds)
+}
+
+/// Names of accounts with their official flag, by id.
+pub async fn person_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, PersonName>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    let names = user_names(db, ids.iter().copied()).await?;
+    let kinds = party_kinds(db, ids).await?;
+    Ok(names
+        .into_iter()
+        .map(|(id, name)| {
+            let party_kind = kinds.get(&id).and_then(|k| {
+                [PartyKind::CommunityOffice, PartyKind::OwnersCommittee, PartyKind::PropertyCompany]
+                    .into_iter()
+                    .find(|p| k.contains(p))
+            });
+            (id, PersonName { name, official: party_kind.is_some(), party_kind })
         })
         .collect())
 }

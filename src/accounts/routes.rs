@@ -158,7 +158,8 @@ async fn update_user(
     let u = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let mut am: user::ActiveModel = u.into();
     if let Some(n) = &req.display_name {
-        am.display_name = Set(required_text("display_name", n, 50)?);
+        let party_member = super::party_kinds(&txn, [id]).await?.contains_key(&id);
+        am.display_name = Set(super::names::display_name("display_name", n, party_member)?);
     }
     if let Some(p) = &req.phone {
         am.phone = Set(match optional_text("phone", Some(p), 20)? {

@@ -40,6 +40,7 @@ fn comment_view(c: &agenda_comment::Model, names: &HashMap<i64, String>, viewer:
         parent_id: c.parent_id,
         author_name: names.get(&c.author_id).cloned().unwrap_or_default(),
         official_kind: c.official_kind.as_deref().and_then(PartyKind::parse),
+        official: c.official_kind.as_deref().and_then(PartyKind::parse).is_some(),
         body: if c.hidden_at.is_none() || moderator { Some(c.body.clone()) } else { None },
         created_at: c.created_at,
         hidden: c.hidden_at.map(|at| HiddenNote {

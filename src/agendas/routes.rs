@@ -20,7 +20,7 @@ use super::{
     withdraw_needs_managing,
 };
 use crate::{
-    accounts::user_names,
+    accounts::person_names,
     audit::{self, Event},
     auth::Actor,
     concerns::{self, categories_of, main_party, party_kinds, party_members},
@@ -193,7 +193,7 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, a: &LoadedAgenda) -> App
         Some(id) => concern_category::Entity::find_by_id(id).one(db).await?.map(|c| (&c).into()),
         None => None,
     };
-    let names = user_names(db, [g.opened_by]).await?;
+    let names = person_names(db, [g.opened_by]).await?;
     let cosign = cosign_progress(db, actor, a).await?;
     let status = a.status();
     let may = |p: Permission| authorize(actor, a, p).is_ok();
@@ -219,7 +219,8 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, a: &LoadedAgenda) -> App
         title: g.title.clone(),
         description: g.description.clone(),
         category,
-        opened_by_name: names.get(&g.opened_by).cloned().unwrap_or_default(),
+        opened_by_name: names.get(&g.opened_by).map(|p| p.name.clone()).unwrap_or_default(),
+        opened_by_person: names.get(&g.opened_by).cloned().unwrap_or_default(),
         party_kind: PartyKind::parse(&g.party_kind).unwrap_or(PartyKind::CommunityOffice),
         concern_id: g.concern_id,
         status,

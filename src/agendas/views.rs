@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{AgendaMove, AgendaStatus};
-use crate::{concerns::CategoryView, policy::PartyKind};
+use crate::{accounts::PersonName, concerns::CategoryView, policy::PartyKind};
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewAgenda {
@@ -118,6 +118,8 @@ pub struct AgendaView {
     pub description: String,
     pub category: Option<CategoryView>,
     pub opened_by_name: String,
+    /// The name with its official badge, from the person's memberships.
+    pub opened_by_person: PersonName,
     pub party_kind: PartyKind,
     pub concern_id: Option<i64>,
     pub status: AgendaStatus,
@@ -161,6 +163,8 @@ pub struct CommentView {
     pub author_name: String,
     /// The party the author spoke for: their comment is official.
     pub official_kind: Option<PartyKind>,
+    /// Whether the author spoke for a party: the SPA badges their name as official.
+    pub official: bool,
     /// `null` when hidden (moderators still see it).
     pub body: Option<String>,
     pub created_at: DateTime<Utc>,

@@ -13,7 +13,7 @@ use crate::{
     db::write_txn,
     entities::user,
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, normalize_phone, required_text},
+    extract::{Json, normalize_phone},
     roster::{self, HoldingView},
     state::AppState,
     verification,
@@ -218,7 +218,8 @@ async fn register(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<RegisterRequest>,
 ) -> AppResult<(StatusCode, Json<TokenResponse>)> {
-    let display_name = required_text("display_name", &req.display_name, 50)?;
+    // A new account holds no party role, so it may not take an official title.
+    let display_name = accounts::names::display_name("display_name", &req.display_name, false)?;
     let phone =
         normalize_phone(&req.phone).ok_or_else(|| AppError::field("phone", "is not an 11-digit mobile number"))?;
     password::check_strength(&req.password).map_err(|m| AppError::field("password", m))?;

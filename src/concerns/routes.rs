@@ -24,7 +24,7 @@ use super::{
     next_status, party_kinds, party_members,
 };
 use crate::{
-    accounts::user_names,
+    accounts::person_names,
     audit::{self, Event},
     auth::Actor,
     db::write_txn,
@@ -315,8 +315,9 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult
         .chain(escalations.iter().flat_map(|e| [Some(e.escalated_by), e.responded_by]).flatten())
         .chain([c.raised_by])
         .collect();
-    let names = user_names(db, people).await?;
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let names = person_names(db, people).await?;
+    let person = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let name = |id: i64| person(id).name;
     let timeline = events
         .iter()
         .filter_map(|e| {
@@ -326,6 +327,7 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult
                 id: e.id,
                 step: ConcernStep::parse(&e.kind)?,
                 actor_name: e.actor_id.map(name),
+                actor_person: e.actor_id.map(person),
                 actor_kind: e.actor_kind.as_deref().and_then(PartyKind::parse),
                 note: e.note.clone(),
                 party_kind: detail["party_kind"].as_str().and_then(PartyKind::parse),
@@ -346,6 +348,7 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult
         category: (&category).into(),
         text: c.text.clone(),
         raised_by_name: name(c.raised_by),
+        raised_by_person: person(c.raised_by),
         mine: l.mine,
         status: l.status(),
         assigned_kind: l.assigned(),
@@ -365,9 +368,11 @@ async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult
                 department: e.department.clone(),
                 request: e.request.clone(),
                 escalated_by_name: name(e.escalated_by),
+                escalated_by_person: person(e.escalated_by),
                 escalated_at: e.escalated_at,
                 response: e.response.clone(),
                 responded_by_name: e.responded_by.map(name),
+                responded_by_person: e.responded_by.map(person),
                 responded_at: e.responded_at,
             })
             .collect(),
@@ -428,7 +433,7 @@ async fn list_concerns(
         .await?;
     let categories: HashMap<i64, concern_category::Model> =
         categories_of(&state.db, c.community_id).await?.into_iter().map(|c| (c.id, c)).collect();
-    let names = user_names(&state.db, rows.iter().map(|r| r.raised_by)).await?;
+    let names = person_names(&state.db, rows.iter().map(|r| r.raised_by)).await?;
     #[derive(FromQueryResult)]
     struct Count {
         concern_id: i64,
@@ -461,7 +466,8 @@ async fn list_concerns(
                 due_at: r.due_at,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
-                raised_by_name: names.get(&r.raised_by).cloned().unwrap_or_default(),
+                raised_by_name: names.get(&r.raised_by).map(|p| p.name.clone()).unwrap_or_default(),
+                raised_by_person: names.get(&r.raised_by).cloned().unwrap_or_default(),
                 mine: r.raised_by == actor.user.id,
                 photos: photos.get(&r.id).copied().unwrap_or(0),
                 rating: r.rating,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ConcernStatus, ConcernStep};
-use crate::{entities::concern_category, files::FileView, policy::PartyKind};
+use crate::{accounts::PersonName, entities::concern_category, files::FileView, policy::PartyKind};
 
 #[derive(Serialize, ToSchema, Clone)]
 pub struct CategoryView {
@@ -136,6 +136,8 @@ pub struct ConcernSummary {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub raised_by_name: String,
+    /// The name with its official badge, from the person's memberships.
+    pub raised_by_person: PersonName,
     pub mine: bool,
     pub photos: i64,
     pub rating: Option<i32>,
@@ -154,6 +156,8 @@ pub struct ConcernEventView {
     pub id: i64,
     pub step: ConcernStep,
     pub actor_name: Option<String>,
+    /// The name with its official badge, from the person's memberships.
+    pub actor_person: Option<PersonName>,
     /// The party the actor spoke for, when they spoke for one.
     pub actor_kind: Option<PartyKind>,
     pub note: Option<String>,
@@ -170,9 +174,13 @@ pub struct EscalationView {
     pub department: String,
     pub request: String,
     pub escalated_by_name: String,
+    /// The name with its official badge, from the person's memberships.
+    pub escalated_by_person: PersonName,
     pub escalated_at: DateTime<Utc>,
     pub response: Option<String>,
     pub responded_by_name: Option<String>,
+    /// The name with its official badge, from the person's memberships.
+    pub responded_by_person: Option<PersonName>,
     pub responded_at: Option<DateTime<Utc>>,
 }
 
@@ -203,6 +211,8 @@ pub struct ConcernView {
     pub category: CategoryView,
     pub text: String,
     pub raised_by_name: String,
+    /// The name with its official badge, from the person's memberships.
+    pub raised_by_person: PersonName,
     pub mine: bool,
     pub status: ConcernStatus,
     pub assigned_kind: Option<PartyKind>,

@@ -15,7 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{NewNotice, publish_for};
 use crate::{
-    accounts::user_names,
+    accounts::{PersonName, person_names},
     audit::{self, Event},
     auth::Actor,
     db::write_txn,
@@ -58,6 +58,8 @@ pub struct PublishedNotice {
     pub party_name: Option<String>,
     pub building_ids: Option<Vec<i64>>,
     pub author: Option<String>,
+    /// The name with its official badge, from the person's memberships.
+    pub author_person: Option<PersonName>,
     pub created_at: DateTime<Utc>,
     /// People it was delivered to.
     pub recipients: i64,
@@ -118,7 +120,7 @@ async fn views(db: &impl ConnectionTrait, notices: Vec<notice::Model>) -> AppRes
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let authors = user_names(db, notices.iter().filter_map(|n| n.created_by)).await?;
+    let authors = person_names(db, notices.iter().filter_map(|n| n.created_by)).await?;
     Ok(notices
         .into_iter()
         .map(|n| {
@@ -129,7 +131,8 @@ async fn views(db: &impl ConnectionTrait, notices: Vec<notice::Model>) -> AppRes
                 party_kind: p.and_then(|p| PartyKind::parse(&p.kind)),
                 party_name: p.map(|p| p.name.clone()),
                 building_ids: parse_ids(n.building_ids.as_deref()),
-                author: n.created_by.and_then(|u| authors.get(&u).cloned()),
+                author: n.created_by.and_then(|u| authors.get(&u)).map(|p| p.name.clone()),
+                author_person: n.created_by.and_then(|u| authors.get(&u).cloned()),
                 title: n.title,
                 body: n.body,
                 created_at: n.created_at,

@@ -400,6 +400,15 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
             if crate::extract::has_control(cell(*col)) {
                 err(name, lang.pick("含有不可见的控制字符".into(), "contains a control character".into()));
                 ok = false;
+            } else if crate::text::has_hidden(cell(*col)) {
+                err(
+                    name,
+                    lang.pick(
+                        "含有不可见或改变文字方向的字符".into(),
+                        "contains an invisible or direction-changing character".into(),
+                    ),
+                );
+                ok = false;
             }
         }
         if building.is_empty() {

@@ -23,7 +23,7 @@ use super::{
     views::*,
 };
 use crate::{
-    accounts::user_names,
+    accounts::{person_names, user_names},
     audit::{self, Event},
     auth::{Actor, Caller, find_by_login},
     db::write_txn,
@@ -1383,7 +1383,13 @@ async fn object(
     txn.commit().await?;
     Ok((
         StatusCode::CREATED,
-        Json(ObjectionView { id: o.id, by: actor.user.display_name.clone(), text: o.text, created_at: o.created_at }),
+        Json(ObjectionView {
+            id: o.id,
+            by: actor.user.display_name.clone(),
+            by_person: person_names(&state.db, [actor.user.id]).await?.remove(&actor.user.id).unwrap_or_default(),
+            text: o.text,
+            created_at: o.created_at,
+        }),
     ))
 }
 
@@ -1401,12 +1407,13 @@ async fn list_objections(
         .order_by_asc(vote_objection::Column::Id)
         .all(&state.db)
         .await?;
-    let names = user_names(&state.db, os.iter().map(|o| o.user_id).collect::<Vec<_>>()).await?;
+    let names = person_names(&state.db, os.iter().map(|o| o.user_id).collect::<Vec<_>>()).await?;
     Ok(Json(
         os.into_iter()
             .map(|o| ObjectionView {
                 id: o.id,
-                by: names.get(&o.user_id).cloned().unwrap_or_default(),
+                by: names.get(&o.user_id).map(|p| p.name.clone()).unwrap_or_default(),
+                by_person: names.get(&o.user_id).cloned().unwrap_or_default(),
                 text: o.text,
                 created_at: o.created_at,
             })

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::files::FileView;
+use crate::{accounts::PersonName, files::FileView};
 
 use super::{
     lifecycle::VoteResult,
@@ -282,6 +282,8 @@ pub struct NewObjection {
 pub struct ObjectionView {
     pub id: i64,
     pub by: String,
+    /// The name with its official badge, from the person's memberships.
+    pub by_person: PersonName,
     pub text: String,
     pub created_at: DateTime<Utc>,
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::helpers::*;
 
 #[path = "../support/sheets.rs"]
-mod sheets;
+pub mod sheets;
 use sheets::*;
 
 const CASES: usize = 150;

@@ -14,6 +14,7 @@ mod fuzz_found;
 mod isolation;
 mod limits;
 mod matrix;
+mod names;
 mod notices;
 mod questionnaires;
 mod races;

@@ -556,3 +556,118 @@ async fn a_nul_in_any_string_of_any_json_body_is_refused_without_a_server_error(
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert!(bodies > 30, "only {bodies} bodies sent");
 }
+
+/// One character of each kind that hides or reorders text: a bidi override, embedding, isolate and
+/// mark, the Arabic letter mark, zero-width characters (a joiner between letters included), the
+/// word joiner, the byte-order mark, the Mongolian vowel separator, a soft hyphen, a tag character.
+pub const HIDDEN: [char; 13] = [
+    '\u{202E}',
+    '\u{202A}',
+    '\u{2067}',
+    '\u{200F}',
+    '\u{061C}',
+    '\u{200B}',
+    '\u{200C}',
+    '\u{200D}',
+    '\u{2060}',
+    '\u{FEFF}',
+    '\u{180E}',
+    '\u{00AD}',
+    '\u{E0041}',
+];
+
+/// Every string of a JSON value with `c` put in the middle of it.
+fn with_char(v: &serde_json::Value, c: char) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) => json!(format!("{s}{c}x")),
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(|v| with_char(v, c)).collect()),
+        serde_json::Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), with_char(v, c))).collect(),
+        other => other.clone(),
+    }
+}
+
+/// The value at `path` (`a.b[1].c`) of a JSON value.
+fn at_path<'a>(v: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.').try_fold(v, |v, part| {
+        let (key, rest) = part.split_once('[').unwrap_or((part, ""));
+        let v = if key.is_empty() { v } else { v.get(key)? };
+        rest.split('[')
+            .filter(|i| !i.is_empty())
+            .try_fold(v, |v, i| v.get(i.trim_end_matches(']').parse::<usize>().ok()?))
+    })
+}
+
+/// Whether a refusal names, as its one field, a string of `sent` that holds `c`.
+fn names_the_field(res: &Res, sent: &serde_json::Value, c: char) -> bool {
+    let Some(fields) = res.body["error"]["fields"].as_object() else { return false };
+    res.status == StatusCode::UNPROCESSABLE_ENTITY
+        && res.code() == "validation_failed"
+        && fields.len() == 1
+        && fields.iter().all(|(path, message)| {
+            message == sanfang::text::HIDDEN_MESSAGE
+                && at_path(sent, path).and_then(|v| v.as_str()).is_some_and(|s| s.contains(c))
+        })
+}
+
+#[tokio::test]
+async fn an_invisible_or_direction_changing_character_in_any_string_of_any_json_body_is_refused_naming_the_field() {
+    let app = spawn_demo().await;
+    let ids = ids(&app).await;
+    let admin = app.token("admin").await;
+    let pstaff = grant(&app, &admin, "pstaff-tyc", "property_staff", json!({ "compound_id": ids.compound })).await;
+    let people: Vec<(Role, String)> = vec![
+        (Role::Owner, "owner001".into()),
+        (Role::CommitteeMember, "member".into()),
+        (Role::PropertyStaff, pstaff),
+        (Role::CommunityStaff, "staff".into()),
+        (Role::PropertyManager, "property".into()),
+        (Role::CommitteeChair, "committee".into()),
+        (Role::Secretary, "secretary".into()),
+        (Role::Admin, "admin".into()),
+    ];
+    let mut tokens = BTreeMap::new();
+    for (_, login) in &people {
+        tokens.insert(login.clone(), app.token(login).await);
+    }
+    let audit = app.get("/api/v1/audit", &admin).await.expect(StatusCode::OK).body;
+    let (mut bodies, mut wrong) = (0, Vec::new());
+    for c in HIDDEN {
+        for route in routes() {
+            let crate::isolation::Payload::Json(body) = route.payload else { continue };
+            let gate = gate(&route.method, route.path).expect("every route has a gate");
+            let Some((_, login)) = people.iter().find(|(role, login)| match gate {
+                Gate::Theirs => login == "owner001",
+                _ => lets_in(gate, *role),
+            }) else {
+                continue;
+            };
+            let sent = with_char(&body(&ids), c);
+            if sent == body(&ids) {
+                continue;
+            }
+            let res = crate::isolation::call_with(&app, &route, &ids, &tokens[login], sent.clone()).await;
+            bodies += 1;
+            if !names_the_field(&res, &sent, c) {
+                wrong.push(format!("{} {} {sent} as {login}: {} {}", route.method, route.path, res.status, res.body));
+            }
+        }
+        for (path, body) in [
+            ("/api/v1/auth/login", json!({ "login": format!("owner{c}001"), "password": DEMO_PASSWORD })),
+            ("/api/v1/auth/refresh", json!({ "refresh_token": format!("x{c}y") })),
+            (
+                "/api/v1/auth/register",
+                json!({ "code": "ABCD", "phone": "13800138000", "display_name": format!("李{c}明"), "password": "yyyyyyyyyy" }),
+            ),
+        ] {
+            let res = app.post(path, None, body.clone()).await;
+            bodies += 1;
+            if !names_the_field(&res, &body, c) {
+                wrong.push(format!("POST {path} {body}: {} {}", res.status, res.body));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} refusals wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(bodies > 30 * HIDDEN.len(), "only {bodies} bodies sent");
+    // Nothing was written by any of them.
+    assert_eq!(app.get("/api/v1/audit", &admin).await.expect(StatusCode::OK).body, audit);
+}

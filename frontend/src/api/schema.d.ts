@@ -1644,6 +1644,8 @@ export interface components {
             /** Format: int64 */
             id: number;
             opened_by_name: string;
+            /** @description The name with its official badge, from the person's memberships. */
+            opened_by_person: components["schemas"]["PersonName"];
             party_kind: components["schemas"]["PartyKind"];
             /** Format: int64 */
             questionnaire_id?: number | null;
@@ -1813,6 +1815,8 @@ export interface components {
             /** Format: int64 */
             id: number;
             mine: boolean;
+            /** @description Whether the author spoke for a party: the SPA badges their name as official. */
+            official: boolean;
             official_kind?: components["schemas"]["PartyKind"] | null;
             /** Format: int64 */
             parent_id?: number | null;
@@ -1904,6 +1908,7 @@ export interface components {
         ConcernEventView: {
             actor_kind?: components["schemas"]["PartyKind"] | null;
             actor_name?: string | null;
+            actor_person?: components["schemas"]["PersonName"] | null;
             /** Format: date-time */
             at: string;
             department?: string | null;
@@ -1952,6 +1957,8 @@ export interface components {
             /** Format: int64 */
             photos: number;
             raised_by_name: string;
+            /** @description The name with its official badge, from the person's memberships. */
+            raised_by_person: components["schemas"]["PersonName"];
             /** Format: int32 */
             rating?: number | null;
             status: components["schemas"]["ConcernStatus"];
@@ -1985,6 +1992,8 @@ export interface components {
             overdue: boolean;
             photos: components["schemas"]["FileView"][];
             raised_by_name: string;
+            /** @description The name with its official badge, from the person's memberships. */
+            raised_by_person: components["schemas"]["PersonName"];
             /** Format: int32 */
             rating?: number | null;
             status: components["schemas"]["ConcernStatus"];
@@ -2074,12 +2083,15 @@ export interface components {
             /** Format: date-time */
             escalated_at: string;
             escalated_by_name: string;
+            /** @description The name with its official badge, from the person's memberships. */
+            escalated_by_person: components["schemas"]["PersonName"];
             /** Format: int64 */
             id: number;
             request: string;
             /** Format: date-time */
             responded_at?: string | null;
             responded_by_name?: string | null;
+            responded_by_person?: components["schemas"]["PersonName"] | null;
             response?: string | null;
         };
         ExtendRequest: {
@@ -2480,6 +2492,8 @@ export interface components {
         /** @description An objection to a published result (visible to the three parties; never published with names). */
         ObjectionView: {
             by: string;
+            /** @description The name with its official badge, from the person's memberships. */
+            by_person: components["schemas"]["PersonName"];
             /** Format: date-time */
             created_at: string;
             /** Format: int64 */
@@ -2551,6 +2565,16 @@ export interface components {
             kind: components["schemas"]["PartyKind"];
             name: string;
         };
+        /**
+         * @description A person's name as others see it: official when they hold a role in one of the three parties.
+         *     The flag comes from their memberships, never from what the name says.
+         */
+        PersonName: {
+            name: string;
+            /** @description A member of the community office, the property company or the owners' committee. */
+            official: boolean;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+        };
         ProxyView: {
             /** Format: int64 */
             compound_id: number;
@@ -2584,6 +2608,7 @@ export interface components {
         };
         PublishedNotice: {
             author?: string | null;
+            author_person?: components["schemas"]["PersonName"] | null;
             body: string;
             building_ids?: number[] | null;
             /** Format: date-time */
