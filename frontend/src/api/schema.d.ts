@@ -65,7 +65,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Hide a comment from the discussion, with the reason (the secretary, the owners' committee). */
+        /**
+         * Hide a comment from the discussion, with the reason: the secretary, or the owners' committee
+         *     of the agenda's compound (a community-wide agenda is moderated by the secretary alone).
+         */
         post: operations["hide_comment"];
         delete?: never;
         options?: never;
@@ -137,7 +140,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw an agenda, with the reason: those who manage agendas, or whoever opened it. */
+        /** Withdraw an agenda, with the reason: those who manage it, or whoever opened a compound agenda. */
         post: operations["withdraw"];
         delete?: never;
         options?: never;
