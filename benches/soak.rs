@@ -3,8 +3,10 @@
 //!
 //! Crash test, on SQLite and then on PostgreSQL (a throw-away server from `scripts/pg.sh`):
 //! seeds 3,000 owners and an open vote, starts the release server, casts every owner's ballot with
-//! an idempotency key over 100 connections and `kill -9`s the server at 20 random moments (seeded
-//! RNG), restarting it each time and retrying whatever was not acknowledged with the same key
+//! an idempotency key over 100 connections and `kill -9`s the server 20 times, each time after a
+//! random number (seeded RNG) of that round's ballots were acknowledged, so that casts are in
+//! flight when it dies; it prints each kill, and fails when fewer than 15 kills land in flight. It
+//! restarts the server each time and retries whatever was not acknowledged with the same key
 //! (and some acknowledged ones, whose receipt must not change). At the end every acknowledged
 //! ballot must be stored exactly once with its choice, `sanfang verify` must pass, the database
 //! must pass its own integrity check, and `sanfang tally` on the exported roster and ballots
@@ -38,6 +40,8 @@ const OWNERS: usize = 3_000;
 const KILLS: usize = 20;
 const CONNECTIONS: usize = 100;
 const RNG_SEED: u64 = 20_261_203;
+/// The soak fails when fewer kills than this land while casts are in flight.
+const MIN_KILLS_IN_FLIGHT: usize = 15;
 /// Passed to the server, so that the driver can sign its owners' tokens instead of signing
 /// 3,000 owners in with argon2id.
 const SECRET: &str = "soak-signing-secret-for-this-test-only-0123456789";
@@ -224,15 +228,20 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
             break;
         }
         let tokens = Arc::new(tokens(&seeded.owners));
+        let round_len = todo.len();
         let queue = Arc::new(Mutex::new(todo));
         let in_flight = Arc::new(AtomicUsize::new(0));
+        // Ballots acknowledged in this round: the kill waits for a chosen number of them, so that
+        // it lands in the middle of the traffic rather than after it.
+        let answered = Arc::new(AtomicUsize::new(0));
         let mut workers = Vec::new();
         for _ in 0..CONNECTIONS {
-            let (http, base, queue, in_flight, tokens, log, tallies) = (
+            let (http, base, queue, in_flight, answered, tokens, log, tallies) = (
                 http.clone(),
                 base.clone(),
                 queue.clone(),
                 in_flight.clone(),
+                answered.clone(),
                 tokens.clone(),
                 log.clone(),
                 tallies.clone(),
@@ -258,6 +267,7 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
                     in_flight.fetch_sub(1, Ordering::SeqCst);
                     match res {
                         Ok((201, bytes)) => {
+                            answered.fetch_add(1, Ordering::SeqCst);
                             let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
                             let receipt = v["receipt"].as_str().unwrap_or_default().to_owned();
                             let cast_at: Option<DateTime<Utc>> = v["cast_at"].as_str().and_then(|s| s.parse().ok());
@@ -303,13 +313,27 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
             }));
         }
         if round < KILLS {
-            tokio::time::sleep(Duration::from_millis(rng.random_range(5..250))).await;
+            // Kill after between one and half of this round's ballots have been acknowledged:
+            // the other half are queued or in flight.
+            let target = rng.random_range(1..=(round_len / 2).max(1));
+            let give_up = Instant::now() + Duration::from_secs(60);
+            while answered.load(Ordering::SeqCst) < target
+                && Instant::now() < give_up
+                && workers.iter().any(|w| !w.is_finished())
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
             let flying = in_flight.load(Ordering::SeqCst);
+            let before = answered.load(Ordering::SeqCst);
             server.kill();
             kills += 1;
             if flying > 0 {
                 kills_in_flight += 1;
             }
+            let acked_so_far = log.lock().expect("log").iter().filter(|e| e.receipt.is_some()).count();
+            println!(
+                "soak {name}: kill {kills} after {before} acknowledged this round ({acked_so_far} in all),                  {flying} casts in flight"
+            );
         }
         for w in workers {
             for p in w.await.expect("cast worker") {
@@ -317,6 +341,11 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
             }
         }
         drop(server);
+    }
+    if kills_in_flight < MIN_KILLS_IN_FLIGHT {
+        problems.add(format!(
+            "{name}: only {kills_in_flight} of {kills} kills landed with casts in flight (at least {MIN_KILLS_IN_FLIGHT} must)"
+        ));
     }
     let log: Vec<Entry> = log.lock().expect("log").clone();
     let acknowledged = log.iter().filter(|e| e.receipt.is_some()).count();

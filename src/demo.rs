@@ -236,6 +236,66 @@ const PACT: &str = "## 太阳城二期文明养犬公约（草案）\n\n\
 /// The demo's open vote: the civilized dog-keeping pact of seed 001, put to the owners of
 /// 太阳城二期 as a management-covenant matter. The demo compound gives no notice period, so that
 /// votes drafted in the demo can open at once.
+/// A written proxy registered and confirmed three days before the pact vote opened: owner005
+/// votes for owner004's home (TYC0004). The committee registered it and the community office
+/// confirmed it, as every proxy must be.
+async fn demo_proxy(txn: &impl ConnectionTrait, c: &compound::Model, committee: i64) -> AppResult<()> {
+    use crate::entities::{proxy, user};
+    use sea_orm::ActiveValue::Set;
+    let find = |name: &'static str| user::Entity::find().filter(user::Column::Username.eq(name)).one(txn);
+    let (Some(secretary), Some(proxy_user)) = (find("secretary").await?, find("owner005").await?) else {
+        return Err(crate::error::AppError::NotFound);
+    };
+    let h = holder::Entity::find()
+        .filter(holder::Column::CompoundId.eq(c.id))
+        .filter(holder::Column::HolderKey.eq("TYC0004"))
+        .one(txn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let then = chrono::Utc::now() - chrono::Duration::days(3);
+    let p = proxy::Entity::insert(proxy::ActiveModel {
+        compound_id: Set(c.id),
+        holder_id: Set(h.id),
+        proxy_user_id: Set(proxy_user.id),
+        valid_from: Set(then),
+        valid_until: Set(then + chrono::Duration::days(60)),
+        note: Set(Some("书面委托书原件存社区居委会".into())),
+        created_by: Set(committee),
+        created_at: Set(then),
+        registrar_party: Set(Some(PartyKind::OwnersCommittee.as_str().into())),
+        confirmed_by: Set(Some(secretary.id)),
+        confirmed_at: Set(Some(then)),
+        counts_from: Set(Some(then)),
+        ..Default::default()
+    })
+    .exec_with_returning(txn)
+    .await?;
+    for (actor, action) in [(committee, "proxy.registered"), (secretary.id, "proxy.confirmed")] {
+        audit::record(
+            txn,
+            Event {
+                actor_id: Some(actor),
+                action,
+                community_id: Some(c.community_id),
+                compound_id: Some(c.id),
+                subject: format!("holder:{}", h.id),
+                detail: json!({ "proxy": p.id, "proxy_user": proxy_user.id, "from": p.valid_from, "until": p.valid_until }),
+            },
+        )
+        .await?;
+    }
+    crate::verification::tell_holder(
+        txn,
+        c,
+        h.id,
+        &[proxy_user.id],
+        "holder_proxy",
+        format!("TYC0004 已登记书面委托：受托人“{}”", proxy_user.display_name),
+        "受托人可代表本户投票；业主本人投票将取代受托人的投票。".into(),
+    )
+    .await
+}
+
 async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id: i64) -> AppResult<()> {
     use sea_orm::ActiveValue::Set;
     let mut am: compound::ActiveModel = c.clone().into();
@@ -247,6 +307,7 @@ async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
     let now = chrono::Utc::now();
+    demo_proxy(txn, c, committee.id).await?;
     let v = vote::Entity::insert(vote::ActiveModel {
         compound_id: Set(c.id),
         title: Set("《太阳城二期文明养犬公约》表决".into()),

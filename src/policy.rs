@@ -168,6 +168,8 @@ pub enum Permission {
     SeeQuestionnaireResults,
     /// Answer a questionnaire one is asked.
     AnswerQuestionnaires,
+    /// Issue or confirm a password recovery code for an account of the community.
+    RecoverAccounts,
     /// Publish a notice as one's party to everyone in the compound.
     PublishNotices,
     /// See the notices published in the compound and how many have read them.
@@ -209,6 +211,8 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
             &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
         }
         Permission::ManageConcernCategories => &[Admin, Secretary],
+        // Two clerks of the community office, who check the owner's documents in person.
+        Permission::RecoverAccounts => &[Secretary, CommunityStaff],
         Permission::ViewConcernDashboard => &[Admin, Secretary, CommunityStaff],
         Permission::ViewAgendas => &Role::ALL,
         Permission::ManageAgendas => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],

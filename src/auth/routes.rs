@@ -237,7 +237,9 @@ async fn register(
         ratelimit::succeeded(&txn, key, false).await?;
     }
     let user = accounts::insert_user(&txn, &phone, &display_name, Some(&phone), &hash).await?;
-    verification::link(&txn, user.id, invitation.holder_id, "invitation", None).await?;
+    let how =
+        verification::Confirmed { method: "invitation", verified_by: None, confirmed_by: invitation.confirmed_by };
+    verification::link(&txn, user.id, invitation.holder_id, how).await?;
     verification::finish_invitation(&txn, &invitation, user.id).await?;
     let refresh_token = refresh::issue(&txn, user.id, None).await?;
     txn.commit().await?;

@@ -13,6 +13,11 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub redeemed_by: Option<i64>,
     pub redeemed_at: Option<DateTimeUtc>,
+    /// The party the issuer acted for.
+    pub issuer_party: Option<String>,
+    /// The second person, of another party, who confirmed the code; until then it cannot be used.
+    pub confirmed_by: Option<i64>,
+    pub confirmed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,10 @@ pub struct Model {
     pub method: String,
     pub verified_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// The second person who confirmed the link (a staff link or an invitation code).
+    pub confirmed_by: Option<i64>,
+    /// From when the link may cast ballots: unset means at once.
+    pub counts_from: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,14 @@ pub struct Model {
     pub revoked_by: Option<i64>,
     /// A scan of the signed paper (ballot slip or written authorisation).
     pub scan_file_id: Option<i64>,
+    /// The party the registrar acted for.
+    pub registrar_party: Option<String>,
+    /// The second person, of another party, who confirmed the proxy.
+    pub confirmed_by: Option<i64>,
+    pub confirmed_at: Option<DateTimeUtc>,
+    /// From when the proxy may cast: unset until confirmed; `valid_from`, or 24 hours after
+    /// confirmation when a vote was open and the holder had accounts to tell.
+    pub counts_from: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,8 +1,10 @@
 //! Verifying owners: linking an account to a roster holder, by staff or by a one-time
 //! invitation code printed on a notice.
+mod confirmations;
 mod routes;
+pub mod rules;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, prelude::Expr,
@@ -10,14 +12,18 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+pub use confirmations::PendingKind;
 pub use routes::router;
 
 use crate::{
     accounts::{Scope, grant},
     audit::{self, Event},
-    entities::{compound, holder, invitation, membership, owner_link},
+    auth::Actor,
+    entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote},
     error::{AppError, AppResult, is_unique_violation},
-    policy::Role,
+    notices::{self, NewNotice},
+    policy::{PartyKind, Permission, Role},
+    votes::model::VoteStatus,
 };
 
 /// How long a printed invitation code stays valid.
@@ -40,7 +46,7 @@ pub fn code_hash(code: &str) -> String {
     hex::encode(Sha256::digest(norm.as_bytes()))
 }
 
-/// Find a usable invitation for `code`.
+/// Find a usable invitation for `code`: confirmed by a second person, unused and unexpired.
 pub async fn claim_invitation(db: &impl ConnectionTrait, code: &str) -> AppResult<invitation::Model> {
     let inv = invitation::Entity::find()
         .filter(invitation::Column::CodeHash.eq(code_hash(code)))
@@ -53,7 +59,21 @@ pub async fn claim_invitation(db: &impl ConnectionTrait, code: &str) -> AppResul
     if inv.expires_at < Utc::now() {
         return Err(AppError::field("code", "has expired; ask the community office for a new one"));
     }
+    if inv.confirmed_at.is_none() {
+        return Err(AppError::conflict(
+            "invitation_unconfirmed",
+            "this invitation code has not yet been confirmed by a second person of another party",
+        ));
+    }
     Ok(inv)
+}
+
+/// Refuse a code to the two people who issued and confirmed it.
+pub fn check_redeemer(inv: &invitation::Model, user_id: i64) -> AppResult<()> {
+    if inv.created_by == user_id || inv.confirmed_by == Some(user_id) {
+        return Err(AppError::denied(rules::Refusal::OwnAccount.code(), rules::Refusal::OwnAccount.message()));
+    }
+    Ok(())
 }
 
 /// Mark an invitation used by `user_id`. The update is conditional, so two racing redemptions
@@ -72,22 +92,141 @@ pub async fn finish_invitation(db: &impl ConnectionTrait, inv: &invitation::Mode
     Ok(())
 }
 
-/// Link `user_id` to a holder as a verified owner, grant the owner role in its compound, and
-/// record it.
+/// The party `actor` acts for when starting a link, a code or a proxy with `p` on `c`.
+pub fn acting_party(actor: &Actor, c: &compound::Model, p: Permission) -> AppResult<PartyKind> {
+    rules::acting_party(&actor.roles_in_compound(c), p).map_err(refused)
+}
+
+/// Allow `actor` to confirm, as the second person, what `requester` started for `party`.
+pub fn check_second_person(
+    actor: &Actor,
+    c: &compound::Model,
+    p: Permission,
+    requester: i64,
+    party: Option<&str>,
+    account: Option<i64>,
+) -> AppResult<()> {
+    actor.authorize_compound(p, c)?;
+    // Started before parties were recorded: any other party than the confirmer's own will not do.
+    let party = party.and_then(PartyKind::parse).ok_or_else(|| refused(rules::Refusal::SameParty))?;
+    let mine = rules::parties(&actor.roles_in_compound(c), p);
+    rules::second_person(requester, party, actor.user.id, &mine, account).map_err(refused)
+}
+
+pub fn refused(r: rules::Refusal) -> AppError {
+    AppError::denied(r.code(), r.message())
+}
+
+/// From when a link or proxy for `holder_id`, confirmed now, may cast ballots. The holder's
+/// accounts are those linked now and those unlinked since the compound's open votes opened, so
+/// that unlinking an owner and linking someone else waits too.
+pub async fn settling(db: &impl ConnectionTrait, compound_id: i64, holder_id: i64) -> AppResult<Option<DateTime<Utc>>> {
+    let now = Utc::now();
+    let opened = vote::Entity::find()
+        .filter(vote::Column::CompoundId.eq(compound_id))
+        .filter(vote::Column::Status.eq(VoteStatus::Open.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| v.opens_at)
+        .min();
+    let Some(since) = opened else { return Ok(None) };
+    let linked = owner_link::Entity::find().filter(owner_link::Column::HolderId.eq(holder_id)).count(db).await?;
+    let unlinked = audit_event::Entity::find()
+        .filter(audit_event::Column::Subject.eq(format!("holder:{holder_id}")))
+        .filter(audit_event::Column::Action.eq("owner.unlinked"))
+        .filter(audit_event::Column::At.gte(since))
+        .count(db)
+        .await?;
+    Ok(rules::counts_from(now, true, linked + unlinked > 0))
+}
+
+/// Put a notice about a holder in the inbox of its linked accounts and of `also`.
+pub async fn tell_holder(
+    db: &impl ConnectionTrait,
+    c: &compound::Model,
+    holder_id: i64,
+    also: &[i64],
+    kind: &str,
+    title: String,
+    body: String,
+) -> AppResult<()> {
+    let mut to: Vec<i64> = owner_link::Entity::find()
+        .filter(owner_link::Column::HolderId.eq(holder_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.user_id)
+        .collect();
+    to.extend_from_slice(also);
+    if to.is_empty() {
+        return Ok(());
+    }
+    notices::publish(
+        db,
+        NewNotice {
+            community_id: c.community_id,
+            compound_id: Some(c.id),
+            kind,
+            title,
+            body,
+            link: Some("/me".into()),
+            created_by: None,
+        },
+        &to,
+    )
+    .await?;
+    Ok(())
+}
+
+/// How a link came about.
+pub struct Confirmed {
+    /// `staff` or `invitation`.
+    pub method: &'static str,
+    /// Who checked the documents (a staff link's requester); unset for an invitation code.
+    pub verified_by: Option<i64>,
+    /// The second person: for a staff link its confirmer, for a code the one who confirmed it.
+    pub confirmed_by: Option<i64>,
+}
+
+/// Link `user_id` to a holder as a verified owner, grant the owner role in its compound, record
+/// it, and tell the holder's accounts. While a vote of the compound is open and the holder has
+/// accounts, the link casts only after the settling period.
 pub async fn link(
     db: &impl ConnectionTrait,
     user_id: i64,
     holder_id: i64,
-    method: &str,
-    verified_by: Option<i64>,
+    how: Confirmed,
 ) -> AppResult<owner_link::Model> {
     let h = holder::Entity::find_by_id(holder_id).one(db).await?.ok_or(AppError::NotFound)?;
     let c = compound::Entity::find_by_id(h.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let counts_from = settling(db, c.id, h.id).await?;
+    // Told before the new account is linked: these are the accounts that may object.
+    let name = user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.display_name).unwrap_or_default();
+    let when = match counts_from {
+        Some(t) => format!(
+            "因本小区有表决正在进行，该账号自 {} 起方可代表本户投票；如非本人所为，请立即联系社区居委会。",
+            beijing(t)
+        ),
+        None => "如非本人所为，请立即联系社区居委会。".into(),
+    };
+    tell_holder(
+        db,
+        &c,
+        h.id,
+        &[user_id],
+        "holder_linked",
+        format!("账号“{name}”已认证为 {} 的业主", h.holder_key),
+        when,
+    )
+    .await?;
     let l = owner_link::Entity::insert(owner_link::ActiveModel {
         user_id: Set(user_id),
         holder_id: Set(holder_id),
-        method: Set(method.into()),
-        verified_by: Set(verified_by),
+        method: Set(how.method.into()),
+        verified_by: Set(how.verified_by),
+        confirmed_by: Set(how.confirmed_by),
+        counts_from: Set(counts_from),
         created_at: Set(Utc::now()),
         ..Default::default()
     })
@@ -110,19 +249,28 @@ pub async fn link(
     audit::record(
         db,
         Event {
-            actor_id: verified_by.or(Some(user_id)),
+            actor_id: how.confirmed_by.or(how.verified_by).or(Some(user_id)),
             action: "owner.linked",
             community_id: Some(c.community_id),
             compound_id: Some(c.id),
             subject: format!("holder:{holder_id}"),
-            detail: json!({ "user": user_id, "method": method }),
+            detail: json!({
+                "user": user_id, "method": how.method, "verified_by": how.verified_by,
+                "confirmed_by": how.confirmed_by, "counts_from": counts_from,
+            }),
         },
     )
     .await?;
     Ok(l)
 }
 
-/// Undo a link; the owner role in the compound goes when the user holds nothing else there.
+/// A time as people in the compound read it (Beijing time).
+pub fn beijing(t: DateTime<Utc>) -> String {
+    (t + Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Undo a link; the owner role in the compound goes when the user holds nothing else there. The
+/// holder's accounts, the unlinked one included, are told.
 pub async fn unlink(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -170,15 +318,28 @@ pub async fn unlink(
         },
     )
     .await?;
-    Ok(())
+    let c = compound::Entity::find_by_id(h.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let name = user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.display_name).unwrap_or_default();
+    tell_holder(
+        db,
+        &c,
+        h.id,
+        &[user_id],
+        "holder_unlinked",
+        format!("账号“{name}”已不再是 {} 的认证业主", h.holder_key),
+        "如有疑问，请联系社区居委会。".into(),
+    )
+    .await
 }
 
-/// Store a new invitation for a holder and return its code (shown once, stored only hashed).
+/// Store a new invitation for a holder and return its code (shown once, stored only hashed). It
+/// can be used once a second person of another party has confirmed it.
 pub async fn create_invitation(
     db: &impl ConnectionTrait,
     h: &holder::Model,
     community_id: i64,
     by: i64,
+    party: PartyKind,
 ) -> AppResult<(String, invitation::Model)> {
     let code = new_code();
     let now = Utc::now();
@@ -190,6 +351,9 @@ pub async fn create_invitation(
         expires_at: Set(now + Duration::days(INVITATION_TTL_DAYS)),
         redeemed_by: Set(None),
         redeemed_at: Set(None),
+        issuer_party: Set(Some(party.as_str().into())),
+        confirmed_by: Set(None),
+        confirmed_at: Set(None),
         ..Default::default()
     })
     .exec_with_returning(db)
@@ -202,7 +366,7 @@ pub async fn create_invitation(
             community_id: Some(community_id),
             compound_id: Some(h.compound_id),
             subject: format!("holder:{}", h.id),
-            detail: json!({ "invitation": inv.id, "expires_at": inv.expires_at }),
+            detail: json!({ "invitation": inv.id, "expires_at": inv.expires_at, "party": party.as_str() }),
         },
     )
     .await?;

@@ -162,9 +162,12 @@ pub async fn holdings_of(db: &impl ConnectionTrait, who: Callers<'_>) -> AppResu
     links
         .expr_as(key.clone(), Alias::new("caller"))
         .expr_as(Expr::col((owner_link::Entity, owner_link::Column::HolderId)), Alias::new("holder_id"));
-    for (e, a) in [null("proxy_id"), null("compound_id"), null("valid_from"), null("valid_until")] {
+    for (e, a) in [null("proxy_id"), null("compound_id")] {
         links.expr_as(e, a);
     }
+    // A link confirmed while a vote was open casts only once its settling period is over.
+    links.expr_as(Expr::col((owner_link::Entity, owner_link::Column::CountsFrom)), Alias::new("valid_from"));
+    links.expr_as(Expr::cust("NULL"), Alias::new("valid_until"));
     links.from(owner_link::Entity);
     callers(&mut links, (owner_link::Entity, owner_link::Column::UserId).into_column_ref());
     let mut proxies = Query::select();
@@ -173,11 +176,13 @@ pub async fn holdings_of(db: &impl ConnectionTrait, who: Callers<'_>) -> AppResu
         .expr_as(Expr::col((proxy::Entity, proxy::Column::HolderId)), Alias::new("holder_id"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::Id)), Alias::new("proxy_id"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::CompoundId)), Alias::new("compound_id"))
-        .expr_as(Expr::col((proxy::Entity, proxy::Column::ValidFrom)), Alias::new("valid_from"))
+        // Unset until a second person confirmed it; then `valid_from` or the end of settling.
+        .expr_as(Expr::col((proxy::Entity, proxy::Column::CountsFrom)), Alias::new("valid_from"))
         .expr_as(Expr::col((proxy::Entity, proxy::Column::ValidUntil)), Alias::new("valid_until"))
         .from(proxy::Entity);
     callers(&mut proxies, (proxy::Entity, proxy::Column::ProxyUserId).into_column_ref());
     proxies.and_where(Expr::col((proxy::Entity, proxy::Column::RevokedAt)).is_null());
+    proxies.and_where(Expr::col((proxy::Entity, proxy::Column::CountsFrom)).is_not_null());
     // A sign-in has several refresh tokens (one per rotation): the distinct union keeps one row
     // per holding.
     links.union(UnionType::Distinct, proxies);
@@ -186,12 +191,13 @@ pub async fn holdings_of(db: &impl ConnectionTrait, who: Callers<'_>) -> AppResu
         let caller: String = row.try_get("", "caller")?;
         let holder: i64 = row.try_get("", "holder_id")?;
         let entry = out.entry(caller).or_default();
+        let from: Option<chrono::DateTime<Utc>> = row.try_get("", "valid_from")?;
         match row.try_get::<Option<i64>>("", "proxy_id")? {
-            None => entry.own.push(holder),
+            None if from.is_none_or(|f| f <= now) => entry.own.push(holder),
+            None => {}
             Some(proxy_id) => {
-                let from: chrono::DateTime<Utc> = row.try_get("", "valid_from")?;
                 let until: chrono::DateTime<Utc> = row.try_get("", "valid_until")?;
-                if from <= now && now <= until {
+                if from.is_some_and(|f| f <= now) && now <= until {
                     entry.proxies.push((holder, proxy_id, row.try_get("", "compound_id")?));
                 }
             }

@@ -39,6 +39,7 @@ use crate::{
     roster::area,
     state::AppState,
     tenancy::compound_for,
+    verification,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -58,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(vote_log))
         .routes(routes!(create_proxy, list_proxies))
         .routes(routes!(revoke_proxy))
+        .routes(routes!(confirm_proxy))
         .routes(routes!(set_rules))
         .routes(routes!(object, list_objections))
 }
@@ -102,7 +104,8 @@ async fn holds_valid_proxy(db: &impl ConnectionTrait, actor: &Actor, compound_id
         .filter(proxy::Column::ProxyUserId.eq(actor.user.id))
         .filter(proxy::Column::CompoundId.eq(compound_id))
         .filter(proxy::Column::RevokedAt.is_null())
-        .filter(proxy::Column::ValidFrom.lte(now))
+        // Unset until a second person confirmed it.
+        .filter(proxy::Column::CountsFrom.lte(now))
         .filter(proxy::Column::ValidUntil.gte(now))
         .one(db)
         .await?
@@ -1162,7 +1165,9 @@ async fn vote_log(
 }
 
 async fn proxy_views(db: &impl ConnectionTrait, ps: Vec<proxy::Model>) -> AppResult<Vec<ProxyView>> {
-    let names = user_names(db, ps.iter().map(|p| p.proxy_user_id)).await?;
+    let names =
+        user_names(db, ps.iter().flat_map(|p| [p.proxy_user_id].into_iter().chain(p.confirmed_by)).collect::<Vec<_>>())
+            .await?;
     let keys: HashMap<i64, String> = holder::Entity::find()
         .filter(holder::Column::Id.is_in(ps.iter().map(|p| p.holder_id)))
         .all(db)
@@ -1184,11 +1189,15 @@ async fn proxy_views(db: &impl ConnectionTrait, ps: Vec<proxy::Model>) -> AppRes
             note: p.note,
             scan_file_id: p.scan_file_id,
             revoked_at: p.revoked_at,
+            confirmed_at: p.confirmed_at,
+            confirmed_by_name: p.confirmed_by.and_then(|u| names.get(&u).cloned()),
+            counts_from: p.counts_from,
         })
         .collect())
 }
 
-/// Register a written proxy: the proxy may vote for the holder in the period it names.
+/// Register a written proxy. It waits for a second person of another party to confirm it
+/// (`/proxies/{id}/confirm`); then the proxy may vote for the holder in the period it names.
 #[utoipa::path(post, path = "/compounds/{id}/proxies", tag = "votes", request_body = NewProxy, security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 201, body = ProxyView), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -1199,6 +1208,7 @@ async fn create_proxy(
     Json(req): Json<NewProxy>,
 ) -> AppResult<(StatusCode, Json<ProxyView>)> {
     let c = compound_for(&state.db, &actor, id, Permission::CountPaper).await?;
+    let party = verification::acting_party(&actor, &c, Permission::CountPaper)?;
     let h = holder::Entity::find_by_id(req.holder_id)
         .one(&state.db)
         .await?
@@ -1229,6 +1239,10 @@ async fn create_proxy(
         revoked_at: Set(None),
         revoked_by: Set(None),
         scan_file_id: Set(req.scan_file_id),
+        registrar_party: Set(Some(party.as_str().into())),
+        confirmed_by: Set(None),
+        confirmed_at: Set(None),
+        counts_from: Set(None),
         ..Default::default()
     })
     .exec_with_returning(&txn)
@@ -1241,7 +1255,10 @@ async fn create_proxy(
             community_id: Some(c.community_id),
             compound_id: Some(c.id),
             subject: format!("holder:{}", h.id),
-            detail: json!({ "proxy": p.id, "proxy_user": proxy_user.id, "from": p.valid_from, "until": p.valid_until }),
+            detail: json!({
+                "proxy": p.id, "proxy_user": proxy_user.id, "from": p.valid_from, "until": p.valid_until,
+                "party": party.as_str(),
+            }),
         },
     )
     .await?;
@@ -1265,6 +1282,77 @@ async fn list_proxies(
         .all(&state.db)
         .await?;
     Ok(Json(proxy_views(&state.db, ps).await?))
+}
+
+/// Confirm a proxy as the second person: of another party than its registrar, and not the proxy.
+/// It casts from `valid_from`, or 24 hours after confirmation when a vote of the compound is open
+/// and the holder has accounts; the holder's accounts and the proxy are told.
+#[utoipa::path(post, path = "/proxies/{id}/confirm", tag = "votes", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ProxyView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn confirm_proxy(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<ProxyView>> {
+    let p = proxy::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let c = compound_for(&state.db, &actor, p.compound_id, Permission::CountPaper).await?;
+    if p.revoked_at.is_some() {
+        return Err(AppError::conflict("proxy_revoked", "this proxy has already been revoked"));
+    }
+    if p.confirmed_at.is_some() {
+        return Err(AppError::conflict("already_confirmed", "this has already been confirmed"));
+    }
+    verification::check_second_person(
+        &actor,
+        &c,
+        Permission::CountPaper,
+        p.created_by,
+        p.registrar_party.as_deref(),
+        Some(p.proxy_user_id),
+    )?;
+    let now = Utc::now();
+    let txn = write_txn(&state.db).await?;
+    let counts_from =
+        verification::settling(&txn, c.id, p.holder_id).await?.map_or(p.valid_from, |t| t.max(p.valid_from));
+    let done = proxy::Entity::update_many()
+        .col_expr(proxy::Column::ConfirmedAt, Expr::value(now))
+        .col_expr(proxy::Column::ConfirmedBy, Expr::value(actor.user.id))
+        .col_expr(proxy::Column::CountsFrom, Expr::value(counts_from))
+        .filter(proxy::Column::Id.eq(p.id))
+        .filter(proxy::Column::ConfirmedAt.is_null())
+        .filter(proxy::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::conflict("already_confirmed", "this has already been confirmed"));
+    }
+    audit::record(
+        &txn,
+        Event {
+            actor_id: Some(actor.user.id),
+            action: "proxy.confirmed",
+            community_id: Some(c.community_id),
+            compound_id: Some(c.id),
+            subject: format!("holder:{}", p.holder_id),
+            detail: json!({ "proxy": p.id, "registered_by": p.created_by, "counts_from": counts_from }),
+        },
+    )
+    .await?;
+    let key = holder::Entity::find_by_id(p.holder_id).one(&txn).await?.map(|h| h.holder_key).unwrap_or_default();
+    let proxy_name = user_names(&txn, [p.proxy_user_id]).await?.remove(&p.proxy_user_id).unwrap_or_default();
+    verification::tell_holder(
+        &txn,
+        &c,
+        p.holder_id,
+        &[p.proxy_user_id],
+        "holder_proxy",
+        format!("{key} 已登记书面委托：受托人“{proxy_name}”"),
+        format!(
+            "受托人自 {} 起、至 {} 止可代表本户投票；业主本人投票将取代受托人的投票。如非本户委托，请立即联系社区居委会。",
+            verification::beijing(counts_from),
+            verification::beijing(p.valid_until)
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    let p = proxy::Entity::find_by_id(p.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(proxy_views(&state.db, vec![p]).await?.pop().ok_or(AppError::NotFound)?))
 }
 
 /// Revoke a proxy: by the holder (a verified owner of it) or by staff.
@@ -1300,6 +1388,17 @@ async fn revoke_proxy(State(state): State<AppState>, actor: Actor, Path(id): Pat
             subject: format!("holder:{}", p.holder_id),
             detail: json!({ "proxy": p.id, "by_holder": is_holder }),
         },
+    )
+    .await?;
+    let key = holder::Entity::find_by_id(p.holder_id).one(&txn).await?.map(|h| h.holder_key).unwrap_or_default();
+    verification::tell_holder(
+        &txn,
+        &c,
+        p.holder_id,
+        &[p.proxy_user_id],
+        "holder_proxy_revoked",
+        format!("{key} 的投票委托已撤销"),
+        "受托人不能再代表本户投票。".into(),
     )
     .await?;
     txn.commit().await?;

@@ -254,6 +254,13 @@ pub struct ProxyView {
     pub note: Option<String>,
     pub scan_file_id: Option<i64>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Who confirmed it as the second person, of another party than its registrar; until then
+    /// it cannot cast.
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub confirmed_by_name: Option<String>,
+    /// From when the proxy may cast: `valid_from`, or 24 hours after confirmation when a vote
+    /// was open and the holder had accounts to tell. Unset until confirmed.
+    pub counts_from: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize, ToSchema)]

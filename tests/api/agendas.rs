@@ -71,10 +71,7 @@ async fn a_holder_co_signs_once_whichever_of_its_accounts_signs() {
     // owner001's holder gets a second account (a spouse, say).
     let holder = app.holders(tyc).await.into_iter().find(|h| h["linked_users"][0]["username"] == "owner001").unwrap();
     app.create_user("spouse001").await;
-    let secretary = app.token("secretary").await;
-    app.post(&format!("/api/v1/holders/{}/links", holder["id"]), Some(&secretary), json!({ "login": "spouse001" }))
-        .await
-        .expect(StatusCode::CREATED);
+    app.link_owner(holder["id"].as_i64().unwrap(), "spouse001").await;
 
     let first = cosign(&app, "owner001", id).await.expect(StatusCode::OK);
     assert_eq!(first.body["cosign"]["holders"], 1);
@@ -161,9 +158,7 @@ async fn five_holder_compound(app: &TestApp, accounts: &[(&str, &str)]) -> i64 {
     for (login, key) in accounts {
         app.create_user(login).await;
         let h = holders.iter().find(|h| h["holder_key"] == *key).unwrap();
-        app.post(&format!("/api/v1/holders/{}/links", h["id"]), Some(&admin), json!({ "login": login }))
-            .await
-            .expect(StatusCode::CREATED);
+        app.link_owner(h["id"].as_i64().unwrap(), login).await;
     }
     id
 }

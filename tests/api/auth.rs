@@ -294,12 +294,7 @@ async fn registering_with_an_invitation_code_creates_a_verified_owner() {
     let tyc = app.compound_id(TYC).await;
     let holder = app.unlinked_holders(tyc).await.remove(0);
     let hid = holder["id"].as_i64().unwrap();
-    let member = app.token("member").await;
-    let inv = app
-        .post(&format!("/api/v1/holders/{hid}/invitations"), Some(&member), json!({}))
-        .await
-        .expect(StatusCode::CREATED);
-    let code = inv.body["code"].as_str().unwrap().to_owned();
+    let code = app.confirmed_invitation(hid).await;
 
     let body = json!({ "code": code.to_lowercase(), "display_name": "新业主", "phone": "137 0000 1234", "password": "my-own-password" });
     let res = app.post("/api/v1/auth/register", None, body.clone()).await.expect(StatusCode::CREATED);
@@ -345,11 +340,7 @@ async fn wrong_invitation_codes_from_one_address_do_not_lock_out_registration_el
     let app = spawn_demo().await;
     let tyc = app.compound_id(TYC).await;
     let hid = app.unlinked_holders(tyc).await[0]["id"].as_i64().unwrap();
-    let member = app.token("member").await;
-    let inv = app
-        .post(&format!("/api/v1/holders/{hid}/invitations"), Some(&member), json!({}))
-        .await
-        .expect(StatusCode::CREATED);
+    let code = app.confirmed_invitation(hid).await;
 
     let guess =
         json!({ "code": "AAAA-BBBB", "display_name": "某人", "phone": "13700001111", "password": "my-own-password" });
@@ -359,6 +350,6 @@ async fn wrong_invitation_codes_from_one_address_do_not_lock_out_registration_el
     let res = app.post("/api/v1/auth/register", None, guess).await.expect(StatusCode::TOO_MANY_REQUESTS);
     assert!(res.header("retry-after").is_some());
 
-    let real = json!({ "code": inv.body["code"], "display_name": "新业主", "phone": "13700001234", "password": "my-own-password" });
+    let real = json!({ "code": code, "display_name": "新业主", "phone": "13700001234", "password": "my-own-password" });
     app.with_client([10, 0, 0, 8]).post("/api/v1/auth/register", None, real).await.expect(StatusCode::CREATED);
 }

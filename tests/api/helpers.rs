@@ -297,3 +297,108 @@ pub fn figure(line: &str) {
     println!("{line}");
     let _ = writeln!(std::io::stderr(), "{line}");
 }
+
+impl TestApp {
+    /// A person of the owners' committee of a compound: its chair or a member, or, in a compound
+    /// that has none yet, a new committee member.
+    pub async fn committee_token(&self, compound_id: i64) -> String {
+        use sanfang::{
+            accounts::{Scope, grant},
+            entities::{compound, membership, party, user},
+            policy::{PartyKind, Role},
+        };
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let seat = membership::Entity::find()
+            .filter(membership::Column::CompoundId.eq(compound_id))
+            .filter(membership::Column::Role.is_in(["committee_chair", "committee_member"]))
+            .order_by_asc(membership::Column::Id)
+            .one(&self.db)
+            .await
+            .unwrap();
+        let user_id = match seat {
+            Some(m) => m.user_id,
+            None => {
+                let c = compound::Entity::find_by_id(compound_id).one(&self.db).await.unwrap().unwrap();
+                let p = party::Entity::find()
+                    .filter(party::Column::CompoundId.eq(compound_id))
+                    .filter(party::Column::Kind.eq(PartyKind::OwnersCommittee.as_str()))
+                    .one(&self.db)
+                    .await
+                    .unwrap();
+                let id = self.create_user(&format!("committee-of-{compound_id}")).await;
+                let scope =
+                    Scope { community_id: Some(c.community_id), compound_id: Some(c.id), party_id: p.map(|p| p.id) };
+                grant(&self.db, id, Role::CommitteeMember, scope).await.unwrap();
+                id
+            }
+        };
+        let u = user::Entity::find_by_id(user_id).one(&self.db).await.unwrap().unwrap();
+        self.token(&u.username).await
+    }
+
+    /// As if the 24 hours of settling had passed for every confirmed link and proxy.
+    pub async fn pass_settling(&self) {
+        use sanfang::entities::{owner_link, proxy};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, prelude::Expr};
+        owner_link::Entity::update_many()
+            .col_expr(owner_link::Column::CountsFrom, Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None))
+            .exec(&self.db)
+            .await
+            .unwrap();
+        proxy::Entity::update_many()
+            .col_expr(proxy::Column::CountsFrom, Expr::col(proxy::Column::ValidFrom))
+            .filter(proxy::Column::ConfirmedAt.is_not_null())
+            .exec(&self.db)
+            .await
+            .unwrap();
+    }
+
+    /// The compound a holder belongs to.
+    pub async fn compound_of_holder(&self, holder_id: i64) -> i64 {
+        use sea_orm::EntityTrait;
+        sanfang::entities::holder::Entity::find_by_id(holder_id).one(&self.db).await.unwrap().unwrap().compound_id
+    }
+
+    /// Link an account to a holder as staff do: the community office asks after checking the
+    /// documents, and the compound's owners' committee confirms. Returns the holder.
+    pub async fn link_owner(&self, holder_id: i64, login: &str) -> Res {
+        let secretary = self.token("secretary").await;
+        let asked = self
+            .post(&format!("/api/v1/holders/{holder_id}/links"), Some(&secretary), json!({ "login": login }))
+            .await
+            .expect(StatusCode::ACCEPTED);
+        let committee = self.committee_token(self.compound_of_holder(holder_id).await).await;
+        self.post(&format!("/api/v1/link-requests/{}/confirm", asked.id()), Some(&committee), json!({}))
+            .await
+            .expect(StatusCode::OK)
+    }
+
+    /// An invitation code for a holder, issued by the owners' committee and confirmed by the
+    /// community office.
+    pub async fn confirmed_invitation(&self, holder_id: i64) -> String {
+        let committee = self.committee_token(self.compound_of_holder(holder_id).await).await;
+        let inv = self
+            .post(&format!("/api/v1/holders/{holder_id}/invitations"), Some(&committee), json!({}))
+            .await
+            .expect(StatusCode::CREATED);
+        let secretary = self.token("secretary").await;
+        self.post(&format!("/api/v1/invitations/{}/confirm", inv.id()), Some(&secretary), json!({}))
+            .await
+            .expect(StatusCode::OK);
+        inv.body["code"].as_str().unwrap().to_owned()
+    }
+
+    /// Register a written proxy as the community office and have the owners' committee confirm
+    /// it; returns the confirmed proxy.
+    pub async fn confirmed_proxy(&self, compound_id: i64, body: Value) -> Res {
+        let secretary = self.token("secretary").await;
+        let p = self
+            .post(&format!("/api/v1/compounds/{compound_id}/proxies"), Some(&secretary), body)
+            .await
+            .expect(StatusCode::CREATED);
+        let committee = self.committee_token(compound_id).await;
+        self.post(&format!("/api/v1/proxies/{}/confirm", p.id()), Some(&committee), json!({}))
+            .await
+            .expect(StatusCode::OK)
+    }
+}

@@ -69,6 +69,10 @@ pub(crate) struct Ids {
     pub(crate) comment: i64,
     /// The demo's open questionnaire.
     pub(crate) questionnaire: i64,
+    /// A staff link, an invitation code and a recovery code waiting for a second person.
+    pub(crate) link_request: i64,
+    pub(crate) invitation: i64,
+    pub(crate) recovery: i64,
 }
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -84,6 +88,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/me", Open("the caller's own account"), Nothing),
         r(Method::POST, "/api/v1/me/password", Open("the caller's own account"), Nothing),
         r(Method::POST, "/api/v1/invitations/redeem", Open("the invitation code is the credential"), Nothing),
+        r(Method::POST, "/api/v1/auth/recover", Open("the confirmed recovery code is the credential"), Nothing),
         r(Method::GET, "/api/v1/communities", Open("lists only the caller's own communities"), Nothing),
         r(Method::GET, "/api/v1/communities/{id}", Open("the community overview is shared by its compounds"), Nothing),
         r(Method::GET, "/api/v1/users", Admin, Nothing),
@@ -124,6 +129,13 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/holders/{id}/links", Compound, Json(|_| json!({ "login": "owner001" }))),
         r(Method::DELETE, "/api/v1/holders/{id}/links/{user_id}", Compound, Nothing),
         r(Method::POST, "/api/v1/holders/{id}/invitations", Compound, Json(|_| json!({}))),
+        r(Method::GET, "/api/v1/compounds/{id}/confirmations", Compound, Nothing),
+        r(Method::POST, "/api/v1/link-requests/{id}/confirm", Compound, Nothing),
+        r(Method::POST, "/api/v1/link-requests/{id}/cancel", Compound, Nothing),
+        r(Method::POST, "/api/v1/invitations/{id}/confirm", Compound, Nothing),
+        r(Method::POST, "/api/v1/users/{id}/recovery-codes", Compound, Nothing),
+        r(Method::GET, "/api/v1/communities/{id}/recovery-codes", Compound, Nothing),
+        r(Method::POST, "/api/v1/recovery-codes/{id}/confirm", Compound, Nothing),
         Route { query: "?compound_id={id}", ..r(Method::GET, "/api/v1/audit", Compound, Nothing) },
         r(Method::GET, "/api/v1/me/inbox", Open("the caller's own inbox"), Nothing),
         r(Method::POST, "/api/v1/me/inbox/{id}/read", Open("only the caller's own notices are found"), Nothing),
@@ -164,6 +176,7 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         r(Method::GET, "/api/v1/compounds/{id}/proxies", Compound, Nothing),
         r(Method::POST, "/api/v1/proxies/{id}/revoke", Compound, Nothing),
+        r(Method::POST, "/api/v1/proxies/{id}/confirm", Compound, Nothing),
         Route { query: "?name=x.pdf", ..r(Method::POST, "/api/v1/compounds/{id}/files", Compound, Csv) },
         r(Method::GET, "/api/v1/files/{id}", Compound, Nothing),
         r(Method::POST, "/api/v1/files/{id}/unseal-requests", Compound, Json(|_| json!({ "reason": "越界启封" }))),
@@ -311,6 +324,9 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "concerns" => ids.concern,
         "agendas" => ids.agenda,
         "questionnaires" => ids.questionnaire,
+        "link-requests" => ids.link_request,
+        "invitations" => ids.invitation,
+        "recovery-codes" => ids.recovery,
         other => panic!("no object to aim {other} at"),
     };
     format!("{}{}", route.path, route.query)
@@ -436,7 +452,22 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
         .expect(StatusCode::CREATED);
     let questionnaires =
         app.get(&format!("/api/v1/compounds/{compound}/questionnaires"), &owner).await.expect(StatusCode::OK);
+    let link_request = app
+        .post(&format!("/api/v1/holders/{}/links", holder["id"]), Some(&secretary), json!({ "login": "owner002" }))
+        .await
+        .expect(StatusCode::ACCEPTED);
+    let invitation = app
+        .post(&format!("/api/v1/holders/{}/invitations", holder["id"]), Some(&committee), json!({}))
+        .await
+        .expect(StatusCode::CREATED);
+    let recovery = app
+        .post(&format!("/api/v1/users/{}/recovery-codes", holder["linked_users"][0]["id"]), Some(&secretary), json!({}))
+        .await
+        .expect(StatusCode::CREATED);
     Ids {
+        link_request: link_request.id(),
+        invitation: invitation.id(),
+        recovery: recovery.id(),
         concern,
         concern_photo: photo.body["id"].as_i64().unwrap(),
         escalation: escalated.body["escalations"][0]["id"].as_i64().unwrap(),

@@ -22,6 +22,7 @@ mod roster;
 mod secret_ballots;
 mod sessions;
 mod tenancy;
+mod two_person;
 mod verification;
 mod votes;
 mod votes_casting;

@@ -36,7 +36,7 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
     let m = method.as_str();
     Some(match (m, path.trim_start_matches("/api/v1")) {
         ("GET", "/health")
-        | ("POST", "/auth/login" | "/auth/refresh" | "/auth/logout" | "/auth/register")
+        | ("POST", "/auth/login" | "/auth/refresh" | "/auth/logout" | "/auth/register" | "/auth/recover")
         | ("GET", "/me" | "/me/inbox" | "/communities" | "/communities/{id}")
         | ("POST", "/me/password" | "/invitations/redeem")
         | ("GET", "/communities/{id}/concern-categories") => Untargeted,
@@ -53,6 +53,13 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
         ("POST", "/holders/{id}/links" | "/holders/{id}/invitations") | ("DELETE", "/holders/{id}/links/{user_id}") => {
             Needs(&[VerifyOwners])
         }
+        ("GET", "/compounds/{id}/confirmations")
+        | ("POST", "/link-requests/{id}/confirm" | "/link-requests/{id}/cancel" | "/invitations/{id}/confirm") => {
+            Needs(&[VerifyOwners])
+        }
+        ("POST", "/proxies/{id}/confirm") => Needs(&[CountPaper]),
+        ("POST", "/users/{id}/recovery-codes" | "/recovery-codes/{id}/confirm")
+        | ("GET", "/communities/{id}/recovery-codes") => Needs(&[RecoverAccounts]),
         ("GET", "/audit") => Needs(&[ViewAudit]),
         ("GET", "/compounds/{id}/votes" | "/votes/{id}" | "/votes/{id}/ballots" | "/votes/{id}/log")
         | ("GET", "/votes/{id}/export/roster.csv" | "/votes/{id}/export/ballots.csv")

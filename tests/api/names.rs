@@ -13,9 +13,7 @@ async fn user_id(app: &TestApp, login: &str) -> i64 {
 async fn invitation(app: &TestApp) -> String {
     let tyc = app.compound_id(TYC).await;
     let hid = app.unlinked_holders(tyc).await.remove(0)["id"].as_i64().unwrap();
-    let member = app.token("member").await;
-    let inv = app.post(&format!("/api/v1/holders/{hid}/invitations"), Some(&member), json!({})).await;
-    inv.expect(StatusCode::CREATED).body["code"].as_str().unwrap().to_owned()
+    app.confirmed_invitation(hid).await
 }
 
 #[tokio::test]

@@ -116,10 +116,7 @@ async fn second_account(app: &TestApp, compound: i64, owner: &str, login: &str) 
         .into_iter()
         .find(|h| h["linked_users"].as_array().unwrap().iter().any(|u| u["username"] == owner))
         .unwrap();
-    let secretary = app.token("secretary").await;
-    app.post(&format!("/api/v1/holders/{}/links", holder["id"]), Some(&secretary), json!({ "login": login }))
-        .await
-        .expect(StatusCode::CREATED);
+    app.link_owner(holder["id"].as_i64().unwrap(), login).await;
 }
 
 async fn audit_actions(app: &TestApp, id: i64) -> Vec<audit_event::Model> {

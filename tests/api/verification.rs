@@ -24,6 +24,19 @@ fn roles(me: &Value) -> Vec<(String, Option<i64>)> {
         .collect()
 }
 
+/// The id of the newest invitation for a holder.
+async fn res_id(app: &TestApp, holder: i64) -> i64 {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    invitation::Entity::find()
+        .filter(invitation::Column::HolderId.eq(holder))
+        .order_by_desc(invitation::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 async fn invitations(app: &TestApp) -> u64 {
     invitation::Entity::find().count(&app.db).await.unwrap()
 }
@@ -42,9 +55,20 @@ async fn an_invited_account_redeems_its_code_and_becomes_the_holders_owner() {
     assert_eq!(res.body["holder_id"], hid);
     assert_eq!(res.body["holder_key"], holder["holder_key"]);
     assert_eq!(res.body["compound_name"], TYC);
+    assert_eq!(res.body["confirmed"], false);
 
     app.create_user("newowner").await;
     let token = app.token("newowner").await;
+    // Not before a second person of another party confirms it.
+    let res = app
+        .post("/api/v1/invitations/redeem", Some(&token), json!({ "code": code }))
+        .await
+        .expect(StatusCode::CONFLICT);
+    assert_eq!(res.code(), "invitation_unconfirmed");
+    let secretary = app.token("secretary").await;
+    app.post(&format!("/api/v1/invitations/{}/confirm", res_id(&app, hid).await), Some(&secretary), json!({}))
+        .await
+        .expect(StatusCode::OK);
     let res =
         app.post("/api/v1/invitations/redeem", Some(&token), json!({ "code": code })).await.expect(StatusCode::OK);
     assert_eq!(res.body["holder_id"], hid);
@@ -69,7 +93,7 @@ async fn a_used_code_cannot_be_redeemed_again() {
     let app = spawn_demo().await;
     let tyc = app.compound_id(TYC).await;
     let hid = app.unlinked_holders(tyc).await[0]["id"].as_i64().unwrap();
-    let code = invite(&app, "committee", hid).await.expect(StatusCode::CREATED).body["code"].clone();
+    let code = app.confirmed_invitation(hid).await;
     app.create_user("first").await;
     app.create_user("second").await;
     let first = app.token("first").await;
@@ -126,7 +150,22 @@ async fn staff_link_an_account_by_its_login_and_twice_is_a_conflict() {
     let staff = app.token("staff").await;
     let path = format!("/api/v1/holders/{hid}/links");
 
-    let res = app.post(&path, Some(&staff), json!({ "login": "walkin" })).await.expect(StatusCode::CREATED);
+    let asked = app.post(&path, Some(&staff), json!({ "login": "walkin" })).await.expect(StatusCode::ACCEPTED);
+    assert_eq!(asked.body["kind"], "link");
+    assert_eq!(asked.body["holder_id"], hid);
+    assert_eq!(asked.body["account_name"], "walkin");
+    assert_eq!(asked.body["requested_party"], "community_office");
+    assert_eq!(asked.body["can_confirm"], false);
+    assert_eq!(asked.body["refusal"], "own_request");
+    // Nothing is linked until the owners' committee confirms.
+    assert_eq!(me(&app, "walkin").await["holdings"], json!([]));
+    let res = app.post(&path, Some(&staff), json!({ "login": "walkin" })).await.expect(StatusCode::CONFLICT);
+    assert_eq!(res.code(), "link_pending");
+    let member = app.token("member").await;
+    let res = app
+        .post(&format!("/api/v1/link-requests/{}/confirm", asked.id()), Some(&member), json!({}))
+        .await
+        .expect(StatusCode::OK);
     assert_eq!(res.body["id"], hid);
     let linked: Vec<&str> =
         res.body["linked_users"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
@@ -153,9 +192,7 @@ async fn unlinking_the_last_holding_in_a_compound_takes_the_owner_role_away() {
     let user = app.create_user("twohomes").await;
     let secretary = app.token("secretary").await;
     for h in [a, b] {
-        app.post(&format!("/api/v1/holders/{h}/links"), Some(&secretary), json!({ "login": "twohomes" }))
-            .await
-            .expect(StatusCode::CREATED);
+        app.link_owner(h, "twohomes").await;
     }
     assert_eq!(me(&app, "twohomes").await["holdings"].as_array().unwrap().len(), 2);
 

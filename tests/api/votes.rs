@@ -138,7 +138,6 @@ impl Electorate {
 /// roster, no notice period, and an account `{tag}{key}` (lower case) verified for each holder.
 pub async fn electorate(app: &TestApp, name: &str, tag: &str, rows: &str) -> Electorate {
     let admin = app.token("admin").await;
-    let secretary = app.token("secretary").await;
     let community = app.community_id().await;
     let res = app
         .post(
@@ -163,9 +162,7 @@ pub async fn electorate(app: &TestApp, name: &str, tag: &str, rows: &str) -> Ele
         )
         .await
         .expect(StatusCode::CREATED);
-        app.post(&format!("/api/v1/holders/{}/links", hid(&h)), Some(&secretary), json!({ "login": username }))
-            .await
-            .expect(StatusCode::CREATED);
+        app.link_owner(hid(&h), &username).await;
         owner.insert(key.clone(), app.token(&username).await);
         holder.insert(key, hid(&h));
     }
@@ -458,9 +455,7 @@ async fn reimporting_the_roster_after_opening_changes_neither_the_total_nor_who_
     assert_eq!(unit("103")["holder_key"], "K4");
     let k4 = unit("103")["holder_id"].as_i64().unwrap();
     app.create_user("fzk4").await;
-    app.post(&format!("/api/v1/holders/{k4}/links"), Some(&secretary), json!({ "login": "fzk4" }))
-        .await
-        .expect(StatusCode::CREATED);
+    app.link_owner(k4, "fzk4").await;
 
     let turnout = app.get(&format!("/api/v1/votes/{id}/turnout"), &secretary).await.expect(StatusCode::OK);
     assert_eq!(turnout.body["total"], json!({ "area": "300.00", "headcount": 3 }));

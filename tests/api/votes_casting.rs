@@ -223,11 +223,8 @@ async fn an_owner_of_several_holdings_must_name_the_one_they_vote_for() {
     let free = app.unlinked_holders(tyc).await;
     let (a, b) = (hid(&free[0]), hid(&free[1]));
     app.create_user("twohomes").await;
-    let secretary = app.token("secretary").await;
     for h in [a, b] {
-        app.post(&format!("/api/v1/holders/{h}/links"), Some(&secretary), json!({ "login": "twohomes" }))
-            .await
-            .expect(StatusCode::CREATED);
+        app.link_owner(h, "twohomes").await;
     }
     let owner = app.token("twohomes").await;
     let v = app.get(&format!("/api/v1/votes/{id}"), &owner).await.expect(StatusCode::OK);
@@ -369,19 +366,19 @@ async fn paper_cannot_count_twice_for_a_holder_nor_reuse_a_serial_and_the_proper
 
 // Written proxies.
 
+/// A proxy registered by the community office, confirmed by the committee, and past its
+/// settling period.
 async fn register_proxy(app: &TestApp, compound: i64, holder: i64, login: &str) -> i64 {
-    let secretary = app.token("secretary").await;
     let res = app
-        .post(
-            &format!("/api/v1/compounds/{compound}/proxies"),
-            Some(&secretary),
+        .confirmed_proxy(
+            compound,
             json!({ "holder_id": holder, "proxy_login": login, "valid_from": at(-Duration::hours(1)),
                     "valid_until": at(Duration::days(30)), "note": "书面委托书存居委会" }),
         )
-        .await
-        .expect(StatusCode::CREATED);
+        .await;
     assert_eq!(res.body["holder_id"], holder);
     assert!(res.body["revoked_at"].is_null());
+    app.pass_settling().await;
     res.id()
 }
 
@@ -492,13 +489,15 @@ async fn only_the_community_office_and_the_committee_register_proxies() {
     field_error(&app.post(&path, Some(&secretary), body(x, "nobody-here")).await, "proxy_login");
     let expired = with(body(x, "owner002"), json!({ "valid_until": at(-Duration::minutes(1)) }));
     field_error(&app.post(&path, Some(&secretary), expired).await, "valid_until");
-    let list = app.get(&path, &secretary).await.expect(StatusCode::OK);
-    assert_eq!(list.body, json!([]));
-
-    let member = app.token("member").await;
-    app.post(&path, Some(&member), body(x, "owner002")).await.expect(StatusCode::CREATED);
+    // Only the demo's proxy, registered before its vote.
     let list = app.get(&path, &secretary).await.expect(StatusCode::OK);
     assert_eq!(list.body.as_array().unwrap().len(), 1);
+
+    let member = app.token("member").await;
+    let p = app.post(&path, Some(&member), body(x, "owner002")).await.expect(StatusCode::CREATED);
+    assert!(p.body["confirmed_at"].is_null() && p.body["counts_from"].is_null(), "{}", p.body);
+    let list = app.get(&path, &secretary).await.expect(StatusCode::OK);
+    assert_eq!(list.body.as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]

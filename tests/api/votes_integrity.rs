@@ -105,15 +105,13 @@ async fn an_owner_racing_their_own_proxy_leaves_one_ballot_and_the_owners_own_wi
     let id = open_vote(&app, &committee, tyc, motion("委托人与代理人同时投票", "covenant")).await;
     let (h, login) = linked(&app, tyc).await.remove(0);
     app.create_user("son").await;
-    let secretary = app.token("secretary").await;
-    app.post(
-        &format!("/api/v1/compounds/{tyc}/proxies"),
-        Some(&secretary),
+    app.confirmed_proxy(
+        tyc,
         json!({ "holder_id": h["id"], "proxy_login": "son", "valid_from": at(-chrono::Duration::hours(1)),
                 "valid_until": at(chrono::Duration::days(1)) }),
     )
-    .await
-    .expect(StatusCode::CREATED);
+    .await;
+    app.pass_settling().await;
     let tokens = [Arc::new(app.token(&login).await), Arc::new(app.token("son").await)];
 
     let barrier = Arc::new(Barrier::new(RACERS));

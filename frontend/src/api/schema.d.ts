@@ -203,6 +203,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a confirmed recovery code. Every session of the account ends, and the
+         *     accounts of its holders are told; while a vote of the compound is open, the account votes for
+         *     its holders only after the settling period.
+         */
+        post: operations["recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -364,6 +385,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{id}/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recovery codes of the community's accounts waiting for a second clerk, oldest first. */
+        get: operations["list_pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compounds/{id}": {
         parameters: {
             query?: never;
@@ -434,6 +472,26 @@ export interface paths {
         put?: never;
         /** Raise a concern in a compound. The community office is told, and routes it. */
         post: operations["raise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{id}/confirmations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything in the compound waiting for a second person: staff links, invitation codes and
+         *     proxies, oldest first.
+         */
+        get: operations["list_pending"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -511,7 +569,10 @@ export interface paths {
         /** The compound's proxy registry. */
         get: operations["list_proxies"];
         put?: never;
-        /** Register a written proxy: the proxy may vote for the holder in the period it names. */
+        /**
+         * Register a written proxy. It waits for a second person of another party to confirm it
+         *     (`/proxies/{id}/confirm`); then the proxy may vote for the holder in the period it names.
+         */
         post: operations["create_proxy"];
         delete?: never;
         options?: never;
@@ -933,7 +994,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a one-time invitation code for this holder, to print on a notice. */
+        /**
+         * Create a one-time invitation code for this holder, to print on a notice. It can be redeemed once
+         *     a second person of another party has confirmed it (`/invitations/{id}/confirm`).
+         */
         post: operations["invite"];
         delete?: never;
         options?: never;
@@ -950,7 +1014,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify an account as this holder's (after checking their documents in person). */
+        /**
+         * Ask to verify an account as this holder's, after checking their documents in person. The link
+         *     waits for a second person of another party to confirm it (`/link-requests/{id}/confirm`).
+         */
         post: operations["link_user"];
         delete?: never;
         options?: never;
@@ -986,6 +1053,64 @@ export interface paths {
         put?: never;
         /** Redeem an invitation code: the signed-in account becomes a verified owner of the holder's units. */
         post: operations["redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an invitation code as the second person, of another party than its issuer; only then
+         *     can it be redeemed, and never by either of the two. The holder's accounts are told.
+         */
+        post: operations["confirm_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/link-requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a staff link that is still waiting (either party may). */
+        post: operations["cancel_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/link-requests/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a staff link as the second person: of another party than the clerk who checked the
+         *     documents, and not the account itself. The account is linked at once, and casts ballots after
+         *     24 hours when a vote is open and the holder has accounts, who are told.
+         */
+        post: operations["confirm_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1092,6 +1217,27 @@ export interface paths {
         head?: never;
         /** Rename a party (administrators). */
         patch: operations["rename_party"];
+        trace?: never;
+    };
+    "/api/v1/proxies/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a proxy as the second person: of another party than its registrar, and not the proxy.
+         *     It casts from `valid_from`, or 24 hours after confirmation when a vote of the compound is open
+         *     and the holder has accounts; the holder's accounts and the proxy are told.
+         */
+        post: operations["confirm_proxy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/proxies/{id}/revoke": {
@@ -1271,6 +1417,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/recovery-codes/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a recovery code as the second clerk of the community office. */
+        post: operations["confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/units/{id}/history": {
         parameters: {
             query?: never;
@@ -1338,6 +1501,26 @@ export interface paths {
          *     against the roster.
          */
         post: operations["add_membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a one-time recovery code for an account, after checking the owner's documents in person.
+         *     It works once a second clerk of the community office has confirmed it.
+         */
+        post: operations["issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2205,16 +2388,34 @@ export interface components {
             read_at?: string | null;
             title: string;
         };
+        /** @description An invitation code's state, without the code. */
+        InvitationState: {
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: int64 */
+            holder_id: number;
+            holder_key: string;
+            /** Format: int64 */
+            id: number;
+        };
         InvitationView: {
-            /** @description Shown once: only its hash is kept. */
+            /**
+             * @description Shown once: only its hash is kept. It can be used once a second person of another party
+             *     has confirmed it.
+             */
             code: string;
             compound_name: string;
+            confirmed: boolean;
             /** Format: date-time */
             expires_at: string;
             /** Format: int64 */
             holder_id: number;
             holder_key: string;
             holder_name: string;
+            /** Format: int64 */
+            id: number;
         };
         LinkRequest: {
             /** @description The account's user name or phone number. */
@@ -2568,6 +2769,52 @@ export interface components {
             kind: components["schemas"]["PartyKind"];
             name: string;
         };
+        /** @description A link, code or proxy started by one person and waiting for a second of another party. */
+        PendingConfirmation: {
+            /**
+             * Format: int64
+             * @description The account that would gain the right: the one to link, or the proxy. A code names none
+             *     until it is used.
+             */
+            account_id?: number | null;
+            account_name?: string | null;
+            /**
+             * @description Whether the caller may confirm it; when not, `refusal` says why (`own_request`,
+             *     `same_party`, `own_account`, `party_required`).
+             */
+            can_confirm: boolean;
+            /** Format: int64 */
+            compound_id: number;
+            /** Format: int64 */
+            holder_id: number;
+            holder_key: string;
+            holder_name: string;
+            /**
+             * Format: int64
+             * @description The link request's, invitation's or proxy's id.
+             */
+            id: number;
+            kind: components["schemas"]["PendingKind"];
+            refusal?: string | null;
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: int64 */
+            requested_by: number;
+            requested_by_name: string;
+            requested_party?: components["schemas"]["PartyKind"] | null;
+            /**
+             * Format: date-time
+             * @description A proxy's period.
+             */
+            valid_from?: string | null;
+            /** Format: date-time */
+            valid_until?: string | null;
+        };
+        /**
+         * @description What is waiting to be confirmed.
+         * @enum {string}
+         */
+        PendingKind: "link" | "invitation" | "proxy";
         /**
          * @description A person's name as others see it: official when they hold a role in one of the three parties.
          *     The flag comes from their memberships, never from what the name says.
@@ -2581,6 +2828,19 @@ export interface components {
         ProxyView: {
             /** Format: int64 */
             compound_id: number;
+            /**
+             * Format: date-time
+             * @description Who confirmed it as the second person, of another party than its registrar; until then
+             *     it cannot cast.
+             */
+            confirmed_at?: string | null;
+            confirmed_by_name?: string | null;
+            /**
+             * Format: date-time
+             * @description From when the proxy may cast: `valid_from`, or 24 hours after confirmation when a vote
+             *     was open and the holder had accounts to tell. Unset until confirmed.
+             */
+            counts_from?: string | null;
             /** Format: int64 */
             holder_id: number;
             holder_key: string;
@@ -2779,6 +3039,35 @@ export interface components {
              * @description The sum of the ratings; the average is `sum / answered`.
              */
             sum: number;
+        };
+        RecoverRequest: {
+            /** @description The code handed over by the community office. */
+            code: string;
+            /** @description The account's user name or phone number. */
+            login: string;
+            new_password: string;
+        };
+        /** @description A recovery code; `code` is shown once, to the clerk who issued it. */
+        RecoveryCodeView: {
+            /** @description Whether the caller may confirm it; when not, `refusal` says why. */
+            can_confirm: boolean;
+            code?: string | null;
+            /** Format: int64 */
+            community_id: number;
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            issued_at: string;
+            issued_by_name: string;
+            refusal?: string | null;
+            /** Format: int64 */
+            user_id: number;
+            user_name: string;
+            username: string;
         };
         RedeemRequest: {
             code: string;
@@ -3832,6 +4121,70 @@ export interface operations {
             };
         };
     };
+    recover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverRequest"];
+            };
+        };
+        responses: {
+            /** @description password set; sign in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     refresh_tokens: {
         parameters: {
             query?: never;
@@ -4510,6 +4863,52 @@ export interface operations {
             };
         };
     };
+    list_pending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodeView"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_compound: {
         parameters: {
             query?: never;
@@ -4910,6 +5309,52 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_pending: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingConfirmation"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7062,12 +7507,12 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HolderView"];
+                    "application/json": components["schemas"]["PendingConfirmation"];
                 };
             };
             /** @description Malformed JSON, a missing field or a field of the wrong type. */
@@ -7242,6 +7687,167 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationState"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HolderView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7518,6 +8124,60 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_proxy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8204,6 +8864,60 @@ export interface operations {
             };
         };
     };
+    confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodeView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     unit_history: {
         parameters: {
             query?: never;
@@ -8535,6 +9249,52 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodeView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
