@@ -28,7 +28,7 @@ fail() { steps_failed+=("$1"); }
 # prefixed with the database they ran on.
 FIGURES="$WORK/figures.txt"
 figures() {
-  grep -aoE '(matrix|fields|races|bad input): .*' "$1" | sed "s/^/[$2] /" | tee -a "$FIGURES"
+  grep -aoE '(matrix|fields|races|bad input|limits): .*' "$1" | sed "s/^/[$2] /" | tee -a "$FIGURES"
 }
 
 # Add up cargo's "test result: ok. N passed; M failed" lines from a log.

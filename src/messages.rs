@@ -16,6 +16,7 @@ pub fn field_label(field: &str) -> &str {
         "username" => "用户名",
         "display_name" => "姓名",
         "code" => "邀请码",
+        "recovery_code" => "找回码",
         "name" => "名称",
         "address" => "地址",
         "office_name" => "社区办公室名称",
@@ -145,6 +146,27 @@ pub fn to_chinese(msg: &str) -> Option<String> {
         "the request body is too large" => "提交的内容太大",
         "internal server error" => "服务器内部错误",
         "this invitation code has already been used" => "该邀请码已被使用",
+        "this invitation code has expired" => "该邀请码已过期",
+        "this invitation code has not yet been confirmed by a second person of another party" => {
+            "该邀请码尚未由另一方的工作人员确认，暂不能使用"
+        }
+        "is not a valid recovery code for this account" => "不是本账号有效的找回码",
+        "this recovery code has not yet been confirmed by a second clerk of the community office" => {
+            "该找回码尚未由第二位社区工作人员确认，暂不能使用"
+        }
+        "this recovery code has been used or has expired" => "该找回码已使用或已过期",
+        "this has already been confirmed" => "已经有人确认过了",
+        "this request was withdrawn" => "该申请已撤回",
+        "this account is already waiting to be confirmed for this holder" => "该账号绑定此业主的申请正在等待确认",
+        "only a member of the community office or the owners' committee may do this" => {
+            "只有社区居委会或业主委员会的成员可以办理"
+        }
+        "you started this; a second person of another party must confirm it" => "这是您发起的，须由另一方的人员确认",
+        "a second person of another party must confirm this, not one of your own" => {
+            "须由另一方的人员确认，本方人员不能确认"
+        }
+        "the account that would gain the right cannot start or confirm it" => "将获得该权利的账号本人不能发起或确认",
+        "you are linked to this account's home; another clerk must" => "您与该账号同属一户，须由其他工作人员办理",
         "this account is already verified for this holder" => "该账号已绑定此业主",
         "this vote is not open for ballots" => "本表决当前不在投票时间内",
         "this vote has closed" => "本表决已结束",

@@ -66,7 +66,7 @@ pub struct RecoverRequest {
     /// The account's user name or phone number.
     pub login: String,
     /// The code handed over by the community office.
-    pub code: String,
+    pub recovery_code: String,
     pub new_password: String,
 }
 
@@ -303,10 +303,10 @@ async fn recover(
     for key in &keys {
         ratelimit::attempt(&state.db, key, ratelimit::CODE).await?;
     }
-    let invalid = || AppError::field("code", "is not a valid recovery code for this account");
+    let invalid = || AppError::field("recovery_code", "is not a valid recovery code for this account");
     let u = u.ok_or_else(invalid)?;
     let r = recovery_code::Entity::find()
-        .filter(recovery_code::Column::CodeHash.eq(code_hash(&req.code)))
+        .filter(recovery_code::Column::CodeHash.eq(code_hash(&req.recovery_code)))
         .filter(recovery_code::Column::UserId.eq(u.id))
         .one(&state.db)
         .await?

@@ -245,7 +245,7 @@ async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
     let issued = app.post(&issue, Some(&secretary), json!({})).await.expect(StatusCode::CREATED);
     let code = issued.body["code"].as_str().unwrap().to_owned();
     let recover = |code: &str, login: &str| {
-        let body = json!({ "login": login, "code": code, "new_password": "a-new-long-password" });
+        let body = json!({ "login": login, "recovery_code": code, "new_password": "a-new-long-password" });
         let app = app.clone();
         async move { app.post("/api/v1/auth/recover", None, body).await }
     };
@@ -265,7 +265,7 @@ async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
 
     // It belongs to one account only.
     let res = recover(&code, &owners[1].1).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body["error"]["fields"]["code"].is_string());
+    assert!(res.body["error"]["fields"]["recovery_code"].is_string());
     recover(&code, login).await.expect(StatusCode::NO_CONTENT);
     conflict(&recover(&code, login).await, "recovery_spent");
     // Every earlier sign-in has ended; the old password is gone.

@@ -1,5 +1,5 @@
 import { readJson, send } from './http'
-import type { LoginRequest, RegisterRequest, TokenResponse } from './types'
+import type { LoginRequest, RecoverRequest, RegisterRequest, TokenResponse } from './types'
 
 // Session endpoints never go through the refresh-and-retry client: a 401 here is final.
 
@@ -17,4 +17,9 @@ export async function refresh(refreshToken: string): Promise<TokenResponse> {
 
 export async function logout(refreshToken: string, accessToken: string | null): Promise<void> {
   await send('POST', '/auth/logout', { json: { refresh_token: refreshToken }, token: accessToken })
+}
+
+/** Sets a new password with a recovery code handed over by the community office; then sign in with it. */
+export async function recover(body: RecoverRequest): Promise<void> {
+  await send('POST', '/auth/recover', { json: body })
 }

@@ -31,6 +31,7 @@ import type {
   HoldingView,
   ImportReport,
   InboxItem,
+  InvitationState,
   InvitationView,
   Me,
   MembershipView,
@@ -47,12 +48,14 @@ import type {
   PaperBallotRequest,
   PaperBallotView,
   PartyView,
+  PendingConfirmation,
   PublishedNotice,
   ProxyView,
   PublicBallot,
   QuestionnaireResults,
   QuestionnaireSummary,
   QuestionnaireView,
+  RecoveryCodeView,
   Turnout,
   UnitChangeView,
   UnitView,
@@ -95,11 +98,25 @@ export const importRoster = (compoundId: number, file: File, dryRun: boolean) =>
 
 export const listHolders = (compoundId: number, q?: string) =>
   api.get<HolderView[]>(`/compounds/${compoundId}/holders`, { q })
+/** Asks to link an account to a holder; the link waits for a second person of another party. */
 export const linkHolder = (holderId: number, login: string) =>
-  api.post<HolderView>(`/holders/${holderId}/links`, { login })
+  api.post<PendingConfirmation>(`/holders/${holderId}/links`, { login })
 export const unlinkHolder = (holderId: number, userId: number) => api.del(`/holders/${holderId}/links/${userId}`)
 export const createInvitation = (holderId: number) => api.post<InvitationView>(`/holders/${holderId}/invitations`)
 export const redeemInvitation = (code: string) => api.post<HoldingView>('/invitations/redeem', { code })
+
+/** Links, invitation codes and proxies of the compound waiting for a second person of another party. */
+export const listConfirmations = (compoundId: number) =>
+  api.get<PendingConfirmation[]>(`/compounds/${compoundId}/confirmations`)
+export const confirmLink = (id: number) => api.post<HolderView>(`/link-requests/${id}/confirm`)
+export const cancelLink = (id: number) => api.postVoid(`/link-requests/${id}/cancel`)
+export const confirmInvitation = (id: number) => api.post<InvitationState>(`/invitations/${id}/confirm`)
+
+/** A one-time code to reset an account's password, shown once; it works after a second clerk confirms it. */
+export const issueRecoveryCode = (userId: number) => api.post<RecoveryCodeView>(`/users/${userId}/recovery-codes`)
+export const listRecoveryCodes = (communityId: number) =>
+  api.get<RecoveryCodeView[]>(`/communities/${communityId}/recovery-codes`)
+export const confirmRecoveryCode = (id: number) => api.post<RecoveryCodeView>(`/recovery-codes/${id}/confirm`)
 
 export const renameParty = (id: number, name: string) => api.patch<PartyView>(`/parties/${id}`, { name })
 
@@ -142,6 +159,7 @@ export const downloadVoteExport = (id: number, kind: VoteExport) => api.blob(`/v
 export const listProxies = (compoundId: number) => api.get<ProxyView[]>(`/compounds/${compoundId}/proxies`)
 export const createProxy = (compoundId: number, body: NewProxy) => api.post<ProxyView>(`/compounds/${compoundId}/proxies`, body)
 export const revokeProxy = (id: number) => api.post<ProxyView>(`/proxies/${id}/revoke`)
+export const confirmProxy = (id: number) => api.post<ProxyView>(`/proxies/${id}/confirm`)
 
 export const listObjections = (voteId: number) => api.get<ObjectionView[]>(`/votes/${voteId}/objections`)
 export const createObjection = (voteId: number, text: string) => api.post<ObjectionView>(`/votes/${voteId}/objections`, { text })

@@ -3041,11 +3041,11 @@ export interface components {
             sum: number;
         };
         RecoverRequest: {
-            /** @description The code handed over by the community office. */
-            code: string;
             /** @description The account's user name or phone number. */
             login: string;
             new_password: string;
+            /** @description The code handed over by the community office. */
+            recovery_code: string;
         };
         /** @description A recovery code; `code` is shown once, to the clerk who issued it. */
         RecoveryCodeView: {

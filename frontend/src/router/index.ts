@@ -33,9 +33,12 @@ const COMMUNITY_VIEW_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES]
 export const routes = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'login.title', guestOnly: true } },
   { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue'), meta: { title: 'register.title', guestOnly: true } },
+  { path: '/recover', name: 'recover', component: () => import('@/views/RecoverView.vue'), meta: { title: 'recover.title', guestOnly: true } },
   { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'home.title', requiresAuth: true, tab: 'home', root: true } },
   { path: '/units', name: 'my-units', component: () => import('@/views/MyUnitsView.vue'), meta: { title: 'myUnits.title', requiresAuth: true, tab: 'units', root: true } },
   { path: '/inbox', name: 'inbox', component: () => import('@/views/InboxView.vue'), meta: { title: 'inbox.title', requiresAuth: true, tab: 'inbox', root: true } },
+  // Notices about an account's homes link to /me.
+  { path: '/me', redirect: { name: 'my-units' } },
   { path: '/redeem', name: 'redeem', component: () => import('@/views/RedeemView.vue'), meta: { title: 'redeem.title', requiresAuth: true, tab: 'units' } },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title', requiresAuth: true, tab: 'settings', root: true } },
   {
@@ -61,6 +64,12 @@ export const routes = [
     name: 'holders',
     component: () => import('@/views/HoldersView.vue'),
     meta: { title: 'holders.title', requiresAuth: true, roles: STAFF_ROLES, scope: 'compound', tab: 'manage' },
+  },
+  {
+    path: '/compounds/:id(\\d+)/confirmations',
+    name: 'confirmations',
+    component: () => import('@/views/ConfirmationsView.vue'),
+    meta: { title: 'confirmations.title', requiresAuth: true, roles: ROSTER_ROLES, scope: 'compound', tab: 'manage' },
   },
   {
     path: '/compounds/:id(\\d+)/roster',

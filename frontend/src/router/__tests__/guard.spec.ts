@@ -106,6 +106,35 @@ describe('router guard', () => {
     expect(await go('/compounds/2/votes/new')).toBe('/')
   })
 
+  it('lets visitors reset their password with a recovery code, and sends signed-in users home from it', async () => {
+    expect(await go('/recover')).toBe('/recover')
+    loginAs()
+    await go('/units')
+    expect(await go('/recover')).toBe('/')
+  })
+
+  it('keeps the confirmations screen to those who verify owners: the community office and the committee', async () => {
+    const cases: [MembershipView[], string, string][] = [
+      [[membership('property_manager', { community_id: 1, compound_id: 2 })], '/compounds/2/confirmations', '/'],
+      [[membership('committee_member', { community_id: 1, compound_id: 2 })], '/compounds/2/confirmations', '/compounds/2/confirmations'],
+      [[membership('committee_member', { community_id: 1, compound_id: 2 })], '/compounds/3/confirmations', '/'],
+      [[membership('secretary', { community_id: 1 })], '/compounds/2/confirmations', '/compounds/2/confirmations'],
+      [[membership('community_staff', { community_id: 1 })], '/compounds/2/confirmations', '/compounds/2/confirmations'],
+      [[membership('admin')], '/compounds/2/confirmations', '/compounds/2/confirmations'],
+      [[], '/compounds/2/confirmations', '/'],
+    ]
+    for (const [memberships, path, landed] of cases) {
+      loginAs(...memberships)
+      await go('/units')
+      expect(await go(path), `${memberships.map((m) => m.role).join()} → ${path}`).toBe(landed)
+    }
+  })
+
+  it('opens my homes from a notice about my account', async () => {
+    loginAs()
+    expect(await go('/me')).toBe('/units')
+  })
+
   it('sends the user to log in when the session cannot be loaded', async () => {
     mockFetch((req) => json(401, { error: { code: 'unauthorized', message: req.path } }))
     useAuthStore().setTokens(tokens(1))
