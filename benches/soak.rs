@@ -12,7 +12,8 @@
 //! must pass its own integrity check, and `sanfang tally` on the exported roster and ballots
 //! must equal the driver's own count of what it cast.
 //!
-//! Abuse, on the SQLite server: 500 simultaneous logins while `/health` is timed; the server's
+//! Abuse, on the SQLite server behind a trusted reverse proxy: 500 simultaneous logins from 500
+//! addresses while `/health` is timed; the server's
 //! memory before and after; a credential-stuffing run from one address until 429; oversized
 //! bodies (413); a client trickling its headers and one never finishing its body (cut off).
 mod support;
@@ -332,7 +333,7 @@ async fn crash(name: &str, url: &str, dir: &Path, problems: &Problems) -> (Crash
             }
             let acked_so_far = log.lock().expect("log").iter().filter(|e| e.receipt.is_some()).count();
             println!(
-                "soak {name}: kill {kills} after {before} acknowledged this round ({acked_so_far} in all),                  {flying} casts in flight"
+                "soak {name}: kill {kills} after {before} acknowledged this round ({acked_so_far} in all), {flying} casts in flight"
             );
         }
         for w in workers {
@@ -575,23 +576,34 @@ fn rss_kib(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-async fn login(http: &Http, base: &str, login: &str, password: &str) -> Result<u16, String> {
+/// Sign in from `client`, the address the trusted reverse proxy in front of the server reports.
+async fn login(http: &Http, base: &str, client: &str, login: &str, password: &str) -> Result<u16, String> {
     let body = serde_json::json!({ "login": login, "password": password }).to_string();
-    send(http, Method::POST, &format!("{base}/auth/login"), None, body).await.map(|(s, _)| s)
+    let req = Request::post(format!("{base}/auth/login"))
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", client)
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|e| e.to_string())?;
+    http.request(req).await.map(|r| r.status().as_u16()).map_err(|e| e.to_string())
 }
+
+/// Where the stuffing run comes from; the storm's residents each have their own address.
+const STUFFER: &str = "203.0.113.7";
 
 /// The abuse checks against a fresh server over the crash test's SQLite database. Returns how
 /// many checks ran.
 async fn abuse(url: &str, seeded: &Seeded, problems: &Problems) -> usize {
     let port = free_port();
     let base = base_of(port);
-    let server = Server::start(url, port, &[("SANFANG_JWT_SECRET", SECRET)]);
+    // As in production, behind a reverse proxy on loopback that reports each client's address.
+    let server = Server::start(url, port, &[("SANFANG_JWT_SECRET", SECRET), ("SANFANG_TRUSTED_PROXIES", "127.0.0.1")]);
     let pid = server.pid();
     let probe = support::client(1);
     assert!(wait_healthy(&probe, &base).await, "the server did not start");
     let mut checks = 0;
 
-    // 500 simultaneous logins, each on its own connection, while /health is timed.
+    // 500 simultaneous logins of 500 residents, each on its own connection and from its own
+    // address, while /health is timed.
     checks += 1;
     let (rss_before, _) = rss_kib(pid);
     let storming = Arc::new(AtomicBool::new(true));
@@ -614,11 +626,12 @@ async fn abuse(url: &str, seeded: &Seeded, problems: &Problems) -> usize {
     let gate = Arc::new(tokio::sync::Barrier::new(LOGIN_STORM));
     let t = Instant::now();
     let mut logins = Vec::new();
-    for o in seeded.owners.iter().take(LOGIN_STORM) {
+    for (i, o) in seeded.owners.iter().take(LOGIN_STORM).enumerate() {
         let (storm, base, gate, name) = (storm.clone(), base.clone(), gate.clone(), o.login.clone());
+        let client = format!("10.0.{}.{}", i / 250, i % 250 + 1);
         logins.push(tokio::spawn(async move {
             gate.wait().await;
-            login(&storm, &base, &name, PASSWORD).await
+            login(&storm, &base, &client, &name, PASSWORD).await
         }));
     }
     let mut statuses: HashMap<String, usize> = HashMap::new();
@@ -701,7 +714,7 @@ async fn abuse(url: &str, seeded: &Seeded, problems: &Problems) -> usize {
     let mut blocked_at = None;
     for n in 1..=200 {
         let who = &seeded.owners[LOGIN_STORM + n % 50].login;
-        match login(&http, &base, who, &format!("guess-{n}")).await {
+        match login(&http, &base, STUFFER, who, &format!("guess-{n}")).await {
             Ok(429) => {
                 blocked_at = Some(n);
                 break;
@@ -713,10 +726,10 @@ async fn abuse(url: &str, seeded: &Seeded, problems: &Problems) -> usize {
             }
         }
     }
-    let real = login(&http, &base, &seeded.owners[0].login, PASSWORD).await;
+    let real = login(&http, &base, STUFFER, &seeded.owners[0].login, PASSWORD).await;
     println!(
         "abuse stuffing: wrong passwords for 50 accounts from one address: 429 at attempt {}, after {} refusals \
-         (by design: 30 failures per address and 5 per account in 15 minutes); a right password from that address \
+         (by design: 30 failures per address free, then a doubling back-off); a right password from that address \
          then answers {real:?}",
         blocked_at.map_or("never".into(), |n| n.to_string()),
         blocked_at.map_or(0, |n| n - 1),

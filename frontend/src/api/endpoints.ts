@@ -42,6 +42,7 @@ import type {
   NewPartyNotice,
   NewProxy,
   NewQuestionnaire,
+  NewUnseal,
   NewUser,
   NewVote,
   ObjectionView,
@@ -59,6 +60,7 @@ import type {
   Turnout,
   UnitChangeView,
   UnitView,
+  UnsealView,
   UpdateUser,
   UserListItem,
   UserView,
@@ -168,6 +170,14 @@ export const createObjection = (voteId: number, text: string) => api.post<Object
 export const uploadFile = (compoundId: number, file: File) =>
   api.upload<FileView>(`/compounds/${compoundId}/files`, file, file.type || 'application/octet-stream', { name: file.name })
 export const downloadFile = (id: number) => api.blob(`/files/${id}`)
+/** The requests to open the sealed scan of a secret vote's signed slip, newest first. */
+export const listUnsealRequests = (fileId: number) => api.get<UnsealView[]>(`/files/${fileId}/unseal-requests`)
+/** Asks to open a sealed scan, giving the reason; a person of the other party must approve. */
+export const requestUnseal = (fileId: number, body: NewUnseal) =>
+  api.post<UnsealView>(`/files/${fileId}/unseal-requests`, body)
+/** Approves a request to open a sealed scan: then its requester and its approver may open it for seven days. */
+export const approveUnseal = (fileId: number, requestId: number) =>
+  api.post<UnsealView>(`/files/${fileId}/unseal-requests/${requestId}/approve`)
 
 export const listCategories = (communityId: number) =>
   api.get<CategoryView[]>(`/communities/${communityId}/concern-categories`)

@@ -65,6 +65,8 @@ export type CandidateView = Schemas['CandidateView']
 export type CandidateResultView = Schemas['CandidateResultView']
 export type Checkpoint = Schemas['Checkpoint']
 export type FileView = Schemas['FileView']
+export type NewUnseal = Schemas['NewUnseal']
+export type UnsealView = Schemas['UnsealView']
 export type ObjectionView = Schemas['ObjectionView']
 
 export type Matter = VoteView['matter']
