@@ -62,6 +62,27 @@ async fn a_hundred_parallel_wrong_invitation_codes_are_counted_before_the_lookup
     ));
 }
 
+#[tokio::test]
+async fn a_hundred_parallel_wrong_recovery_codes_are_counted_before_the_lookup() {
+    let app = spawn_demo().await;
+    let guesses = (0..100).map(|_| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let body =
+                json!({ "login": "owner001", "recovery_code": "ZZZZ-ZZZZ", "new_password": "a-new-long-password" });
+            app.post("/api/v1/auth/recover", None, body).await
+        })
+    });
+    let results: Vec<Res> = futures_join(guesses).await;
+    let (evaluated, refused) = statuses(&results);
+    assert!(evaluated <= CODE.free as usize, "{evaluated} codes were looked up, the limit is {}", CODE.free);
+    figure(&format!(
+        "limits: 100 parallel wrong recovery codes for one account, {evaluated} looked up, {refused} refused"
+    ));
+    // The account's own password still works: guessing its recovery code locks nobody out.
+    app.login("owner001", DEMO_PASSWORD).await.expect(StatusCode::OK);
+}
+
 async fn futures_join(handles: impl Iterator<Item = tokio::task::JoinHandle<Res>>) -> Vec<Res> {
     let mut out = Vec::new();
     for h in handles.collect::<Vec<_>>() {
