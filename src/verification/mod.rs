@@ -249,7 +249,8 @@ pub async fn link(
     audit::record(
         db,
         Event {
-            actor_id: how.confirmed_by.or(how.verified_by).or(Some(user_id)),
+            // The owner redeeming a code acts; a staff link is made by its confirmation.
+            actor_id: if how.method == "invitation" { Some(user_id) } else { how.confirmed_by.or(how.verified_by) },
             action: "owner.linked",
             community_id: Some(c.community_id),
             compound_id: Some(c.id),

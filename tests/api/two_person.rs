@@ -104,6 +104,16 @@ async fn an_insider_with_an_invitation_code_cannot_vote_for_an_owner_alone() {
     for a in ["owner.invitation_created", "owner.invitation_confirmed", "owner.linked"] {
         assert!(trail.iter().any(|t| t == a), "{a} missing from {trail:?}");
     }
+    // The trail names the account that took the code as the one who acted.
+    let sock_id = app.get("/api/v1/me", &sock).await.expect(StatusCode::OK).body["user"]["id"].as_i64();
+    let linked = audit_event::Entity::find()
+        .filter(audit_event::Column::Subject.eq(format!("holder:{holder}")))
+        .filter(audit_event::Column::Action.eq("owner.linked"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(linked.actor_id, sock_id);
 }
 
 #[tokio::test]
