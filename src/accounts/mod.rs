@@ -1,6 +1,5 @@
 //! Accounts and the roles they hold: the administrator's user and membership screens.
 pub mod names;
-mod recovery;
 mod routes;
 
 use std::collections::HashMap;
@@ -10,12 +9,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use recovery::RECOVERY_TTL_HOURS;
-
-/// The administrator's screens and password recovery.
-pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
-    routes::router().merge(recovery::router())
-}
+pub use routes::router;
 
 use crate::{
     entities::{community, compound, membership, party, user},

@@ -1,6 +1,9 @@
 //! Verifying owners: linking an account to a roster holder, by staff or by a one-time
-//! invitation code printed on a notice.
+//! invitation code printed on a notice, and recovering an owner's password. No one person gains
+//! the right to act for a holder: what one party starts, a second person of another party
+//! confirms ([`rules`]).
 mod confirmations;
+mod recovery;
 mod routes;
 pub mod rules;
 
@@ -13,6 +16,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub use confirmations::PendingKind;
+pub use recovery::RECOVERY_TTL_HOURS;
 pub use routes::router;
 
 use crate::{

@@ -27,6 +27,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(confirmations::router())
+        .merge(super::recovery::router())
         .routes(routes!(link_user))
         .routes(routes!(unlink_user))
         .routes(routes!(invite))

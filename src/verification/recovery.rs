@@ -19,8 +19,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::user_names;
+use super::{code_hash, new_code, rules::Refusal};
 use crate::{
+    accounts::user_names,
     audit::{self, Event},
     auth::{Actor, ClientAddr, find_by_login, password, ratelimit, refresh},
     db::write_txn,
@@ -29,7 +30,7 @@ use crate::{
     extract::{Json, Path},
     policy::Permission,
     state::AppState,
-    verification::{self, code_hash, new_code, rules::Refusal},
+    verification,
 };
 
 /// How long an issued code may wait to be confirmed and used.
