@@ -71,33 +71,32 @@ pub struct RecoverRequest {
     pub new_password: String,
 }
 
-/// The holders `user_id` is linked to.
-async fn holders_of(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<i64>> {
-    Ok(owner_link::Entity::find()
-        .filter(owner_link::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.holder_id)
-        .collect())
+/// The holders each of `users` is linked to, in one query.
+async fn homes_of(db: &impl ConnectionTrait, users: &[i64]) -> AppResult<HashMap<i64, HashSet<i64>>> {
+    let mut out: HashMap<i64, HashSet<i64>> = HashMap::new();
+    for l in owner_link::Entity::find().filter(owner_link::Column::UserId.is_in(users.iter().copied())).all(db).await? {
+        out.entry(l.user_id).or_default().insert(l.holder_id);
+    }
+    Ok(out)
 }
 
-/// Whether `clerk` may take part in recovering `user_id`: not the account, nor linked to any of
-/// its holders (a relative who shares the home).
+/// Why `clerk` may take no part in recovering `user`, from the holders each is linked to: they
+/// are the account, or a relative who shares its home.
+fn clerk_refusal(clerk: i64, user: i64, homes: &HashMap<i64, HashSet<i64>>) -> Option<AppError> {
+    if clerk == user {
+        return Some(verification::refused(Refusal::OwnAccount));
+    }
+    let (mine, theirs) = (homes.get(&clerk)?, homes.get(&user)?);
+    (!mine.is_disjoint(theirs))
+        .then(|| AppError::denied("linked_to_holder", "you are linked to this account's home; another clerk must"))
+}
+
+/// Allow `clerk` to take part in recovering `user_id`, or refuse (see [`clerk_refusal`]).
 async fn check_clerk(db: &impl ConnectionTrait, clerk: i64, user_id: i64) -> AppResult<()> {
-    if clerk == user_id {
-        return Err(verification::refused(Refusal::OwnAccount));
+    match clerk_refusal(clerk, user_id, &homes_of(db, &[clerk, user_id]).await?) {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    let theirs = holders_of(db, user_id).await?;
-    let shared = owner_link::Entity::find()
-        .filter(owner_link::Column::UserId.eq(clerk))
-        .filter(owner_link::Column::HolderId.is_in(theirs))
-        .one(db)
-        .await?;
-    if shared.is_some() {
-        return Err(AppError::denied("linked_to_holder", "you are linked to this account's home; another clerk must"));
-    }
-    Ok(())
 }
 
 /// The community, among the account's, where `actor` recovers accounts: 404 when the account
@@ -135,6 +134,8 @@ async fn views(
         .map(|u| (u.id, u))
         .collect();
     let names = user_names(db, rows.iter().map(|r| r.issued_by).collect::<Vec<_>>()).await?;
+    let people: Vec<i64> = std::iter::once(actor.user.id).chain(rows.iter().map(|r| r.user_id)).collect();
+    let homes = homes_of(db, &people).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let verdict = if r.confirmed_at.is_some() {
@@ -142,10 +143,11 @@ async fn views(
         } else if r.issued_by == actor.user.id {
             Err(Refusal::OwnRequest.code().to_owned())
         } else {
-            check_clerk(db, actor.user.id, r.user_id).await.map_err(|e| match e {
-                AppError::Denied { code, .. } => code.to_owned(),
-                _ => "forbidden".to_owned(),
-            })
+            match clerk_refusal(actor.user.id, r.user_id, &homes) {
+                Some(AppError::Denied { code, .. }) => Err(code.to_owned()),
+                Some(_) => Err("forbidden".to_owned()),
+                None => Ok(()),
+            }
         };
         let u = users.get(&r.user_id);
         out.push(RecoveryCodeView {
@@ -390,4 +392,27 @@ async fn settle_links(db: &impl ConnectionTrait, user_id: i64) -> AppResult<()> 
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(e: Option<AppError>) -> Option<&'static str> {
+        e.map(|e| match e {
+            AppError::Denied { code, .. } => code,
+            _ => "other",
+        })
+    }
+
+    #[test]
+    fn a_clerk_who_is_the_account_or_shares_its_home_takes_no_part() {
+        let homes = HashMap::from([(1, HashSet::from([10])), (2, HashSet::from([10, 11])), (3, HashSet::from([12]))]);
+        assert_eq!(code(clerk_refusal(2, 2, &homes)), Some("own_account"));
+        assert_eq!(code(clerk_refusal(1, 2, &homes)), Some("linked_to_holder"));
+        assert_eq!(code(clerk_refusal(3, 2, &homes)), None);
+        // A clerk with no home of their own here, or an account with none.
+        assert_eq!(code(clerk_refusal(4, 2, &homes)), None);
+        assert_eq!(code(clerk_refusal(1, 5, &homes)), None);
+    }
 }
