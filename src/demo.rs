@@ -196,7 +196,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
             .await?;
         }
         let csv = roster_csv(plan, &mut rng);
-        let (_, rows) = parse_roster(csv.as_bytes(), crate::extract::Lang::En);
+        let (_, rows) = parse_roster(csv.as_bytes(), crate::text::Lang::En);
         let rows = rows.map_err(|e| anyhow::anyhow!("demo roster is invalid: {:?}", e.first()))?;
         let mut report = ImportReport::default();
         apply_rows(&txn, &c, secretary.id, csv.as_bytes(), &rows, &mut report).await?;
@@ -466,7 +466,7 @@ async fn north_gate_yard(txn: &impl ConnectionTrait, community_id: i64, hash: &s
         staff.push(u);
     }
     let csv = north_gate_roster();
-    let (_, rows) = parse_roster(csv.as_bytes(), crate::extract::Lang::En);
+    let (_, rows) = parse_roster(csv.as_bytes(), crate::text::Lang::En);
     let rows = rows.map_err(|e| anyhow::anyhow!("demo roster is invalid: {:?}", e.first()))?;
     let mut report = ImportReport::default();
     apply_rows(txn, &c, secretary, csv.as_bytes(), &rows, &mut report).await?;
@@ -682,7 +682,7 @@ mod tests {
     #[test]
     fn five_north_gate_owners_reach_the_statutory_fifth_and_four_do_not() {
         use crate::{agendas::statutory_request_reached, votes::tally::Weight};
-        let rows = parse_roster(north_gate_roster().as_bytes(), crate::extract::Lang::En).1.expect("valid roster");
+        let rows = parse_roster(north_gate_roster().as_bytes(), crate::text::Lang::En).1.expect("valid roster");
         assert_eq!(rows.len(), 24);
         let total = Weight { area: rows.iter().map(|r| r.area_centi).sum(), heads: distinct_holders(&rows) as i64 };
         assert_eq!(total.heads, 22);
@@ -702,7 +702,7 @@ mod tests {
     fn the_demo_roster_is_valid_and_has_the_interesting_holders() {
         let mut rng = Lcg(1);
         let csv = roster_csv(&PLANS[0], &mut rng);
-        let rows = parse_roster(csv.as_bytes(), crate::extract::Lang::En).1.expect("valid demo roster");
+        let rows = parse_roster(csv.as_bytes(), crate::text::Lang::En).1.expect("valid demo roster");
         assert_eq!(rows.len(), 5 * 2 * 11 * 2);
         let first = rows.iter().filter(|r| r.holder_key == "TYC0001").count();
         assert_eq!(first, 3, "the first holder holds three units");

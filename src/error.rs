@@ -1,12 +1,6 @@
-//! The one error type of the API and its JSON shape.
+//! The one error type of every operation and its JSON shape; `http::error` renders it.
 use std::collections::BTreeMap;
 
-use axum::{
-    Json,
-    extract::rejection::{JsonRejection, QueryRejection},
-    http::{HeaderValue, StatusCode, header},
-    response::{IntoResponse, Response},
-};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -87,14 +81,15 @@ impl AppError {
         AppError::Denied { code, message: message.into() }
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, String) {
+    /// The HTTP status, the code and the message this error answers with.
+    pub fn parts(&self) -> (u16, &'static str, String) {
         match self {
-            AppError::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message.clone()),
+            AppError::BadRequest { code, message } => (400, code, message.clone()),
             AppError::Validation(fields) => {
                 let list: Vec<_> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", list.join("; "))
+                (422, "validation_failed", list.join("; "))
             }
-            AppError::Rows { message, .. } => (StatusCode::UNPROCESSABLE_ENTITY, "roster_invalid", message.clone()),
+            AppError::Rows { message, .. } => (422, "roster_invalid", message.clone()),
             AppError::Unauthorized(code) => {
                 let message = match *code {
                     "invalid_credentials" => "wrong user name, phone number or password",
@@ -105,49 +100,18 @@ impl AppError {
                     }
                     _ => "sign in first",
                 };
-                (StatusCode::UNAUTHORIZED, code, message.into())
+                (401, code, message.into())
             }
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "your role does not allow this".into()),
-            AppError::Denied { code, message } => (StatusCode::FORBIDDEN, code, message.clone()),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "no such resource".into()),
-            AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message.clone()),
-            AppError::TooManyRequests { retry_after_secs } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                format!("too many attempts; try again in {retry_after_secs} s"),
-            ),
-            AppError::PayloadTooLarge => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large".into())
+            AppError::Forbidden => (403, "forbidden", "your role does not allow this".into()),
+            AppError::Denied { code, message } => (403, code, message.clone()),
+            AppError::NotFound => (404, "not_found", "no such resource".into()),
+            AppError::Conflict { code, message } => (409, code, message.clone()),
+            AppError::TooManyRequests { retry_after_secs } => {
+                (429, "too_many_requests", format!("too many attempts; try again in {retry_after_secs} s"))
             }
-            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal server error".into()),
+            AppError::PayloadTooLarge => (413, "payload_too_large", "the request body is too large".into()),
+            AppError::Internal(_) => (500, "internal", "internal server error".into()),
         }
-    }
-}
-
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self {
-            tracing::error!(error = ?e, "internal error");
-        }
-        let (status, code, message) = self.parts();
-        let retry = match &self {
-            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
-        let (fields, rows) = match self {
-            AppError::Validation(f) => (Some(f), None),
-            AppError::Rows { rows, .. } => (None, Some(rows)),
-            _ => (None, None),
-        };
-        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, fields, rows } };
-        let mut res = (status, Json(body)).into_response();
-        if let Some(secs) = retry {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
-        }
-        if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        res
     }
 }
 
@@ -163,28 +127,6 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
             sea_orm::TransactionError::Connection(e) => e.into(),
             sea_orm::TransactionError::Transaction(e) => e,
         }
-    }
-}
-
-impl From<JsonRejection> for AppError {
-    fn from(r: JsonRejection) -> Self {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return AppError::PayloadTooLarge;
-        }
-        match r {
-            JsonRejection::MissingJsonContentType(_) => {
-                AppError::bad_request("unsupported_media_type", "expected Content-Type: application/json")
-            }
-            JsonRejection::JsonSyntaxError(e) => AppError::bad_request("invalid_json", e.body_text()),
-            JsonRejection::JsonDataError(e) => AppError::bad_request("invalid_body", e.body_text()),
-            other => AppError::bad_request("invalid_body", other.body_text()),
-        }
-    }
-}
-
-impl From<QueryRejection> for AppError {
-    fn from(r: QueryRejection) -> Self {
-        AppError::bad_request("invalid_query", r.body_text())
     }
 }
 

@@ -4,152 +4,24 @@
 //!
 //! [`app`] builds the whole HTTP application; the binary and the tests serve the same router.
 pub mod accounts;
+pub mod agendas;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod concerns;
 pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod error;
-pub mod extract;
 pub mod files;
-pub mod messages;
+pub mod http;
 pub mod notices;
 pub mod policy;
 pub mod questionnaires;
 pub mod roster;
-pub mod state;
 pub mod tenancy;
 pub mod text;
 pub mod verification;
 pub mod votes;
-mod web;
 
-pub mod agendas;
-pub mod concerns;
-
-mod api_doc;
-
-use std::{path::PathBuf, sync::Arc};
-
-use axum::{Router, routing::get};
-use sea_orm::DatabaseConnection;
-use serde::Serialize;
-use utoipa::{
-    Modify, OpenApi, ToSchema,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-};
-use utoipa_axum::{router::OpenApiRouter, routes};
-use utoipa_swagger_ui::SwaggerUi;
-
-pub use state::AppState;
-pub use web::{HEADER_READ_TIMEOUT, MAX_BODY_BYTES, REQUEST_TIMEOUT, serve};
-
-use crate::auth::{jwt::JwtKeys, password::Hasher};
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Sanfang API",
-        description = "Three-party deliberation and binding votes for residential communities. \
-                       Errors are `{\"error\":{\"code\",\"message\",\"fields\"?,\"rows\"?}}`.",
-        license(name = "AGPL-3.0-or-later")
-    ),
-    modifiers(&BearerAuth),
-    tags(
-        (name = "auth", description = "Signing in, tokens, my account"),
-        (name = "accounts", description = "Accounts and roles (administrators)"),
-        (name = "tenancy", description = "Communities, compounds, buildings, parties"),
-        (name = "roster", description = "Units, areas, holders and the roster import"),
-        (name = "verification", description = "Linking owners to the units they hold"),
-        (name = "audit", description = "The tamper-evident audit trail"),
-        (name = "votes", description = "Binding votes: drafting, ballots by every channel, turnout, results"),
-        (name = "notices", description = "My inbox"),
-        (name = "files", description = "Attachments and scans"),
-        (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
-        (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
-        (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
-    )
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
-        );
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-struct Health {
-    status: String,
-}
-
-/// Liveness: answers `{"status":"ok"}`.
-#[utoipa::path(get, path = "/health", tag = "auth", responses((status = 200, body = Health)))]
-async fn health() -> axum::Json<Health> {
-    axum::Json(Health { status: "ok".into() })
-}
-
-impl AppState {
-    /// State over `db`, signing tokens with `jwt_secret`.
-    pub fn new(db: DatabaseConnection, jwt_secret: &[u8]) -> Self {
-        Self::behind(db, jwt_secret, Vec::new())
-    }
-
-    /// As [`AppState::new`], for a server behind the reverse proxies `trusted_proxies`.
-    pub fn behind(db: DatabaseConnection, jwt_secret: &[u8], trusted_proxies: Vec<auth::Network>) -> Self {
-        let rosters = Arc::new(votes::lifecycle::Rosters::default());
-        Self::from_parts(state::Shared {
-            jwt: Arc::new(JwtKeys::new(jwt_secret)),
-            hasher: Hasher::new(),
-            ballots: votes::BallotWriter::spawn(db.clone(), rosters.clone()),
-            rosters,
-            db,
-            trusted_proxies,
-        })
-    }
-}
-
-/// The `/api/v1` routes and their OpenAPI document.
-fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let v1 = OpenApiRouter::new()
-        .routes(routes!(health))
-        .merge(auth::router())
-        .merge(accounts::router())
-        .merge(tenancy::router())
-        .merge(roster::router().layer(axum::extract::DefaultBodyLimit::max(roster::MAX_ROSTER_BYTES)))
-        .merge(verification::router())
-        .merge(audit::router())
-        .merge(votes::router())
-        .merge(notices::router())
-        .merge(files::router())
-        .merge(concerns::router())
-        .merge(agendas::router())
-        .merge(questionnaires::router());
-    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
-    api_doc::add_common_responses(&mut doc);
-    (router, doc)
-}
-
-/// The OpenAPI document the server serves at `/api/v1/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().1
-}
-
-/// The whole application: API, docs, and the built SPA from `static_dir` (when given).
-pub fn app(state: AppState, static_dir: Option<PathBuf>) -> Router {
-    let (api_router, doc) = api();
-    let router = Router::new()
-        .merge(api_router)
-        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", doc))
-        .route("/api", get(web::api_not_found))
-        .route("/api/{*rest}", axum::routing::any(web::api_not_found))
-        .with_state(state);
-    web::finish(router, static_dir)
-}
+pub use http::{AppState, HEADER_READ_TIMEOUT, MAX_BODY_BYTES, REQUEST_TIMEOUT, app, openapi, serve};

@@ -3,6 +3,10 @@
 //! A bidi override (U+202E) makes `gpj.exe` read as `exe.jpg`; a zero-width space makes two
 //! names that look alike compare different; a soft hyphen or a tag character is invisible. None of
 //! them is typed on purpose in a residents' forum, so every text the API takes refuses them.
+//! The other checks every text field passes (length, control characters), search words, page
+//! windows, phone numbers and the reader's language live here too.
+
+use crate::error::AppError;
 
 /// The message of a field holding an invisible or direction-changing character.
 pub const HIDDEN_MESSAGE: &str = "must not contain invisible or direction-changing characters";
@@ -64,6 +68,114 @@ pub fn has_hidden_strict(text: &str) -> bool {
     text.chars().any(is_hidden)
 }
 
+/// The language the caller reads, from `Accept-Language`: Chinese when its first choice is
+/// Chinese, English otherwise. Messages meant for people (a sheet's bad rows) follow it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_header(value: Option<&str>) -> Lang {
+        let first = value.unwrap_or("").split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+        if first.starts_with("zh") { Lang::Zh } else { Lang::En }
+    }
+
+    /// Pick the text in this language.
+    pub fn pick(self, zh: String, en: String) -> String {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Trimmed, non-empty text of at most `max` characters, or a validation error naming `field`.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::field(field, "is required"));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::field(field, format!("must be at most {max} characters")));
+    }
+    if has_control(v) {
+        return Err(AppError::field(field, "must not contain control characters"));
+    }
+    if has_hidden(v) {
+        return Err(AppError::field(field, HIDDEN_MESSAGE));
+    }
+    Ok(v.to_owned())
+}
+
+/// The one cap on every search parameter of the API: at most this many words …
+pub const SEARCH_MAX_WORDS: usize = 5;
+/// … and this many characters in all.
+pub const SEARCH_MAX_CHARS: usize = 100;
+
+/// The words of search parameter `param`; refused with 400 `search_too_long` naming
+/// the parameter beyond [`SEARCH_MAX_WORDS`] words or [`SEARCH_MAX_CHARS`] characters, so that no
+/// search costs more than a handful of conditions.
+pub fn search_words(param: &str, text: Option<&str>) -> Result<Vec<String>, AppError> {
+    let text = text.unwrap_or("").trim();
+    let words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+    if text.chars().count() > SEARCH_MAX_CHARS || words.len() > SEARCH_MAX_WORDS {
+        return Err(AppError::bad_request(
+            "search_too_long",
+            format!("{param}: search with at most {SEARCH_MAX_WORDS} words and {SEARCH_MAX_CHARS} characters"),
+        ));
+    }
+    if words.iter().any(|w| has_control(w)) {
+        return Err(AppError::bad_request("invalid_query", format!("{param}: must not contain control characters")));
+    }
+    if words.iter().any(|w| has_hidden(w)) {
+        return Err(AppError::bad_request("invalid_query", format!("{param}: {}", HIDDEN_MESSAGE)));
+    }
+    Ok(words)
+}
+
+/// Whether text holds a control character other than tab and line breaks. PostgreSQL cannot
+/// store NUL in text at all; the others are never typed on purpose.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Like [`required_text`] for optional fields: blank becomes `None`.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => required_text(field, v, max).map(Some),
+    }
+}
+
+/// One page of a list, from the `page` (1-based) and `per_page` query values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    pub page: u64,
+    pub per_page: u64,
+    /// Rows to skip; saturates, so no page number overflows (a page past the end is empty).
+    pub offset: u64,
+}
+
+/// Bring `page` and `per_page` into range (`per_page` defaults to `default` and is at most `max`).
+pub fn page_window(page: Option<i64>, per_page: Option<i64>, default: u64, max: u64) -> PageWindow {
+    let per_page = per_page.map_or(default, |p| p.clamp(1, max as i64) as u64);
+    let page = page.map_or(1, |p| p.max(1) as u64);
+    let offset = (page - 1).saturating_mul(per_page).min(i64::MAX as u64);
+    PageWindow { page, per_page, offset }
+}
+
+/// A mainland mobile number in canonical form: 11 digits starting with 1 (a leading +86 or 86,
+/// spaces and dashes are dropped).
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let digits = digits.strip_prefix("+86").or_else(|| digits.strip_prefix("0086")).unwrap_or(&digits);
+    let digits = if digits.len() == 13 { digits.strip_prefix("86").unwrap_or(digits) } else { digits };
+    (digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +235,46 @@ mod tests {
         {
             assert!(has_hidden(text), "{text:?}");
         }
+    }
+    #[test]
+    fn text_with_a_control_character_is_refused_naming_the_field() {
+        assert!(matches!(required_text("title", "a\0b", 10), Err(AppError::Validation(_))));
+        assert!(optional_text("note", Some("\u{7}"), 10).is_err());
+        assert_eq!(required_text("title", " 第一行\n第二行\t。 ", 10).unwrap(), "第一行\n第二行\t。");
+        assert!(has_control("\u{1b}[31m") && !has_control("业主\r\n"));
+    }
+
+    #[test]
+    fn phones_are_brought_to_eleven_digits() {
+        assert_eq!(normalize_phone("138 0013 8000").as_deref(), Some("13800138000"));
+        assert_eq!(normalize_phone("+86 138-0013-8000").as_deref(), Some("13800138000"));
+        assert_eq!(normalize_phone("8613800138000").as_deref(), Some("13800138000"));
+        assert_eq!(normalize_phone("2380013800"), None);
+        assert_eq!(normalize_phone("1380013800x"), None);
+    }
+
+    #[test]
+    fn pages_are_brought_into_range_and_never_overflow() {
+        assert_eq!(page_window(None, None, 20, 50), PageWindow { page: 1, per_page: 20, offset: 0 });
+        assert_eq!(page_window(Some(3), Some(10), 20, 50), PageWindow { page: 3, per_page: 10, offset: 20 });
+        assert_eq!(page_window(Some(-5), Some(0), 20, 50), PageWindow { page: 1, per_page: 1, offset: 0 });
+        assert_eq!(page_window(Some(2), Some(1000), 20, 50).per_page, 50);
+        let far = page_window(Some(i64::MAX), Some(50), 20, 50);
+        assert_eq!(far.offset, i64::MAX as u64);
+    }
+
+    #[test]
+    fn chinese_is_chosen_when_it_comes_first() {
+        assert_eq!(Lang::from_header(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::from_header(Some("en-US,zh-CN;q=0.5")), Lang::En);
+        assert_eq!(Lang::from_header(None), Lang::En);
+    }
+
+    #[test]
+    fn blank_text_is_required_and_long_text_refused() {
+        assert!(required_text("name", "  ", 10).is_err());
+        assert!(required_text("name", "12345678901", 10).is_err());
+        assert_eq!(required_text("name", " 太阳城 ", 10).unwrap(), "太阳城");
+        assert_eq!(optional_text("x", Some("  "), 10).unwrap(), None);
     }
 }

@@ -1,6 +1,5 @@
 //! Accounts and the roles they hold: the administrator's user and membership screens.
 pub mod names;
-mod routes;
 
 use std::collections::HashMap;
 
@@ -8,8 +7,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-pub use routes::router;
 
 use crate::{
     entities::{community, compound, membership, party, user},

@@ -4,7 +4,7 @@
 //! official badge computed from their memberships. An owner called "李书记" or "物业客服" would
 //! pass for an official even without the badge, so accounts outside the parties may not take a
 //! name holding an official title.
-use crate::{error::AppError, extract::required_text, text};
+use crate::{error::AppError, text, text::required_text};
 
 /// The message of a display name that holds an official title.
 pub const TITLE_MESSAGE: &str = "must not contain an official title such as 书记, 物业 or admin";

@@ -6,14 +6,14 @@
 //! (《业主大会和业主委员会指导规则》 Art. 21). Co-signs are counted exactly as votes are: area in
 //! 0.01 m², one head per holder (the developer's unsold units one head), compared by
 //! cross-multiplying integers.
-mod comments;
-mod routes;
+pub mod comments;
+mod ops;
 mod views;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-pub use routes::{Opening, insert_agenda};
+pub use ops::*;
 pub use views::*;
 
 use crate::{
@@ -21,10 +21,6 @@ use crate::{
     roster::area,
     votes::tally::{Weight, at_least},
 };
-
-pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
-    routes::router().merge(comments::router())
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

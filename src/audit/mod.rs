@@ -1,7 +1,5 @@
 //! The audit trail: an append-only hash chain of who did what, written in the same
 //! transaction as the change it records, and checked by `sanfang verify`.
 mod chain;
-mod routes;
 
 pub use chain::{Appended, Chain, Event, VerifyReport, record, verify};
-pub use routes::router;

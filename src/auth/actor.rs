@@ -1,18 +1,12 @@
 //! The signed-in user of a request, with their roles read fresh from the database.
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::{
-    extract::{ConnectInfo, FromRequestParts},
-    http::{header, request::Parts},
-};
 use sea_orm::{EntityTrait, QueryFilter, sea_query::SimpleExpr};
 
-use super::jwt::TokenError;
 use crate::{
     entities::{compound, membership, refresh_token, user},
     error::{AppError, AppResult},
     policy::{Permission, Role, holds_community_wide, roles_for},
-    state::AppState,
 };
 
 /// The authenticated caller. Roles are loaded on every request, so a removed membership or a
@@ -32,33 +26,6 @@ pub struct Actor {
 pub struct Caller {
     pub user_id: i64,
     pub session: String,
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .ok_or(AppError::Unauthorized("unauthorized"))?;
-        let (user_id, session) = state.jwt.verify(token.trim()).map_err(|e| match e {
-            TokenError::Expired => AppError::Unauthorized("token_expired"),
-            TokenError::Invalid => AppError::Unauthorized("invalid_token"),
-        })?;
-        Ok(Caller { user_id, session })
-    }
-}
-
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        Actor::load(&state.db, &caller).await
-    }
 }
 
 /// Sign-ins that are still live: of `users.id`, named in `sessions`, not signed out or revoked.
@@ -168,16 +135,6 @@ fn decide_by(held: &[Role], allowed: impl Fn(Role) -> bool) -> AppResult<()> {
 /// `X-Forwarded-For` that is not a trusted proxy.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
-
-impl FromRequestParts<AppState> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-        Ok(ClientAddr(peer.map(|p| client_address(p, forwarded, &state.trusted_proxies))))
-    }
-}
 
 /// A network in CIDR notation (`10.0.0.0/8`, `::1/128`), or one address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@ pub mod jwt;
 pub mod password;
 pub mod ratelimit;
 pub mod refresh;
-pub(crate) mod routes;
+mod session;
 
-pub use actor::{Actor, Caller, ClientAddr, Network};
-pub use routes::{TokenResponse, find_by_login, router};
+pub use actor::{Actor, Caller, ClientAddr, Network, client_address};
+pub use session::*;

@@ -2,9 +2,9 @@
 //! whose duty it is (分类解决), acknowledged, answered and resolved by that party, then confirmed
 //! or reopened and rated by the person who raised it. The secretary may escalate one to an outside
 //! department (街乡吹哨、部门报到). Every step lands on the concern's timeline and the audit chain.
-mod categories;
-mod dashboard;
-mod routes;
+pub mod categories;
+pub mod dashboard;
+mod ops;
 mod views;
 
 use chrono::{DateTime, Duration, Utc};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use categories::{categories_of, seed_categories};
-pub use routes::{Loaded, concern_for, turned_into_agenda};
+pub use ops::*;
 pub use views::*;
 
 use crate::{
@@ -22,11 +22,6 @@ use crate::{
     error::AppResult,
     policy::{PartyKind, Role, RoleScope},
 };
-
-/// The routes of concerns, their categories and the dashboard.
-pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
-    routes::router().merge(categories::router()).merge(dashboard::router())
-}
 
 /// Photos a concern may carry.
 pub const MAX_PHOTOS: usize = 6;
@@ -258,7 +253,7 @@ pub const DEFAULT_CATEGORIES: [(&str, &str, &str, PartyKind, i32); 8] = [
 ];
 
 /// Insert rows for categories (used by seeding).
-fn category_rows(community_id: i64) -> Vec<concern_category::ActiveModel> {
+pub fn category_rows(community_id: i64) -> Vec<concern_category::ActiveModel> {
     DEFAULT_CATEGORIES
         .iter()
         .enumerate()

@@ -2,7 +2,6 @@
 //! Kept in the database with their SHA-256, typed by their bytes (never by what the client
 //! claims), stripped of embedded metadata such as a photo's location, and served only to those
 //! who may see them.
-mod routes;
 pub mod unseal;
 
 use chrono::Utc;
@@ -10,8 +9,6 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
-
-pub use routes::router;
 
 use crate::{
     entities::file,
@@ -94,19 +91,9 @@ pub async fn store(
     .await?)
 }
 
-/// Answer a stored file's bytes, shown inline under its own name.
-pub fn serve(f: file::Model) -> axum::response::Response {
-    use axum::{http::header, response::IntoResponse};
-    let disposition = format!("inline; filename*=UTF-8''{}", percent_encode(&f.name));
-    (
-        [
-            (header::CONTENT_TYPE, f.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=3600".into()),
-        ],
-        f.data,
-    )
-        .into_response()
+/// The `Content-Disposition` of a file shown inline under its own name.
+pub fn inline_disposition(name: &str) -> String {
+    format!("inline; filename*=UTF-8''{}", percent_encode(name))
 }
 
 fn percent_encode(s: &str) -> String {

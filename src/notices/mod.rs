@@ -1,11 +1,7 @@
 //! Notices and each user's inbox, with read receipts.
-mod published;
-mod routes;
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
-
-pub use routes::router;
 
 use crate::{
     entities::{notice, notice_recipient},

@@ -3,7 +3,7 @@
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::model::{AnswerItem, Question, QuestionKind, QuestionResult};
-use crate::{error::AppError, extract::Lang};
+use crate::{error::AppError, text::Lang};
 
 /// One cell of an export.
 #[derive(Clone, Debug, PartialEq)]

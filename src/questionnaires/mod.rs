@@ -5,14 +5,11 @@ pub mod answers;
 pub mod export;
 pub mod lifecycle;
 pub mod model;
-mod routes;
 pub mod views;
 
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
-
-pub use routes::router;
 
 use crate::{
     audit::{self, Event},

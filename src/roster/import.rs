@@ -17,7 +17,7 @@ use crate::{
     db::write_txn,
     entities::{building, compound, holder, unit, unit_change},
     error::{AppError, AppResult, RowError},
-    extract::Lang,
+    text::Lang,
 };
 
 /// What an import did, or (for a dry run) would do.

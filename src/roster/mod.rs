@@ -1,8 +1,8 @@
 //! The owner roster: buildings, units with their exclusive areas, holders, the import of the
 //! property company's sheet, and each unit's history.
 pub mod area;
+mod holders;
 mod import;
-mod routes;
 pub mod sheet;
 
 use std::collections::HashMap;
@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use holders::*;
 pub use import::{ImportReport, apply as apply_rows, import_roster};
-pub use routes::{HolderView, MAX_ROSTER_BYTES, holder_views, router};
 pub use sheet::AreaSource;
 
 use crate::{

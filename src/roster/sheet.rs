@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use super::area;
 use crate::{
     error::RowError,
-    extract::{Lang, normalize_phone},
+    text::{Lang, normalize_phone},
 };
 
 /// How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
@@ -397,7 +397,7 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
         let unit = cell(Col::Unit);
         let mut ok = true;
         for (col, name, _) in COLUMNS.iter() {
-            if crate::extract::has_control(cell(*col)) {
+            if crate::text::has_control(cell(*col)) {
                 err(name, lang.pick("含有不可见的控制字符".into(), "contains a control character".into()));
                 ok = false;
             } else if crate::text::has_hidden(cell(*col)) {

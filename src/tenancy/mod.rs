@@ -1,5 +1,4 @@
 //! Communities, their compounds and buildings, and the three parties.
-mod routes;
 
 use std::collections::HashMap;
 
@@ -10,8 +9,6 @@ use sea_orm::{
 };
 use serde::Serialize;
 use utoipa::ToSchema;
-
-pub use routes::router;
 
 use crate::{
     auth::Actor,

@@ -2,9 +2,7 @@
 //! invitation code printed on a notice, and recovering an owner's password. No one person gains
 //! the right to act for a holder: what one party starts, a second person of another party
 //! confirms ([`rules`]).
-mod confirmations;
-mod recovery;
-mod routes;
+pub mod recovery;
 pub mod rules;
 
 use chrono::{DateTime, Duration, Utc};
@@ -15,9 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-pub use confirmations::PendingKind;
-pub use recovery::RECOVERY_TTL_HOURS;
-pub use routes::router;
+pub use rules::{PendingKind, RECOVERY_TTL_HOURS};
 
 use crate::{
     accounts::{Scope, grant},

@@ -85,6 +85,21 @@ pub fn counts_from(now: DateTime<Utc>, vote_open: bool, holder_has_accounts: boo
     (vote_open && holder_has_accounts).then(|| now + Duration::hours(SETTLING_HOURS))
 }
 
+/// How long an issued recovery code may wait to be confirmed and used.
+pub const RECOVERY_TTL_HOURS: i64 = 72;
+
+/// What is waiting to be confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PendingKind {
+    /// An account to verify as the holder's, after a clerk checked the documents.
+    Link,
+    /// A one-time invitation code printed for the holder.
+    Invitation,
+    /// A written proxy to vote for the holder.
+    Proxy,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

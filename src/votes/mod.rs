@@ -7,10 +7,8 @@ pub mod cast;
 pub mod lifecycle;
 pub mod model;
 pub mod recount;
-mod routes;
 pub mod secrecy;
 pub mod tally;
 pub mod views;
 
 pub use cast::{BallotWriter, verify_ballots};
-pub use routes::router;

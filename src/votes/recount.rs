@@ -76,7 +76,7 @@ impl From<Tally> for TallyJson {
 type Rows = Vec<(u64, Vec<String>)>;
 
 fn read(file: &'static str, bytes: &[u8], columns: &[&str]) -> Result<(Vec<usize>, Rows), RecountError> {
-    let (_, lines) = read_cells(bytes, crate::extract::Lang::En).map_err(|e| {
+    let (_, lines) = read_cells(bytes, crate::text::Lang::En).map_err(|e| {
         let e = e.into_row();
         RecountError { file, line: e.line, message: e.message }
     })?;

@@ -6,8 +6,8 @@ use std::io::{Read, Write};
 use axum::http::StatusCode;
 use rust_xlsxwriter::Workbook;
 use sanfang::{
-    extract::{SEARCH_MAX_CHARS, SEARCH_MAX_WORDS},
     roster::sheet::{MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_XLSX_UNPACKED_BYTES},
+    text::{SEARCH_MAX_CHARS, SEARCH_MAX_WORDS},
 };
 
 use crate::helpers::*;

@@ -4,11 +4,11 @@
 //! `#[utoipa::path]` lists only what its rules decide (403, 409, 422 …) and this fills in the rest:
 //! - an operation that needs a bearer token answers 401 without a valid one ([`crate::auth::Actor`]);
 //! - an operation with a path parameter answers 404 for an unknown or malformed id
-//!   ([`crate::extract::Path`]);
+//!   ([`crate::http::extract::Path`]);
 //! - an operation with a JSON body answers 400 for malformed JSON or fields of the wrong type and
-//!   413 for a body over the limit ([`crate::extract::Json`]);
+//!   413 for a body over the limit ([`crate::http::extract::Json`]);
 //! - an operation with query parameters answers 400 for a malformed query string
-//!   ([`crate::extract::Query`]).
+//!   ([`crate::http::extract::Query`]).
 //!
 //! A response the handler documents itself is left as it is.
 use utoipa::openapi::{

@@ -18,7 +18,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{error::AppError, extract::Lang, messages};
+use super::messages;
+use crate::{error::AppError, text::Lang};
 
 /// Bodies of JSON requests; the roster import sets its own, larger limit.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -8,16 +8,17 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{MembershipView, Scope, UserView, grant_new, insert_user, membership_views};
+use crate::accounts::{MembershipView, Scope, UserView, grant_new, insert_user, membership_views};
 use crate::{
     audit::{self, Event},
     auth::{Actor, password, refresh},
     db::write_txn,
     entities::{community, compound, membership, party, user},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, Query, normalize_phone, optional_text, required_text, search_words},
+    http::AppState,
+    http::extract::{Json, Path, Query},
     policy::{PartyKind, Permission, Role, RoleScope},
-    state::AppState,
+    text::{normalize_phone, optional_text, required_text, search_words},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -158,8 +159,8 @@ async fn update_user(
     let u = user::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let mut am: user::ActiveModel = u.into();
     if let Some(n) = &req.display_name {
-        let party_member = super::party_kinds(&txn, [id]).await?.contains_key(&id);
-        am.display_name = Set(super::names::display_name("display_name", n, party_member)?);
+        let party_member = crate::accounts::party_kinds(&txn, [id]).await?.contains_key(&id);
+        am.display_name = Set(crate::accounts::names::display_name("display_name", n, party_member)?);
     }
     if let Some(p) = &req.phone {
         am.phone = Set(match optional_text("phone", Some(p), 20)? {

@@ -13,7 +13,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{NewNotice, publish_for};
+use crate::notices::{NewNotice, publish_for};
 use crate::{
     accounts::{PersonName, person_names},
     audit::{self, Event},
@@ -21,11 +21,12 @@ use crate::{
     db::write_txn,
     entities::{building, compound, notice, notice_recipient, party},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, required_text},
+    http::AppState,
+    http::extract::{Json, Path},
     policy::{PartyKind, Permission, Role, RoleScope},
     questionnaires::lifecycle::{owners_in, parse_ids, people_of_compound},
-    state::AppState,
     tenancy::compound_for,
+    text::required_text,
 };
 
 /// The kind of a notice a party wrote.

@@ -13,9 +13,9 @@ use crate::{
     auth::Actor,
     entities::{audit_event, vote},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Query},
+    http::AppState,
+    http::extract::{Json, Query},
     policy::{Permission, Role},
-    state::AppState,
     tenancy::compound_for,
     votes::secrecy,
 };

@@ -1,4 +1,7 @@
 //! `/holders/{id}/links`, `/holders/{id}/invitations`, `/invitations/redeem`.
+mod confirmations;
+mod recovery;
+
 use axum::{extract::State, http::StatusCode};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -7,10 +10,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
-    Confirmed, acting_party, check_redeemer, claim_invitation,
-    confirmations::{self, Pending, PendingConfirmation, pending_views},
-    create_invitation, finish_invitation, link, unlink,
+use crate::verification::{
+    Confirmed, acting_party, check_redeemer, claim_invitation, create_invitation, finish_invitation, link, unlink,
 };
 use crate::{
     audit::{self, Event},
@@ -18,16 +19,17 @@ use crate::{
     db::write_txn,
     entities::{compound, holder, link_request, owner_link},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path},
+    http::AppState,
+    http::extract::{Json, Path},
     policy::Permission,
     roster::{HoldingView, holdings_of},
-    state::AppState,
 };
+use confirmations::{Pending, PendingConfirmation, pending_views};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(confirmations::router())
-        .merge(super::recovery::router())
+        .merge(recovery::router())
         .routes(routes!(link_user))
         .routes(routes!(unlink_user))
         .routes(routes!(invite))

@@ -3,8 +3,8 @@
 use axum::{
     body::Bytes,
     extract::{State, rejection::BytesRejection},
-    http::StatusCode,
-    response::Response,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, prelude::Expr};
@@ -13,7 +13,7 @@ use serde_json::json;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::files::{
     FileView, MAX_FILE_BYTES,
     unseal::{self, NewUnseal, UnsealView},
 };
@@ -24,10 +24,11 @@ use crate::{
     db::write_txn,
     entities::{compound, file, scan_unseal, vote, vote_attachment},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, Query, required_text},
+    http::AppState,
+    http::extract::{Json, Path, Query},
     policy::Permission,
-    state::AppState,
     tenancy::compound_for,
+    text::required_text,
     votes::{model::VoteStatus, secrecy},
 };
 
@@ -69,7 +70,7 @@ async fn upload(
         }
     })?;
     let name = required_text("name", &p.name, 200)?;
-    let f = super::store(&state.db, c.id, actor.user.id, name, &body, false).await?;
+    let f = crate::files::store(&state.db, c.id, actor.user.id, name, &body, false).await?;
     Ok((StatusCode::CREATED, Json((&f).into())))
 }
 
@@ -122,7 +123,7 @@ async fn download(State(state): State<AppState>, actor: Actor, Path(id): Path<i6
             txn.commit().await?;
         }
     }
-    Ok(super::serve(f))
+    Ok(crate::http::files::serve(f))
 }
 
 fn sealed() -> AppError {
@@ -283,4 +284,17 @@ async fn approve_unseal(
     txn.commit().await?;
     let u = scan_unseal::Entity::find_by_id(u.id).one(&state.db).await?.ok_or(AppError::NotFound)?;
     Ok(Json(unseal_views(&state.db, vec![u]).await?.pop().ok_or(AppError::NotFound)?))
+}
+
+/// Answer a stored file's bytes, shown inline under its own name.
+pub fn serve(f: file::Model) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, f.content_type),
+            (header::CONTENT_DISPOSITION, crate::files::inline_disposition(&f.name)),
+            (header::CACHE_CONTROL, "private, max-age=3600".into()),
+        ],
+        f.data,
+    )
+        .into_response()
 }

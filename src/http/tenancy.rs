@@ -6,7 +6,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::tenancy::{
     BuildingView, CommunityDetail, CommunityView, CompoundDetail, PartyView, building_views, compound_detail,
     compound_for, compound_summaries, ensure_building, insert_community, insert_compound,
 };
@@ -16,9 +16,10 @@ use crate::{
     db::write_txn,
     entities::{community, compound, party},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path, optional_text, required_text},
+    http::AppState,
+    http::extract::{Json, Path},
     policy::Permission,
-    state::AppState,
+    text::{optional_text, required_text},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

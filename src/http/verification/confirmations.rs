@@ -8,12 +8,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, prelude::Expr,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Confirmed, check_second_person, link, rules, tell_holder};
+use crate::verification::PendingKind;
+use crate::verification::{Confirmed, check_second_person, link, rules, tell_holder};
 use crate::{
     accounts::user_names,
     audit::{self, Event},
@@ -21,10 +22,10 @@ use crate::{
     db::write_txn,
     entities::{compound, holder, invitation, link_request, proxy},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path},
+    http::AppState,
+    http::extract::{Json, Path},
     policy::{PartyKind, Permission},
     roster::{HolderView, holder_views},
-    state::AppState,
     tenancy::compound_for,
 };
 
@@ -34,18 +35,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(confirm_link))
         .routes(routes!(cancel_link))
         .routes(routes!(confirm_invitation))
-}
-
-/// What is waiting to be confirmed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PendingKind {
-    /// An account to verify as the holder's, after a clerk checked the documents.
-    Link,
-    /// A one-time invitation code printed for the holder.
-    Invitation,
-    /// A written proxy to vote for the holder.
-    Proxy,
 }
 
 /// A link, code or proxy started by one person and waiting for a second of another party.

@@ -7,25 +7,24 @@ use axum::{
     http::StatusCode,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{AreaSource, ImportReport, UnitView, area, import_roster, unit_views};
+use crate::roster::{AreaSource, ImportReport, UnitView, area, import_roster, unit_views};
+use crate::roster::{HolderView, holder_views};
 use crate::{
-    accounts::{UserView, user_names},
+    accounts::user_names,
     auth::Actor,
-    entities::{building, holder, owner_link, unit, unit_change, user},
+    entities::{building, holder, unit, unit_change},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Lang, Path, Query, search_words},
+    http::AppState,
+    http::extract::{Json, Path, Query},
     policy::Permission,
-    state::AppState,
     tenancy::{compound_for, natural_key},
+    text::{Lang, search_words},
 };
-
-/// The largest roster file accepted.
-pub const MAX_ROSTER_BYTES: usize = 10 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -190,63 +189,6 @@ async fn unit_history(
             })
             .collect(),
     ))
-}
-
-/// A holder of the roster: the unit of headcount.
-#[derive(Serialize, ToSchema)]
-pub struct HolderView {
-    pub id: i64,
-    pub compound_id: i64,
-    pub holder_key: String,
-    pub name: String,
-    pub phone: Option<String>,
-    /// The developer's unsold units, counted together as one head.
-    pub is_developer: bool,
-    pub units: i64,
-    pub area: String,
-    /// Accounts verified as this holder.
-    pub linked_users: Vec<UserView>,
-}
-
-/// Describe holders with their units, area and verified accounts, in a fixed number of queries.
-pub async fn holder_views(db: &impl ConnectionTrait, holders: Vec<holder::Model>) -> AppResult<Vec<HolderView>> {
-    let ids: Vec<i64> = holders.iter().map(|h| h.id).collect();
-    let units = unit::Entity::find().filter(unit::Column::HolderId.is_in(ids.clone())).all(db).await?;
-    let mut per: HashMap<i64, (i64, i64)> = HashMap::new();
-    for u in &units {
-        let e = per.entry(u.holder_id).or_default();
-        e.0 += 1;
-        e.1 += u.area_centi;
-    }
-    let links = owner_link::Entity::find().filter(owner_link::Column::HolderId.is_in(ids)).all(db).await?;
-    let users: HashMap<i64, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(links.iter().map(|l| l.user_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    Ok(holders
-        .into_iter()
-        .map(|h| {
-            let (n, a) = per.get(&h.id).copied().unwrap_or_default();
-            HolderView {
-                linked_users: links
-                    .iter()
-                    .filter(|l| l.holder_id == h.id)
-                    .filter_map(|l| users.get(&l.user_id).map(UserView::from))
-                    .collect(),
-                id: h.id,
-                compound_id: h.compound_id,
-                holder_key: h.holder_key,
-                name: h.name,
-                phone: h.phone,
-                is_developer: h.is_developer,
-                units: n,
-                area: area::format(a),
-            }
-        })
-        .collect())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -1,4 +1,6 @@
 //! `/me/inbox`: what concerns me, newest first.
+mod published;
+
 use std::collections::HashMap;
 
 use axum::{extract::State, http::StatusCode};
@@ -12,12 +14,12 @@ use crate::{
     auth::Actor,
     entities::{notice, notice_recipient, party},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Path},
-    state::AppState,
+    http::AppState,
+    http::extract::{Json, Path},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read)).merge(super::published::router())
+    OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read)).merge(published::router())
 }
 
 #[derive(Serialize, ToSchema)]

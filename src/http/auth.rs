@@ -1,21 +1,23 @@
 //! `/auth/*` and `/me`: signing in and out, tokens, sign-up by invitation, own password.
 use axum::{extract::State, http::StatusCode};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{Actor, Caller, ClientAddr, devices, jwt::ACCESS_TTL_SECS, password, ratelimit, refresh};
+use crate::auth::{Actor, Caller, ClientAddr, devices, password, ratelimit, refresh};
+use crate::auth::{TokenResponse, find_by_login, tokens_for};
 use crate::{
     accounts::{self, MembershipView, UserView},
     audit::{self, Event},
     db::write_txn,
     entities::user,
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, normalize_phone},
+    http::AppState,
+    http::extract::Json,
     roster::{self, HoldingView},
-    state::AppState,
+    text::normalize_phone,
     verification,
 };
 
@@ -37,20 +39,6 @@ pub struct LoginRequest {
     /// The device token this device was given at an earlier sign-in to this account, if any: a
     /// device that has signed in before is not held back by others' wrong guesses at the account.
     #[serde(default)]
-    pub device: Option<String>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema)]
-pub struct TokenResponse {
-    pub access_token: String,
-    pub refresh_token: String,
-    /// Always `Bearer`.
-    pub token_type: String,
-    /// Lifetime of the access token in seconds.
-    pub expires_in: i64,
-    /// After signing in with a password: this device's token for the account, to keep and send
-    /// with later sign-ins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
 }
 
@@ -79,30 +67,6 @@ pub struct Me {
     pub user: UserView,
     pub memberships: Vec<MembershipView>,
     pub holdings: Vec<HoldingView>,
-}
-
-async fn tokens_for(
-    state: &AppState,
-    user_id: i64,
-    (refresh_token, session): (String, String),
-) -> AppResult<TokenResponse> {
-    Ok(TokenResponse {
-        access_token: state.jwt.issue(user_id, &session)?,
-        refresh_token,
-        token_type: "Bearer".into(),
-        expires_in: ACCESS_TTL_SECS,
-        device: None,
-    })
-}
-
-/// Find an account by user name or phone number.
-pub async fn find_by_login(db: &impl sea_orm::ConnectionTrait, login: &str) -> AppResult<Option<user::Model>> {
-    let login = login.trim();
-    let mut cond = Condition::any().add(user::Column::Username.eq(login));
-    if let Some(phone) = normalize_phone(login) {
-        cond = cond.add(user::Column::Phone.eq(phone));
-    }
-    Ok(user::Entity::find().filter(cond).one(db).await?)
 }
 
 /// Sign in with user name or phone number and password.
@@ -171,7 +135,7 @@ async fn login(
     .await?;
     let device = devices::remember(&txn, user.id, req.device.as_deref()).await?;
     txn.commit().await?;
-    let mut tokens = tokens_for(&state, user.id, refresh_token).await?;
+    let mut tokens = tokens_for(&state.jwt, user.id, refresh_token)?;
     tokens.device = Some(device);
     Ok(Json(tokens))
 }
@@ -193,7 +157,7 @@ async fn refresh_tokens(
             if !active {
                 return Err(AppError::Unauthorized("invalid_token"));
             }
-            Ok(Json(tokens_for(&state, user_id, token).await?))
+            Ok(Json(tokens_for(&state.jwt, user_id, token)?))
         }
         Err(refresh::RefreshError::Reused) => Err(AppError::Unauthorized("refresh_token_reused")),
         Err(refresh::RefreshError::Invalid) => Err(AppError::Unauthorized("invalid_token")),
@@ -243,7 +207,7 @@ async fn register(
     verification::finish_invitation(&txn, &invitation, user.id).await?;
     let refresh_token = refresh::issue(&txn, user.id, None).await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, Json(tokens_for(&state, user.id, refresh_token).await?)))
+    Ok((StatusCode::CREATED, Json(tokens_for(&state.jwt, user.id, refresh_token)?)))
 }
 
 /// Who I am: my account, my roles and the units I hold.

@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::votes::{
     cast::{self, Marks, Op},
     lifecycle::{self, Rosters, VoteResult, advance, building_ids, owners_of, quorum_needed, units_in_scope},
     model::{BALLOT_COUNTED, Channel, VoteForm, VoteStatus},
@@ -32,13 +32,14 @@ use crate::{
         vote_candidate, vote_delivery, vote_electorate, vote_objection,
     },
     error::{AppError, AppResult, ErrorBody, is_unique_violation},
-    extract::{Json, Path, optional_text, required_text},
     files::FileView,
+    http::AppState,
+    http::extract::{Json, Path},
     notices::{self, NewNotice},
     policy::{Permission, Role},
     roster::area,
-    state::AppState,
     tenancy::compound_for,
+    text::{optional_text, required_text},
     verification,
 };
 

@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{
+use crate::questionnaires::{
     answers::{self, Respondent, from_json},
     export,
     lifecycle::{self, advance, asked_holdings, audience_heads, audience_users, is_asked, parse_ids},
@@ -31,11 +31,12 @@ use crate::{
     db::write_txn,
     entities::{building, compound, owner_link, questionnaire, questionnaire_draft, questionnaire_participation, unit},
     error::{AppError, AppResult, ErrorBody},
-    extract::{Json, Lang, Path, optional_text, required_text},
+    http::AppState,
+    http::extract::{Json, Path},
     notices::{self, NewNotice},
     policy::Permission,
-    state::AppState,
     tenancy::compound_for,
+    text::{Lang, optional_text, required_text},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
