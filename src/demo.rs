@@ -149,6 +149,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
     grant(&txn, admin.id, Role::Admin, Scope { community_id: None, compound_id: None, party_id: None }).await?;
 
     let community = insert_community(&txn, "太阳城社区", Some("平城区北街街道"), "太阳城社区居委会").await?;
+    crate::concerns::seed_categories(&txn, community.id).await?;
     let office = party::Entity::find()
         .filter(party::Column::CommunityId.eq(community.id))
         .filter(party::Column::Kind.eq(PartyKind::CommunityOffice.as_str()))

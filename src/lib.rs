@@ -5,6 +5,7 @@
 //! [`app`] builds the whole HTTP application; the binary and the tests serve the same router.
 pub mod accounts;
 pub mod agendas;
+pub mod area;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -86,6 +86,7 @@ async fn create_community(
         optional_text("office_name", req.office_name.as_deref(), 100)?.unwrap_or_else(|| format!("{name}居委会"));
     let txn = write_txn(&state.db).await?;
     let c = insert_community(&txn, &name, address.as_deref(), &office).await?;
+    crate::concerns::seed_categories(&txn, c.id).await?;
     audit::record(
         &txn,
         Event {

@@ -1,6 +1,6 @@
 //! The owner roster: buildings, units with their exclusive areas, holders, the import of the
 //! property company's sheet, and each unit's history.
-pub mod area;
+pub use crate::area;
 mod holders;
 mod import;
 pub mod sheet;

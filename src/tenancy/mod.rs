@@ -11,11 +11,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
+    area,
     auth::Actor,
     entities::{building, community, compound, party, unit},
     error::{AppError, AppResult, is_unique_violation},
     policy::{PartyKind, Permission},
-    roster::area,
 };
 
 #[derive(Serialize, ToSchema)]
@@ -276,7 +276,7 @@ pub async fn insert_party(
     .map_err(Into::into)
 }
 
-/// Create a community with its community office.
+/// Create a community with its community office (its creator seeds the concern categories).
 pub async fn insert_community(
     db: &impl ConnectionTrait,
     name: &str,
@@ -299,7 +299,6 @@ pub async fn insert_community(
         }
     })?;
     insert_party(db, c.id, None, PartyKind::CommunityOffice, office_name).await?;
-    crate::concerns::seed_categories(db, c.id).await?;
     Ok(c)
 }
 
