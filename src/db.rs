@@ -1,8 +1,16 @@
-//! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
+//! Connecting to SQLite or PostgreSQL, bringing the schema up to date, and the write kernel
+//! every area uses: one write transaction at a time, and the compare-and-set status
+//! [`Transition`].
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    QueryFilter, Statement, UpdateMany, Value,
+    sea_query::{Expr, IntoCondition},
+};
+
+use crate::error::{AppError, AppResult};
 
 /// Connect to `url` and run pending migrations.
 ///
@@ -108,4 +116,55 @@ pub async fn execute_all(db: &impl ConnectionTrait, statements: Vec<Statement>) 
         db.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
     }
     Ok(())
+}
+
+/// A compare-and-set update of one row's status: it moves the row `id` from one of the statuses
+/// `from` to `to` (and sets the columns given with [`Transition::set`]) only while the row is
+/// still in one of them, so that of two people acting at once exactly one wins.
+#[must_use = "a transition does nothing until it is applied"]
+pub struct Transition<E: EntityTrait> {
+    update: UpdateMany<E>,
+}
+
+impl<E: EntityTrait> Transition<E> {
+    /// The move of row `id` (column `id_col`) from `from` to `to` in column `status`.
+    pub fn of<V: Into<Value>>(
+        id_col: E::Column,
+        id: i64,
+        status: E::Column,
+        from: impl IntoIterator<Item = V>,
+        to: impl Into<Value>,
+    ) -> Self {
+        let from: Vec<Value> = from.into_iter().map(Into::into).collect();
+        let update =
+            E::update_many().col_expr(status, Expr::value(to)).filter(id_col.eq(id)).filter(status.is_in(from));
+        Transition { update }
+    }
+
+    /// Set `col` to `value` in the same update.
+    pub fn set(mut self, col: E::Column, value: impl Into<Value>) -> Self {
+        self.update = self.update.col_expr(col, Expr::value(value));
+        self
+    }
+
+    /// Guard the move with one more condition on the row.
+    pub fn when(mut self, condition: impl IntoCondition) -> Self {
+        self.update = self.update.filter(condition);
+        self
+    }
+
+    /// Apply the move; when the row had already left `from` (someone else acted first), answer
+    /// `lost` and change nothing.
+    pub async fn apply(self, db: &impl ConnectionTrait, lost: impl FnOnce() -> AppError) -> AppResult<()> {
+        claim(db, self.update, lost).await
+    }
+}
+
+/// Run a guarded update that must touch exactly one row, or answer `lost`.
+pub async fn claim<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    update: UpdateMany<E>,
+    lost: impl FnOnce() -> AppError,
+) -> AppResult<()> {
+    if update.exec(db).await?.rows_affected == 1 { Ok(()) } else { Err(lost()) }
 }

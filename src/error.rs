@@ -134,3 +134,10 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 pub fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
+
+/// Map a unique violation to 409 `code` with `message`; any other database error stays internal.
+/// The database guards the invariant (one ballot per holder, one name per community): insert and
+/// map, never check and then insert.
+pub fn unique_conflict(code: &'static str, message: impl Into<String>) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |e| if is_unique_violation(&e) { AppError::conflict(code, message) } else { e.into() }
+}

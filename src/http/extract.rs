@@ -40,6 +40,34 @@ where
     }
 }
 
+/// A raw request body (a file, a roster sheet). Reading it never fails the request by itself:
+/// the handler first checks who is asking and what they ask for, then takes the bytes with
+/// [`Upload::bytes`], so that a stranger learns nothing from a 413. Too large answers 413,
+/// unreadable 400 `unreadable_body`.
+pub struct Upload(Result<axum::body::Bytes, AppError>);
+
+impl Upload {
+    /// The body, or why it could not be read.
+    pub fn bytes(self) -> Result<axum::body::Bytes, AppError> {
+        self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Upload {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::bad_request("unreadable_body", r.body_text())
+            }
+        });
+        Ok(Upload(body))
+    }
+}
+
 /// Whether JSON text holds the escape `\u0000` (a raw NUL is not valid JSON at all).
 fn has_nul_escape(bytes: &[u8]) -> bool {
     let mut i = 0;

@@ -1,8 +1,7 @@
 //! `/compounds/{id}/files`, `/files/{id}` and the unsealing of a secret slip's scan,
 //! `/files/{id}/unseal-requests`.
 use axum::{
-    body::Bytes,
-    extract::{State, rejection::BytesRejection},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -25,7 +24,7 @@ use crate::{
     entities::{compound, file, scan_unseal, vote, vote_attachment},
     error::{AppError, AppResult, ErrorBody},
     http::AppState,
-    http::extract::{Json, Path, Query},
+    http::extract::{Json, Path, Query, Upload},
     policy::Permission,
     tenancy::compound_for,
     text::required_text,
@@ -59,16 +58,10 @@ async fn upload(
     actor: Actor,
     Path(id): Path<i64>,
     Query(p): Query<UploadParams>,
-    body: Result<Bytes, BytesRejection>,
+    body: Upload,
 ) -> AppResult<(StatusCode, Json<FileView>)> {
     let c = compound_for(&state.db, &actor, id, Permission::UploadFiles).await?;
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::bad_request("unreadable_body", r.body_text())
-        }
-    })?;
+    let body = body.bytes()?;
     let name = required_text("name", &p.name, 200)?;
     let f = crate::files::store(&state.db, c.id, actor.user.id, name, &body, false).await?;
     Ok((StatusCode::CREATED, Json((&f).into())))

@@ -1,11 +1,7 @@
 //! `/compounds/{id}/roster`, `/compounds/{id}/units`, `/compounds/{id}/holders`, `/units/{id}/history`.
 use std::collections::HashMap;
 
-use axum::{
-    body::Bytes,
-    extract::{State, rejection::BytesRejection},
-    http::StatusCode,
-};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::{Deserialize, Serialize};
@@ -20,7 +16,7 @@ use crate::{
     entities::{building, holder, unit, unit_change},
     error::{AppError, AppResult, ErrorBody},
     http::AppState,
-    http::extract::{Json, Path, Query},
+    http::extract::{Json, Path, Query, Upload},
     policy::Permission,
     tenancy::{compound_for, natural_key},
     text::{Lang, search_words},
@@ -60,16 +56,10 @@ async fn import(
     Path(id): Path<i64>,
     Query(p): Query<ImportParams>,
     lang: Lang,
-    body: Result<Bytes, BytesRejection>,
+    body: Upload,
 ) -> AppResult<Json<ImportReport>> {
     let c = compound_for(&state.db, &actor, id, Permission::ImportRoster).await?;
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::bad_request("unreadable_body", r.body_text())
-        }
-    })?;
+    let body = body.bytes()?;
     if body.is_empty() {
         return Err(AppError::field("file", "the request carries no file"));
     }

@@ -4,12 +4,7 @@ mod dashboard;
 
 use std::collections::HashMap;
 
-use axum::{
-    body::Bytes,
-    extract::{State, rejection::BytesRejection},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -39,7 +34,7 @@ use crate::{
     error::{AppError, AppResult, ErrorBody},
     files::{FileView, MAX_FILE_BYTES},
     http::AppState,
-    http::extract::{Json, Path, Query},
+    http::extract::{Json, Path, Query, Upload},
     policy::{PartyKind, Permission},
     text::{PageWindow, optional_text, page_window, required_text},
 };
@@ -576,18 +571,12 @@ async fn add_photo(
     actor: Actor,
     Path(id): Path<i64>,
     Query(p): Query<PhotoParams>,
-    body: Result<Bytes, BytesRejection>,
+    body: Upload,
 ) -> AppResult<(StatusCode, Json<FileView>)> {
     let l = concern_for(&state.db, &actor, id).await?;
     require_raiser(&l)?;
     next_status(l.status(), ConcernStep::PhotoAdded).map_err(refuse)?;
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::bad_request("unreadable_body", r.body_text())
-        }
-    })?;
+    let body = body.bytes()?;
     let name = required_text("name", &p.name, 200)?;
     let txn = write_txn(&state.db).await?;
     let count =
