@@ -57,20 +57,7 @@ async fn localize_errors(req: Request, next: Next) -> Response {
     let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    let error = &mut v["error"];
-    let translate = |m: &str| messages::to_chinese(m).unwrap_or_else(|| m.to_owned());
-    if let Some(fields) = error.get_mut("fields").and_then(|f| f.as_object_mut()) {
-        let mut list = Vec::new();
-        for (k, m) in fields.iter_mut() {
-            if let Some(text) = m.as_str() {
-                *m = translate(text).into();
-                list.push((k.clone(), m.as_str().unwrap_or_default().to_owned()));
-            }
-        }
-        error["message"] = messages::fields_message(&list).into();
-    } else if let Some(m) = error.get("message").and_then(|m| m.as_str()) {
-        error["message"] = translate(m).into();
-    }
+    messages::translate_error(&mut v["error"]);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(serde_json::to_vec(&v).unwrap_or_else(|_| bytes.to_vec())))
 }
@@ -132,13 +119,6 @@ async fn serve_with(
     shutdown: impl std::future::Future<Output = ()>,
     header_read_timeout: Duration,
 ) -> std::io::Result<()> {
-    use axum::extract::ConnectInfo;
-    use hyper_util::{
-        rt::{TokioIo, TokioTimer},
-        service::TowerToHyperService,
-    };
-    use tower::ServiceExt as _;
-
     // Every connection holds a receiver; when the last one is dropped, every connection is done.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
@@ -155,25 +135,7 @@ async fn serve_with(
             },
             _ = &mut shutdown => break,
         };
-        let _ = stream.set_nodelay(true);
-        let service = app.clone().map_request(move |mut req: Request<hyper::body::Incoming>| {
-            req.extensions_mut().insert(ConnectInfo(remote));
-            req.map(Body::new)
-        });
-        let mut stop = stop_rx.clone();
-        tokio::spawn(async move {
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
-            let conn =
-                builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
-            let mut conn = std::pin::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => return,
-                _ = stop.changed() => {}
-            }
-            conn.as_mut().graceful_shutdown();
-            let _ = conn.await;
-        });
+        tokio::spawn(connection(stream, remote, app.clone(), header_read_timeout, stop_rx.clone()));
     }
     drop(listener);
     drop(stop_rx);
@@ -181,6 +143,39 @@ async fn serve_with(
     let _ = stop_tx.send(());
     stop_tx.closed().await;
     Ok(())
+}
+
+/// Serve one connection until it closes, or until `stop` says so (then finish the request in
+/// flight).
+async fn connection(
+    stream: tokio::net::TcpStream,
+    remote: std::net::SocketAddr,
+    app: Router,
+    header_read_timeout: Duration,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
+    use axum::extract::ConnectInfo;
+    use hyper_util::{
+        rt::{TokioIo, TokioTimer},
+        service::TowerToHyperService,
+    };
+    use tower::ServiceExt as _;
+
+    let _ = stream.set_nodelay(true);
+    let service = app.map_request(move |mut req: Request<hyper::body::Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(remote));
+        req.map(Body::new)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    let conn = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)).with_upgrades();
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = stop.changed() => {}
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = conn.await;
 }
 
 #[cfg(test)]
