@@ -210,6 +210,20 @@ pub async fn send(
     Ok((status, body))
 }
 
+/// Sign `login` in from `client`, the address a trusted reverse proxy in front of the server
+/// reports (as in production, where each owner's phone has its own address).
+pub async fn sign_in(http: &Http, base: &str, client: &str, login: &str, password: &str) -> (u16, Bytes) {
+    let body = serde_json::json!({ "login": login, "password": password }).to_string();
+    let req = Request::post(format!("{base}/auth/login"))
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", client)
+        .body(Full::new(Bytes::from(body)))
+        .expect("request");
+    let res = http.request(req).await.expect("response");
+    let status = res.status().as_u16();
+    (status, res.into_body().collect().await.expect("body").to_bytes())
+}
+
 pub async fn post(http: &Http, url: &str, token: Option<&str>, body: String) -> (u16, Bytes) {
     send(http, Method::POST, url, token, body).await.expect("response")
 }
