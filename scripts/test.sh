@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: every check, in order, ending with one summary line.
-#   fmt · clippy · Rust tests on SQLite · the same on a throw-away PostgreSQL ·
-#   API types in sync · SPA type-check, unit tests and build · browser tests against the binary ·
+#   fmt · clippy (with the shape of src/ checked by tests/layers.rs) · Rust tests on SQLite ·
+#   the same on a throw-away PostgreSQL · duplicate code · API types in sync · SPA type-check, unit tests and build · browser tests against the binary ·
 #   API fuzzing (scripts/fuzz.sh); the trust checks' figure lines (matrix, fields, races, bad
 #   input, fuzzing) are repeated before the total
 set -uo pipefail
@@ -66,6 +66,9 @@ fi
 
 step "SPA dependencies"
 (cd frontend && npm ci --no-audit --no-fund --loglevel=error) || fail "npm-ci"
+
+step "Duplicate code in src/ (jscpd, 6 lines or more; entities and migrations excepted)"
+frontend/node_modules/.bin/jscpd --config .jscpd.json --silent || { frontend/node_modules/.bin/jscpd --config .jscpd.json; fail duplicates; }
 
 step "API types match the server's OpenAPI document"
 "$BIN" openapi > "$WORK/openapi.json" || fail openapi

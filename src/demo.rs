@@ -125,7 +125,7 @@ fn roster_csv(plan: &CompoundPlan, rng: &mut Lcg) -> String {
                     let _ = writeln!(
                         csv,
                         "{b}号楼,{number},{},{source},{name},{phone},{key}",
-                        crate::roster::area::format(area)
+                        crate::area::format(area)
                     );
                 }
             }
