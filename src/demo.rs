@@ -609,7 +609,7 @@ async fn demo_concerns(txn: &impl ConnectionTrait, c: &compound::Model) -> AppRe
             category_id: Set(cat.id),
             text: Set(text.into()),
             raised_by: Set(raiser.id),
-            status: Set(status.as_str().into()),
+            status: Set(status),
             assigned_party_id: Set(routed.then_some(property_party.id)),
             assigned_kind: Set(routed.then(|| PartyKind::PropertyCompany.as_str().into())),
             due_at: Set(due_at(at, cat.time_limit_hours)),

@@ -1,6 +1,26 @@
-use crate::agendas::{CommentView, HiddenNote};
-use crate::{entities::agenda_comment, policy::PartyKind};
+//! An agenda's discussion, with one level of replies. Comments by the three parties' members are
+//! badged official; moderators hide a comment with a reason, and the thread shows who hid it
+//! and why.
 use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, prelude::Expr,
+};
+use serde_json::json;
+
+use crate::agendas::{CommentView, HiddenNote, HideRequest, NewComment, agenda_for, authorize};
+use crate::{
+    accounts::user_names,
+    audit,
+    auth::Actor,
+    concerns::main_party,
+    db::claim,
+    entities::agenda_comment,
+    error::{AppError, AppResult},
+    policy::{PartyKind, Permission},
+    text::required_text,
+};
 
 /// The most comments a thread shows.
 pub const MAX_COMMENTS: u64 = 1000;
@@ -46,6 +66,86 @@ pub fn thread(
         }
     }
     top
+}
+
+/// The discussion of agenda `id`, oldest first, replies under their comments.
+pub async fn list_comments(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<Vec<CommentView>> {
+    let a = agenda_for(db, actor, id).await?;
+    let rows = agenda_comment::Entity::find()
+        .filter(agenda_comment::Column::AgendaId.eq(a.agenda.id))
+        .order_by_asc(agenda_comment::Column::Id)
+        .limit(MAX_COMMENTS)
+        .all(db)
+        .await?;
+    let people: Vec<i64> = rows.iter().flat_map(|c| [Some(c.author_id), c.hidden_by]).flatten().collect();
+    let names = user_names(db, people).await?;
+    let moderator = authorize(actor, &a, Permission::ModerateAgendas).is_ok();
+    Ok(thread(rows, &names, actor.user.id, moderator))
+}
+
+/// Add a comment to agenda `id`, or a reply to a top-level comment, while it is discussed. A
+/// party member's comment is official.
+pub async fn add_comment(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: NewComment) -> AppResult<CommentView> {
+    let a = agenda_for(db, actor, id).await?;
+    authorize(actor, &a, Permission::CommentAgendas)?;
+    if !a.status().is_active() {
+        return Err(AppError::conflict("agenda_not_active", "the discussion of this agenda is closed"));
+    }
+    let body = required_text("body", &req.body, 5000)?;
+    if let Some(p) = req.parent_id {
+        let parent = agenda_comment::Entity::find_by_id(p)
+            .filter(agenda_comment::Column::AgendaId.eq(a.agenda.id))
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::field("parent_id", "no such comment on this agenda"))?;
+        if parent.parent_id.is_some() {
+            return Err(AppError::field("parent_id", "answer the comment at the top of the thread"));
+        }
+    }
+    let row = agenda_comment::Entity::insert(agenda_comment::ActiveModel {
+        agenda_id: Set(a.agenda.id),
+        parent_id: Set(req.parent_id),
+        author_id: Set(actor.user.id),
+        body: Set(body),
+        official_kind: Set(main_party(&a.kinds).map(|k| k.as_str().into())),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?;
+    let detail = json!({ "comment_id": row.id, "parent_id": row.parent_id, "official": row.official_kind });
+    audit::note(db, Some(actor.user.id), &a.agenda, "agenda.commented", detail).await?;
+    let names = HashMap::from([(actor.user.id, actor.user.display_name.clone())]);
+    Ok(comment_view(&row, &names, actor.user.id, false))
+}
+
+/// Hide comment `comment_id` of agenda `id` from the discussion, with the reason: the secretary,
+/// or the owners' committee of the agenda's compound (a community-wide agenda is moderated by
+/// the secretary alone).
+pub async fn hide_comment(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    comment_id: i64,
+    req: HideRequest,
+) -> AppResult<()> {
+    let a = agenda_for(db, actor, id).await?;
+    authorize(actor, &a, Permission::ModerateAgendas)?;
+    let reason = required_text("reason", &req.reason, 500)?;
+    let c = agenda_comment::Entity::find_by_id(comment_id)
+        .filter(agenda_comment::Column::AgendaId.eq(a.agenda.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let hidden = agenda_comment::Entity::update_many()
+        .col_expr(agenda_comment::Column::HiddenAt, Expr::value(Utc::now()))
+        .col_expr(agenda_comment::Column::HiddenBy, Expr::value(actor.user.id))
+        .col_expr(agenda_comment::Column::HiddenReason, Expr::value(reason.clone()))
+        .filter(agenda_comment::Column::Id.eq(c.id))
+        .filter(agenda_comment::Column::HiddenAt.is_null());
+    claim(db, hidden, || AppError::conflict("already_hidden", "this comment is already hidden")).await?;
+    let detail = json!({ "comment_id": c.id, "author_id": c.author_id, "reason": reason });
+    audit::note(db, Some(actor.user.id), &a.agenda, "agenda.comment_hidden", detail).await
 }
 
 #[cfg(test)]

@@ -2,11 +2,21 @@
 //! month.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect, Select,
+    prelude::Expr, sea_query::ExprTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{concerns::CategoryView, policy::PartyKind};
+use crate::{
+    auth::Actor,
+    concerns::{CategoryView, ConcernStatus, categories_of},
+    entities::{community, compound, concern},
+    error::{AppError, AppResult},
+    policy::{PartyKind, Permission},
+};
 
 #[derive(Serialize, ToSchema)]
 pub struct PartyCount {
@@ -47,6 +57,136 @@ pub struct ConcernDashboard {
 pub struct DashboardFilter {
     /// One compound of the community only.
     pub compound_id: Option<i64>,
+}
+
+/// Open concerns of community `community_id` (or of one of its compounds) by party and category,
+/// the overdue count, and satisfaction per party by month: the secretary's dashboard.
+pub async fn dashboard(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    community_id: i64,
+    f: DashboardFilter,
+) -> AppResult<ConcernDashboard> {
+    let c = community::Entity::find_by_id(community_id).one(db).await?.ok_or(AppError::NotFound)?;
+    actor.authorize_community(Permission::ViewConcernDashboard, c.id)?;
+    if let Some(cp) = f.compound_id {
+        compound::Entity::find_by_id(cp)
+            .filter(compound::Column::CommunityId.eq(c.id))
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::field("compound_id", "no such compound"))?;
+    }
+    let scope = Scope { community_id: c.id, compound_id: f.compound_id, now: Utc::now() };
+    let open_by_party = scope.open_by_party(db).await?;
+    let by_category = scope.open_by_category(db).await?;
+    let overdue = scope.overdue(db).await?;
+    let rated = scope.ratings_of_the_year(db).await?;
+    let open_by_category = categories_of(db, c.id)
+        .await?
+        .iter()
+        .map(|cat| CategoryCount { category: cat.into(), count: by_category.get(&cat.id).copied().unwrap_or(0) })
+        .collect();
+    Ok(ConcernDashboard {
+        open: open_by_party.iter().map(|p| p.count).sum(),
+        overdue,
+        open_by_party,
+        open_by_category,
+        satisfaction: monthly_satisfaction(&rated),
+    })
+}
+
+/// The concerns a dashboard counts: a community's, or one compound's of it.
+struct Scope {
+    community_id: i64,
+    compound_id: Option<i64>,
+    now: DateTime<Utc>,
+}
+
+impl Scope {
+    fn concerns(&self) -> Select<concern::Entity> {
+        let q = concern::Entity::find().filter(concern::Column::CommunityId.eq(self.community_id));
+        match self.compound_id {
+            Some(cp) => q.filter(concern::Column::CompoundId.eq(cp)),
+            None => q,
+        }
+    }
+
+    fn open(&self) -> Select<concern::Entity> {
+        self.concerns().filter(concern::Column::Status.is_in(ConcernStatus::OPEN))
+    }
+
+    /// Open concerns per party they are assigned to (`None`: not routed yet), in party order.
+    async fn open_by_party(&self, db: &impl ConnectionTrait) -> AppResult<Vec<PartyCount>> {
+        #[derive(FromQueryResult)]
+        struct ByParty {
+            assigned_kind: Option<String>,
+            n: i64,
+        }
+        let rows = self
+            .open()
+            .select_only()
+            .column(concern::Column::AssignedKind)
+            .column_as(Expr::col(concern::Column::Id).count(), "n")
+            .group_by(concern::Column::AssignedKind)
+            .into_model::<ByParty>()
+            .all(db)
+            .await?;
+        let mut counts: Vec<PartyCount> = rows
+            .into_iter()
+            .map(|r| PartyCount { party_kind: r.assigned_kind.as_deref().and_then(PartyKind::parse), count: r.n })
+            .collect();
+        counts.sort_by_key(|p| p.party_kind.map(|k| k.as_str()));
+        Ok(counts)
+    }
+
+    /// Open concerns per category.
+    async fn open_by_category(&self, db: &impl ConnectionTrait) -> AppResult<BTreeMap<i64, i64>> {
+        #[derive(FromQueryResult)]
+        struct ByCategory {
+            category_id: i64,
+            n: i64,
+        }
+        Ok(self
+            .open()
+            .select_only()
+            .column(concern::Column::CategoryId)
+            .column_as(Expr::col(concern::Column::Id).count(), "n")
+            .group_by(concern::Column::CategoryId)
+            .into_model::<ByCategory>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.category_id, r.n))
+            .collect())
+    }
+
+    /// Open concerns past their time limit.
+    async fn overdue(&self, db: &impl ConnectionTrait) -> AppResult<i64> {
+        Ok(self.open().filter(concern::Column::DueAt.lt(self.now)).count(db).await? as i64)
+    }
+
+    /// The ratings of the last year: (rated at, party, rating).
+    async fn ratings_of_the_year(&self, db: &impl ConnectionTrait) -> AppResult<Vec<(DateTime<Utc>, PartyKind, i32)>> {
+        #[derive(FromQueryResult)]
+        struct Rated {
+            rated_at: Option<DateTime<Utc>>,
+            assigned_kind: Option<String>,
+            rating: Option<i32>,
+        }
+        // A year of ratings, three small columns each: bounded by time.
+        Ok(self
+            .concerns()
+            .select_only()
+            .columns([concern::Column::RatedAt, concern::Column::AssignedKind, concern::Column::Rating])
+            .filter(concern::Column::Rating.is_not_null())
+            .filter(concern::Column::RatedAt.gte(self.now - Duration::days(366)))
+            .into_model::<Rated>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((r.rated_at?, PartyKind::parse(r.assigned_kind.as_deref()?)?, r.rating?)))
+            .collect())
+    }
 }
 
 /// Average ratings per (month, party), from (rated at, party, rating). Months are Beijing time.

@@ -1,5 +1,7 @@
 //! `agendas` table.
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "agendas")]
@@ -14,7 +16,7 @@ pub struct Model {
     pub opened_by: i64,
     pub party_kind: String,
     pub concern_id: Option<i64>,
-    pub status: String,
+    pub status: AgendaStatus,
     pub decision: Option<String>,
     pub vote_id: Option<i64>,
     pub questionnaire_id: Option<i64>,
@@ -24,6 +26,23 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum AgendaStatus {
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// Under deliberation (e.g. on a three-party meeting's agenda).
+    #[sea_orm(string_value = "deliberating")]
+    Deliberating,
+    #[sea_orm(string_value = "decided")]
+    Decided,
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,166 @@
+//! One concern in full: its photos, timeline and escalations, with the names of everyone on them.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{ConcernEventView, ConcernStep, ConcernView, EscalationView, Loaded, actions, concern_for, is_overdue};
+use crate::{
+    accounts::{PersonName, person_names},
+    auth::Actor,
+    entities::{building, concern_category, concern_escalation, concern_event, concern_photo, file, party},
+    error::{AppError, AppResult},
+    files::FileView,
+    policy::PartyKind,
+};
+
+/// A concern the caller may see, in full.
+pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<ConcernView> {
+    let l = concern_for(db, actor, id).await?;
+    view(db, actor, &l).await
+}
+
+/// The loaded concern in full, with what the caller may do with it.
+pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult<ConcernView> {
+    let c = &l.concern;
+    let category = concern_category::Entity::find_by_id(c.category_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let building_name = match c.building_id {
+        Some(b) => building::Entity::find_by_id(b).one(db).await?.map(|b| b.name),
+        None => None,
+    };
+    let assigned_party_name = match c.assigned_party_id {
+        Some(p) => party::Entity::find_by_id(p).one(db).await?.map(|p| p.name),
+        None => None,
+    };
+    let events = concern_event::Entity::find()
+        .filter(concern_event::Column::ConcernId.eq(c.id))
+        .order_by_asc(concern_event::Column::Id)
+        .all(db)
+        .await?;
+    let escalations = concern_escalation::Entity::find()
+        .filter(concern_escalation::Column::ConcernId.eq(c.id))
+        .order_by_asc(concern_escalation::Column::Id)
+        .all(db)
+        .await?;
+    let people: Vec<i64> = events
+        .iter()
+        .filter_map(|e| e.actor_id)
+        .chain(escalations.iter().flat_map(|e| [Some(e.escalated_by), e.responded_by]).flatten())
+        .chain([c.raised_by])
+        .collect();
+    let photos = photos_of(db, c.id).await?;
+    let names = Names(person_names(db, people).await?);
+    Ok(ConcernView {
+        id: c.id,
+        community_id: c.community_id,
+        compound_id: c.compound_id,
+        compound_name: l.compound.name.clone(),
+        building_id: c.building_id,
+        building_name,
+        location: c.location.clone(),
+        category: (&category).into(),
+        text: c.text.clone(),
+        raised_by_name: names.name(c.raised_by),
+        raised_by_person: names.person(c.raised_by),
+        mine: l.mine,
+        status: l.status(),
+        assigned_kind: l.assigned(),
+        assigned_party_name,
+        due_at: c.due_at,
+        overdue: is_overdue(l.status(), c.due_at, Utc::now()),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+        rating: c.rating,
+        agenda_id: c.agenda_id,
+        photos,
+        timeline: events.iter().filter_map(|e| names.event(e)).collect(),
+        escalations: escalations.iter().map(|e| names.escalation(e)).collect(),
+        can: actions(actor, l),
+    })
+}
+
+/// The names of the people on a concern, by account.
+struct Names(HashMap<i64, PersonName>);
+
+impl Names {
+    fn person(&self, id: i64) -> PersonName {
+        self.0.get(&id).cloned().unwrap_or_default()
+    }
+
+    fn name(&self, id: i64) -> String {
+        self.person(id).name
+    }
+
+    /// A timeline entry as shown; none for a step this version does not know.
+    fn event(&self, e: &concern_event::Model) -> Option<ConcernEventView> {
+        let detail: serde_json::Value =
+            e.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+        Some(ConcernEventView {
+            id: e.id,
+            step: ConcernStep::parse(&e.kind)?,
+            actor_name: e.actor_id.map(|id| self.name(id)),
+            actor_person: e.actor_id.map(|id| self.person(id)),
+            actor_kind: e.actor_kind.as_deref().and_then(PartyKind::parse),
+            note: e.note.clone(),
+            party_kind: detail["party_kind"].as_str().and_then(PartyKind::parse),
+            rating: detail["rating"].as_i64().map(|r| r as i32),
+            department: detail["department"].as_str().map(str::to_owned),
+            at: e.at,
+        })
+    }
+
+    fn escalation(&self, e: &concern_escalation::Model) -> EscalationView {
+        EscalationView {
+            id: e.id,
+            department: e.department.clone(),
+            request: e.request.clone(),
+            escalated_by_name: self.name(e.escalated_by),
+            escalated_by_person: self.person(e.escalated_by),
+            escalated_at: e.escalated_at,
+            response: e.response.clone(),
+            responded_by_name: e.responded_by.map(|id| self.name(id)),
+            responded_by_person: e.responded_by.map(|id| self.person(id)),
+            responded_at: e.responded_at,
+        }
+    }
+}
+
+/// A concern's photos in the order they were added: names and sizes only, the bytes stay in the
+/// database.
+async fn photos_of(db: &impl ConnectionTrait, concern_id: i64) -> AppResult<Vec<FileView>> {
+    let photo_ids: Vec<i64> = concern_photo::Entity::find()
+        .filter(concern_photo::Column::ConcernId.eq(concern_id))
+        .order_by_asc(concern_photo::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.file_id)
+        .collect();
+    let mut photos: Vec<FileView> = file::Entity::find()
+        .select_only()
+        .columns([
+            file::Column::Id,
+            file::Column::Name,
+            file::Column::ContentType,
+            file::Column::Size,
+            file::Column::Sha256,
+        ])
+        .filter(file::Column::Id.is_in(photo_ids.clone()))
+        .into_model::<FileView>()
+        .all(db)
+        .await?;
+    photos.sort_by_key(|f| photo_ids.iter().position(|p| *p == f.id));
+    Ok(photos)
+}
+
+/// One of a concern's photos, to those who may see the concern.
+pub async fn photo(db: &impl ConnectionTrait, actor: &Actor, id: i64, file_id: i64) -> AppResult<file::Model> {
+    let l = concern_for(db, actor, id).await?;
+    concern_photo::Entity::find()
+        .filter(concern_photo::Column::ConcernId.eq(l.concern.id))
+        .filter(concern_photo::Column::FileId.eq(file_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    file::Entity::find_by_id(file_id).one(db).await?.ok_or(AppError::NotFound)
+}
