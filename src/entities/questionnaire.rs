@@ -1,5 +1,23 @@
 //! `questionnaires` table.
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Where a questionnaire stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionnaireStatus {
+    /// Being built; only those who manage questionnaires see it.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Out to its audience; answers are taken between `opens_at` and `closes_at`.
+    #[sea_orm(string_value = "published")]
+    Published,
+    /// No more answers.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "questionnaires")]
@@ -20,7 +38,7 @@ pub struct Model {
     pub results_visibility: String,
     pub opens_at: DateTimeUtc,
     pub closes_at: DateTimeUtc,
-    pub status: String,
+    pub status: QuestionnaireStatus,
     /// The agenda this questionnaire settles (no foreign key: agendas are another module's).
     pub agenda_id: Option<i64>,
     pub created_by: i64,

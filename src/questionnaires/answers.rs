@@ -19,9 +19,9 @@ use sha2::{Digest, Sha256};
 
 use super::model::{AnswerItem, AnswerPer, QuestionnaireStatus, RELEASE_STEP, answers_to_release, respondent_key};
 use crate::{
-    audit::{self, Event},
+    audit,
     entities::{questionnaire, questionnaire_answer, questionnaire_draft, questionnaire_participation},
-    error::{AppError, AppResult, is_unique_violation},
+    error::{AppError, AppResult, unique_conflict},
 };
 
 fn to_json(answers: &[AnswerItem]) -> AppResult<String> {
@@ -70,18 +70,14 @@ pub async fn submit(
     })
     .exec(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            let message = if per_holder {
-                "this household has already answered this questionnaire"
-            } else {
-                "you have already answered this questionnaire"
-            };
-            AppError::conflict("already_answered", message)
+    .map_err(unique_conflict(
+        "already_answered",
+        if per_holder {
+            "this household has already answered this questionnaire"
         } else {
-            e.into()
-        }
-    })?;
+            "you have already answered this questionnaire"
+        },
+    ))?;
     let body = to_json(answers)?;
     discard_draft(db, q.id, who.user_id).await?;
     if let Some(pending) = pending {
@@ -106,19 +102,8 @@ pub async fn submit(
     })
     .exec(db)
     .await?;
-    audit::record(
-        db,
-        Event {
-            actor_id: Some(who.user_id),
-            action: "questionnaire.answered",
-            community_id: None,
-            compound_id: Some(q.compound_id),
-            subject: format!("questionnaire:{}", q.id),
-            detail: json!({ "respondent": key, "sha256": digest }),
-        },
-    )
-    .await?;
-    Ok(())
+    let detail = json!({ "respondent": key, "sha256": digest });
+    audit::note(db, Some(who.user_id), q, "questionnaire.answered", detail).await
 }
 
 /// Count one more waiting anonymous answer on a published questionnaire, with a conditional
@@ -128,7 +113,7 @@ async fn queue_anonymous(db: &impl ConnectionTrait, q: &questionnaire::Model) ->
     let rows = questionnaire::Entity::update_many()
         .col_expr(questionnaire::Column::PendingAnswers, Expr::col(questionnaire::Column::PendingAnswers).add(1))
         .filter(questionnaire::Column::Id.eq(q.id))
-        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
+        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published))
         .exec_with_returning(db)
         .await?;
     match rows.first() {
@@ -164,19 +149,8 @@ async fn released(db: &impl ConnectionTrait, q: &questionnaire::Model, n: i64, c
         .exec(db)
         .await?;
     let respondents = questionnaire_participation::Entity::find().filter(mine).count(db).await? as i64;
-    audit::record(
-        db,
-        Event {
-            actor_id: None,
-            action: "questionnaire.answers_released",
-            community_id: None,
-            compound_id: Some(q.compound_id),
-            subject: format!("questionnaire:{}", q.id),
-            detail: json!({ "answers": n, "respondents": respondents, "at_close": closing, "step": RELEASE_STEP }),
-        },
-    )
-    .await?;
-    Ok(())
+    let detail = json!({ "answers": n, "respondents": respondents, "at_close": closing, "step": RELEASE_STEP });
+    audit::note(db, None, q, "questionnaire.answers_released", detail).await
 }
 
 /// Rewrite the questionnaire's anonymous answers in the order of their random ids, with `new`
@@ -262,19 +236,8 @@ pub async fn edit(
         .filter(questionnaire_answer::Column::Id.eq(previous.id.clone()))
         .exec(db)
         .await?;
-    audit::record(
-        db,
-        Event {
-            actor_id: previous.user_id,
-            action: "questionnaire.answer_changed",
-            community_id: None,
-            compound_id: Some(q.compound_id),
-            subject: format!("questionnaire:{}", q.id),
-            detail: json!({ "respondent": previous.respondent_key, "sha256": digest }),
-        },
-    )
-    .await?;
-    Ok(())
+    let detail = json!({ "respondent": previous.respondent_key, "sha256": digest });
+    audit::note(db, previous.user_id, q, "questionnaire.answer_changed", detail).await
 }
 
 /// Keep `user_id`'s unfinished answers, for them alone.
@@ -286,12 +249,7 @@ pub async fn save_draft(
 ) -> AppResult<questionnaire_draft::Model> {
     let body = to_json(answers)?;
     let now = Utc::now();
-    let existing = questionnaire_draft::Entity::find()
-        .filter(questionnaire_draft::Column::QuestionnaireId.eq(questionnaire_id))
-        .filter(questionnaire_draft::Column::UserId.eq(user_id))
-        .one(db)
-        .await?;
-    if let Some(d) = existing {
+    if let Some(d) = draft_of(db, questionnaire_id, user_id).await? {
         questionnaire_draft::Entity::update_many()
             .col_expr(questionnaire_draft::Column::Answers, Expr::value(body.clone()))
             .col_expr(questionnaire_draft::Column::UpdatedAt, Expr::value(now))
@@ -335,4 +293,17 @@ pub async fn all_answers(
         find.order_by_asc(questionnaire_answer::Column::SubmittedAt).order_by_asc(questionnaire_answer::Column::Id)
     };
     Ok(find.all(db).await?)
+}
+
+/// The unfinished answers `user_id` keeps for the questionnaire, if any.
+pub async fn draft_of(
+    db: &impl ConnectionTrait,
+    questionnaire_id: i64,
+    user_id: i64,
+) -> AppResult<Option<questionnaire_draft::Model>> {
+    Ok(questionnaire_draft::Entity::find()
+        .filter(questionnaire_draft::Column::QuestionnaireId.eq(questionnaire_id))
+        .filter(questionnaire_draft::Column::UserId.eq(user_id))
+        .one(db)
+        .await?)
 }

@@ -3,20 +3,19 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, prelude::Expr,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
 use super::{
     answers,
     model::{AnswerPer, Audience, QuestionnaireStatus},
+    rules::Step,
 };
 use crate::{
-    audit::{self, Event},
-    db::write_txn,
+    audit,
+    db::{Transition, write_txn},
     entities::{building, compound, holder, membership, owner_link, questionnaire, questionnaire_participation, unit},
-    error::AppResult,
+    error::{AppError, AppResult},
     notices::{self, NewNotice},
     policy::Role,
 };
@@ -177,10 +176,14 @@ pub async fn is_asked(
 
 /// Bring a questionnaire up to date with the clock: close it when its time has come.
 pub async fn advance(db: &DatabaseConnection, q: questionnaire::Model) -> AppResult<questionnaire::Model> {
-    if QuestionnaireStatus::parse(&q.status) == QuestionnaireStatus::Published && Utc::now() >= q.closes_at {
+    if q.status == QuestionnaireStatus::Published && Utc::now() >= q.closes_at {
         let txn = write_txn(db).await?;
-        close(&txn, &q, None).await?;
-        txn.commit().await?;
+        match close(&txn, &q, None).await {
+            Ok(()) => txn.commit().await?,
+            // Someone closed it first: nothing of this transaction is kept.
+            Err(AppError::Conflict { code: "questionnaire_not_published", .. }) => {}
+            Err(e) => return Err(e),
+        }
         return Ok(questionnaire::Entity::find_by_id(q.id).one(db).await?.unwrap_or(q));
     }
     Ok(q)
@@ -189,7 +192,7 @@ pub async fn advance(db: &DatabaseConnection, q: questionnaire::Model) -> AppRes
 /// Close whatever questionnaires are due; the server's ticker runs this beside the votes' tick.
 pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
     let due = questionnaire::Entity::find()
-        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
+        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published))
         .filter(questionnaire::Column::ClosesAt.lte(Utc::now()))
         .all(db)
         .await?;
@@ -201,42 +204,27 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
 }
 
 /// Close the questionnaire, once: fix the audience's heads, release the anonymous answers still
-/// waiting for their step, record it and tell the audience.
-/// `by` is whoever closed it early; `None` when its time came. Returns whether it closed now.
-pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Option<i64>) -> AppResult<bool> {
-    let Some(c) = compound::Entity::find_by_id(q.compound_id).one(db).await? else {
-        return Ok(false);
-    };
+/// waiting for their step, record it and tell the audience. `by` is whoever closed it early;
+/// `None` when its time came. When it had already left `published`, answers the refusal of
+/// [`Step::Close`] and changes nothing.
+pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Option<i64>) -> AppResult<()> {
+    let c = compound::Entity::find_by_id(q.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
     let heads = audience_heads(db, q, &c).await?;
-    let moved = questionnaire::Entity::update_many()
-        .col_expr(questionnaire::Column::Status, Expr::value(QuestionnaireStatus::Closed.as_str()))
-        .col_expr(questionnaire::Column::ClosedAt, Expr::value(Utc::now()))
-        .col_expr(questionnaire::Column::AudienceHeads, Expr::value(heads))
-        .filter(questionnaire::Column::Id.eq(q.id))
-        .filter(questionnaire::Column::Status.eq(QuestionnaireStatus::Published.as_str()))
-        .exec_with_returning(db)
+    use questionnaire::Column;
+    Transition::<questionnaire::Entity>::of(Column::Id, q.id, Column::Status, [Step::Close.from()], Step::Close.to())
+        .set(Column::ClosedAt, Utc::now())
+        .set(Column::AudienceHeads, heads)
+        .apply(db, || Step::Close.refused())
         .await?;
-    let Some(closed) = moved.first() else {
-        return Ok(false);
-    };
     // Read as the update left it: no anonymous answer can be queued behind it any more.
-    answers::release_at_close(db, closed).await?;
+    let closed = questionnaire::Entity::find_by_id(q.id).one(db).await?.ok_or(AppError::NotFound)?;
+    answers::release_at_close(db, &closed).await?;
     let respondents = questionnaire_participation::Entity::find()
         .filter(questionnaire_participation::Column::QuestionnaireId.eq(q.id))
         .count(db)
         .await? as i64;
-    audit::record(
-        db,
-        Event {
-            actor_id: by,
-            action: "questionnaire.closed",
-            community_id: None,
-            compound_id: Some(q.compound_id),
-            subject: format!("questionnaire:{}", q.id),
-            detail: json!({ "respondents": respondents, "audience_heads": heads, "early": by.is_some() }),
-        },
-    )
-    .await?;
+    let detail = json!({ "respondents": respondents, "audience_heads": heads, "early": by.is_some() });
+    audit::note(db, by, q, "questionnaire.closed", detail).await?;
     let recipients = audience_users(db, q, &c).await?;
     notices::publish(
         db,
@@ -252,5 +240,5 @@ pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Opti
         &recipients,
     )
     .await?;
-    Ok(true)
+    Ok(())
 }

@@ -5,6 +5,8 @@ pub mod answers;
 pub mod export;
 pub mod lifecycle;
 pub mod model;
+pub mod ops;
+pub mod rules;
 pub mod views;
 
 use chrono::{Duration, Utc};
@@ -12,12 +14,22 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 
 use crate::{
-    audit::{self, Event},
+    audit::{self, Subject},
     entities::{compound, owner_link, questionnaire, user},
     error::{AppError, AppResult},
     notices::{self, NewNotice},
 };
 use model::{AnswerItem, AnswerPer, Audience, Question, QuestionKind, QuestionnaireStatus, ResultsVisibility};
+
+impl Subject for questionnaire::Model {
+    fn subject(&self) -> String {
+        format!("questionnaire:{}", self.id)
+    }
+
+    fn compound_id(&self) -> Option<i64> {
+        Some(self.compound_id)
+    }
+}
 
 /// The questions of seed 001's survey before the dog-keeping pact was drafted.
 pub fn dog_survey() -> Vec<Question> {
@@ -65,7 +77,7 @@ pub async fn seed_demo(db: &impl ConnectionTrait, c: &compound::Model) -> AppRes
         results_visibility: Set(ResultsVisibility::Live.as_str().into()),
         opens_at: Set(now - Duration::days(1)),
         closes_at: Set(now + Duration::days(14)),
-        status: Set(QuestionnaireStatus::Published.as_str().into()),
+        status: Set(QuestionnaireStatus::Published),
         agenda_id: Set(None),
         created_by: Set(committee.id),
         created_at: Set(now - Duration::days(1)),
@@ -89,18 +101,8 @@ pub async fn seed_demo(db: &impl ConnectionTrait, c: &compound::Model) -> AppRes
         &recipients,
     )
     .await?;
-    audit::record(
-        db,
-        Event {
-            actor_id: Some(committee.id),
-            action: "questionnaire.published",
-            community_id: None,
-            compound_id: Some(c.id),
-            subject: format!("questionnaire:{}", q.id),
-            detail: json!({ "recipients": recipients.len(), "audience": q.audience, "anonymous": true }),
-        },
-    )
-    .await?;
+    let detail = json!({ "recipients": recipients.len(), "audience": q.audience, "anonymous": true });
+    audit::note(db, Some(committee.id), &q, "questionnaire.published", detail).await?;
     // A few households have answered: owner004 to owner009, leaving the first owners to try it.
     let pick = |p: &[i32]| AnswerItem { choices: Some(p.to_vec()), ..Default::default() };
     let rate = |r| AnswerItem { rating: Some(r), ..Default::default() };

@@ -14,35 +14,7 @@ pub const MAX_OPTIONS: usize = 20;
 /// Characters of a free-text answer, at most.
 pub const MAX_TEXT_ANSWER: usize = 2000;
 
-/// Where a questionnaire stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum QuestionnaireStatus {
-    /// Being built; only those who manage questionnaires see it.
-    Draft,
-    /// Out to its audience; answers are taken between `opens_at` and `closes_at`.
-    Published,
-    /// No more answers.
-    Closed,
-}
-
-impl QuestionnaireStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            QuestionnaireStatus::Draft => "draft",
-            QuestionnaireStatus::Published => "published",
-            QuestionnaireStatus::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> QuestionnaireStatus {
-        match s {
-            "published" => QuestionnaireStatus::Published,
-            "closed" => QuestionnaireStatus::Closed,
-            _ => QuestionnaireStatus::Draft,
-        }
-    }
-}
+pub use crate::entities::questionnaire::QuestionnaireStatus;
 
 /// Who is asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -1,9 +1,29 @@
-//! What the questionnaires API sends and receives.
+//! What the questionnaires API sends and receives, and how a questionnaire is shown to a caller.
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, prelude::Expr,
+    sea_query::ExprTrait,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{AnswerItem, AnswerPer, Audience, Question, QuestionResult, QuestionnaireStatus, ResultsVisibility};
+use super::{
+    answers::{self, from_json},
+    lifecycle::{asked_holdings, parse_ids},
+    model::{
+        AnswerItem, AnswerPer, Audience, Question, QuestionResult, QuestionnaireStatus, ResultsVisibility,
+        respondent_key,
+    },
+    ops::{Access, open_now, questions_of},
+};
+use crate::{
+    accounts::user_names,
+    auth::Actor,
+    entities::{building, compound, questionnaire, questionnaire_participation},
+    error::AppResult,
+};
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewQuestionnaire {
@@ -151,4 +171,151 @@ pub struct QuestionnaireResults {
     /// Free-text answers carry their authors (named questionnaires, for the three parties).
     pub named: bool,
     pub questions: Vec<QuestionResult>,
+}
+
+/// Respondents per questionnaire as readers see them (anonymous ones in steps), in one grouped
+/// query.
+pub async fn respondents_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<HashMap<i64, i64>> {
+    #[derive(FromQueryResult)]
+    struct KeyCount {
+        key: i64,
+        n: i64,
+    }
+    let rows = questionnaire_participation::Entity::find()
+        .select_only()
+        .column_as(questionnaire_participation::Column::QuestionnaireId, "key")
+        .column_as(Expr::col(questionnaire_participation::Column::Id).count(), "n")
+        .filter(questionnaire_participation::Column::QuestionnaireId.is_in(ids.iter().copied()))
+        .filter(questionnaire_participation::Column::Released.eq(true))
+        .group_by(questionnaire_participation::Column::QuestionnaireId)
+        .into_model::<KeyCount>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.n)).collect())
+}
+
+/// A questionnaire in a list.
+pub fn summary(q: &questionnaire::Model, respondents: i64, answered: bool) -> QuestionnaireSummary {
+    QuestionnaireSummary {
+        id: q.id,
+        compound_id: q.compound_id,
+        title: q.title.clone(),
+        status: q.status,
+        open: open_now(q),
+        anonymous: q.anonymous,
+        audience: Audience::parse(&q.audience),
+        opens_at: q.opens_at,
+        closes_at: q.closes_at,
+        respondents,
+        answered,
+    }
+}
+
+/// Which of the keys `keys` have taken part in the questionnaire.
+async fn taken_keys(db: &impl ConnectionTrait, questionnaire_id: i64, keys: &[String]) -> AppResult<HashSet<String>> {
+    Ok(questionnaire_participation::Entity::find()
+        .filter(questionnaire_participation::Column::QuestionnaireId.eq(questionnaire_id))
+        .filter(questionnaire_participation::Column::RespondentKey.is_in(keys.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.respondent_key)
+        .collect())
+}
+
+/// Where `actor` stands with the questionnaire: asked or not, answered, their answer and draft.
+async fn my_answer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    q: &questionnaire::Model,
+    access: &Access,
+) -> AppResult<MyAnswer> {
+    let per = AnswerPer::parse(&q.answer_per);
+    let eligible = access.asked;
+    let holdings =
+        if eligible && per == AnswerPer::Holder { asked_holdings(db, q, actor.user.id).await? } else { vec![] };
+    let key = |holder: Option<i64>| respondent_key(per, holder, actor.user.id);
+    let keys: Vec<String> = if per == AnswerPer::Holder {
+        holdings.iter().map(|h| key(Some(h.holder_id))).collect()
+    } else {
+        vec![key(None)]
+    };
+    let taken = taken_keys(db, q.id, &keys).await?;
+    let answered = eligible && !keys.is_empty() && keys.iter().all(|k| taken.contains(k));
+    let named = answers::named_answer(db, q, actor.user.id).await?;
+    let draft = answers::draft_of(db, q.id, actor.user.id).await?;
+    let open = open_now(q);
+    Ok(MyAnswer {
+        eligible,
+        holdings: holdings
+            .into_iter()
+            .map(|h| MyHoldingAsked {
+                answered: taken.contains(&key(Some(h.holder_id))),
+                holder_id: h.holder_id,
+                label: h.label,
+            })
+            .collect(),
+        answered,
+        can_submit: open && eligible && !answered,
+        can_edit: open && q.allow_edit && !q.anonymous && named.is_some(),
+        answers: named.as_ref().map(|a| from_json(&a.answers)),
+        submitted_at: named.and_then(|a| a.submitted_at),
+        draft: draft.as_ref().map(|d| from_json(&d.answers)),
+        draft_saved_at: draft.map(|d| d.updated_at),
+    })
+}
+
+/// The names of the chosen buildings.
+async fn building_names(db: &impl ConnectionTrait, ids: Option<&[i64]>) -> AppResult<Vec<String>> {
+    let Some(ids) = ids else { return Ok(Vec::new()) };
+    Ok(building::Entity::find()
+        .filter(building::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| b.name)
+        .collect())
+}
+
+/// A questionnaire whole, as `actor` may see it.
+pub async fn view(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    q: &questionnaire::Model,
+    c: &compound::Model,
+    access: &Access,
+) -> AppResult<QuestionnaireView> {
+    let ids = parse_ids(q.building_ids.as_deref());
+    let buildings = building_names(db, ids.as_deref()).await?;
+    let creator = user_names(db, [q.created_by]).await?.remove(&q.created_by).unwrap_or_default();
+    let respondents = respondents_of(db, &[q.id]).await?.get(&q.id).copied().unwrap_or(0);
+    Ok(QuestionnaireView {
+        id: q.id,
+        compound_id: q.compound_id,
+        compound_name: c.name.clone(),
+        title: q.title.clone(),
+        description: q.description.clone(),
+        questions: questions_of(q),
+        audience: Audience::parse(&q.audience),
+        building_ids: ids,
+        buildings,
+        anonymous: q.anonymous,
+        answer_per: AnswerPer::parse(&q.answer_per),
+        allow_edit: q.allow_edit,
+        results_visibility: ResultsVisibility::parse(&q.results_visibility),
+        opens_at: q.opens_at,
+        closes_at: q.closes_at,
+        status: q.status,
+        open: open_now(q),
+        agenda_id: q.agenda_id,
+        created_by: creator,
+        created_at: q.created_at,
+        published_at: q.published_at,
+        closed_at: q.closed_at,
+        respondents,
+        can_manage: access.manage,
+        results_visible: access.results_visible(q),
+        can_export: access.party,
+        my: my_answer(db, actor, q, access).await?,
+    })
 }

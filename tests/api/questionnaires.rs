@@ -10,7 +10,8 @@ use sanfang::entities::{
     audit_event, questionnaire, questionnaire_answer, questionnaire_draft, questionnaire_participation,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement, prelude::Expr,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
+    prelude::Expr,
 };
 use serde_json::{Value, json};
 
@@ -661,7 +662,7 @@ async fn a_questionnaire_closes_on_time_by_itself() {
         .unwrap();
     assert!(sanfang::questionnaires::lifecycle::tick(&app.db).await.unwrap() >= 1);
     let q = questionnaire::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(q.status, "closed");
+    assert_eq!(q.status.to_value(), "closed");
     assert_eq!(q.audience_heads, Some(households(&app, tyc).await));
     let events = audit_actions(&app, id).await;
     let closed = events.iter().find(|e| e.action == "questionnaire.closed").unwrap();
