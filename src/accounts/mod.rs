@@ -1,5 +1,6 @@
 //! Accounts and the roles they hold: the administrator's user and membership screens.
 pub mod names;
+mod ops;
 
 use std::collections::HashMap;
 
@@ -10,9 +11,11 @@ use utoipa::ToSchema;
 
 use crate::{
     entities::{community, compound, membership, party, user},
-    error::{AppError, AppResult, is_unique_violation},
+    error::{AppError, AppResult, is_unique_violation, unique_conflict},
     policy::{PartyKind, Role},
 };
+
+pub use ops::*;
 
 /// An account as others may see it (never its password hash).
 #[derive(Serialize, ToSchema, Clone)]
@@ -197,13 +200,10 @@ pub async fn insert_user(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    user::Entity::insert(row).exec_with_returning(db).await.map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("username_taken", "the user name or phone number is taken")
-        } else {
-            e.into()
-        }
-    })
+    user::Entity::insert(row)
+        .exec_with_returning(db)
+        .await
+        .map_err(unique_conflict("username_taken", "the user name or phone number is taken"))
 }
 
 /// Where a membership is held.
@@ -282,18 +282,7 @@ pub async fn create_admin(
     let txn = crate::db::write_txn(db).await?;
     let u = insert_user(&txn, username, display_name, None, &hash).await?;
     grant(&txn, u.id, Role::Admin, Scope { community_id: None, compound_id: None, party_id: None }).await?;
-    crate::audit::record(
-        &txn,
-        crate::audit::Event {
-            actor_id: None,
-            action: "account.admin_created",
-            community_id: None,
-            compound_id: None,
-            subject: format!("user:{}", u.id),
-            detail: serde_json::json!({ "username": username }),
-        },
-    )
-    .await?;
+    crate::audit::note(&txn, None, &u, "account.admin_created", serde_json::json!({ "username": username })).await?;
     txn.commit().await?;
     Ok(u)
 }

@@ -1,25 +1,16 @@
 //! `/compounds/{id}/roster`, `/compounds/{id}/units`, `/compounds/{id}/holders`, `/units/{id}/history`.
-use std::collections::HashMap;
-
 use axum::extract::State;
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::roster::{AreaSource, ImportReport, UnitView, area, import_roster, unit_views};
-use crate::roster::{HolderView, holder_views};
+use crate::roster::{self, HolderView, ImportReport, UnitChangeView, UnitView};
 use crate::{
-    accounts::user_names,
     auth::Actor,
-    entities::{building, holder, unit, unit_change},
-    error::{AppError, AppResult, ErrorBody},
+    error::{AppResult, ErrorBody},
     http::AppState,
     http::extract::{Json, Path, Query, Upload},
-    policy::Permission,
-    tenancy::{compound_for, natural_key},
-    text::{Lang, search_words},
+    text::Lang,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -58,12 +49,7 @@ async fn import(
     lang: Lang,
     body: Upload,
 ) -> AppResult<Json<ImportReport>> {
-    let c = compound_for(&state.db, &actor, id, Permission::ImportRoster).await?;
-    let body = body.bytes()?;
-    if body.is_empty() {
-        return Err(AppError::field("file", "the request carries no file"));
-    }
-    Ok(Json(import_roster(&state.db, &c, actor.user.id, &body, p.dry_run, lang).await?))
+    Ok(Json(roster::import(&state.db, &actor, id, body.bytes(), p.dry_run, lang).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -84,57 +70,7 @@ async fn list_units(
     Path(id): Path<i64>,
     Query(q): Query<UnitQuery>,
 ) -> AppResult<Json<Vec<UnitView>>> {
-    compound_for(&state.db, &actor, id, Permission::ViewRoster).await?;
-    let mut find = unit::Entity::find().filter(unit::Column::CompoundId.eq(id));
-    if let Some(b) = q.building_id {
-        find = find.filter(unit::Column::BuildingId.eq(b));
-    }
-    // "5号楼 2单元301", "5号楼" or "301": every word must match the building, the unit or its holder.
-    // Each word is one condition with two subqueries, never a list of ids read first: a word
-    // such as "1" may match every holder of a large compound.
-    for word in search_words("q", q.q.as_deref())? {
-        let word = word.as_str();
-        let buildings = building::Entity::find()
-            .select_only()
-            .column(building::Column::Id)
-            .filter(building::Column::CompoundId.eq(id))
-            .filter(building::Column::Name.contains(word))
-            .into_query();
-        let holders = holder::Entity::find()
-            .select_only()
-            .column(holder::Column::Id)
-            .filter(holder::Column::CompoundId.eq(id))
-            .filter(
-                Condition::any().add(holder::Column::HolderKey.contains(word)).add(holder::Column::Name.contains(word)),
-            )
-            .into_query();
-        find = find.filter(
-            Condition::any()
-                .add(unit::Column::Number.contains(word))
-                .add(unit::Column::BuildingId.in_subquery(buildings))
-                .add(unit::Column::HolderId.in_subquery(holders)),
-        );
-    }
-    let units = find.all(&state.db).await?;
-    Ok(Json(unit_views(&state.db, &units, true).await?))
-}
-
-/// One recorded change of a unit: its creation by an import, or a new area or holder.
-#[derive(Serialize, ToSchema)]
-pub struct UnitChangeView {
-    pub id: i64,
-    pub unit_id: i64,
-    pub at: DateTime<Utc>,
-    /// Display name of who made the change.
-    pub by: Option<String>,
-    /// `import` or `manual`.
-    pub source: String,
-    pub area_before: Option<String>,
-    pub area_after: Option<String>,
-    /// Holder keys before and after.
-    pub holder_before: Option<String>,
-    pub holder_after: Option<String>,
-    pub area_source: AreaSource,
+    Ok(Json(roster::units_of(&state.db, &actor, id, q.building_id, q.q.as_deref()).await?))
 }
 
 /// The history of a unit's area and holder, oldest first.
@@ -146,39 +82,7 @@ async fn unit_history(
     actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<UnitChangeView>>> {
-    let u = unit::Entity::find_by_id(id).one(&state.db).await?.ok_or(AppError::NotFound)?;
-    compound_for(&state.db, &actor, u.compound_id, Permission::ViewRoster).await?;
-    let changes = unit_change::Entity::find()
-        .filter(unit_change::Column::UnitId.eq(id))
-        .order_by_asc(unit_change::Column::Id)
-        .all(&state.db)
-        .await?;
-    let holder_ids = changes.iter().flat_map(|c| [c.holder_before, c.holder_after]).flatten();
-    let keys: HashMap<i64, String> = holder::Entity::find()
-        .filter(holder::Column::Id.is_in(holder_ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|h| (h.id, h.holder_key))
-        .collect();
-    let names = user_names(&state.db, changes.iter().filter_map(|c| c.by_user_id)).await?;
-    Ok(Json(
-        changes
-            .into_iter()
-            .map(|c| UnitChangeView {
-                id: c.id,
-                unit_id: c.unit_id,
-                at: c.at,
-                by: c.by_user_id.and_then(|u| names.get(&u).cloned()),
-                source: c.source,
-                area_before: c.area_before.map(area::format),
-                area_after: c.area_after.map(area::format),
-                holder_before: c.holder_before.and_then(|h| keys.get(&h).cloned()),
-                holder_after: c.holder_after.and_then(|h| keys.get(&h).cloned()),
-                area_source: AreaSource::parse(&c.area_source).unwrap_or(AreaSource::Registered),
-            })
-            .collect(),
-    ))
+    Ok(Json(roster::unit_history(&state.db, &actor, id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -198,25 +102,5 @@ async fn list_holders(
     Path(id): Path<i64>,
     Query(q): Query<HolderQuery>,
 ) -> AppResult<Json<Vec<HolderView>>> {
-    compound_for(&state.db, &actor, id, Permission::ViewRoster).await?;
-    let mut find = holder::Entity::find().filter(holder::Column::CompoundId.eq(id));
-    search_words("q", q.q.as_deref())?;
-    if let Some(text) = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let by_unit = unit::Entity::find()
-            .select_only()
-            .column(unit::Column::HolderId)
-            .filter(unit::Column::CompoundId.eq(id))
-            .filter(unit::Column::Number.contains(text))
-            .into_query();
-        find = find.filter(
-            Condition::any()
-                .add(holder::Column::HolderKey.contains(text))
-                .add(holder::Column::Name.contains(text))
-                .add(holder::Column::Phone.contains(text))
-                .add(holder::Column::Id.in_subquery(by_unit)),
-        );
-    }
-    let mut holders = find.all(&state.db).await?;
-    holders.sort_by_key(|h| natural_key(&h.holder_key));
-    Ok(Json(holder_views(&state.db, holders).await?))
+    Ok(Json(roster::holders_of(&state.db, &actor, id, q.q.as_deref()).await?))
 }

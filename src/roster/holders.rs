@@ -1,8 +1,9 @@
 use crate::roster::area;
 use crate::{
     accounts::UserView,
-    entities::{holder, owner_link, unit, user},
+    entities::{compound, holder, owner_link, unit, user},
     error::AppResult,
+    tenancy::CompoundRow,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -26,6 +27,11 @@ pub struct HolderView {
     pub area: String,
     /// Accounts verified as this holder.
     pub linked_users: Vec<UserView>,
+}
+
+/// Holder `holder_id` of compound `c` as the audit trail names it (`holder:7`).
+pub fn holder_subject(holder_id: i64, c: &compound::Model) -> CompoundRow<'_> {
+    CompoundRow { table: "holder", id: holder_id, compound: c }
 }
 
 /// Describe holders with their units, area and verified accounts, in a fixed number of queries.

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use super::sheet::{RosterRow, SheetFormat, parse_roster_within_bounds};
 use crate::{
-    audit::{self, Event},
+    audit,
     db::write_txn,
     entities::{building, compound, holder, unit, unit_change},
     error::{AppError, AppResult, RowError},
@@ -270,28 +270,18 @@ pub async fn apply(
         unit_change::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
 
-    audit::record(
-        txn,
-        Event {
-            actor_id: Some(actor_id),
-            action: "roster.imported",
-            community_id: Some(compound.community_id),
-            compound_id: Some(compound.id),
-            subject: format!("compound:{}", compound.id),
-            detail: json!({
-                "file_sha256": hex::encode(Sha256::digest(bytes)),
-                "format": report.format,
-                "rows": report.rows,
-                "units_created": report.units_created,
-                "units_updated": report.units_updated,
-                "units_unchanged": report.units_unchanged,
-                "holders_created": report.holders_created,
-                "holders_updated": report.holders_updated,
-                "buildings_created": report.buildings_created,
-            }),
-        },
-    )
-    .await?;
+    let detail = json!({
+        "file_sha256": hex::encode(Sha256::digest(bytes)),
+        "format": report.format,
+        "rows": report.rows,
+        "units_created": report.units_created,
+        "units_updated": report.units_updated,
+        "units_unchanged": report.units_unchanged,
+        "holders_created": report.holders_created,
+        "holders_updated": report.holders_updated,
+        "buildings_created": report.buildings_created,
+    });
+    audit::note(txn, Some(actor_id), compound, "roster.imported", detail).await?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 pub use crate::area;
 mod holders;
 mod import;
+mod ops;
 pub mod sheet;
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use utoipa::ToSchema;
 
 pub use holders::*;
 pub use import::{ImportReport, apply as apply_rows, import_roster};
+pub use ops::*;
 pub use sheet::AreaSource;
 
 use crate::{

@@ -1,4 +1,5 @@
 //! Communities, their compounds and buildings, and the three parties.
+mod ops;
 
 use std::collections::HashMap;
 
@@ -12,11 +13,68 @@ use utoipa::ToSchema;
 
 use crate::{
     area,
+    audit::Subject,
     auth::Actor,
     entities::{building, community, compound, party, unit},
-    error::{AppError, AppResult, is_unique_violation},
+    error::{AppError, AppResult, unique_conflict},
     policy::{PartyKind, Permission},
 };
+
+pub use ops::*;
+
+impl Subject for community::Model {
+    fn subject(&self) -> String {
+        format!("community:{}", self.id)
+    }
+    fn community_id(&self) -> Option<i64> {
+        Some(self.id)
+    }
+}
+
+impl Subject for compound::Model {
+    fn subject(&self) -> String {
+        format!("compound:{}", self.id)
+    }
+    fn community_id(&self) -> Option<i64> {
+        Some(self.community_id)
+    }
+    fn compound_id(&self) -> Option<i64> {
+        Some(self.id)
+    }
+}
+
+impl Subject for party::Model {
+    fn subject(&self) -> String {
+        format!("party:{}", self.id)
+    }
+    fn community_id(&self) -> Option<i64> {
+        Some(self.community_id)
+    }
+    fn compound_id(&self) -> Option<i64> {
+        self.compound_id
+    }
+}
+
+/// A row of one of a compound's tables as the audit trail names it (`holder:7`, `building:3`),
+/// for tables whose rows do not carry their community.
+pub struct CompoundRow<'a> {
+    /// The table's singular name, as in `holder`.
+    pub table: &'static str,
+    pub id: i64,
+    pub compound: &'a compound::Model,
+}
+
+impl Subject for CompoundRow<'_> {
+    fn subject(&self) -> String {
+        format!("{}:{}", self.table, self.id)
+    }
+    fn community_id(&self) -> Option<i64> {
+        Some(self.compound.community_id)
+    }
+    fn compound_id(&self) -> Option<i64> {
+        Some(self.compound.id)
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct CommunityView {
@@ -291,13 +349,7 @@ pub async fn insert_community(
     })
     .exec_with_returning(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("community_exists", format!("a community named {name} already exists"))
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_conflict("community_exists", format!("a community named {name} already exists")))?;
     insert_party(db, c.id, None, PartyKind::CommunityOffice, office_name).await?;
     Ok(c)
 }
@@ -320,13 +372,7 @@ pub async fn insert_compound(
     })
     .exec_with_returning(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("compound_exists", format!("this community already has a compound named {name}"))
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_conflict("compound_exists", format!("this community already has a compound named {name}")))?;
     insert_party(db, community_id, Some(c.id), PartyKind::PropertyCompany, property_company).await?;
     insert_party(db, community_id, Some(c.id), PartyKind::OwnersCommittee, committee).await?;
     Ok(c)

@@ -2,8 +2,10 @@
 //! invitation code printed on a notice, and recovering an owner's password. No one person gains
 //! the right to act for a holder: what one party starts, a second person of another party
 //! confirms ([`rules`]).
+mod ops;
 pub mod recovery;
 pub mod rules;
+mod views;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
@@ -13,16 +15,20 @@ use sea_orm::{
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+pub use ops::*;
 pub use rules::{PendingKind, RECOVERY_TTL_HOURS};
+pub use views::*;
 
 use crate::{
     accounts::{Scope, grant},
-    audit::{self, Event},
+    audit,
     auth::Actor,
+    db::claim,
     entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote},
-    error::{AppError, AppResult, is_unique_violation},
+    error::{AppError, AppResult, unique_conflict},
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role},
+    roster::holder_subject,
     votes::model::VoteStatus,
 };
 
@@ -53,18 +59,7 @@ pub async fn claim_invitation(db: &impl ConnectionTrait, code: &str) -> AppResul
         .one(db)
         .await?
         .ok_or_else(|| AppError::field("code", "is not a valid invitation code"))?;
-    if inv.redeemed_at.is_some() {
-        return Err(AppError::conflict("invitation_used", "this invitation code has already been used"));
-    }
-    if inv.expires_at < Utc::now() {
-        return Err(AppError::field("code", "has expired; ask the community office for a new one"));
-    }
-    if inv.confirmed_at.is_none() {
-        return Err(AppError::conflict(
-            "invitation_unconfirmed",
-            "this invitation code has not yet been confirmed by a second person of another party",
-        ));
-    }
+    rules::InvitationStatus::at(Utc::now(), inv.expires_at, inv.confirmed_at, inv.redeemed_at).check_redeem()?;
     Ok(inv)
 }
 
@@ -79,17 +74,12 @@ pub fn check_redeemer(inv: &invitation::Model, user_id: i64) -> AppResult<()> {
 /// Mark an invitation used by `user_id`. The update is conditional, so two racing redemptions
 /// cannot both succeed.
 pub async fn finish_invitation(db: &impl ConnectionTrait, inv: &invitation::Model, user_id: i64) -> AppResult<()> {
-    let done = invitation::Entity::update_many()
+    let redeem = invitation::Entity::update_many()
         .col_expr(invitation::Column::RedeemedAt, Expr::value(Utc::now()))
         .col_expr(invitation::Column::RedeemedBy, Expr::value(user_id))
         .filter(invitation::Column::Id.eq(inv.id))
-        .filter(invitation::Column::RedeemedAt.is_null())
-        .exec(db)
-        .await?;
-    if done.rows_affected != 1 {
-        return Err(AppError::conflict("invitation_used", "this invitation code has already been used"));
-    }
-    Ok(())
+        .filter(invitation::Column::RedeemedAt.is_null());
+    claim(db, redeem, rules::invitation_used).await
 }
 
 /// The party `actor` acts for when starting a link, a code or a proxy with `p` on `c`.
@@ -232,13 +222,7 @@ pub async fn link(
     })
     .exec_with_returning(db)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("already_linked", "this account is already verified for this holder")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(unique_conflict("already_linked", "this account is already verified for this holder"))?;
     grant(
         db,
         user_id,
@@ -246,22 +230,13 @@ pub async fn link(
         Scope { community_id: Some(c.community_id), compound_id: Some(c.id), party_id: None },
     )
     .await?;
-    audit::record(
-        db,
-        Event {
-            // The owner redeeming a code acts; a staff link is made by its confirmation.
-            actor_id: if how.method == "invitation" { Some(user_id) } else { how.confirmed_by.or(how.verified_by) },
-            action: "owner.linked",
-            community_id: Some(c.community_id),
-            compound_id: Some(c.id),
-            subject: format!("holder:{holder_id}"),
-            detail: json!({
-                "user": user_id, "method": how.method, "verified_by": how.verified_by,
-                "confirmed_by": how.confirmed_by, "counts_from": counts_from,
-            }),
-        },
-    )
-    .await?;
+    // The owner redeeming a code acts; a staff link is made by its confirmation.
+    let actor_id = if how.method == "invitation" { Some(user_id) } else { how.confirmed_by.or(how.verified_by) };
+    let detail = json!({
+        "user": user_id, "method": how.method, "verified_by": how.verified_by,
+        "confirmed_by": how.confirmed_by, "counts_from": counts_from,
+    });
+    audit::note(db, actor_id, &holder_subject(holder_id, &c), "owner.linked", detail).await?;
     Ok(l)
 }
 
@@ -276,8 +251,8 @@ pub async fn unlink(
     db: &impl ConnectionTrait,
     user_id: i64,
     h: &holder::Model,
+    c: &compound::Model,
     by: i64,
-    community_id: i64,
 ) -> AppResult<()> {
     let gone = owner_link::Entity::delete_many()
         .filter(owner_link::Column::UserId.eq(user_id))
@@ -307,23 +282,11 @@ pub async fn unlink(
             .exec(db)
             .await?;
     }
-    audit::record(
-        db,
-        Event {
-            actor_id: Some(by),
-            action: "owner.unlinked",
-            community_id: Some(community_id),
-            compound_id: Some(h.compound_id),
-            subject: format!("holder:{}", h.id),
-            detail: json!({ "user": user_id }),
-        },
-    )
-    .await?;
-    let c = compound::Entity::find_by_id(h.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
+    audit::note(db, Some(by), &holder_subject(h.id, c), "owner.unlinked", json!({ "user": user_id })).await?;
     let name = user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.display_name).unwrap_or_default();
     tell_holder(
         db,
-        &c,
+        c,
         h.id,
         &[user_id],
         "holder_unlinked",
@@ -338,7 +301,7 @@ pub async fn unlink(
 pub async fn create_invitation(
     db: &impl ConnectionTrait,
     h: &holder::Model,
-    community_id: i64,
+    c: &compound::Model,
     by: i64,
     party: PartyKind,
 ) -> AppResult<(String, invitation::Model)> {
@@ -359,18 +322,8 @@ pub async fn create_invitation(
     })
     .exec_with_returning(db)
     .await?;
-    audit::record(
-        db,
-        Event {
-            actor_id: Some(by),
-            action: "owner.invitation_created",
-            community_id: Some(community_id),
-            compound_id: Some(h.compound_id),
-            subject: format!("holder:{}", h.id),
-            detail: json!({ "invitation": inv.id, "expires_at": inv.expires_at, "party": party.as_str() }),
-        },
-    )
-    .await?;
+    let detail = json!({ "invitation": inv.id, "expires_at": inv.expires_at, "party": party.as_str() });
+    audit::note(db, Some(by), &holder_subject(h.id, c), "owner.invitation_created", detail).await?;
     Ok((code, inv))
 }
 

@@ -1,16 +1,42 @@
-use crate::verification::rules::Refusal;
+//! Password recovery without a single key-holder: a one-time code issued by one clerk of the
+//! community office and confirmed by a second, neither of them the account nor linked to its
+//! holders, handed over in person against the owner's documents. Using it ends every session of
+//! the account and tells the holders' accounts; while a vote of the compound is open, the
+//! account's links cast only after the settling period.
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, prelude::Expr,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::rules::{RECOVERY_TTL_HOURS, RecoveryStatus, Refusal, already_confirmed, recovery_spent};
+use super::{code_hash, new_code};
 use crate::{
     accounts::user_names,
-    auth::Actor,
-    entities::{compound, holder, owner_link, recovery_code, user},
+    audit::{self, Subject},
+    auth::{Actor, find_by_login, password, ratelimit, refresh},
+    db::{claim, write_txn},
+    entities::{compound, holder, membership, owner_link, recovery_code, user},
     error::{AppError, AppResult},
+    policy::Permission,
     verification,
 };
-use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
-use utoipa::ToSchema;
+
+/// A recovery code is recorded on the account it recovers, in the community that issued it.
+impl Subject for recovery_code::Model {
+    fn subject(&self) -> String {
+        format!("user:{}", self.user_id)
+    }
+    fn community_id(&self) -> Option<i64> {
+        Some(self.community_id)
+    }
+}
 
 /// A recovery code; `code` is shown once, to the clerk who issued it.
 #[derive(Serialize, ToSchema)]
@@ -67,6 +93,7 @@ pub async fn check_clerk(db: &impl ConnectionTrait, clerk: i64, user_id: i64) ->
     }
 }
 
+/// Describe recovery codes for `actor`, with whether they may confirm each.
 pub async fn views(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -146,6 +173,147 @@ pub async fn settle_links(db: &impl ConnectionTrait, user_id: i64) -> AppResult<
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Account `user_id` and the community, among its own, where `actor` recovers accounts: 404
+/// when it is in none of the actor's communities.
+async fn community_for(db: &impl ConnectionTrait, actor: &Actor, user_id: i64) -> AppResult<(user::Model, i64)> {
+    let u = user::Entity::find_by_id(user_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let theirs: HashSet<i64> = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.community_id)
+        .collect();
+    let mut refusal = AppError::NotFound;
+    for c in theirs {
+        match actor.authorize_community(Permission::RecoverAccounts, c) {
+            Ok(()) => return Ok((u, c)),
+            Err(AppError::Forbidden) => refusal = AppError::Forbidden,
+            Err(_) => {}
+        }
+    }
+    Err(refusal)
+}
+
+/// Issue a one-time recovery code for account `user_id`, after checking the owner's documents in
+/// person; it works once a second clerk has confirmed it. The view carries the code, shown once.
+pub async fn issue(db: &DatabaseConnection, actor: &Actor, user_id: i64) -> AppResult<RecoveryCodeView> {
+    let (u, community_id) = community_for(db, actor, user_id).await?;
+    check_clerk(db, actor.user.id, u.id).await?;
+    let code = new_code();
+    let now = Utc::now();
+    let txn = write_txn(db).await?;
+    let row = recovery_code::Entity::insert(recovery_code::ActiveModel {
+        community_id: Set(community_id),
+        user_id: Set(u.id),
+        code_hash: Set(code_hash(&code)),
+        issued_by: Set(actor.user.id),
+        issued_at: Set(now),
+        expires_at: Set(now + Duration::hours(RECOVERY_TTL_HOURS)),
+        ..Default::default()
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    let detail = json!({ "recovery": row.id, "expires_at": row.expires_at });
+    audit::note(&txn, Some(actor.user.id), &row, "account.recovery_issued", detail).await?;
+    txn.commit().await?;
+    let mut view = views(db, actor, vec![row]).await?.pop().ok_or(AppError::NotFound)?;
+    view.code = Some(code);
+    Ok(view)
+}
+
+/// Recovery codes of community `community_id`'s accounts waiting for a second clerk, oldest
+/// first.
+pub async fn pending_in(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    community_id: i64,
+) -> AppResult<Vec<RecoveryCodeView>> {
+    actor.authorize_community(Permission::RecoverAccounts, community_id)?;
+    let rows = recovery_code::Entity::find()
+        .filter(recovery_code::Column::CommunityId.eq(community_id))
+        .filter(recovery_code::Column::ConfirmedAt.is_null())
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .filter(recovery_code::Column::ExpiresAt.gt(Utc::now()))
+        .order_by_asc(recovery_code::Column::Id)
+        .all(db)
+        .await?;
+    views(db, actor, rows).await
+}
+
+/// Confirm recovery code `id` as the second clerk of the community office.
+pub async fn confirm(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<RecoveryCodeView> {
+    let r = recovery_code::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    actor.authorize_community(Permission::RecoverAccounts, r.community_id)?;
+    RecoveryStatus::at(Utc::now(), r.expires_at, r.confirmed_at, r.used_at).check_confirm()?;
+    if r.issued_by == actor.user.id {
+        return Err(verification::refused(Refusal::OwnRequest));
+    }
+    check_clerk(db, actor.user.id, r.user_id).await?;
+    let txn = write_txn(db).await?;
+    let confirm = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::ConfirmedAt, Expr::value(Utc::now()))
+        .col_expr(recovery_code::Column::ConfirmedBy, Expr::value(actor.user.id))
+        .filter(recovery_code::Column::Id.eq(r.id))
+        .filter(recovery_code::Column::ConfirmedAt.is_null());
+    claim(&txn, confirm, already_confirmed).await?;
+    let detail = json!({ "recovery": r.id, "issued_by": r.issued_by });
+    audit::note(&txn, Some(actor.user.id), &r, "account.recovery_confirmed", detail).await?;
+    txn.commit().await?;
+    let r = recovery_code::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    views(db, actor, vec![r]).await?.pop().ok_or(AppError::NotFound)
+}
+
+/// Set a new password with a confirmed recovery code, from address `addr`. Every session of the
+/// account ends, and the holders' accounts are told (see [`settle_links`]).
+pub async fn recover(
+    db: &DatabaseConnection,
+    hasher: &password::Hasher,
+    addr: Option<IpAddr>,
+    req: &RecoverRequest,
+) -> AppResult<()> {
+    password::check_strength(&req.new_password).map_err(|m| AppError::field("new_password", m))?;
+    let u = find_by_login(db, &req.login).await?;
+    // Counted before the code is looked up, per account and per address, in the database.
+    let keys: Vec<String> = u
+        .as_ref()
+        .map(|u| format!("recover:account:{}", u.id))
+        .into_iter()
+        .chain(addr.map(|ip| ratelimit::address_key("code", ip)))
+        .collect();
+    for key in &keys {
+        ratelimit::attempt(db, key, ratelimit::CODE).await?;
+    }
+    let invalid = || AppError::field("recovery_code", "is not a valid recovery code for this account");
+    let u = u.ok_or_else(invalid)?;
+    let r = recovery_code::Entity::find()
+        .filter(recovery_code::Column::CodeHash.eq(code_hash(&req.recovery_code)))
+        .filter(recovery_code::Column::UserId.eq(u.id))
+        .one(db)
+        .await?
+        .ok_or_else(invalid)?;
+    RecoveryStatus::at(Utc::now(), r.expires_at, r.confirmed_at, r.used_at).check_use()?;
+    let hash = hasher.hash(&req.new_password).await?;
+    let txn = write_txn(db).await?;
+    let spend = recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(recovery_code::Column::Id.eq(r.id))
+        .filter(recovery_code::Column::UsedAt.is_null());
+    claim(&txn, spend, recovery_spent).await?;
+    for key in &keys {
+        ratelimit::succeeded(&txn, key, true).await?;
+    }
+    let mut am: user::ActiveModel = u.clone().into();
+    am.password_hash = Set(hash);
+    am.update(&txn).await?;
+    refresh::revoke_user(&txn, u.id, None).await?;
+    settle_links(&txn, u.id).await?;
+    let detail = json!({ "recovery": r.id, "issued_by": r.issued_by, "confirmed_by": r.confirmed_by });
+    audit::note(&txn, Some(u.id), &r, "account.recovered", detail).await?;
+    txn.commit().await?;
     Ok(())
 }
 

@@ -2,7 +2,10 @@
 //! a recovery code, and from when a confirmed one may cast ballots.
 use chrono::{DateTime, Duration, Utc};
 
-use crate::policy::{PartyKind, Permission, Role, roles_for};
+use crate::{
+    error::{AppError, AppResult},
+    policy::{PartyKind, Permission, Role, roles_for},
+};
 
 /// How long a link or proxy confirmed while a vote is open waits before it may cast, so that the
 /// holder's accounts, told at once, can object.
@@ -100,6 +103,168 @@ pub enum PendingKind {
     Proxy,
 }
 
+impl PendingKind {
+    /// The permission it is started and confirmed with: proxies by those who handle ballots.
+    pub fn permission(self) -> Permission {
+        match self {
+            PendingKind::Proxy => Permission::CountPaper,
+            PendingKind::Link | PendingKind::Invitation => Permission::VerifyOwners,
+        }
+    }
+}
+
+/// The answer when a second person has already confirmed it.
+pub fn already_confirmed() -> AppError {
+    AppError::conflict("already_confirmed", "this has already been confirmed")
+}
+
+/// Where a staff link request stands, from when it was confirmed or withdrawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkRequestStatus {
+    /// Waiting for a second person.
+    Waiting,
+    Confirmed,
+    /// Withdrawn by either party.
+    Cancelled,
+}
+
+impl LinkRequestStatus {
+    pub fn of(confirmed_at: Option<DateTime<Utc>>, cancelled_at: Option<DateTime<Utc>>) -> Self {
+        match (cancelled_at, confirmed_at) {
+            (Some(_), _) => LinkRequestStatus::Cancelled,
+            (None, Some(_)) => LinkRequestStatus::Confirmed,
+            (None, None) => LinkRequestStatus::Waiting,
+        }
+    }
+
+    /// Only a waiting request may be confirmed or withdrawn.
+    pub fn check_waiting(self) -> AppResult<()> {
+        match self {
+            LinkRequestStatus::Waiting => Ok(()),
+            LinkRequestStatus::Cancelled => Err(AppError::conflict("request_cancelled", "this request was withdrawn")),
+            LinkRequestStatus::Confirmed => Err(already_confirmed()),
+        }
+    }
+}
+
+/// Where an invitation code stands at a moment, from its timestamps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InvitationStatus {
+    /// Waiting for a second person.
+    Waiting,
+    /// Confirmed, ready to be redeemed.
+    Confirmed,
+    /// Used: it links no one else.
+    Redeemed,
+    /// Past its expiry without being used.
+    Expired,
+}
+
+impl InvitationStatus {
+    pub fn at(
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        confirmed_at: Option<DateTime<Utc>>,
+        redeemed_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        if redeemed_at.is_some() {
+            InvitationStatus::Redeemed
+        } else if expires_at < now {
+            InvitationStatus::Expired
+        } else if confirmed_at.is_some() {
+            InvitationStatus::Confirmed
+        } else {
+            InvitationStatus::Waiting
+        }
+    }
+
+    /// Only a waiting code may be confirmed.
+    pub fn check_confirm(self) -> AppResult<()> {
+        match self {
+            InvitationStatus::Waiting => Ok(()),
+            InvitationStatus::Redeemed => Err(invitation_used()),
+            InvitationStatus::Expired => {
+                Err(AppError::conflict("invitation_expired", "this invitation code has expired"))
+            }
+            InvitationStatus::Confirmed => Err(already_confirmed()),
+        }
+    }
+
+    /// Only a confirmed code may be redeemed.
+    pub fn check_redeem(self) -> AppResult<()> {
+        match self {
+            InvitationStatus::Confirmed => Ok(()),
+            InvitationStatus::Redeemed => Err(invitation_used()),
+            InvitationStatus::Expired => {
+                Err(AppError::field("code", "has expired; ask the community office for a new one"))
+            }
+            InvitationStatus::Waiting => Err(AppError::conflict(
+                "invitation_unconfirmed",
+                "this invitation code has not yet been confirmed by a second person of another party",
+            )),
+        }
+    }
+}
+
+/// The answer when an invitation code was already used.
+pub fn invitation_used() -> AppError {
+    AppError::conflict("invitation_used", "this invitation code has already been used")
+}
+
+/// Where a recovery code stands at a moment, from its timestamps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecoveryStatus {
+    /// Waiting for a second clerk.
+    Waiting,
+    /// Confirmed, ready to set a new password.
+    Confirmed,
+    /// Used, or past its expiry.
+    Spent,
+}
+
+impl RecoveryStatus {
+    pub fn at(
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        confirmed_at: Option<DateTime<Utc>>,
+        used_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        if used_at.is_some() || expires_at < now {
+            RecoveryStatus::Spent
+        } else if confirmed_at.is_some() {
+            RecoveryStatus::Confirmed
+        } else {
+            RecoveryStatus::Waiting
+        }
+    }
+
+    /// Only a waiting code may be confirmed.
+    pub fn check_confirm(self) -> AppResult<()> {
+        match self {
+            RecoveryStatus::Waiting => Ok(()),
+            RecoveryStatus::Spent => Err(recovery_spent()),
+            RecoveryStatus::Confirmed => Err(already_confirmed()),
+        }
+    }
+
+    /// Only a confirmed code may set a password.
+    pub fn check_use(self) -> AppResult<()> {
+        match self {
+            RecoveryStatus::Confirmed => Ok(()),
+            RecoveryStatus::Spent => Err(recovery_spent()),
+            RecoveryStatus::Waiting => Err(AppError::conflict(
+                "recovery_unconfirmed",
+                "this recovery code has not yet been confirmed by a second clerk of the community office",
+            )),
+        }
+    }
+}
+
+/// The answer when a recovery code was used or has expired.
+pub fn recovery_spent() -> AppError {
+    AppError::conflict("recovery_spent", "this recovery code has been used or has expired")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +300,72 @@ mod tests {
         assert_eq!(counts_from(now, false, true), None);
         assert_eq!(counts_from(now, true, false), None);
         assert_eq!(counts_from(now, true, true), Some(now + Duration::hours(24)));
+    }
+
+    fn code(r: AppResult<()>) -> &'static str {
+        r.err().map_or("ok", |e| e.parts().1)
+    }
+
+    #[test]
+    fn a_link_request_is_confirmed_or_withdrawn_only_while_it_waits() {
+        let t = Some(Utc::now());
+        assert_eq!(code(LinkRequestStatus::of(None, None).check_waiting()), "ok");
+        assert_eq!(code(LinkRequestStatus::of(t, None).check_waiting()), "already_confirmed");
+        assert_eq!(code(LinkRequestStatus::of(None, t).check_waiting()), "request_cancelled");
+        // A withdrawal answers first, as it did before anyone could confirm it.
+        assert_eq!(LinkRequestStatus::of(t, t), LinkRequestStatus::Cancelled);
+    }
+
+    #[test]
+    fn an_invitation_code_is_confirmed_while_it_waits_and_redeemed_once_confirmed() {
+        let now = Utc::now();
+        let (later, earlier) = (now + Duration::days(1), now - Duration::days(1));
+        let waiting = InvitationStatus::at(now, later, None, None);
+        let confirmed = InvitationStatus::at(now, later, Some(earlier), None);
+        assert_eq!((waiting, confirmed), (InvitationStatus::Waiting, InvitationStatus::Confirmed));
+        assert_eq!(code(waiting.check_confirm()), "ok");
+        assert_eq!(code(waiting.check_redeem()), "invitation_unconfirmed");
+        assert_eq!(code(confirmed.check_confirm()), "already_confirmed");
+        assert_eq!(code(confirmed.check_redeem()), "ok");
+    }
+
+    #[test]
+    fn a_used_or_expired_invitation_code_takes_no_step() {
+        let now = Utc::now();
+        let (later, earlier) = (now + Duration::days(1), now - Duration::days(1));
+        let used = InvitationStatus::at(now, earlier, Some(earlier), Some(earlier));
+        let expired = InvitationStatus::at(now, earlier, Some(earlier), None);
+        assert_eq!((used, expired), (InvitationStatus::Redeemed, InvitationStatus::Expired));
+        assert_eq!(code(used.check_confirm()), "invitation_used");
+        assert_eq!(code(used.check_redeem()), "invitation_used");
+        assert_eq!(code(expired.check_confirm()), "invitation_expired");
+        assert_eq!(code(expired.check_redeem()), "validation_failed");
+        assert_eq!(InvitationStatus::at(now, later, None, Some(earlier)), InvitationStatus::Redeemed);
+    }
+
+    #[test]
+    fn a_recovery_code_is_confirmed_while_it_waits_and_used_once_confirmed_and_unspent() {
+        let now = Utc::now();
+        let (later, earlier) = (now + Duration::hours(1), now - Duration::hours(1));
+        let waiting = RecoveryStatus::at(now, later, None, None);
+        let confirmed = RecoveryStatus::at(now, later, Some(earlier), None);
+        assert_eq!(code(waiting.check_confirm()), "ok");
+        assert_eq!(code(waiting.check_use()), "recovery_unconfirmed");
+        assert_eq!(code(confirmed.check_confirm()), "already_confirmed");
+        assert_eq!(code(confirmed.check_use()), "ok");
+        let expired = RecoveryStatus::at(now, earlier, Some(earlier), None);
+        let used = RecoveryStatus::at(now, later, Some(earlier), Some(earlier));
+        for spent in [expired, used] {
+            assert_eq!(spent, RecoveryStatus::Spent);
+            assert_eq!(code(spent.check_confirm()), "recovery_spent");
+            assert_eq!(code(spent.check_use()), "recovery_spent");
+        }
+    }
+
+    #[test]
+    fn proxies_are_confirmed_by_those_who_count_paper_and_the_rest_by_those_who_verify_owners() {
+        assert_eq!(PendingKind::Proxy.permission(), Permission::CountPaper);
+        assert_eq!(PendingKind::Link.permission(), Permission::VerifyOwners);
+        assert_eq!(PendingKind::Invitation.permission(), Permission::VerifyOwners);
     }
 }
