@@ -151,14 +151,20 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
 /// `None` when its time came. When it had already left `published`, answers the refusal of
 /// [`Step::Close`] and changes nothing.
 pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Option<i64>) -> AppResult<()> {
+    use questionnaire::Column;
     let c = compound::Entity::find_by_id(q.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
     let heads = audience_heads(db, q, &c).await?;
-    use questionnaire::Column;
-    Transition::<questionnaire::Entity>::of(Column::Id, q.id, Column::Status, [Step::Close.from()], Step::Close.to())
-        .set(Column::ClosedAt, Utc::now())
-        .set(Column::AudienceHeads, heads)
-        .apply(db, || Step::Close.refused())
-        .await?;
+    Transition::<questionnaire::Entity>::of(
+        Column::Id,
+        q.id,
+        Column::Status,
+        [Step::Close.starts_from()],
+        Step::Close.leads_to(),
+    )
+    .set(Column::ClosedAt, Utc::now())
+    .set(Column::AudienceHeads, heads)
+    .apply(db, || Step::Close.refused())
+    .await?;
     // Read as the update left it: no anonymous answer can be queued behind it any more.
     let closed = questionnaire::Entity::find_by_id(q.id).one(db).await?.ok_or(AppError::NotFound)?;
     answers::release_at_close(db, &closed).await?;
