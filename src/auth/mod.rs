@@ -3,6 +3,7 @@
 mod actor;
 pub mod devices;
 pub mod jwt;
+pub mod login;
 pub mod password;
 pub mod ratelimit;
 pub mod refresh;

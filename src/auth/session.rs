@@ -1,5 +1,5 @@
 use crate::auth::jwt::ACCESS_TTL_SECS;
-use crate::{entities::user, error::AppResult, text::normalize_phone};
+use crate::{audit::Subject, entities::user, error::AppResult, text::normalize_phone};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -41,4 +41,10 @@ pub async fn find_by_login(db: &impl sea_orm::ConnectionTrait, login: &str) -> A
         cond = cond.add(user::Column::Phone.eq(phone));
     }
     Ok(user::Entity::find().filter(cond).one(db).await?)
+}
+
+impl Subject for user::Model {
+    fn subject(&self) -> String {
+        format!("user:{}", self.id)
+    }
 }

@@ -2,6 +2,7 @@
 //! Kept in the database with their SHA-256, typed by their bytes (never by what the client
 //! claims), stripped of embedded metadata such as a photo's location, and served only to those
 //! who may see them.
+pub mod ops;
 pub mod unseal;
 
 use chrono::Utc;

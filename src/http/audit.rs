@@ -3,7 +3,7 @@ use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -55,9 +55,25 @@ async fn list(
     actor: Actor,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<Vec<AuditEventView>>> {
+    let events = events_in_scope(&state.db, &actor, &q).await?;
+    let names: HashMap<i64, String> = user_names(&state.db, events.iter().filter_map(|e| e.actor_id)).await?;
+    let secret = secret_ballot_votes(&state.db, &events).await?;
+    Ok(Json(events.into_iter().map(|e| view(e, &names, &secret)).collect()))
+}
+
+// The trail is read at the edge: what it may show depends on tenancy (whose compound) and on the
+// votes (whose ballots are secret), both above the audit kernel.
+
+/// The events `actor` may read, newest first: a compound's, their communities' as secretary, or
+/// all of them for an administrator.
+async fn events_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    q: &AuditQuery,
+) -> AppResult<Vec<audit_event::Model>> {
     let mut find = audit_event::Entity::find().order_by_desc(audit_event::Column::Seq);
     if let Some(cid) = q.compound_id {
-        compound_for(&state.db, &actor, cid, Permission::ViewAudit).await?;
+        compound_for(db, actor, cid, Permission::ViewAudit).await?;
         find = find.filter(audit_event::Column::CompoundId.eq(cid));
     } else if !actor.is_admin() {
         let communities: Vec<i64> = actor
@@ -73,54 +89,52 @@ async fn list(
     if let Some(b) = q.before {
         find = find.filter(audit_event::Column::Seq.lt(b));
     }
-    let events = find.limit(q.limit.unwrap_or(100).clamp(1, 500) as u64).all(&state.db).await?;
-    let names: HashMap<i64, String> = user_names(&state.db, events.iter().filter_map(|e| e.actor_id)).await?;
-    // A secret vote's ballot events lose what could tell a choice, whenever they were written.
-    let ballot_votes: Vec<i64> = events
-        .iter()
-        .filter(|e| secrecy::is_ballot_event(&e.action))
-        .filter_map(|e| e.subject.strip_prefix("vote:")?.parse().ok())
-        .collect();
-    let secret: HashSet<i64> = if ballot_votes.is_empty() {
-        HashSet::new()
-    } else {
-        vote::Entity::find()
-            .select_only()
-            .column(vote::Column::Id)
-            .filter(vote::Column::Id.is_in(ballot_votes))
-            .filter(vote::Column::Secret.eq(true))
-            .into_tuple::<i64>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let redact = |e: &audit_event::Model| {
-        secrecy::is_ballot_event(&e.action)
-            && e.subject.strip_prefix("vote:").and_then(|v| v.parse().ok()).is_some_and(|v: i64| secret.contains(&v))
-    };
-    Ok(Json(
-        events
-            .into_iter()
-            .map(|e| {
-                let mut detail = serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
-                if redact(&e) {
-                    secrecy::redact_ballot_detail(&mut detail);
-                }
-                (e, detail)
-            })
-            .map(|(e, detail)| AuditEventView {
-                id: e.id,
-                seq: e.seq,
-                at: e.at,
-                actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
-                action: e.action,
-                community_id: e.community_id,
-                compound_id: e.compound_id,
-                subject: e.subject,
-                detail,
-                hash: e.hash,
-            })
-            .collect(),
-    ))
+    Ok(find.limit(q.limit.unwrap_or(100).clamp(1, 500) as u64).all(db).await?)
+}
+
+/// The vote a ballot event is about.
+fn ballot_vote(e: &audit_event::Model) -> Option<i64> {
+    if !secrecy::is_ballot_event(&e.action) {
+        return None;
+    }
+    e.subject.strip_prefix("vote:")?.parse().ok()
+}
+
+/// The secret votes among those the ballot events of `events` are about.
+async fn secret_ballot_votes(db: &impl ConnectionTrait, events: &[audit_event::Model]) -> AppResult<HashSet<i64>> {
+    let ballot_votes: Vec<i64> = events.iter().filter_map(ballot_vote).collect();
+    if ballot_votes.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(vote::Entity::find()
+        .select_only()
+        .column(vote::Column::Id)
+        .filter(vote::Column::Id.is_in(ballot_votes))
+        .filter(vote::Column::Secret.eq(true))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// An event as read, with its actor's name. A secret vote's ballot events lose what could tell a
+/// choice, whenever they were written.
+fn view(e: audit_event::Model, names: &HashMap<i64, String>, secret: &HashSet<i64>) -> AuditEventView {
+    let mut detail = serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
+    if ballot_vote(&e).is_some_and(|v| secret.contains(&v)) {
+        secrecy::redact_ballot_detail(&mut detail);
+    }
+    AuditEventView {
+        id: e.id,
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
+        action: e.action,
+        community_id: e.community_id,
+        compound_id: e.compound_id,
+        subject: e.subject,
+        detail,
+        hash: e.hash,
+    }
 }

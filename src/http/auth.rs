@@ -6,11 +6,11 @@ use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::{Actor, Caller, ClientAddr, devices, password, ratelimit, refresh};
-use crate::auth::{TokenResponse, find_by_login, tokens_for};
+use crate::auth::{Actor, Caller, ClientAddr, login, login::LoginRequest, password, ratelimit, refresh};
+use crate::auth::{TokenResponse, tokens_for};
 use crate::{
     accounts::{self, MembershipView, UserView},
-    audit::{self, Event},
+    audit,
     db::write_txn,
     entities::user,
     error::{AppError, AppResult, ErrorBody},
@@ -29,17 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(me))
         .routes(routes!(change_password))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct LoginRequest {
-    /// User name or mobile number.
-    pub login: String,
-    pub password: String,
-    /// The device token this device was given at an earlier sign-in to this account, if any: a
-    /// device that has signed in before is not held back by others' wrong guesses at the account.
-    #[serde(default)]
-    pub device: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -81,63 +70,7 @@ async fn login(
     ClientAddr(addr): ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> AppResult<Json<TokenResponse>> {
-    if req.password.len() > 1024 {
-        return Err(AppError::field("password", "is too long"));
-    }
-    // The account is found first (a quick lookup), so that its limit is one however it is named:
-    // " Alice", "alice" and its phone number in any format are one key. A login naming no account
-    // is limited by what was typed.
-    let found = find_by_login(&state.db, &req.login).await?;
-    let typed = normalize_phone(&req.login).unwrap_or_else(|| req.login.trim().to_lowercase());
-    let named = match &found {
-        Some(u) => Some(u.id),
-        None => find_by_login(&state.db, &typed).await?.map(|u| u.id),
-    };
-    let account_key = match named {
-        Some(id) => format!("account:{id}"),
-        None => format!("login:{typed}"),
-    };
-    let known_device = match (&found, req.device.as_deref()) {
-        (Some(u), Some(device)) => devices::known(&state.db, u.id, device).await?,
-        _ => false,
-    };
-    // Counted before the slow password check, in the database: parallel guesses and guesses
-    // spread over several server processes are counted alike.
-    let address_key = addr.map(|ip| ratelimit::address_key("login", ip));
-    if let Some(key) = &address_key {
-        ratelimit::attempt(&state.db, key, ratelimit::ADDRESS).await?;
-    }
-    if !known_device {
-        ratelimit::attempt(&state.db, &account_key, ratelimit::ACCOUNT).await?;
-    }
-    let found = found.filter(|u| u.is_active);
-    let ok = state.hasher.verify(&req.password, found.as_ref().map(|u| u.password_hash.as_str())).await?;
-    let Some(user) = found.filter(|_| ok) else {
-        return Err(AppError::Unauthorized("invalid_credentials"));
-    };
-    ratelimit::succeeded(&state.db, &account_key, true).await?;
-    if let Some(key) = &address_key {
-        ratelimit::succeeded(&state.db, key, false).await?;
-    }
-    let txn = write_txn(&state.db).await?;
-    let refresh_token = refresh::issue(&txn, user.id, None).await?;
-    audit::record(
-        &txn,
-        Event {
-            actor_id: Some(user.id),
-            action: "auth.sign_in",
-            community_id: None,
-            compound_id: None,
-            subject: format!("user:{}", user.id),
-            detail: json!({ "address": addr.map(|a| a.to_string()) }),
-        },
-    )
-    .await?;
-    let device = devices::remember(&txn, user.id, req.device.as_deref()).await?;
-    txn.commit().await?;
-    let mut tokens = tokens_for(&state.jwt, user.id, refresh_token)?;
-    tokens.device = Some(device);
-    Ok(Json(tokens))
+    Ok(Json(login::sign_in(&state.db, &state.hasher, &state.jwt, &req, addr).await?))
 }
 
 /// Trade a refresh token for a new pair. The presented token is spent; presenting a spent token
@@ -235,23 +168,11 @@ async fn change_password(
     password::check_strength(&req.new_password).map_err(|m| AppError::field("new_password", m))?;
     let hash = state.hasher.hash(&req.new_password).await?;
     let txn = write_txn(&state.db).await?;
-    let id = actor.user.id;
     let mut u: user::ActiveModel = actor.user.into();
     u.password_hash = Set(hash);
-    u.update(&txn).await?;
-    refresh::revoke_user(&txn, id, Some(&caller.session)).await?;
-    audit::record(
-        &txn,
-        Event {
-            actor_id: Some(id),
-            action: "auth.password_changed",
-            community_id: None,
-            compound_id: None,
-            subject: format!("user:{id}"),
-            detail: json!({}),
-        },
-    )
-    .await?;
+    let u = u.update(&txn).await?;
+    refresh::revoke_user(&txn, u.id, Some(&caller.session)).await?;
+    audit::note(&txn, Some(u.id), &u, "auth.password_changed", json!({})).await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

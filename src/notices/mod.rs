@@ -1,12 +1,30 @@
 //! Notices and each user's inbox, with read receipts.
+pub mod audience;
+pub mod ops;
+pub mod views;
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use crate::{
+    audit::Subject,
     entities::{notice, notice_recipient},
     error::AppResult,
 };
+
+impl Subject for notice::Model {
+    fn subject(&self) -> String {
+        format!("notice:{}", self.id)
+    }
+
+    fn community_id(&self) -> Option<i64> {
+        Some(self.community_id)
+    }
+
+    fn compound_id(&self) -> Option<i64> {
+        self.compound_id
+    }
+}
 
 /// A notice to deliver.
 pub struct NewNotice<'a> {

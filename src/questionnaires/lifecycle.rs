@@ -1,6 +1,6 @@
 //! Who a questionnaire asks, and its closing: at the first request after its closing time, or
 //! from the server's ticker beside the votes', exactly once (a conditional update).
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
@@ -14,72 +14,15 @@ use super::{
 use crate::{
     audit,
     db::{Transition, write_txn},
-    entities::{building, compound, holder, membership, owner_link, questionnaire, questionnaire_participation, unit},
+    entities::{building, compound, owner_link, questionnaire, questionnaire_participation, unit},
     error::{AppError, AppResult},
-    notices::{self, NewNotice},
-    policy::Role,
+    notices::{
+        self, NewNotice,
+        audience::{owning_holders, units_in_scope},
+    },
 };
 
-/// Parse a stored JSON list of building ids.
-pub fn parse_ids(s: Option<&str>) -> Option<Vec<i64>> {
-    s.and_then(|s| serde_json::from_str(s).ok())
-}
-
-/// The units whose owners a questionnaire asks: the compound's, or the chosen buildings'.
-async fn units_in_scope(
-    db: &impl ConnectionTrait,
-    compound_id: i64,
-    buildings: Option<&[i64]>,
-) -> AppResult<Vec<unit::Model>> {
-    let mut find = unit::Entity::find().filter(unit::Column::CompoundId.eq(compound_id));
-    if let Some(ids) = buildings {
-        find = find.filter(unit::Column::BuildingId.is_in(ids.iter().copied()));
-    }
-    Ok(find.all(db).await?)
-}
-
-/// The holders among `units` who are owners to ask: the developer's unsold flats are nobody's
-/// household and are not asked.
-async fn asked_holders(db: &impl ConnectionTrait, units: &[unit::Model]) -> AppResult<BTreeSet<i64>> {
-    let ids: BTreeSet<i64> = units.iter().map(|u| u.holder_id).collect();
-    let developers: BTreeSet<i64> = holder::Entity::find()
-        .filter(holder::Column::Id.is_in(ids.iter().copied()))
-        .filter(holder::Column::IsDeveloper.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|h| h.id)
-        .collect();
-    Ok(ids.difference(&developers).copied().collect())
-}
-
-/// Everyone with a role in compound `c`: its owners and its parties' people, and the community
-/// office of its community.
-pub async fn people_of_compound(db: &impl ConnectionTrait, c: &compound::Model) -> AppResult<Vec<i64>> {
-    let ms = membership::Entity::find()
-        .filter(
-            sea_orm::Condition::any().add(membership::Column::CompoundId.eq(c.id)).add(
-                sea_orm::Condition::all()
-                    .add(membership::Column::CommunityId.eq(c.community_id))
-                    .add(membership::Column::CompoundId.is_null())
-                    .add(membership::Column::Role.is_in([Role::Secretary.as_str(), Role::CommunityStaff.as_str()])),
-            ),
-        )
-        .all(db)
-        .await?;
-    let ids: BTreeSet<i64> = ms.into_iter().map(|m| m.user_id).collect();
-    Ok(ids.into_iter().collect())
-}
-
-/// The verified owners of the chosen buildings of `c` (all of its buildings when `None`).
-pub async fn owners_in(db: &impl ConnectionTrait, compound_id: i64, buildings: Option<&[i64]>) -> AppResult<Vec<i64>> {
-    let units = units_in_scope(db, compound_id, buildings).await?;
-    let holders = asked_holders(db, &units).await?;
-    let links =
-        owner_link::Entity::find().filter(owner_link::Column::HolderId.is_in(holders.iter().copied())).all(db).await?;
-    let ids: BTreeSet<i64> = links.into_iter().map(|l| l.user_id).collect();
-    Ok(ids.into_iter().collect())
-}
+pub use crate::notices::audience::{owners_in, parse_ids, people_of_compound};
 
 /// The accounts a questionnaire goes to.
 pub async fn audience_users(
@@ -106,7 +49,7 @@ pub async fn audience_heads(
         let buildings = parse_ids(q.building_ids.as_deref());
         let buildings = if audience == Audience::Buildings { buildings.as_deref() } else { None };
         let units = units_in_scope(db, q.compound_id, buildings).await?;
-        return Ok(asked_holders(db, &units).await?.len() as i64);
+        return Ok(owning_holders(db, &units).await?.len() as i64);
     }
     Ok(audience_users(db, q, c).await?.len() as i64)
 }
@@ -145,7 +88,7 @@ pub async fn asked_holdings(
         find = find.filter(unit::Column::BuildingId.is_in(parse_ids(q.building_ids.as_deref()).unwrap_or_default()));
     }
     let units = find.all(db).await?;
-    let asked = asked_holders(db, &units).await?;
+    let asked = owning_holders(db, &units).await?;
     let names: HashMap<i64, String> = building::Entity::find()
         .filter(building::Column::CompoundId.eq(q.compound_id))
         .all(db)
@@ -208,14 +151,20 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
 /// `None` when its time came. When it had already left `published`, answers the refusal of
 /// [`Step::Close`] and changes nothing.
 pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Option<i64>) -> AppResult<()> {
+    use questionnaire::Column;
     let c = compound::Entity::find_by_id(q.compound_id).one(db).await?.ok_or(AppError::NotFound)?;
     let heads = audience_heads(db, q, &c).await?;
-    use questionnaire::Column;
-    Transition::<questionnaire::Entity>::of(Column::Id, q.id, Column::Status, [Step::Close.from()], Step::Close.to())
-        .set(Column::ClosedAt, Utc::now())
-        .set(Column::AudienceHeads, heads)
-        .apply(db, || Step::Close.refused())
-        .await?;
+    Transition::<questionnaire::Entity>::of(
+        Column::Id,
+        q.id,
+        Column::Status,
+        [Step::Close.starts_from()],
+        Step::Close.leads_to(),
+    )
+    .set(Column::ClosedAt, Utc::now())
+    .set(Column::AudienceHeads, heads)
+    .apply(db, || Step::Close.refused())
+    .await?;
     // Read as the update left it: no anonymous answer can be queued behind it any more.
     let closed = questionnaire::Entity::find_by_id(q.id).one(db).await?.ok_or(AppError::NotFound)?;
     answers::release_at_close(db, &closed).await?;

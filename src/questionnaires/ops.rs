@@ -317,7 +317,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
         return Err(AppError::field("closes_at", "is already past"));
     }
     let txn = write_txn(db).await?;
-    Transition::<questionnaire::Entity>::of(Column::Id, q.id, Column::Status, [Step::Publish.from()], to)
+    Transition::<questionnaire::Entity>::of(Column::Id, q.id, Column::Status, [Step::Publish.starts_from()], to)
         .set(Column::PublishedAt, now)
         .apply(&txn, || Step::Publish.refused())
         .await?;

@@ -16,7 +16,7 @@ pub enum Step {
 
 impl Step {
     /// The status the step starts from.
-    pub fn from(self) -> QuestionnaireStatus {
+    pub fn starts_from(self) -> QuestionnaireStatus {
         match self {
             Step::Publish => QuestionnaireStatus::Draft,
             Step::Close => QuestionnaireStatus::Published,
@@ -24,7 +24,7 @@ impl Step {
     }
 
     /// The status the step leads to.
-    pub fn to(self) -> QuestionnaireStatus {
+    pub fn leads_to(self) -> QuestionnaireStatus {
         match self {
             Step::Publish => QuestionnaireStatus::Published,
             Step::Close => QuestionnaireStatus::Closed,
@@ -45,7 +45,7 @@ impl Step {
 impl QuestionnaireStatus {
     /// The status after `step`, or the refusal when the step does not start here.
     pub fn next(self, step: Step) -> Result<QuestionnaireStatus, AppError> {
-        if self == step.from() { Ok(step.to()) } else { Err(step.refused()) }
+        if self == step.starts_from() { Ok(step.leads_to()) } else { Err(step.refused()) }
     }
 }
 
