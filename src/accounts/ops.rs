@@ -49,12 +49,6 @@ pub struct NewMembership {
     pub compound_id: Option<i64>,
 }
 
-impl audit::Subject for user::Model {
-    fn subject(&self) -> String {
-        format!("user:{}", self.id)
-    }
-}
-
 /// A role is recorded on the account that holds it, where it is held.
 impl audit::Subject for membership::Model {
     fn subject(&self) -> String {
