@@ -4,7 +4,7 @@ use chrono::Utc;
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use super::{AgendaFromConcern, AgendaStatus, NewAgenda};
+use super::{AgendaFromConcern, AgendaStatus, NewAgenda, quoted, title_from_concern};
 use crate::{
     audit,
     auth::Actor,
@@ -69,8 +69,21 @@ pub async fn insert_agenda(db: &impl ConnectionTrait, o: Opening) -> AppResult<a
     })
     .exec_with_returning(db)
     .await?;
-    let recipients = audience(db, &g).await?;
-    let place = o.compound.as_ref().map(|c| c.name.clone()).unwrap_or_else(|| "全社区".into());
+    let recipients = announce(db, &g, o.compound.as_ref()).await?;
+    let detail =
+        json!({ "title": g.title, "party": g.party_kind, "concern_id": g.concern_id, "recipients": recipients });
+    audit::note(db, Some(o.opened_by), &g, "agenda.opened", detail).await?;
+    Ok(g)
+}
+
+/// Tell everyone the new agenda concerns, in one notice; answers how many were told.
+async fn announce(
+    db: &impl ConnectionTrait,
+    g: &agenda::Model,
+    compound: Option<&compound::Model>,
+) -> AppResult<usize> {
+    let recipients = audience(db, g).await?;
+    let place = compound.map(|c| c.name.clone()).unwrap_or_else(|| "全社区".into());
     let notice = NewNotice {
         community_id: g.community_id,
         compound_id: g.compound_id,
@@ -78,13 +91,10 @@ pub async fn insert_agenda(db: &impl ConnectionTrait, o: Opening) -> AppResult<a
         title: format!("新议题（{place}）：{}", g.title),
         body: "欢迎查看、附议并参与讨论。".into(),
         link: Some(format!("/agendas/{}", g.id)),
-        created_by: Some(o.opened_by),
+        created_by: Some(g.opened_by),
     };
     notices::publish(db, notice, &recipients).await?;
-    let detail =
-        json!({ "title": g.title, "party": g.party_kind, "concern_id": g.concern_id, "recipients": recipients.len() });
-    audit::note(db, Some(o.opened_by), &g, "agenda.opened", detail).await?;
-    Ok(g)
+    Ok(recipients.len())
 }
 
 /// The title and description of a new agenda, checked.
@@ -161,11 +171,11 @@ pub async fn open_from_concern(
         concern_category::Entity::find_by_id(l.concern.category_id).one(db).await?.ok_or(AppError::NotFound)?;
     let title = match req.title.as_deref() {
         Some(t) => required_text("title", t, 200)?,
-        None => format!("【{}】{}", category.name_zh, l.concern.text.chars().take(40).collect::<String>()),
+        None => title_from_concern(&category.name_zh, &l.concern.text),
     };
     let description = match req.description.as_deref() {
         Some(d) => optional_text("description", Some(d), 20_000)?.unwrap_or_default(),
-        None => l.concern.text.lines().map(|line| format!("> {line}")).collect::<Vec<_>>().join("\n"),
+        None => quoted(&l.concern.text),
     };
     let opening = Opening {
         opened_by: actor.user.id,

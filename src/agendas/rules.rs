@@ -82,6 +82,16 @@ pub fn may_cite(agenda_compound: Option<i64>, agenda_community: i64, cited: &com
     }
 }
 
+/// The title of an agenda turned from a concern: its category, then the beginning of its text.
+pub fn title_from_concern(category_name: &str, text: &str) -> String {
+    format!("【{category_name}】{}", text.chars().take(40).collect::<String>())
+}
+
+/// `text` as a Markdown quotation, line by line.
+pub fn quoted(text: &str) -> String {
+    text.lines().map(|line| format!("> {line}")).collect::<Vec<_>>().join("\n")
+}
+
 /// The share of area and of heads that makes a statutory request: one fifth.
 const STATUTORY: (i64, i64) = (1, 5);
 
@@ -210,6 +220,14 @@ mod tests {
         assert!(withdraw_needs_managing(false, false));
         assert!(withdraw_needs_managing(true, true));
         assert!(withdraw_needs_managing(false, true));
+    }
+
+    #[test]
+    fn an_agenda_from_a_concern_is_titled_by_its_category_and_quotes_its_text() {
+        let text = "北门外垃圾".repeat(10);
+        let title = title_from_concern("环境卫生", &text);
+        assert_eq!(title, format!("【环境卫生】{}", text.chars().take(40).collect::<String>()));
+        assert_eq!(quoted("一\n二"), "> 一\n> 二");
     }
 
     fn compound(id: i64, community_id: i64) -> compound::Model {

@@ -8,7 +8,7 @@ use super::{ConcernEventView, ConcernStep, ConcernView, EscalationView, Loaded, 
 use crate::{
     accounts::{PersonName, person_names},
     auth::Actor,
-    entities::{building, concern_category, concern_escalation, concern_event, concern_photo, file, party},
+    entities::{building, concern, concern_category, concern_escalation, concern_event, concern_photo, file, party},
     error::{AppError, AppResult},
     files::FileView,
     policy::PartyKind,
@@ -24,32 +24,10 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
 pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult<ConcernView> {
     let c = &l.concern;
     let category = concern_category::Entity::find_by_id(c.category_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let building_name = match c.building_id {
-        Some(b) => building::Entity::find_by_id(b).one(db).await?.map(|b| b.name),
-        None => None,
-    };
-    let assigned_party_name = match c.assigned_party_id {
-        Some(p) => party::Entity::find_by_id(p).one(db).await?.map(|p| p.name),
-        None => None,
-    };
-    let events = concern_event::Entity::find()
-        .filter(concern_event::Column::ConcernId.eq(c.id))
-        .order_by_asc(concern_event::Column::Id)
-        .all(db)
-        .await?;
-    let escalations = concern_escalation::Entity::find()
-        .filter(concern_escalation::Column::ConcernId.eq(c.id))
-        .order_by_asc(concern_escalation::Column::Id)
-        .all(db)
-        .await?;
-    let people: Vec<i64> = events
-        .iter()
-        .filter_map(|e| e.actor_id)
-        .chain(escalations.iter().flat_map(|e| [Some(e.escalated_by), e.responded_by]).flatten())
-        .chain([c.raised_by])
-        .collect();
+    let (building_name, assigned_party_name) = place_names(db, c).await?;
+    let (events, escalations) = history(db, c.id).await?;
+    let names = Names::of(db, c, &events, &escalations).await?;
     let photos = photos_of(db, c.id).await?;
-    let names = Names(person_names(db, people).await?);
     Ok(ConcernView {
         id: c.id,
         community_id: c.community_id,
@@ -79,10 +57,57 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppRe
     })
 }
 
+/// A concern's timeline and escalations, oldest first.
+async fn history(
+    db: &impl ConnectionTrait,
+    concern_id: i64,
+) -> AppResult<(Vec<concern_event::Model>, Vec<concern_escalation::Model>)> {
+    let events = concern_event::Entity::find()
+        .filter(concern_event::Column::ConcernId.eq(concern_id))
+        .order_by_asc(concern_event::Column::Id)
+        .all(db)
+        .await?;
+    let escalations = concern_escalation::Entity::find()
+        .filter(concern_escalation::Column::ConcernId.eq(concern_id))
+        .order_by_asc(concern_escalation::Column::Id)
+        .all(db)
+        .await?;
+    Ok((events, escalations))
+}
+
+/// The name of the building a concern is about and of the party it is assigned to, if any.
+async fn place_names(db: &impl ConnectionTrait, c: &concern::Model) -> AppResult<(Option<String>, Option<String>)> {
+    let building = match c.building_id {
+        Some(b) => building::Entity::find_by_id(b).one(db).await?.map(|b| b.name),
+        None => None,
+    };
+    let party = match c.assigned_party_id {
+        Some(p) => party::Entity::find_by_id(p).one(db).await?.map(|p| p.name),
+        None => None,
+    };
+    Ok((building, party))
+}
+
 /// The names of the people on a concern, by account.
 struct Names(HashMap<i64, PersonName>);
 
 impl Names {
+    /// The names of the raiser and of everyone on the timeline and the escalations.
+    async fn of(
+        db: &impl ConnectionTrait,
+        c: &concern::Model,
+        events: &[concern_event::Model],
+        escalations: &[concern_escalation::Model],
+    ) -> AppResult<Names> {
+        let people: Vec<i64> = events
+            .iter()
+            .filter_map(|e| e.actor_id)
+            .chain(escalations.iter().flat_map(|e| [Some(e.escalated_by), e.responded_by]).flatten())
+            .chain([c.raised_by])
+            .collect();
+        Ok(Names(person_names(db, people).await?))
+    }
+
     fn person(&self, id: i64) -> PersonName {
         self.0.get(&id).cloned().unwrap_or_default()
     }
