@@ -19,11 +19,10 @@ use crate::{
     accounts::{Scope, grant},
     audit::{self, Event},
     auth::Actor,
-    entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote},
+    entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote, vote::VoteStatus},
     error::{AppError, AppResult, is_unique_violation},
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role},
-    votes::model::VoteStatus,
 };
 
 /// How long a printed invitation code stays valid.

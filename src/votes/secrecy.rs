@@ -18,7 +18,7 @@ use crate::{
 /// Whether a paper slip is still in the clerks' hands: entered, not yet confirmed, on a vote that
 /// is still open.
 pub fn slip_in_hand(v: &vote::Model, ballot_status: &str, now: DateTime<Utc>) -> bool {
-    VoteStatus::parse(&v.status) == VoteStatus::Open && now < v.closes_at && ballot_status == BALLOT_PENDING
+    v.status == VoteStatus::Open && now < v.closes_at && ballot_status == BALLOT_PENDING
 }
 
 /// Whether the clerks' list shows a paper slip's choice next to its holder: always for a named
@@ -99,7 +99,7 @@ mod tests {
             building_ids: None,
             opens_at: now - Duration::hours(1),
             closes_at: now + closes_in,
-            status: status.as_str().into(),
+            status,
             created_by: 1,
             created_at: now,
             published_at: None,
