@@ -6,7 +6,7 @@ use super::{
     access::{allowed, check_scan, vote_for},
     cast::{self, BallotWriter, Marks, Op},
     lifecycle::{Rosters, advance},
-    model::{BALLOT_COUNTED, Channel, VoteForm, VoteStatus},
+    model::{BallotStatus, Channel, VoteForm, VoteStatus},
     reading::{labels_by_holder, my_holdings, paper_view, picks_of},
     rules::{choose_holding, may_see},
     tally::Choice,
@@ -150,7 +150,7 @@ async fn receipt(
         units,
         area: area::format(area),
         channel: Channel::parse(&b.channel),
-        status: b.status,
+        status: b.status.as_str().into(),
         cast_at: b.cast_at,
     })
 }
@@ -163,7 +163,7 @@ pub async fn public_ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> 
     let labels = labels_by_holder(db, v.id).await?;
     let ballots = ballot::Entity::find()
         .filter(ballot::Column::VoteId.eq(v.id))
-        .filter(ballot::Column::Status.eq(BALLOT_COUNTED))
+        .filter(ballot::Column::Status.eq(BallotStatus::Counted))
         .order_by_asc(ballot::Column::Id)
         .all(db)
         .await?;
@@ -176,7 +176,7 @@ pub async fn public_ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> 
                 units,
                 area: area::format(area_centi),
                 channel: Channel::parse(&b.channel),
-                status: b.status.clone(),
+                status: b.status.as_str().into(),
                 choice: if show_choice { b.choice.as_deref().and_then(Choice::parse) } else { None },
                 candidates: if show_choice { picks_of(b) } else { None },
             }
@@ -216,7 +216,7 @@ pub async fn paper_ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> A
         .order_by_asc(ballot::Column::Id)
         .all(db)
         .await?;
-    bs.sort_by_key(|b| b.status == BALLOT_COUNTED);
+    bs.sort_by_key(|b| b.status == BallotStatus::Counted);
     paper_view(db, &v, &bs).await
 }
 

@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     ballot::{digest, receipt},
     lifecycle::Rosters,
-    model::{BALLOT_COUNTED, BALLOT_PENDING, Channel, VoteForm},
+    model::{BallotStatus, Channel, VoteForm},
     rules::{Stored, accepts_ballots, choose_holding, proxy_valid, replaces},
     tally::Choice,
 };
@@ -486,7 +486,7 @@ async fn stored_ballots(
 }
 
 fn already_counted(b: &ballot::Model) -> AppError {
-    if b.status == BALLOT_PENDING {
+    if b.status == BallotStatus::Pending {
         refuse("already_voted", "a paper ballot for this holder is awaiting a second clerk's confirmation")
     } else {
         refuse(
@@ -528,7 +528,7 @@ fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ba
         channel: channel.as_str().into(),
         choice,
         picks,
-        status: BALLOT_COUNTED.into(),
+        status: BallotStatus::Counted,
         cast_by: None,
         entered_by: None,
         confirmed_by: None,
@@ -648,7 +648,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
             }
             let stored = Stored {
                 channel: Channel::parse(&prev.channel),
-                counted: prev.status == BALLOT_COUNTED,
+                counted: prev.status == BallotStatus::Counted,
                 cast_by: prev.cast_by,
             };
             if !replaces(channel, *user_id, stored, v.allow_change) {
@@ -674,7 +674,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 return Err(refuse("serial_used", format!("paper ballot number {serial} has already been entered")));
             }
             let mut b = unstored(*vote_id, *holder_id, Channel::Paper, marks);
-            b.status = BALLOT_PENDING.into();
+            b.status = BallotStatus::Pending;
             b.entered_by = Some(*entered_by);
             b.paper_serial = Some(serial.clone());
             b.scan_file_id = *scan_file_id;
@@ -691,9 +691,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 .await?
                 .filter(|b| b.vote_id == *vote_id)
                 .ok_or(AppError::NotFound)?;
-            if prev.status != BALLOT_PENDING {
-                return Err(refuse("already_confirmed", "this paper ballot has already been confirmed"));
-            }
+            let status = prev.status.confirm()?;
             if prev.entered_by == Some(*confirmed_by) {
                 return Err(refuse(
                     "second_person_required",
@@ -701,7 +699,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 ));
             }
             let mut b = prev;
-            b.status = BALLOT_COUNTED.into();
+            b.status = status;
             b.confirmed_by = Some(*confirmed_by);
             b.confirmed_at = Some(now_micros());
             Ok(Plan::Confirm { ballot: b, actor: *confirmed_by })

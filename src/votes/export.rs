@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::{
     access::vote_for,
-    model::{BALLOT_COUNTED, VoteForm, VoteStatus},
+    model::{BallotStatus, VoteForm, VoteStatus},
 };
 use crate::{
     auth::Actor,
@@ -72,7 +72,7 @@ pub async fn ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
         .collect();
     let ballots = ballot::Entity::find()
         .filter(ballot::Column::VoteId.eq(v.id))
-        .filter(ballot::Column::Status.eq(BALLOT_COUNTED))
+        .filter(ballot::Column::Status.eq(BallotStatus::Counted))
         .order_by_asc(ballot::Column::Id)
         .all(db)
         .await?;

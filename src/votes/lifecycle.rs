@@ -13,7 +13,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
-    model::{BALLOT_COUNTED, BALLOT_PENDING, VoteForm, VoteStatus},
+    model::{BallotStatus, VoteForm, VoteStatus},
     recount::WeightJson,
     rules::{Step, due},
     tally::{Choice, Matter, Threshold, Weight, elect, quorum_met, tally},
@@ -328,7 +328,7 @@ pub async fn turnout(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<(W
     let mut part = Weight::default();
     let mut pending = 0;
     for b in &ballots {
-        if b.status == BALLOT_PENDING {
+        if b.status == BallotStatus::Pending {
             pending += 1;
         } else if let Some(&i) = e.index.get(&b.holder_id) {
             part.area += e.areas[i];
@@ -343,7 +343,7 @@ pub async fn count(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<Vote
     let matter = Matter::parse(&v.matter).unwrap_or(Matter::Other);
     let e = electorate(db, v.id).await?;
     let ballots = ballot::Entity::find().filter(ballot::Column::VoteId.eq(v.id)).all(db).await?;
-    let counted: Vec<&ballot::Model> = ballots.iter().filter(|b| b.status == BALLOT_COUNTED).collect();
+    let counted: Vec<&ballot::Model> = ballots.iter().filter(|b| b.status == BallotStatus::Counted).collect();
     let unconfirmed = ballots.len() as i64 - counted.len() as i64;
     let total = e.total();
     let base = |participating: Weight| VoteResult {

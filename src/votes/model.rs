@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::{audit::Subject, entities::vote};
 
-pub use crate::entities::vote::VoteStatus;
+pub use crate::entities::{ballot::BallotStatus, vote::VoteStatus};
 
 impl Subject for vote::Model {
     fn subject(&self) -> String {
@@ -76,6 +76,3 @@ impl Channel {
         }
     }
 }
-
-pub const BALLOT_COUNTED: &str = "counted";
-pub const BALLOT_PENDING: &str = "pending";

@@ -150,7 +150,7 @@ fn my_ballot(b: &ballot::Model, viewer: i64, own_holding: bool) -> MyBallot {
     MyBallot {
         receipt: b.receipt.clone(),
         channel: Channel::parse(&b.channel),
-        status: b.status.clone(),
+        status: b.status.as_str().into(),
         cast_at: b.cast_at,
         choice: if own { b.choice.as_deref().and_then(Choice::parse) } else { None },
         candidates: if own { picks_of(b) } else { None },
@@ -271,7 +271,7 @@ pub async fn paper_view(
         .iter()
         .map(|b| {
             let (units, _, key) = labels.get(&b.holder_id).cloned().unwrap_or_default();
-            let shown = secrecy::paper_choice_shown(v.secret, secrecy::slip_in_hand(v, &b.status, now));
+            let shown = secrecy::paper_choice_shown(v.secret, secrecy::slip_in_hand(v, b.status, now));
             PaperBallotView {
                 id: b.id,
                 serial: b.paper_serial.clone().unwrap_or_default(),
@@ -281,7 +281,7 @@ pub async fn paper_view(
                 choice: if shown { b.choice.as_deref().and_then(Choice::parse) } else { None },
                 candidates: if shown { picks_of(b) } else { None },
                 sealed: !shown,
-                status: b.status.clone(),
+                status: b.status.as_str().into(),
                 entered_by: b.entered_by.and_then(|u| names.get(&u).cloned()),
                 confirmed_by: b.confirmed_by.and_then(|u| names.get(&u).cloned()),
                 cast_at: b.cast_at,

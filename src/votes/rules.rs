@@ -2,7 +2,7 @@
 //! voting window, who may see a draft, and when a new ballot replaces a stored one.
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{Channel, VoteStatus};
+use super::model::{BallotStatus, Channel, VoteStatus};
 use crate::error::{AppError, AppResult};
 
 /// A move in a vote's life.
@@ -64,6 +64,17 @@ impl VoteStatus {
     /// Closed or cancelled: nothing about the vote changes any more.
     pub fn is_finished(self) -> bool {
         matches!(self, VoteStatus::Closed | VoteStatus::Cancelled)
+    }
+}
+
+impl BallotStatus {
+    /// The status of a ballot once a second clerk confirms it: only a pending paper ballot is
+    /// confirmed.
+    pub fn confirm(self) -> Result<BallotStatus, Refusal> {
+        match self {
+            BallotStatus::Pending => Ok(BallotStatus::Counted),
+            BallotStatus::Counted => Err(refusal("already_confirmed", "this paper ballot has already been confirmed")),
+        }
     }
 }
 
@@ -237,6 +248,12 @@ mod tests {
         for s in [Draft, Open, Closed, Cancelled] {
             assert!(s.next(Step::Open).is_err());
         }
+    }
+
+    #[test]
+    fn a_pending_paper_ballot_counts_once_confirmed_and_is_confirmed_only_once() {
+        assert_eq!(BallotStatus::Pending.confirm(), Ok(BallotStatus::Counted));
+        assert_eq!(BallotStatus::Counted.confirm().unwrap_err().code, "already_confirmed");
     }
 
     #[test]
