@@ -117,8 +117,8 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
     let due = vote::Entity::find()
         .filter(
             sea_orm::Condition::any()
-                .add(vote::Column::Status.eq(VoteStatus::Published.as_str()).and(vote::Column::OpensAt.lte(now)))
-                .add(vote::Column::Status.eq(VoteStatus::Open.as_str()).and(vote::Column::ClosesAt.lte(now))),
+                .add(vote::Column::Status.eq(VoteStatus::Published).and(vote::Column::OpensAt.lte(now)))
+                .add(vote::Column::Status.eq(VoteStatus::Open).and(vote::Column::ClosesAt.lte(now))),
         )
         .all(db)
         .await?;
@@ -285,7 +285,7 @@ impl Rosters {
         let open: Vec<i64> = vote::Entity::find()
             .select_only()
             .column(vote::Column::Id)
-            .filter(vote::Column::Status.eq(VoteStatus::Open.as_str()))
+            .filter(vote::Column::Status.eq(VoteStatus::Open))
             .into_tuple()
             .all(db)
             .await?;
