@@ -321,7 +321,7 @@ async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id
         building_ids: Set(None),
         opens_at: Set(now),
         closes_at: Set(now + chrono::Duration::days(14)),
-        status: Set("published".into()),
+        status: Set(crate::entities::vote::VoteStatus::Published),
         created_by: Set(committee.id),
         created_at: Set(now),
         published_at: Set(Some(now)),

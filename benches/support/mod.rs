@@ -167,7 +167,7 @@ pub async fn seed(url: &str, owners: usize, votes: usize) -> Seeded {
             building_ids: Set(None),
             opens_at: Set(now),
             closes_at: Set(now + chrono::Duration::hours(2)),
-            status: Set("published".into()),
+            status: Set(sanfang::entities::vote::VoteStatus::Published),
             created_by: Set(clerk.id),
             created_at: Set(now),
             published_at: Set(Some(now)),

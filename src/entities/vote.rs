@@ -1,5 +1,7 @@
 //! `votes` table.
 use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "votes")]
@@ -18,7 +20,7 @@ pub struct Model {
     pub building_ids: Option<String>,
     pub opens_at: DateTimeUtc,
     pub closes_at: DateTimeUtc,
-    pub status: String,
+    pub status: VoteStatus,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
@@ -31,6 +33,40 @@ pub struct Model {
     pub publicity_until: Option<DateTimeUtc>,
     pub checkpoint_seq: Option<i64>,
     pub checkpoint_hash: Option<String>,
+}
+
+/// Where a vote stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum VoteStatus {
+    /// Being drafted; only the three parties see it.
+    #[sea_orm(string_value = "draft")]
+    Draft,
+    /// Notice given; opens at `opens_at`.
+    #[sea_orm(string_value = "published")]
+    Published,
+    /// Voting; the eligible roster is frozen.
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// Counted; the result is on public display.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+    #[sea_orm(string_value = "cancelled")]
+    Cancelled,
+}
+
+impl VoteStatus {
+    /// The word stored for this status, for queries that compare the column with text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoteStatus::Draft => "draft",
+            VoteStatus::Published => "published",
+            VoteStatus::Open => "open",
+            VoteStatus::Closed => "closed",
+            VoteStatus::Cancelled => "cancelled",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

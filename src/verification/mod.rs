@@ -24,12 +24,11 @@ use crate::{
     audit,
     auth::Actor,
     db::claim,
-    entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote},
+    entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote, vote::VoteStatus},
     error::{AppError, AppResult, unique_conflict},
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role},
     roster::holder_subject,
-    votes::model::VoteStatus,
 };
 
 /// How long a printed invitation code stays valid.

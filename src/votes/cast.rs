@@ -14,7 +14,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     ballot::{digest, receipt},
     lifecycle::Rosters,
-    model::{BALLOT_COUNTED, BALLOT_PENDING, Channel, VoteForm, VoteStatus},
+    model::{BallotStatus, Channel, VoteForm},
+    rules::{Stored, accepts_ballots, choose_holding, proxy_valid, replaces},
     tally::Choice,
 };
 use std::{collections::HashMap, sync::Arc};
@@ -409,16 +410,7 @@ async fn load_vote(db: &impl ConnectionTrait, batch: &mut Batch, vote_id: i64) -
 /// the app shows).
 async fn open_vote(db: &impl ConnectionTrait, batch: &mut Batch, vote_id: i64) -> AppResult<vote::Model> {
     let v = load_vote(db, batch, vote_id).await?;
-    let now = Utc::now();
-    match VoteStatus::parse(&v.status) {
-        VoteStatus::Closed => return Err(refuse("vote_closed", "this vote has closed")),
-        VoteStatus::Cancelled => return Err(refuse("vote_not_open", "this vote has been cancelled")),
-        VoteStatus::Open if now >= v.opens_at => {}
-        _ => return Err(refuse("vote_not_open", "this vote is not open for ballots")),
-    }
-    if now >= v.closes_at {
-        return Err(refuse("vote_closed", "this vote has closed"));
-    }
+    accepts_ballots(v.status, v.opens_at, v.closes_at, Utc::now())?;
     Ok(v)
 }
 
@@ -494,7 +486,7 @@ async fn stored_ballots(
 }
 
 fn already_counted(b: &ballot::Model) -> AppError {
-    if b.status == BALLOT_PENDING {
+    if b.status == BallotStatus::Pending {
         refuse("already_voted", "a paper ballot for this holder is awaiting a second clerk's confirmation")
     } else {
         refuse(
@@ -536,7 +528,7 @@ fn unstored(vote_id: i64, holder_id: i64, channel: Channel, marks: &Marks) -> ba
         channel: channel.as_str().into(),
         choice,
         picks,
-        status: BALLOT_COUNTED.into(),
+        status: BallotStatus::Counted,
         cast_by: None,
         entered_by: None,
         confirmed_by: None,
@@ -615,15 +607,7 @@ async fn resolve(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Froz
         }
         _ => Vec::new(),
     };
-    let (holder_id, proxy_id) = match holder_id {
-        _ if mine.is_empty() => return Err(refuse(NO_HOLDING, "you hold no unit on this vote's roster")),
-        Some(h) => *mine
-            .iter()
-            .find(|m| m.0 == h)
-            .ok_or_else(|| AppError::field("holder_id", "you cannot vote for this holder"))?,
-        None if mine.len() == 1 => mine[0],
-        None => return Err(AppError::field("holder_id", "you may vote for several holdings: choose one")),
-    };
+    let (holder_id, proxy_id) = choose_holding(&mine, holder_id)?;
     Ok(Op::Cast { vote_id, holder_id, user_id, proxy_id, marks, idempotency_key })
 }
 
@@ -646,13 +630,8 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
             check_marks(&v, marks, frozen.candidates(db, *vote_id).await?)?;
             if let Some(pid) = proxy_id {
                 let p = proxy::Entity::find_by_id(*pid).one(db).await?.ok_or(AppError::NotFound)?;
-                let now = Utc::now();
-                if p.holder_id != *holder_id
-                    || p.proxy_user_id != *user_id
-                    || p.revoked_at.is_some()
-                    || now < p.valid_from
-                    || now > p.valid_until
-                {
+                let issued = (p.holder_id, p.proxy_user_id, p.revoked_at.is_some());
+                if !proxy_valid(issued, *holder_id, *user_id, (p.valid_from, p.valid_until), Utc::now()) {
                     return Err(refuse("proxy_invalid", "the written proxy is not valid now"));
                 }
             }
@@ -667,14 +646,12 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
             if idempotency_key.is_some() && prev.idempotency_key == *idempotency_key && prev.cast_by == Some(*user_id) {
                 return Ok(Plan::Done(prev));
             }
-            let prev_channel = Channel::parse(&prev.channel);
-            // The holder's own ballot replaces one their proxy cast; with a vote that allows it,
-            // an owner may change their own ballot before close.
-            let replaces = channel == Channel::Online
-                && prev.status == BALLOT_COUNTED
-                && (prev_channel == Channel::Proxy
-                    || (prev_channel == Channel::Online && v.allow_change && prev.cast_by == Some(*user_id)));
-            if !replaces {
+            let stored = Stored {
+                channel: Channel::parse(&prev.channel),
+                counted: prev.status == BallotStatus::Counted,
+                cast_by: prev.cast_by,
+            };
+            if !replaces(channel, *user_id, stored, v.allow_change) {
                 return Err(already_counted(&prev));
             }
             b.id = prev.id;
@@ -697,7 +674,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 return Err(refuse("serial_used", format!("paper ballot number {serial} has already been entered")));
             }
             let mut b = unstored(*vote_id, *holder_id, Channel::Paper, marks);
-            b.status = BALLOT_PENDING.into();
+            b.status = BallotStatus::Pending;
             b.entered_by = Some(*entered_by);
             b.paper_serial = Some(serial.clone());
             b.scan_file_id = *scan_file_id;
@@ -714,9 +691,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 .await?
                 .filter(|b| b.vote_id == *vote_id)
                 .ok_or(AppError::NotFound)?;
-            if prev.status != BALLOT_PENDING {
-                return Err(refuse("already_confirmed", "this paper ballot has already been confirmed"));
-            }
+            let status = prev.status.confirm()?;
             if prev.entered_by == Some(*confirmed_by) {
                 return Err(refuse(
                     "second_person_required",
@@ -724,7 +699,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 ));
             }
             let mut b = prev;
-            b.status = BALLOT_COUNTED.into();
+            b.status = status;
             b.confirmed_by = Some(*confirmed_by);
             b.confirmed_at = Some(now_micros());
             Ok(Plan::Confirm { ballot: b, actor: *confirmed_by })

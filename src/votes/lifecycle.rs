@@ -13,15 +13,16 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
-    model::{BALLOT_COUNTED, BALLOT_PENDING, VoteForm, VoteStatus},
+    model::{BallotStatus, VoteForm, VoteStatus},
     recount::WeightJson,
+    rules::{Step, due},
     tally::{Choice, Matter, Threshold, Weight, elect, quorum_met, tally},
 };
 use crate::{
-    audit::{self, Event},
-    db::write_txn,
+    audit::{self, Event, Subject},
+    db::{Transition, write_txn},
     entities::{ballot, building, compound, holder, owner_link, unit, vote, vote_candidate, vote_electorate},
-    error::AppResult,
+    error::{AppError, AppResult},
     notices::{self, NewNotice},
 };
 
@@ -92,19 +93,19 @@ pub async fn owners_of(db: &impl ConnectionTrait, units: &[unit::Model]) -> AppR
 
 /// Bring a vote up to date with the clock.
 pub async fn advance(db: &DatabaseConnection, v: vote::Model) -> AppResult<vote::Model> {
-    let now = Utc::now();
     let mut v = v;
-    if VoteStatus::parse(&v.status) == VoteStatus::Published && now >= v.opens_at {
+    while let Some(step) = due(v.status, v.opens_at, v.closes_at, Utc::now()) {
         let txn = write_txn(db).await?;
-        open(&txn, &v).await?;
+        match step {
+            Step::Open => open(&txn, &v).await?,
+            _ => close(&txn, &v).await?,
+        }
         txn.commit().await?;
-        v = vote::Entity::find_by_id(v.id).one(db).await?.unwrap_or(v);
-    }
-    if VoteStatus::parse(&v.status) == VoteStatus::Open && now >= v.closes_at {
-        let txn = write_txn(db).await?;
-        close(&txn, &v).await?;
-        txn.commit().await?;
-        v = vote::Entity::find_by_id(v.id).one(db).await?.unwrap_or(v);
+        let Some(now) = vote::Entity::find_by_id(v.id).one(db).await? else { break };
+        if now.status == v.status {
+            break;
+        }
+        v = now;
     }
     Ok(v)
 }
@@ -116,8 +117,8 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
     let due = vote::Entity::find()
         .filter(
             sea_orm::Condition::any()
-                .add(vote::Column::Status.eq(VoteStatus::Published.as_str()).and(vote::Column::OpensAt.lte(now)))
-                .add(vote::Column::Status.eq(VoteStatus::Open.as_str()).and(vote::Column::ClosesAt.lte(now))),
+                .add(vote::Column::Status.eq(VoteStatus::Published).and(vote::Column::OpensAt.lte(now)))
+                .add(vote::Column::Status.eq(VoteStatus::Open).and(vote::Column::ClosesAt.lte(now))),
         )
         .all(db)
         .await?;
@@ -128,17 +129,31 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
     Ok(n)
 }
 
+/// The answer of a clock move that another request made first.
+fn moved_meanwhile() -> AppError {
+    AppError::conflict("vote_moved_meanwhile", "the vote was moved on by another request")
+}
+
+/// Whether this request made a clock move: another having made it first is no error.
+fn made_here(r: AppResult<()>) -> AppResult<bool> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(AppError::Conflict { code: "vote_moved_meanwhile", .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Open the vote and freeze its eligible roster, once.
 async fn open(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
-    let now = Utc::now();
-    let moved = vote::Entity::update_many()
-        .col_expr(vote::Column::Status, Expr::value(VoteStatus::Open.as_str()))
-        .col_expr(vote::Column::FrozenAt, Expr::value(now))
-        .filter(vote::Column::Id.eq(v.id))
-        .filter(vote::Column::Status.eq(VoteStatus::Published.as_str()))
-        .exec(db)
-        .await?;
-    if moved.rows_affected != 1 {
+    let step = Transition::<vote::Entity>::of(
+        vote::Column::Id,
+        v.id,
+        vote::Column::Status,
+        [VoteStatus::Published],
+        VoteStatus::Open,
+    )
+    .set(vote::Column::FrozenAt, Utc::now());
+    if !made_here(step.apply(db, moved_meanwhile).await)? {
         return Ok(());
     }
     let units = units_in_scope(db, v).await?;
@@ -176,19 +191,8 @@ async fn open(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
         vote_electorate::Entity::insert_many(chunk.to_vec()).exec(db).await?;
     }
     let total = electorate(db, v.id).await?.total();
-    audit::record(
-        db,
-        Event {
-            actor_id: None,
-            action: "vote.opened",
-            community_id: None,
-            compound_id: Some(v.compound_id),
-            subject: format!("vote:{}", v.id),
-            detail: json!({ "units": units.len(), "holders": total.heads, "area_centi": total.area }),
-        },
-    )
-    .await?;
-    Ok(())
+    let detail = json!({ "units": units.len(), "holders": total.heads, "area_centi": total.area });
+    audit::note(db, None, v, "vote.opened", detail).await
 }
 
 /// The frozen roster of a vote, by holder.
@@ -248,7 +252,7 @@ impl Rosters {
 
     /// Keep `v` if it is open.
     pub fn seen(&self, v: &vote::Model) {
-        if VoteStatus::parse(&v.status) == VoteStatus::Open && v.frozen_at.is_some() {
+        if v.status == VoteStatus::Open && v.frozen_at.is_some() {
             self.opened.lock().expect("votes lock").insert(v.id, v.clone());
         }
     }
@@ -266,7 +270,7 @@ impl Rosters {
         }
         let Some(v) = vote::Entity::find_by_id(vote_id).one(db).await? else { return Ok(None) };
         let v = advance(db, v).await?;
-        if VoteStatus::parse(&v.status) != VoteStatus::Open || v.frozen_at.is_none() {
+        if v.status != VoteStatus::Open || v.frozen_at.is_none() {
             return Ok(None);
         }
         self.get(db, &v).await?;
@@ -281,7 +285,7 @@ impl Rosters {
         let open: Vec<i64> = vote::Entity::find()
             .select_only()
             .column(vote::Column::Id)
-            .filter(vote::Column::Status.eq(VoteStatus::Open.as_str()))
+            .filter(vote::Column::Status.eq(VoteStatus::Open))
             .into_tuple()
             .all(db)
             .await?;
@@ -324,7 +328,7 @@ pub async fn turnout(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<(W
     let mut part = Weight::default();
     let mut pending = 0;
     for b in &ballots {
-        if b.status == BALLOT_PENDING {
+        if b.status == BallotStatus::Pending {
             pending += 1;
         } else if let Some(&i) = e.index.get(&b.holder_id) {
             part.area += e.areas[i];
@@ -339,7 +343,7 @@ pub async fn count(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<Vote
     let matter = Matter::parse(&v.matter).unwrap_or(Matter::Other);
     let e = electorate(db, v.id).await?;
     let ballots = ballot::Entity::find().filter(ballot::Column::VoteId.eq(v.id)).all(db).await?;
-    let counted: Vec<&ballot::Model> = ballots.iter().filter(|b| b.status == BALLOT_COUNTED).collect();
+    let counted: Vec<&ballot::Model> = ballots.iter().filter(|b| b.status == BallotStatus::Counted).collect();
     let unconfirmed = ballots.len() as i64 - counted.len() as i64;
     let total = e.total();
     let base = |participating: Weight| VoteResult {
@@ -413,14 +417,15 @@ pub async fn count(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<Vote
 /// checkpoint, open the publicity period and tell the owners.
 async fn close(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
     let now = Utc::now();
-    let moved = vote::Entity::update_many()
-        .col_expr(vote::Column::Status, Expr::value(VoteStatus::Closed.as_str()))
-        .col_expr(vote::Column::ClosedAt, Expr::value(now))
-        .filter(vote::Column::Id.eq(v.id))
-        .filter(vote::Column::Status.eq(VoteStatus::Open.as_str()))
-        .exec(db)
-        .await?;
-    if moved.rows_affected != 1 {
+    let step = Transition::<vote::Entity>::of(
+        vote::Column::Id,
+        v.id,
+        vote::Column::Status,
+        [VoteStatus::Open],
+        VoteStatus::Closed,
+    )
+    .set(vote::Column::ClosedAt, now);
+    if !made_here(step.apply(db, moved_meanwhile).await)? {
         return Ok(());
     }
     let result = count(db, v).await?;
@@ -430,9 +435,9 @@ async fn close(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
         Event {
             actor_id: None,
             action: "vote.closed",
-            community_id: None,
-            compound_id: Some(v.compound_id),
-            subject: format!("vote:{}", v.id),
+            community_id: v.community_id(),
+            compound_id: v.compound_id(),
+            subject: v.subject(),
             detail: serde_json::from_str(&result_json).map_err(anyhow::Error::from)?,
         },
     )

@@ -1,41 +1,19 @@
-//! The words of a vote: its status, form, ballot channels, and how they are stored.
+//! The words of a vote: its status, form, ballot channels, how they are stored, and how the
+//! audit trail names a vote.
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Where a vote stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VoteStatus {
-    /// Being drafted; only the three parties see it.
-    Draft,
-    /// Notice given; opens at `opens_at`.
-    Published,
-    /// Voting; the eligible roster is frozen.
-    Open,
-    /// Counted; the result is on public display.
-    Closed,
-    Cancelled,
-}
+use crate::{audit::Subject, entities::vote};
 
-impl VoteStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VoteStatus::Draft => "draft",
-            VoteStatus::Published => "published",
-            VoteStatus::Open => "open",
-            VoteStatus::Closed => "closed",
-            VoteStatus::Cancelled => "cancelled",
-        }
+pub use crate::entities::{ballot::BallotStatus, vote::VoteStatus};
+
+impl Subject for vote::Model {
+    fn subject(&self) -> String {
+        format!("vote:{}", self.id)
     }
 
-    pub fn parse(s: &str) -> VoteStatus {
-        match s {
-            "published" => VoteStatus::Published,
-            "open" => VoteStatus::Open,
-            "closed" => VoteStatus::Closed,
-            "cancelled" => VoteStatus::Cancelled,
-            _ => VoteStatus::Draft,
-        }
+    fn compound_id(&self) -> Option<i64> {
+        Some(self.compound_id)
     }
 }
 
@@ -98,6 +76,3 @@ impl Channel {
         }
     }
 }
-
-pub const BALLOT_COUNTED: &str = "counted";
-pub const BALLOT_PENDING: &str = "pending";

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use super::model::{BALLOT_PENDING, VoteStatus};
+use super::model::{BallotStatus, VoteStatus};
 use crate::{
     entities::{ballot, vote},
     error::AppResult,
@@ -17,8 +17,8 @@ use crate::{
 
 /// Whether a paper slip is still in the clerks' hands: entered, not yet confirmed, on a vote that
 /// is still open.
-pub fn slip_in_hand(v: &vote::Model, ballot_status: &str, now: DateTime<Utc>) -> bool {
-    VoteStatus::parse(&v.status) == VoteStatus::Open && now < v.closes_at && ballot_status == BALLOT_PENDING
+pub fn slip_in_hand(v: &vote::Model, ballot_status: BallotStatus, now: DateTime<Utc>) -> bool {
+    v.status == VoteStatus::Open && now < v.closes_at && ballot_status == BallotStatus::Pending
 }
 
 /// Whether the clerks' list shows a paper slip's choice next to its holder: always for a named
@@ -70,7 +70,7 @@ pub async fn sealed_scan(db: &impl ConnectionTrait, file_id: i64) -> AppResult<O
     let mut sealed: Option<SealedScan> = None;
     for b in &slips {
         let Some(v) = votes.iter().find(|v| v.id == b.vote_id) else { continue };
-        let in_hand = slip_in_hand(v, &b.status, now) && sealed.is_none_or(|s| s.in_hand);
+        let in_hand = slip_in_hand(v, b.status, now) && sealed.is_none_or(|s| s.in_hand);
         sealed = Some(SealedScan { vote_id: v.id, in_hand });
     }
     Ok(sealed)
@@ -82,7 +82,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::votes::model::BALLOT_COUNTED;
 
     fn vote(status: VoteStatus, closes_in: Duration) -> vote::Model {
         let now = Utc::now();
@@ -99,7 +98,7 @@ mod tests {
             building_ids: None,
             opens_at: now - Duration::hours(1),
             closes_at: now + closes_in,
-            status: status.as_str().into(),
+            status,
             created_by: 1,
             created_at: now,
             published_at: None,
@@ -118,12 +117,12 @@ mod tests {
     fn a_slip_is_in_the_clerks_hands_only_while_pending_on_an_open_vote() {
         let now = Utc::now();
         let open = vote(VoteStatus::Open, Duration::hours(1));
-        assert!(slip_in_hand(&open, BALLOT_PENDING, now));
-        assert!(!slip_in_hand(&open, BALLOT_COUNTED, now));
+        assert!(slip_in_hand(&open, BallotStatus::Pending, now));
+        assert!(!slip_in_hand(&open, BallotStatus::Counted, now));
         // Past its closing time the vote is closed, whether or not anyone has looked at it yet.
-        assert!(!slip_in_hand(&vote(VoteStatus::Open, -Duration::seconds(1)), BALLOT_PENDING, now));
+        assert!(!slip_in_hand(&vote(VoteStatus::Open, -Duration::seconds(1)), BallotStatus::Pending, now));
         for s in [VoteStatus::Closed, VoteStatus::Cancelled] {
-            assert!(!slip_in_hand(&vote(s, Duration::hours(1)), BALLOT_PENDING, now));
+            assert!(!slip_in_hand(&vote(s, Duration::hours(1)), BallotStatus::Pending, now));
         }
     }
 

@@ -306,7 +306,7 @@ async fn a_paper_ballot_counts_only_once_a_second_clerk_confirms_it() {
     let confirm = format!("/api/v1/votes/{id}/paper-ballots/{ballot}/confirm");
     let res = app.post(&confirm, Some(&staff), json!({})).await;
     conflict(&res, "second_person_required");
-    assert_eq!(stored(&app, id).await[0].status, "pending");
+    assert_eq!(stored(&app, id).await[0].status.as_str(), "pending");
 
     let res = app.post(&confirm, Some(&secretary), json!({})).await.expect(StatusCode::OK);
     assert_eq!(res.body["status"], "counted");

@@ -1,0 +1,293 @@
+//! What a caller reads of a vote: its page with their holdings and ballots, the list entry, and
+//! the clerks' view of paper slips.
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::{
+    access::allowed,
+    cast,
+    lifecycle::{Rosters, VoteResult, building_ids, units_in_scope},
+    model::{Channel, VoteForm, VoteStatus},
+    rules::in_publicity,
+    secrecy,
+    tally::{Choice, Matter},
+    views::*,
+};
+use crate::{
+    accounts::user_names,
+    auth::Actor,
+    entities::{
+        ballot, building, compound, file, holder, vote, vote_attachment, vote_candidate, vote_electorate,
+        vote_objection,
+    },
+    error::AppResult,
+    files::FileView,
+    policy::Permission,
+    roster::area,
+};
+
+/// A vote as the list of a compound's votes shows it.
+pub fn summary(v: &vote::Model) -> VoteSummary {
+    let matter = Matter::parse(&v.matter).unwrap_or(Matter::Other);
+    let result: Option<VoteResult> = v.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    VoteSummary {
+        id: v.id,
+        compound_id: v.compound_id,
+        title: v.title.clone(),
+        matter,
+        threshold: matter.threshold(),
+        form: VoteForm::parse(&v.form),
+        status: v.status,
+        secret: v.secret,
+        opens_at: v.opens_at,
+        closes_at: v.closes_at,
+        passed: result.and_then(|r| r.passed),
+    }
+}
+
+/// (holder, room label, area in 0.01 m²) of one unit.
+type UnitLine = (i64, String, i64);
+
+/// The holdings `actor` may vote for in `v`: their verified holders in scope, and holders whose
+/// written proxy they hold. With the roster frozen, the frozen one decides.
+pub async fn my_holdings(
+    db: &impl ConnectionTrait,
+    rosters: &Rosters,
+    actor: &Actor,
+    v: &vote::Model,
+    with_ballots: bool,
+) -> AppResult<Vec<MyHolding>> {
+    let pairs = cast::holdings_of(db, cast::Callers::Users(&[actor.user.id]))
+        .await?
+        .remove(&actor.user.id.to_string())
+        .map(|h| h.in_compound(v.compound_id))
+        .unwrap_or_default();
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let frozen = v.status != VoteStatus::Draft && v.frozen_at.is_some();
+    let wanted: Vec<i64> = pairs.iter().map(|p| p.0).collect();
+    // (holder, unit label, area) of the units in scope, and the holders' keys.
+    let (units, keys): (Vec<UnitLine>, HashMap<i64, String>) = if frozen {
+        let roster = rosters.get(db, v).await?;
+        let mut units = Vec::new();
+        let mut keys = HashMap::new();
+        for h in &wanted {
+            if let Some(r) = roster.get(h) {
+                keys.insert(*h, r.key.clone());
+                units.extend(r.units.iter().map(|(label, area)| (*h, label.clone(), *area)));
+            }
+        }
+        (units, keys)
+    } else {
+        let us: Vec<_> = units_in_scope(db, v).await?.into_iter().filter(|u| wanted.contains(&u.holder_id)).collect();
+        let names: HashMap<i64, String> = building::Entity::find()
+            .filter(building::Column::CompoundId.eq(v.compound_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b.name))
+            .collect();
+        let keys = holder::Entity::find()
+            .filter(holder::Column::Id.is_in(wanted.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| (h.id, h.holder_key))
+            .collect();
+        let units = us
+            .into_iter()
+            .map(|u| {
+                let label = format!("{} {}", names.get(&u.building_id).cloned().unwrap_or_default(), u.number);
+                (u.holder_id, label, u.area_centi)
+            })
+            .collect();
+        (units, keys)
+    };
+    let ballots: HashMap<i64, ballot::Model> = if with_ballots {
+        ballot::Entity::find()
+            .filter(ballot::Column::VoteId.eq(v.id))
+            .filter(ballot::Column::HolderId.is_in(wanted.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.holder_id, b))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let mut out = Vec::new();
+    for (h, proxy_id) in pairs {
+        let mine: Vec<&UnitLine> = units.iter().filter(|u| u.0 == h).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        out.push(MyHolding {
+            holder_id: h,
+            holder_key: keys.get(&h).cloned().unwrap_or_default(),
+            units: mine.iter().map(|u| u.1.clone()).collect(),
+            area: area::format(mine.iter().map(|u| u.2).sum()),
+            proxy_id,
+            ballot: ballots.get(&h).map(|b| my_ballot(b, actor.user.id, proxy_id.is_none())),
+        });
+    }
+    Ok(out)
+}
+
+/// The candidates a ballot supports.
+pub fn picks_of(b: &ballot::Model) -> Option<Vec<i32>> {
+    b.picks.as_deref().and_then(|p| serde_json::from_str(p).ok())
+}
+
+/// A ballot as the caller sees it: its choice only if they cast it, or signed it on paper for
+/// their own holding — a proxy never learns what the holder chose.
+fn my_ballot(b: &ballot::Model, viewer: i64, own_holding: bool) -> MyBallot {
+    let own = b.cast_by == Some(viewer) || (own_holding && b.channel == Channel::Paper.as_str());
+    MyBallot {
+        receipt: b.receipt.clone(),
+        channel: Channel::parse(&b.channel),
+        status: b.status.as_str().into(),
+        cast_at: b.cast_at,
+        choice: if own { b.choice.as_deref().and_then(Choice::parse) } else { None },
+        candidates: if own { picks_of(b) } else { None },
+    }
+}
+
+/// A vote's page as `actor` sees it.
+pub async fn view(
+    db: &DatabaseConnection,
+    rosters: &Rosters,
+    actor: &Actor,
+    v: &vote::Model,
+    c: &compound::Model,
+) -> AppResult<VoteView> {
+    let matter = Matter::parse(&v.matter).unwrap_or(Matter::Other);
+    let cands = vote_candidate::Entity::find()
+        .filter(vote_candidate::Column::VoteId.eq(v.id))
+        .order_by_asc(vote_candidate::Column::Position)
+        .all(db)
+        .await?;
+    let ids = building_ids(v);
+    let buildings = match &ids {
+        Some(ids) => building::Entity::find()
+            .filter(building::Column::Id.is_in(ids.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| b.name)
+            .collect(),
+        None => Vec::new(),
+    };
+    let attached = vote_attachment::Entity::find().filter(vote_attachment::Column::VoteId.eq(v.id)).all(db).await?;
+    // Names and sizes only: the files' bytes stay in the database.
+    let attachments: Vec<FileView> = file::Entity::find()
+        .select_only()
+        .columns([
+            file::Column::Id,
+            file::Column::Name,
+            file::Column::ContentType,
+            file::Column::Size,
+            file::Column::Sha256,
+        ])
+        .filter(file::Column::Id.is_in(attached.iter().map(|a| a.file_id)))
+        .into_model::<FileView>()
+        .all(db)
+        .await?;
+    let objections =
+        vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(db).await? as i64;
+    let my = my_holdings(db, rosters, actor, v, true).await?;
+    let on_display = in_publicity(v.status, v.publicity_until, Utc::now());
+    Ok(VoteView {
+        attachments,
+        objections,
+        can_object: on_display && my.iter().any(|h| h.proxy_id.is_none()),
+        id: v.id,
+        compound_id: v.compound_id,
+        compound_name: c.name.clone(),
+        title: v.title.clone(),
+        body: v.body.clone(),
+        matter,
+        threshold: matter.threshold(),
+        form: VoteForm::parse(&v.form),
+        seats: v.seats,
+        candidates: cands.into_iter().map(|c| CandidateView { position: c.position, name: c.name }).collect(),
+        secret: v.secret,
+        allow_change: v.allow_change,
+        building_ids: ids,
+        buildings,
+        status: v.status,
+        opens_at: v.opens_at,
+        closes_at: v.closes_at,
+        published_at: v.published_at,
+        frozen_at: v.frozen_at,
+        closed_at: v.closed_at,
+        cancelled_at: v.cancelled_at,
+        cancel_reason: v.cancel_reason.clone(),
+        publicity_until: v.publicity_until,
+        notice_days: c.notice_days,
+        checkpoint: v.checkpoint_seq.zip(v.checkpoint_hash.clone()).map(|(seq, hash)| Checkpoint { seq, hash }),
+        result: v.result.as_deref().and_then(|r| serde_json::from_str(r).ok()),
+        can_manage: allowed(actor, c, Permission::ManageVotes),
+        can_count: allowed(actor, c, Permission::CountPaper),
+        my,
+    })
+}
+
+/// (room labels, area in 0.01 m², holder key) of every holder on a vote's frozen roster.
+pub async fn labels_by_holder(
+    db: &impl ConnectionTrait,
+    vote_id: i64,
+) -> AppResult<HashMap<i64, (Vec<String>, i64, String)>> {
+    let mut map: HashMap<i64, (Vec<String>, i64, String)> = HashMap::new();
+    for e in vote_electorate::Entity::find()
+        .filter(vote_electorate::Column::VoteId.eq(vote_id))
+        .order_by_asc(vote_electorate::Column::Id)
+        .all(db)
+        .await?
+    {
+        let entry = map.entry(e.holder_id).or_insert_with(|| (Vec::new(), 0, e.holder_key.clone()));
+        entry.0.push(e.unit_label);
+        entry.1 += e.area_centi;
+    }
+    Ok(map)
+}
+
+/// Paper slips as the clerks see them. A secret vote's choice only while the slip awaits its
+/// second clerk on an open vote: once confirmed, or once the vote has closed, it is `null`.
+pub async fn paper_view(
+    db: &impl ConnectionTrait,
+    v: &vote::Model,
+    bs: &[ballot::Model],
+) -> AppResult<Vec<PaperBallotView>> {
+    let labels = labels_by_holder(db, v.id).await?;
+    let now = Utc::now();
+    let clerks: Vec<i64> = bs.iter().flat_map(|b| [b.entered_by, b.confirmed_by]).flatten().collect();
+    let names = user_names(db, clerks).await?;
+    Ok(bs
+        .iter()
+        .map(|b| {
+            let (units, _, key) = labels.get(&b.holder_id).cloned().unwrap_or_default();
+            let shown = secrecy::paper_choice_shown(v.secret, secrecy::slip_in_hand(v, b.status, now));
+            PaperBallotView {
+                id: b.id,
+                serial: b.paper_serial.clone().unwrap_or_default(),
+                holder_id: b.holder_id,
+                holder_key: key,
+                units,
+                choice: if shown { b.choice.as_deref().and_then(Choice::parse) } else { None },
+                candidates: if shown { picks_of(b) } else { None },
+                sealed: !shown,
+                status: b.status.as_str().into(),
+                entered_by: b.entered_by.and_then(|u| names.get(&u).cloned()),
+                confirmed_by: b.confirmed_by.and_then(|u| names.get(&u).cloned()),
+                cast_at: b.cast_at,
+                receipt: b.receipt.clone(),
+                scan_file_id: b.scan_file_id,
+            }
+        })
+        .collect())
+}
