@@ -239,14 +239,19 @@ async fn a_proxy_confirmed_before_the_vote_opened_votes_at_once_as_the_demos_doe
     assert_eq!(res.expect(StatusCode::CREATED).body["channel"], "proxy");
 }
 
+/// Ask to set `login`'s password to `a-new-long-password` with recovery code `code`.
+async fn recover(app: &TestApp, code: &str, login: &str) -> Res {
+    let body = json!({ "login": login, "recovery_code": code, "new_password": "a-new-long-password" });
+    app.post("/api/v1/auth/recover", None, body).await
+}
+
 #[tokio::test]
-async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
+async fn one_clerk_alone_can_neither_issue_nor_confirm_a_recovery_code() {
     let app = spawn_demo().await;
-    let (tyc, vote) = open_in_tyc(&app).await;
+    let (tyc, _) = open_in_tyc(&app).await;
     let owners = linked(&app, tyc).await;
     let (h, login) = &owners[0];
     let user = h["linked_users"][0]["id"].as_i64().unwrap();
-    let before = app.sign_in(login, DEMO_PASSWORD).await;
     let issue = format!("/api/v1/users/{user}/recovery-codes");
     // Only the community office issues codes.
     let committee = app.token("committee").await;
@@ -254,13 +259,8 @@ async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
     let secretary = app.token("secretary").await;
     let issued = app.post(&issue, Some(&secretary), json!({})).await.expect(StatusCode::CREATED);
     let code = issued.body["code"].as_str().unwrap().to_owned();
-    let recover = |code: &str, login: &str| {
-        let body = json!({ "login": login, "recovery_code": code, "new_password": "a-new-long-password" });
-        let app = app.clone();
-        async move { app.post("/api/v1/auth/recover", None, body).await }
-    };
     // Unconfirmed, the code opens nothing, and its issuer cannot confirm it.
-    conflict(&recover(&code, login).await, "recovery_unconfirmed");
+    conflict(&recover(&app, &code, login).await, "recovery_unconfirmed");
     let confirm = format!("/api/v1/recovery-codes/{}/confirm", issued.id());
     let res = app.post(&confirm, Some(&secretary), json!({})).await.expect(StatusCode::FORBIDDEN);
     assert_eq!(res.code(), "own_request");
@@ -272,12 +272,29 @@ async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
     assert_eq!(pending.body[0]["can_confirm"], true);
     assert!(pending.body[0]["code"].is_null(), "the code is shown once, to its issuer");
     app.post(&confirm, Some(&staff), json!({})).await.expect(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_confirmed_recovery_code_resets_its_own_accounts_password_once_and_ends_every_session() {
+    let app = spawn_demo().await;
+    let (tyc, vote) = open_in_tyc(&app).await;
+    let owners = linked(&app, tyc).await;
+    let (h, login) = &owners[0];
+    let user = h["linked_users"][0]["id"].as_i64().unwrap();
+    let before = app.sign_in(login, DEMO_PASSWORD).await;
+    let secretary = app.token("secretary").await;
+    let issue = format!("/api/v1/users/{user}/recovery-codes");
+    let issued = app.post(&issue, Some(&secretary), json!({})).await.expect(StatusCode::CREATED);
+    let code = issued.body["code"].as_str().unwrap().to_owned();
+    let staff = app.token("staff").await;
+    let confirm = format!("/api/v1/recovery-codes/{}/confirm", issued.id());
+    app.post(&confirm, Some(&staff), json!({})).await.expect(StatusCode::OK);
 
     // It belongs to one account only.
-    let res = recover(&code, &owners[1].1).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let res = recover(&app, &code, &owners[1].1).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body["error"]["fields"]["recovery_code"].is_string());
-    recover(&code, login).await.expect(StatusCode::NO_CONTENT);
-    conflict(&recover(&code, login).await, "recovery_spent");
+    recover(&app, &code, login).await.expect(StatusCode::NO_CONTENT);
+    conflict(&recover(&app, &code, login).await, "recovery_spent");
     // Every earlier sign-in has ended; the old password is gone.
     app.get("/api/v1/me", &before.access).await.expect(StatusCode::UNAUTHORIZED);
     app.refresh(&before.refresh).await.expect(StatusCode::UNAUTHORIZED);
