@@ -55,43 +55,59 @@ async fn register(app: &TestApp, code: &str, phone: &str) -> Res {
     app.post("/api/v1/auth/register", None, body).await
 }
 
-#[tokio::test]
-async fn an_insider_with_an_invitation_code_cannot_vote_for_an_owner_alone() {
-    let app = spawn_demo().await;
-    let (tyc, vote) = open_in_tyc(&app).await;
-    let (h, owner) = linked(&app, tyc).await.remove(0);
-    let holder = hid(&h);
-    let member = app.token("member").await;
-    // A committee member prints a code for an owner who already has an account…
+/// An invitation code for `holder` printed by committee member `member`: its id and code.
+async fn printed_code(app: &TestApp, member: &str, holder: i64) -> (i64, String) {
     let inv = app
-        .post(&format!("/api/v1/holders/{holder}/invitations"), Some(&member), json!({}))
+        .post(&format!("/api/v1/holders/{holder}/invitations"), Some(member), json!({}))
         .await
         .expect(StatusCode::CREATED);
-    let code = inv.body["code"].as_str().unwrap();
+    (inv.id(), inv.body["code"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn an_insider_cannot_use_or_confirm_the_invitation_code_they_printed() {
+    let app = spawn_demo().await;
+    let (tyc, _) = open_in_tyc(&app).await;
+    let (h, _) = linked(&app, tyc).await.remove(0);
+    let member = app.token("member").await;
+    // A committee member prints a code for an owner who already has an account…
+    let (id, code) = printed_code(&app, &member, hid(&h)).await;
     // …and can use it neither on their own account nor on a new one until someone else confirms.
-    conflict(&redeem(&app, &member, code).await, "invitation_unconfirmed");
-    conflict(&register(&app, code, "13700009999").await, "invitation_unconfirmed");
+    conflict(&redeem(&app, &member, &code).await, "invitation_unconfirmed");
+    conflict(&register(&app, &code, "13700009999").await, "invitation_unconfirmed");
     // Neither they nor a colleague of their own party may confirm it.
-    let confirm = format!("/api/v1/invitations/{}/confirm", inv.id());
+    let confirm = format!("/api/v1/invitations/{id}/confirm");
     let res = app.post(&confirm, Some(&member), json!({})).await.expect(StatusCode::FORBIDDEN);
     assert_eq!(res.code(), "own_request");
     let committee = app.token("committee").await;
     let res = app.post(&confirm, Some(&committee), json!({})).await.expect(StatusCode::FORBIDDEN);
     assert_eq!(res.code(), "same_party");
     let pending = app.get(&format!("/api/v1/compounds/{tyc}/confirmations"), &committee).await.expect(StatusCode::OK);
-    let item = pending.body.as_array().unwrap().iter().find(|p| p["id"] == inv.id()).unwrap().clone();
+    let item = pending.body.as_array().unwrap().iter().find(|p| p["id"] == id).unwrap().clone();
     assert_eq!((item["kind"].as_str(), item["can_confirm"].as_bool()), (Some("invitation"), Some(false)));
     // The community office confirms; then neither of the two may take the code.
     let secretary = app.token("secretary").await;
     app.post(&confirm, Some(&secretary), json!({})).await.expect(StatusCode::OK);
     conflict(&app.post(&confirm, Some(&secretary), json!({})).await, "already_confirmed");
     for token in [&member, &secretary] {
-        let res = redeem(&app, token, code).await.expect(StatusCode::FORBIDDEN);
+        let res = redeem(&app, token, &code).await.expect(StatusCode::FORBIDDEN);
         assert_eq!(res.code(), "own_account");
     }
+}
+
+#[tokio::test]
+async fn an_account_registered_with_a_confirmed_code_waits_while_a_vote_is_open_and_the_owner_votes_first() {
+    let app = spawn_demo().await;
+    let (tyc, vote) = open_in_tyc(&app).await;
+    let (h, owner) = linked(&app, tyc).await.remove(0);
+    let holder = hid(&h);
+    let member = app.token("member").await;
+    let (id, code) = printed_code(&app, &member, holder).await;
+    let secretary = app.token("secretary").await;
+    app.post(&format!("/api/v1/invitations/{id}/confirm"), Some(&secretary), json!({})).await.expect(StatusCode::OK);
     // A second account the insider registers with it gets the holder, but not this vote: the
     // owner is told and has 24 hours, and votes first.
-    let res = register(&app, code, "13700009999").await.expect(StatusCode::CREATED);
+    let res = register(&app, &code, "13700009999").await.expect(StatusCode::CREATED);
     let sock = res.body["access_token"].as_str().unwrap().to_owned();
     conflict(&cast(&app, &sock, vote, json!({ "choice": "agree" })).await, "not_eligible");
     let told = inbox(&app, &owner).await;
