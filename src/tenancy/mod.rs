@@ -380,12 +380,28 @@ pub async fn insert_compound(
 
 #[cfg(test)]
 mod tests {
-    use super::natural_key;
+    use super::*;
 
     #[test]
     fn buildings_sort_by_their_number() {
         let mut v = vec!["10号楼", "2号楼", "1号楼", "商铺"];
         v.sort_by_key(|s| natural_key(s));
         assert_eq!(v, ["1号楼", "2号楼", "10号楼", "商铺"]);
+    }
+
+    #[test]
+    fn the_trail_names_a_compound_and_its_rows_as_it_always_has() {
+        let c = compound::Model {
+            id: 4,
+            community_id: 2,
+            name: "A".into(),
+            address: None,
+            created_at: Utc::now(),
+            notice_days: 7,
+            publicity_days: 7,
+        };
+        assert_eq!((c.subject(), c.community_id(), c.compound_id()), ("compound:4".into(), Some(2), Some(4)));
+        let b = CompoundRow { table: "building", id: 9, compound: &c };
+        assert_eq!((b.subject(), b.community_id(), b.compound_id()), ("building:9".into(), Some(2), Some(4)));
     }
 }

@@ -2,7 +2,7 @@
 //! confirmed or withdrawn, an invitation code issued, confirmed and redeemed, a link undone.
 use std::net::IpAddr;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, prelude::Expr,
@@ -62,6 +62,23 @@ fn request_waiting() -> Condition {
     Condition::all().add(link_request::Column::ConfirmedAt.is_null()).add(link_request::Column::CancelledAt.is_null())
 }
 
+/// Refuse a second request to link account `user_id` to holder `holder_id` while one waits.
+async fn check_not_waiting(db: &impl ConnectionTrait, holder_id: i64, user_id: i64) -> AppResult<()> {
+    let waiting = link_request::Entity::find()
+        .filter(link_request::Column::HolderId.eq(holder_id))
+        .filter(link_request::Column::UserId.eq(user_id))
+        .filter(request_waiting())
+        .count(db)
+        .await?;
+    if waiting > 0 {
+        return Err(AppError::conflict(
+            "link_pending",
+            "this account is already waiting to be confirmed for this holder",
+        ));
+    }
+    Ok(())
+}
+
 /// Ask to verify the account `login` as holder `holder_id`'s, after checking the documents in
 /// person; the link waits for a second person of another party.
 pub async fn request_link(
@@ -74,18 +91,7 @@ pub async fn request_link(
     let party = acting_party(actor, &c, Permission::VerifyOwners)?;
     let u = account_to_link(db, actor, h.id, login).await?;
     let txn = write_txn(db).await?;
-    let waiting = link_request::Entity::find()
-        .filter(link_request::Column::HolderId.eq(h.id))
-        .filter(link_request::Column::UserId.eq(u.id))
-        .filter(request_waiting())
-        .count(&txn)
-        .await?;
-    if waiting > 0 {
-        return Err(AppError::conflict(
-            "link_pending",
-            "this account is already waiting to be confirmed for this holder",
-        ));
-    }
+    check_not_waiting(&txn, h.id, u.id).await?;
     let r = link_request::Entity::insert(link_request::ActiveModel {
         compound_id: Set(c.id),
         holder_id: Set(h.id),
@@ -241,6 +247,42 @@ pub async fn redeem(
     holdings_of(db, actor.user.id).await?.into_iter().find(|h| h.holder_id == inv.holder_id).ok_or(AppError::NotFound)
 }
 
+/// Invitation codes of compound `c` waiting for a second person at `now`.
+async fn waiting_codes(
+    db: &impl ConnectionTrait,
+    c: &compound::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<invitation::Model>> {
+    let holders_here = holder::Entity::find()
+        .select_only()
+        .column(holder::Column::Id)
+        .filter(holder::Column::CompoundId.eq(c.id))
+        .into_query();
+    Ok(invitation::Entity::find()
+        .filter(invitation::Column::HolderId.in_subquery(holders_here))
+        .filter(invitation::Column::ConfirmedAt.is_null())
+        .filter(invitation::Column::RedeemedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .all(db)
+        .await?)
+}
+
+/// Proxies of compound `c` waiting for a second person at `now`.
+async fn waiting_proxies(
+    db: &impl ConnectionTrait,
+    c: &compound::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<proxy::Model>> {
+    Ok(proxy::Entity::find()
+        .filter(proxy::Column::CompoundId.eq(c.id))
+        .filter(proxy::Column::ConfirmedAt.is_null())
+        .filter(proxy::Column::RevokedAt.is_null())
+        .filter(proxy::Column::ValidUntil.gt(now))
+        .order_by_asc(proxy::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// Everything in compound `compound_id` waiting for a second person: staff links, invitation
 /// codes and proxies, oldest first.
 pub async fn pending_in(
@@ -255,29 +297,9 @@ pub async fn pending_in(
         .filter(request_waiting())
         .all(db)
         .await?;
-    let holders_here = holder::Entity::find()
-        .select_only()
-        .column(holder::Column::Id)
-        .filter(holder::Column::CompoundId.eq(c.id))
-        .into_query();
-    let codes = invitation::Entity::find()
-        .filter(invitation::Column::HolderId.in_subquery(holders_here))
-        .filter(invitation::Column::ConfirmedAt.is_null())
-        .filter(invitation::Column::RedeemedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(now))
-        .all(db)
-        .await?;
-    let proxies = proxy::Entity::find()
-        .filter(proxy::Column::CompoundId.eq(c.id))
-        .filter(proxy::Column::ConfirmedAt.is_null())
-        .filter(proxy::Column::RevokedAt.is_null())
-        .filter(proxy::Column::ValidUntil.gt(now))
-        .order_by_asc(proxy::Column::Id)
-        .all(db)
-        .await?;
     let mut items: Vec<Pending> = links.iter().map(Pending::of_link).collect();
-    items.extend(codes.iter().map(Pending::of_invitation));
-    items.extend(proxies.iter().map(Pending::of_proxy));
+    items.extend(waiting_codes(db, &c, now).await?.iter().map(Pending::of_invitation));
+    items.extend(waiting_proxies(db, &c, now).await?.iter().map(Pending::of_proxy));
     items.sort_by_key(|i| i.requested_at);
     pending_views(db, actor, &c, items).await
 }

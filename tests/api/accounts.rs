@@ -3,52 +3,62 @@ use serde_json::json;
 
 use crate::helpers::*;
 
+/// The administrator creates the account `cleaner` (password `cleaner-password`).
+async fn create_cleaner(app: &TestApp, admin: &str) -> Res {
+    let body = json!({ "username": "cleaner", "display_name": "王保洁", "phone": "+86 136-0000-0001", "password": "cleaner-password" });
+    app.post("/api/v1/users", Some(admin), body).await.expect(StatusCode::CREATED)
+}
+
+/// Make account `id` property staff of compound `compound`.
+async fn grant_property_staff(app: &TestApp, admin: &str, id: i64, compound: i64) -> Res {
+    let body = json!({ "role": "property_staff", "compound_id": compound });
+    app.post(&format!("/api/v1/users/{id}/memberships"), Some(admin), body).await.expect(StatusCode::CREATED)
+}
+
 #[tokio::test]
-async fn an_administrator_creates_property_staff_who_see_only_their_compound() {
+async fn a_new_account_answers_its_phone_in_stored_form_and_never_its_password_hash() {
     let app = spawn_demo().await;
     let admin = app.token("admin").await;
-    let tyc = app.compound_id(TYC).await;
-    let shs = app.compound_id(SHS).await;
-
-    let res = app
-        .post(
-            "/api/v1/users",
-            Some(&admin),
-            json!({ "username": "cleaner", "display_name": "王保洁", "phone": "+86 136-0000-0001", "password": "cleaner-password" }),
-        )
-        .await
-        .expect(StatusCode::CREATED);
+    let res = create_cleaner(&app, &admin).await;
     assert_eq!(res.body["username"], "cleaner");
     assert_eq!(res.body["phone"], "13600000001");
     assert_eq!(res.body["is_active"], true);
     assert!(res.body.get("password_hash").is_none());
-    let id = res.id();
+}
 
+#[tokio::test]
+async fn a_property_staff_role_is_held_in_the_compounds_property_company() {
+    let app = spawn_demo().await;
+    let admin = app.token("admin").await;
+    let tyc = app.compound_id(TYC).await;
+    let id = create_cleaner(&app, &admin).await.id();
     let detail = app.get(&format!("/api/v1/compounds/{tyc}"), &admin).await.expect(StatusCode::OK);
     let property_party =
         detail.body["parties"].as_array().unwrap().iter().find(|p| p["kind"] == "property_company").unwrap()["id"]
             .clone();
-    let res = app
-        .post(
-            &format!("/api/v1/users/{id}/memberships"),
-            Some(&admin),
-            json!({ "role": "property_staff", "compound_id": tyc }),
-        )
-        .await
-        .expect(StatusCode::CREATED);
+    let res = grant_property_staff(&app, &admin, id, tyc).await;
     assert_eq!(res.body["role"], "property_staff");
     assert_eq!(res.body["user_id"], id);
     assert_eq!(res.body["compound_id"], tyc);
     assert_eq!(res.body["compound_name"], TYC);
     assert_eq!(res.body["party_kind"], "property_company");
     assert_eq!(res.body["party_id"], property_party);
+}
+
+#[tokio::test]
+async fn property_staff_read_only_their_compounds_roster_and_may_not_import_it() {
+    let app = spawn_demo().await;
+    let admin = app.token("admin").await;
+    let tyc = app.compound_id(TYC).await;
+    let shs = app.compound_id(SHS).await;
+    let id = create_cleaner(&app, &admin).await.id();
+    grant_property_staff(&app, &admin, id, tyc).await;
 
     let staff = app.token_with("cleaner", "cleaner-password").await;
     let units = app.get(&format!("/api/v1/compounds/{tyc}/units"), &staff).await.expect(StatusCode::OK);
     assert_eq!(units.body.as_array().unwrap().len(), 220);
     let res = app.get(&format!("/api/v1/compounds/{shs}/units"), &staff).await.expect(StatusCode::NOT_FOUND);
     assert_eq!(res.code(), "not_found");
-    // Property staff read the roster but may not import it.
     let res = app
         .upload(&format!("/api/v1/compounds/{tyc}/roster"), &staff, b"building,unit\n".to_vec(), "text/csv")
         .await

@@ -55,43 +55,59 @@ async fn register(app: &TestApp, code: &str, phone: &str) -> Res {
     app.post("/api/v1/auth/register", None, body).await
 }
 
-#[tokio::test]
-async fn an_insider_with_an_invitation_code_cannot_vote_for_an_owner_alone() {
-    let app = spawn_demo().await;
-    let (tyc, vote) = open_in_tyc(&app).await;
-    let (h, owner) = linked(&app, tyc).await.remove(0);
-    let holder = hid(&h);
-    let member = app.token("member").await;
-    // A committee member prints a code for an owner who already has an account…
+/// An invitation code for `holder` printed by committee member `member`: its id and code.
+async fn printed_code(app: &TestApp, member: &str, holder: i64) -> (i64, String) {
     let inv = app
-        .post(&format!("/api/v1/holders/{holder}/invitations"), Some(&member), json!({}))
+        .post(&format!("/api/v1/holders/{holder}/invitations"), Some(member), json!({}))
         .await
         .expect(StatusCode::CREATED);
-    let code = inv.body["code"].as_str().unwrap();
+    (inv.id(), inv.body["code"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn an_insider_cannot_use_or_confirm_the_invitation_code_they_printed() {
+    let app = spawn_demo().await;
+    let (tyc, _) = open_in_tyc(&app).await;
+    let (h, _) = linked(&app, tyc).await.remove(0);
+    let member = app.token("member").await;
+    // A committee member prints a code for an owner who already has an account…
+    let (id, code) = printed_code(&app, &member, hid(&h)).await;
     // …and can use it neither on their own account nor on a new one until someone else confirms.
-    conflict(&redeem(&app, &member, code).await, "invitation_unconfirmed");
-    conflict(&register(&app, code, "13700009999").await, "invitation_unconfirmed");
+    conflict(&redeem(&app, &member, &code).await, "invitation_unconfirmed");
+    conflict(&register(&app, &code, "13700009999").await, "invitation_unconfirmed");
     // Neither they nor a colleague of their own party may confirm it.
-    let confirm = format!("/api/v1/invitations/{}/confirm", inv.id());
+    let confirm = format!("/api/v1/invitations/{id}/confirm");
     let res = app.post(&confirm, Some(&member), json!({})).await.expect(StatusCode::FORBIDDEN);
     assert_eq!(res.code(), "own_request");
     let committee = app.token("committee").await;
     let res = app.post(&confirm, Some(&committee), json!({})).await.expect(StatusCode::FORBIDDEN);
     assert_eq!(res.code(), "same_party");
     let pending = app.get(&format!("/api/v1/compounds/{tyc}/confirmations"), &committee).await.expect(StatusCode::OK);
-    let item = pending.body.as_array().unwrap().iter().find(|p| p["id"] == inv.id()).unwrap().clone();
+    let item = pending.body.as_array().unwrap().iter().find(|p| p["id"] == id).unwrap().clone();
     assert_eq!((item["kind"].as_str(), item["can_confirm"].as_bool()), (Some("invitation"), Some(false)));
     // The community office confirms; then neither of the two may take the code.
     let secretary = app.token("secretary").await;
     app.post(&confirm, Some(&secretary), json!({})).await.expect(StatusCode::OK);
     conflict(&app.post(&confirm, Some(&secretary), json!({})).await, "already_confirmed");
     for token in [&member, &secretary] {
-        let res = redeem(&app, token, code).await.expect(StatusCode::FORBIDDEN);
+        let res = redeem(&app, token, &code).await.expect(StatusCode::FORBIDDEN);
         assert_eq!(res.code(), "own_account");
     }
+}
+
+#[tokio::test]
+async fn an_account_registered_with_a_confirmed_code_waits_while_a_vote_is_open_and_the_owner_votes_first() {
+    let app = spawn_demo().await;
+    let (tyc, vote) = open_in_tyc(&app).await;
+    let (h, owner) = linked(&app, tyc).await.remove(0);
+    let holder = hid(&h);
+    let member = app.token("member").await;
+    let (id, code) = printed_code(&app, &member, holder).await;
+    let secretary = app.token("secretary").await;
+    app.post(&format!("/api/v1/invitations/{id}/confirm"), Some(&secretary), json!({})).await.expect(StatusCode::OK);
     // A second account the insider registers with it gets the holder, but not this vote: the
     // owner is told and has 24 hours, and votes first.
-    let res = register(&app, code, "13700009999").await.expect(StatusCode::CREATED);
+    let res = register(&app, &code, "13700009999").await.expect(StatusCode::CREATED);
     let sock = res.body["access_token"].as_str().unwrap().to_owned();
     conflict(&cast(&app, &sock, vote, json!({ "choice": "agree" })).await, "not_eligible");
     let told = inbox(&app, &owner).await;
@@ -239,14 +255,19 @@ async fn a_proxy_confirmed_before_the_vote_opened_votes_at_once_as_the_demos_doe
     assert_eq!(res.expect(StatusCode::CREATED).body["channel"], "proxy");
 }
 
+/// Ask to set `login`'s password to `a-new-long-password` with recovery code `code`.
+async fn recover(app: &TestApp, code: &str, login: &str) -> Res {
+    let body = json!({ "login": login, "recovery_code": code, "new_password": "a-new-long-password" });
+    app.post("/api/v1/auth/recover", None, body).await
+}
+
 #[tokio::test]
-async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
+async fn one_clerk_alone_can_neither_issue_nor_confirm_a_recovery_code() {
     let app = spawn_demo().await;
-    let (tyc, vote) = open_in_tyc(&app).await;
+    let (tyc, _) = open_in_tyc(&app).await;
     let owners = linked(&app, tyc).await;
     let (h, login) = &owners[0];
     let user = h["linked_users"][0]["id"].as_i64().unwrap();
-    let before = app.sign_in(login, DEMO_PASSWORD).await;
     let issue = format!("/api/v1/users/{user}/recovery-codes");
     // Only the community office issues codes.
     let committee = app.token("committee").await;
@@ -254,13 +275,8 @@ async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
     let secretary = app.token("secretary").await;
     let issued = app.post(&issue, Some(&secretary), json!({})).await.expect(StatusCode::CREATED);
     let code = issued.body["code"].as_str().unwrap().to_owned();
-    let recover = |code: &str, login: &str| {
-        let body = json!({ "login": login, "recovery_code": code, "new_password": "a-new-long-password" });
-        let app = app.clone();
-        async move { app.post("/api/v1/auth/recover", None, body).await }
-    };
     // Unconfirmed, the code opens nothing, and its issuer cannot confirm it.
-    conflict(&recover(&code, login).await, "recovery_unconfirmed");
+    conflict(&recover(&app, &code, login).await, "recovery_unconfirmed");
     let confirm = format!("/api/v1/recovery-codes/{}/confirm", issued.id());
     let res = app.post(&confirm, Some(&secretary), json!({})).await.expect(StatusCode::FORBIDDEN);
     assert_eq!(res.code(), "own_request");
@@ -272,12 +288,29 @@ async fn one_clerk_alone_can_neither_issue_nor_use_a_recovery_code() {
     assert_eq!(pending.body[0]["can_confirm"], true);
     assert!(pending.body[0]["code"].is_null(), "the code is shown once, to its issuer");
     app.post(&confirm, Some(&staff), json!({})).await.expect(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_confirmed_recovery_code_resets_its_own_accounts_password_once_and_ends_every_session() {
+    let app = spawn_demo().await;
+    let (tyc, vote) = open_in_tyc(&app).await;
+    let owners = linked(&app, tyc).await;
+    let (h, login) = &owners[0];
+    let user = h["linked_users"][0]["id"].as_i64().unwrap();
+    let before = app.sign_in(login, DEMO_PASSWORD).await;
+    let secretary = app.token("secretary").await;
+    let issue = format!("/api/v1/users/{user}/recovery-codes");
+    let issued = app.post(&issue, Some(&secretary), json!({})).await.expect(StatusCode::CREATED);
+    let code = issued.body["code"].as_str().unwrap().to_owned();
+    let staff = app.token("staff").await;
+    let confirm = format!("/api/v1/recovery-codes/{}/confirm", issued.id());
+    app.post(&confirm, Some(&staff), json!({})).await.expect(StatusCode::OK);
 
     // It belongs to one account only.
-    let res = recover(&code, &owners[1].1).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    let res = recover(&app, &code, &owners[1].1).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body["error"]["fields"]["recovery_code"].is_string());
-    recover(&code, login).await.expect(StatusCode::NO_CONTENT);
-    conflict(&recover(&code, login).await, "recovery_spent");
+    recover(&app, &code, login).await.expect(StatusCode::NO_CONTENT);
+    conflict(&recover(&app, &code, login).await, "recovery_spent");
     // Every earlier sign-in has ended; the old password is gone.
     app.get("/api/v1/me", &before.access).await.expect(StatusCode::UNAUTHORIZED);
     app.refresh(&before.refresh).await.expect(StatusCode::UNAUTHORIZED);
