@@ -122,11 +122,8 @@ fn roster_csv(plan: &CompoundPlan, rng: &mut Lcg) -> String {
                             (name, phone, key)
                         }
                     };
-                    let _ = writeln!(
-                        csv,
-                        "{b}号楼,{number},{},{source},{name},{phone},{key}",
-                        crate::area::format(area)
-                    );
+                    let _ =
+                        writeln!(csv, "{b}号楼,{number},{},{source},{name},{phone},{key}", crate::area::format(area));
                 }
             }
         }

@@ -260,6 +260,22 @@ pub fn holds_community_wide(p: Permission, role: Role) -> bool {
     roles_for(p).contains(&role) && (!manages(p) || matches!(role.scope(), RoleScope::Community | RoleScope::Global))
 }
 
+/// The parties the roles `held` speak for: the community office for its staff, the property
+/// company or the owners' committee for theirs; each once, in a fixed order.
+pub fn party_kinds_of(held: impl IntoIterator<Item = Role>) -> Vec<PartyKind> {
+    let mut kinds: Vec<PartyKind> = held
+        .into_iter()
+        .filter_map(|r| match r.scope() {
+            RoleScope::Community => Some(PartyKind::CommunityOffice),
+            RoleScope::Party(k) => Some(k),
+            _ => None,
+        })
+        .collect();
+    kinds.sort_by_key(|k| k.as_str());
+    kinds.dedup();
+    kinds
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::{
     concerns::party_kinds,
     entities::{agenda, compound},
     error::{AppError, AppResult},
-    policy::{PartyKind, Permission, RoleScope},
+    policy::{PartyKind, Permission, party_kinds_of},
 };
 
 /// An agenda with where it lives, as the caller may see it.
@@ -45,18 +45,7 @@ pub fn authorize_withdraw(actor: &Actor, a: &LoadedAgenda) -> AppResult<()> {
 
 /// The parties an actor speaks for across a community (for community-wide agendas).
 pub fn community_kinds(actor: &Actor, community_id: i64) -> Vec<PartyKind> {
-    let mut kinds: Vec<PartyKind> = actor
-        .roles()
-        .filter(|(_, m)| m.community_id == Some(community_id))
-        .filter_map(|(r, _)| match r.scope() {
-            RoleScope::Community => Some(PartyKind::CommunityOffice),
-            RoleScope::Party(k) => Some(k),
-            _ => None,
-        })
-        .collect();
-    kinds.sort_by_key(|k| k.as_str());
-    kinds.dedup();
-    kinds
+    party_kinds_of(actor.roles().filter(|(_, m)| m.community_id == Some(community_id)).map(|(r, _)| r))
 }
 
 /// Load an agenda the caller may see.

@@ -99,35 +99,34 @@ struct Count {
 
 /// How many holders co-signed each of the agendas.
 async fn cosigner_counts(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, i64>> {
-    Ok(agenda_cosign::Entity::find()
-        .select_only()
-        .column(agenda_cosign::Column::AgendaId)
-        .column_as(Expr::col(agenda_cosign::Column::Id).count(), "n")
-        .filter(agenda_cosign::Column::AgendaId.is_in(ids))
-        .group_by(agenda_cosign::Column::AgendaId)
-        .into_model::<Count>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.agenda_id, c.n))
-        .collect())
+    let rows = agenda_cosign::Entity::find().filter(agenda_cosign::Column::AgendaId.is_in(ids));
+    count_per_agenda(db, rows, agenda_cosign::Column::AgendaId, agenda_cosign::Column::Id).await
 }
 
 /// How many comments, not hidden, each of the agendas has.
 async fn comment_counts(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, i64>> {
-    Ok(agenda_comment::Entity::find()
-        .select_only()
-        .column(agenda_comment::Column::AgendaId)
-        .column_as(Expr::col(agenda_comment::Column::Id).count(), "n")
+    let rows = agenda_comment::Entity::find()
         .filter(agenda_comment::Column::AgendaId.is_in(ids))
-        .filter(agenda_comment::Column::HiddenAt.is_null())
-        .group_by(agenda_comment::Column::AgendaId)
+        .filter(agenda_comment::Column::HiddenAt.is_null());
+    count_per_agenda(db, rows, agenda_comment::Column::AgendaId, agenda_comment::Column::Id).await
+}
+
+/// How many of `rows` each agenda has, in one grouped query.
+async fn count_per_agenda<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: Select<E>,
+    agenda: E::Column,
+    id: E::Column,
+) -> AppResult<HashMap<i64, i64>> {
+    let counts = rows
+        .select_only()
+        .column_as(agenda, "agenda_id")
+        .column_as(Expr::col(id).count(), "n")
+        .group_by(agenda)
         .into_model::<Count>()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.agenda_id, c.n))
-        .collect())
+        .await?;
+    Ok(counts.into_iter().map(|c| (c.agenda_id, c.n)).collect())
 }
 
 #[cfg(test)]

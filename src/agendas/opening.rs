@@ -191,3 +191,23 @@ pub async fn open_from_concern(
     concerns::turned_into_agenda(db, actor, &l, g.id).await?;
     Ok(g)
 }
+
+/// Where an agenda is opened: in one compound, or for the whole community.
+#[derive(Clone, Copy)]
+pub enum Place {
+    Compound(i64),
+    Community(i64),
+}
+
+/// Open an agenda at `place` as `actor`.
+pub async fn open_at(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    place: Place,
+    req: NewAgenda,
+) -> AppResult<agenda::Model> {
+    match place {
+        Place::Compound(id) => open_in_compound(db, actor, id, req).await,
+        Place::Community(id) => open_in_community(db, actor, id, req).await,
+    }
+}

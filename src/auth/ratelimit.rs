@@ -85,6 +85,20 @@ fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) 
     Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// Count an attempt at a one-time code under the account's key (when the account is known) and
+/// the client address's, refusing when either is over [`CODE`]; the keys, to clear on success.
+pub async fn code_attempt(
+    db: &impl ConnectionTrait,
+    account_key: Option<String>,
+    addr: Option<std::net::IpAddr>,
+) -> AppResult<Vec<String>> {
+    let keys: Vec<String> = account_key.into_iter().chain(addr.map(|ip| address_key("code", ip))).collect();
+    for key in &keys {
+        attempt(db, key, CODE).await?;
+    }
+    Ok(keys)
+}
+
 /// Count an attempt on `key` before doing the work it guards; refused with 429 and the seconds
 /// to wait while the key is backing off (and then not counted).
 pub async fn attempt(db: &impl ConnectionTrait, key: &str, limit: Limit) -> AppResult<()> {

@@ -2,7 +2,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ConcernEventView, ConcernStep, ConcernView, EscalationView, Loaded, actions, concern_for, is_overdue};
 use crate::{
@@ -161,21 +161,7 @@ async fn photos_of(db: &impl ConnectionTrait, concern_id: i64) -> AppResult<Vec<
         .into_iter()
         .map(|p| p.file_id)
         .collect();
-    let mut photos: Vec<FileView> = file::Entity::find()
-        .select_only()
-        .columns([
-            file::Column::Id,
-            file::Column::Name,
-            file::Column::ContentType,
-            file::Column::Size,
-            file::Column::Sha256,
-        ])
-        .filter(file::Column::Id.is_in(photo_ids.clone()))
-        .into_model::<FileView>()
-        .all(db)
-        .await?;
-    photos.sort_by_key(|f| photo_ids.iter().position(|p| *p == f.id));
-    Ok(photos)
+    crate::files::views_of(db, &photo_ids).await
 }
 
 /// One of a concern's photos, to those who may see the concern.

@@ -8,7 +8,7 @@ pub use crate::entities::concern::ConcernStatus;
 use crate::{
     auth::Actor,
     entities::compound,
-    policy::{PartyKind, Role, RoleScope},
+    policy::{PartyKind, Role, party_kinds_of},
 };
 
 impl ConcernStatus {
@@ -168,18 +168,7 @@ pub fn excerpt(text: &str, n: usize) -> String {
 /// The parties an actor speaks for in a compound: the community office for its staff, the
 /// property company or owners' committee for theirs.
 pub fn party_kinds(actor: &Actor, c: &compound::Model) -> Vec<PartyKind> {
-    let mut kinds: Vec<PartyKind> = actor
-        .roles_in_compound(c)
-        .into_iter()
-        .filter_map(|r| match r.scope() {
-            RoleScope::Community => Some(PartyKind::CommunityOffice),
-            RoleScope::Party(k) => Some(k),
-            _ => None,
-        })
-        .collect();
-    kinds.sort_by_key(|k| k.as_str());
-    kinds.dedup();
-    kinds
+    party_kinds_of(actor.roles_in_compound(c))
 }
 
 /// The party an actor speaks for first (the community office before the others), if any.

@@ -226,14 +226,8 @@ async fn default_party(db: &impl ConnectionTrait, c: &concern::Model) -> AppResu
 
 /// The party of kind `kind` in compound `c`: the compound's own, or the community office.
 async fn party_of(db: &impl ConnectionTrait, c: &compound::Model, kind: PartyKind) -> AppResult<party::Model> {
-    let find = party::Entity::find().filter(party::Column::Kind.eq(kind.as_str()));
-    let find = match kind {
-        PartyKind::CommunityOffice => {
-            find.filter(party::Column::CommunityId.eq(c.community_id)).filter(party::Column::CompoundId.is_null())
-        }
-        _ => find.filter(party::Column::CompoundId.eq(c.id)),
-    };
-    find.one(db).await?.ok_or_else(|| AppError::field("party_kind", "this compound has no such party"))
+    let party = crate::tenancy::party_of(db, c, kind).await?;
+    party.ok_or_else(|| AppError::field("party_kind", "this compound has no such party"))
 }
 
 /// The assigned party takes the concern on.
@@ -400,4 +394,30 @@ pub async fn turned_into_agenda(db: &impl ConnectionTrait, actor: &Actor, l: &Lo
     let detail = json!({ "agenda_id": agenda_id });
     take_step(db, actor, l, Step::new(ConcernStep::TurnedIntoAgenda).detail(detail)).await?;
     Ok(())
+}
+
+/// One step on a concern, with what its taker sent.
+pub enum Act {
+    Route(RouteRequest),
+    Acknowledge(NoteRequest),
+    Reply(ReplyRequest),
+    Resolve(NoteRequest),
+    Confirm(NoteRequest),
+    Reopen(ReopenRequest),
+    Rate(RateRequest),
+    Escalate(EscalateRequest),
+}
+
+/// Take step `act` on concern `id` as `actor`.
+pub async fn act(db: &impl ConnectionTrait, actor: &Actor, id: i64, act: Act) -> AppResult<()> {
+    match act {
+        Act::Route(req) => route(db, actor, id, req).await,
+        Act::Acknowledge(req) => acknowledge(db, actor, id, req).await,
+        Act::Reply(req) => reply(db, actor, id, req).await,
+        Act::Resolve(req) => resolve(db, actor, id, req).await,
+        Act::Confirm(req) => confirm(db, actor, id, req).await,
+        Act::Reopen(req) => reopen(db, actor, id, req).await,
+        Act::Rate(req) => rate(db, actor, id, req).await,
+        Act::Escalate(req) => escalate(db, actor, id, req).await,
+    }
 }

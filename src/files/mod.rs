@@ -6,7 +6,7 @@ pub mod ops;
 pub mod unseal;
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -44,6 +44,26 @@ impl From<&file::Model> for FileView {
 }
 
 /// The type of a file, from its first bytes: JPEG, PNG or PDF, or nothing we accept.
+/// The views of the files `ids`, in the order given: names and sizes only, the bytes stay in the
+/// database.
+pub async fn views_of(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<FileView>> {
+    let mut views: Vec<FileView> = file::Entity::find()
+        .select_only()
+        .columns([
+            file::Column::Id,
+            file::Column::Name,
+            file::Column::ContentType,
+            file::Column::Size,
+            file::Column::Sha256,
+        ])
+        .filter(file::Column::Id.is_in(ids.iter().copied()))
+        .into_model::<FileView>()
+        .all(db)
+        .await?;
+    views.sort_by_key(|f| ids.iter().position(|id| *id == f.id));
+    Ok(views)
+}
+
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")

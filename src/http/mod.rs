@@ -1,6 +1,8 @@
 //! The edge: the only layer that knows HTTP. State, extractors, error rendering, the OpenAPI
 //! document, the server loop, and one handler module per area. A handler extracts what the
 //! request carries, calls one operation of its area and maps the result to a response.
+#![warn(clippy::too_many_lines)]
+
 mod accounts;
 mod agendas;
 mod api_doc;

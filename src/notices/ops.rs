@@ -111,18 +111,6 @@ fn speaks_for(actor: &Actor, c: &compound::Model, kind: PartyKind) -> bool {
     })
 }
 
-/// The party of `kind` that serves compound `c` (the community office is the community's).
-async fn party_of(db: &impl ConnectionTrait, c: &compound::Model, kind: PartyKind) -> AppResult<Option<party::Model>> {
-    let find = party::Entity::find().filter(party::Column::Kind.eq(kind.as_str()));
-    let find = match kind {
-        PartyKind::CommunityOffice => {
-            find.filter(party::Column::CommunityId.eq(c.community_id)).filter(party::Column::CompoundId.is_null())
-        }
-        _ => find.filter(party::Column::CompoundId.eq(c.id)),
-    };
-    Ok(find.one(db).await?)
-}
-
 #[derive(FromQueryResult)]
 struct ReadCount {
     notice_id: i64,
@@ -241,7 +229,7 @@ pub async fn publish_party_notice(
     let title = required_text("title", &req.title, 200)?;
     let body = required_text("body", &req.body, 20_000)?;
     let buildings = chosen_buildings(db, &c, req.building_ids.as_deref()).await?;
-    let p = party_of(db, &c, req.party).await?;
+    let p = crate::tenancy::party_of(db, &c, req.party).await?;
     let txn = write_txn(db).await?;
     let recipients = recipients(&txn, &c, &buildings, actor.user.id).await?;
     let scope =

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     audit,
     db::{Transition, write_txn},
-    entities::{building, compound, owner_link, questionnaire, questionnaire_participation, unit},
+    entities::{building, compound, questionnaire, questionnaire_participation, unit},
     error::{AppError, AppResult},
     notices::{
         self, NewNotice,
@@ -71,13 +71,7 @@ pub async fn asked_holdings(
     if audience == Audience::Residents {
         return Ok(Vec::new());
     }
-    let mine: Vec<i64> = owner_link::Entity::find()
-        .filter(owner_link::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.holder_id)
-        .collect();
+    let mine = crate::roster::holders_of_user(db, user_id).await?;
     if mine.is_empty() {
         return Ok(Vec::new());
     }

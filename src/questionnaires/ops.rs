@@ -25,7 +25,7 @@ use crate::{
     audit,
     auth::Actor,
     db::{Transition, write_txn},
-    entities::{agenda, building, compound, owner_link, questionnaire, questionnaire_participation, unit},
+    entities::{agenda, building, compound, questionnaire, questionnaire_participation, unit},
     error::{AppError, AppResult},
     notices::{self, NewNotice},
     policy::Permission,
@@ -97,13 +97,7 @@ pub async fn load(db: &DatabaseConnection, actor: &Actor, id: i64, p: Permission
 
 /// The caller's (holder, building) pairs in compound `c`, for deciding which questionnaires ask them.
 async fn my_units(db: &impl ConnectionTrait, user_id: i64, c: &compound::Model) -> AppResult<Vec<(i64, i64)>> {
-    let holders: Vec<i64> = owner_link::Entity::find()
-        .filter(owner_link::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.holder_id)
-        .collect();
+    let holders = crate::roster::holders_of_user(db, user_id).await?;
     if holders.is_empty() {
         return Ok(Vec::new());
     }

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     accounts::user_names,
     auth::Actor,
-    entities::{building, compound, questionnaire, questionnaire_participation},
+    entities::{compound, questionnaire, questionnaire_participation},
     error::AppResult,
 };
 
@@ -268,13 +268,7 @@ async fn my_answer(
 /// The names of the chosen buildings.
 async fn building_names(db: &impl ConnectionTrait, ids: Option<&[i64]>) -> AppResult<Vec<String>> {
     let Some(ids) = ids else { return Ok(Vec::new()) };
-    Ok(building::Entity::find()
-        .filter(building::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.name)
-        .collect())
+    crate::tenancy::building_names(db, ids).await
 }
 
 /// A questionnaire whole, as `actor` may see it.

@@ -100,6 +100,12 @@ pub async fn unit_views(
     Ok(views)
 }
 
+/// The holders account `user_id` is verified for.
+pub async fn holders_of_user(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<i64>> {
+    let links = owner_link::Entity::find().filter(owner_link::Column::UserId.eq(user_id)).all(db).await?;
+    Ok(links.into_iter().map(|l| l.holder_id).collect())
+}
+
 /// Everything a user holds as a verified owner, grouped by holder.
 pub async fn holdings_of(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<HoldingView>> {
     let links = owner_link::Entity::find()

@@ -228,12 +228,7 @@ pub async fn redeem(
     code: &str,
 ) -> AppResult<HoldingView> {
     // Counted before the code is looked up, per account and per address, in the database.
-    let keys: Vec<String> = std::iter::once(format!("code:account:{}", actor.user.id))
-        .chain(addr.map(|ip| ratelimit::address_key("code", ip)))
-        .collect();
-    for key in &keys {
-        ratelimit::attempt(db, key, ratelimit::CODE).await?;
-    }
+    let keys = ratelimit::code_attempt(db, Some(format!("code:account:{}", actor.user.id)), addr).await?;
     let txn = write_txn(db).await?;
     let inv = claim_invitation(&txn, code).await?;
     for key in &keys {

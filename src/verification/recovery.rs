@@ -278,15 +278,7 @@ pub async fn recover(
     password::check_strength(&req.new_password).map_err(|m| AppError::field("new_password", m))?;
     let u = find_by_login(db, &req.login).await?;
     // Counted before the code is looked up, per account and per address, in the database.
-    let keys: Vec<String> = u
-        .as_ref()
-        .map(|u| format!("recover:account:{}", u.id))
-        .into_iter()
-        .chain(addr.map(|ip| ratelimit::address_key("code", ip)))
-        .collect();
-    for key in &keys {
-        ratelimit::attempt(db, key, ratelimit::CODE).await?;
-    }
+    let keys = ratelimit::code_attempt(db, u.as_ref().map(|u| format!("recover:account:{}", u.id)), addr).await?;
     let invalid = || AppError::field("recovery_code", "is not a valid recovery code for this account");
     let u = u.ok_or_else(invalid)?;
     let r = recovery_code::Entity::find()

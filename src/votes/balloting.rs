@@ -161,12 +161,7 @@ pub async fn public_ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> 
     let (v, _) = vote_for(db, actor, id, Permission::ViewVotes).await?;
     let show_choice = !v.secret && v.status == VoteStatus::Closed;
     let labels = labels_by_holder(db, v.id).await?;
-    let ballots = ballot::Entity::find()
-        .filter(ballot::Column::VoteId.eq(v.id))
-        .filter(ballot::Column::Status.eq(BallotStatus::Counted))
-        .order_by_asc(ballot::Column::Id)
-        .all(db)
-        .await?;
+    let ballots = counted_ballots(db, v.id).await?;
     Ok(ballots
         .iter()
         .map(|b| {
@@ -231,4 +226,14 @@ pub async fn confirm_paper(
     let (v, _) = vote_for(db, actor, id, Permission::CountPaper).await?;
     let b = writer.submit(Op::Confirm { vote_id: v.id, ballot_id, confirmed_by: actor.user.id }).await?;
     paper_view(db, &v, std::slice::from_ref(&b)).await?.pop().ok_or(AppError::NotFound)
+}
+
+/// The counted ballots of vote `vote_id`, in the order they were cast.
+pub async fn counted_ballots(db: &impl sea_orm::ConnectionTrait, vote_id: i64) -> AppResult<Vec<ballot::Model>> {
+    Ok(ballot::Entity::find()
+        .filter(ballot::Column::VoteId.eq(vote_id))
+        .filter(ballot::Column::Status.eq(BallotStatus::Counted))
+        .order_by_asc(ballot::Column::Id)
+        .all(db)
+        .await?)
 }

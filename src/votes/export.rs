@@ -5,11 +5,11 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::{
     access::vote_for,
-    model::{BallotStatus, VoteForm, VoteStatus},
+    model::{VoteForm, VoteStatus},
 };
 use crate::{
     auth::Actor,
-    entities::{ballot, vote_electorate},
+    entities::vote_electorate,
     error::{AppError, AppResult},
     policy::Permission,
     roster::area,
@@ -70,12 +70,7 @@ pub async fn ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
         .into_iter()
         .map(|e| (e.holder_id, e.unit_id))
         .collect();
-    let ballots = ballot::Entity::find()
-        .filter(ballot::Column::VoteId.eq(v.id))
-        .filter(ballot::Column::Status.eq(BallotStatus::Counted))
-        .order_by_asc(ballot::Column::Id)
-        .all(db)
-        .await?;
+    let ballots = super::balloting::counted_ballots(db, v.id).await?;
     let mut body = String::from("unit,choice\n");
     for b in ballots {
         if let (Some(unit), Some(choice)) = (first_unit.get(&b.holder_id), b.choice) {

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     audit::{self, Event, Subject},
     db::{Transition, write_txn},
-    entities::{ballot, building, compound, holder, owner_link, unit, vote, vote_candidate, vote_electorate},
+    entities::{ballot, compound, holder, owner_link, unit, vote, vote_candidate, vote_electorate},
     error::{AppError, AppResult},
     notices::{self, NewNotice},
 };
@@ -157,13 +157,7 @@ async fn open(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
         return Ok(());
     }
     let units = units_in_scope(db, v).await?;
-    let buildings: HashMap<i64, String> = building::Entity::find()
-        .filter(building::Column::CompoundId.eq(v.compound_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
+    let buildings = crate::tenancy::building_names_in(db, v.compound_id).await?;
     let keys: HashMap<i64, String> = holder::Entity::find()
         .filter(holder::Column::CompoundId.eq(v.compound_id))
         .all(db)

@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use super::{
     access::allowed,
@@ -20,12 +18,8 @@ use super::{
 use crate::{
     accounts::user_names,
     auth::Actor,
-    entities::{
-        ballot, building, compound, file, holder, vote, vote_attachment, vote_candidate, vote_electorate,
-        vote_objection,
-    },
+    entities::{ballot, compound, holder, vote, vote_attachment, vote_candidate, vote_electorate, vote_objection},
     error::AppResult,
-    files::FileView,
     policy::Permission,
     roster::area,
 };
@@ -85,13 +79,7 @@ pub async fn my_holdings(
         (units, keys)
     } else {
         let us: Vec<_> = units_in_scope(db, v).await?.into_iter().filter(|u| wanted.contains(&u.holder_id)).collect();
-        let names: HashMap<i64, String> = building::Entity::find()
-            .filter(building::Column::CompoundId.eq(v.compound_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| (b.id, b.name))
-            .collect();
+        let names = crate::tenancy::building_names_in(db, v.compound_id).await?;
         let keys = holder::Entity::find()
             .filter(holder::Column::Id.is_in(wanted.clone()))
             .all(db)
@@ -173,30 +161,11 @@ pub async fn view(
         .await?;
     let ids = building_ids(v);
     let buildings = match &ids {
-        Some(ids) => building::Entity::find()
-            .filter(building::Column::Id.is_in(ids.iter().copied()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|b| b.name)
-            .collect(),
+        Some(ids) => crate::tenancy::building_names(db, ids).await?,
         None => Vec::new(),
     };
     let attached = vote_attachment::Entity::find().filter(vote_attachment::Column::VoteId.eq(v.id)).all(db).await?;
-    // Names and sizes only: the files' bytes stay in the database.
-    let attachments: Vec<FileView> = file::Entity::find()
-        .select_only()
-        .columns([
-            file::Column::Id,
-            file::Column::Name,
-            file::Column::ContentType,
-            file::Column::Size,
-            file::Column::Sha256,
-        ])
-        .filter(file::Column::Id.is_in(attached.iter().map(|a| a.file_id)))
-        .into_model::<FileView>()
-        .all(db)
-        .await?;
+    let attachments = crate::files::views_of(db, &attached.iter().map(|a| a.file_id).collect::<Vec<_>>()).await?;
     let objections =
         vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(db).await? as i64;
     let my = my_holdings(db, rosters, actor, v, true).await?;

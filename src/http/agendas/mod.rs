@@ -5,6 +5,7 @@ mod comments;
 use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::agendas::Place;
 use crate::agendas::{
     self, AgendaFilter, AgendaFromConcern, AgendaPage, AgendaView, DecideRequest, NewAgenda, WithdrawRequest,
 };
@@ -48,6 +49,20 @@ async fn list_agendas(
     Ok(Json(agendas::list(&state.db, &actor, id, f).await?))
 }
 
+/// Open an agenda at `place` in a write transaction, and answer it.
+async fn open(
+    state: &AppState,
+    actor: &Actor,
+    place: Place,
+    req: NewAgenda,
+) -> AppResult<(StatusCode, Json<AgendaView>)> {
+    let txn = write_txn(&state.db).await?;
+    let g = agendas::open_at(&txn, actor, place, req).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, answer(state, actor, g.id).await?))
+}
+
+// jscpd:ignore-start: the two places to open an agenda declare their own OpenAPI operations.
 /// Open an agenda in a compound: a committee member, the community office or the property
 /// company. Its owners and parties are told.
 #[utoipa::path(post, path = "/compounds/{id}/agendas", tag = "agendas", request_body = NewAgenda,
@@ -60,10 +75,7 @@ async fn open_agenda(
     Path(id): Path<i64>,
     Json(req): Json<NewAgenda>,
 ) -> AppResult<(StatusCode, Json<AgendaView>)> {
-    let txn = write_txn(&state.db).await?;
-    let g = agendas::open_in_compound(&txn, &actor, id, req).await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, answer(&state, &actor, g.id).await?))
+    open(&state, &actor, Place::Compound(id), req).await
 }
 
 /// Open an agenda for the whole community: the community office.
@@ -77,11 +89,9 @@ async fn open_community_agenda(
     Path(id): Path<i64>,
     Json(req): Json<NewAgenda>,
 ) -> AppResult<(StatusCode, Json<AgendaView>)> {
-    let txn = write_txn(&state.db).await?;
-    let g = agendas::open_in_community(&txn, &actor, id, req).await?;
-    txn.commit().await?;
-    Ok((StatusCode::CREATED, answer(&state, &actor, g.id).await?))
+    open(&state, &actor, Place::Community(id), req).await
 }
+// jscpd:ignore-end
 
 /// Turn a concern into an agenda of its compound, carrying its category and text over.
 #[utoipa::path(post, path = "/concerns/{id}/agenda", tag = "agendas", request_body = AgendaFromConcern,
