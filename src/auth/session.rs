@@ -1,3 +1,4 @@
+//! The tokens a sign-in answers with, and finding an account by user name or phone number.
 use crate::auth::jwt::ACCESS_TTL_SECS;
 use crate::{audit::Subject, entities::user, error::AppResult, text::normalize_phone};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};

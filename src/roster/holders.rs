@@ -1,4 +1,6 @@
-use crate::roster::area;
+//! Holders as the API shows them (with their units, areas and verified accounts), and the largest
+//! roster file accepted.
+use crate::area;
 use crate::{
     accounts::UserView,
     entities::{compound, holder, owner_link, unit, user},
