@@ -178,10 +178,7 @@ async fn scope_of(db: &impl ConnectionTrait, req: &NewMembership) -> AppResult<S
                 .one(db)
                 .await?
                 .ok_or_else(|| AppError::field("compound_id", "no such compound"))?;
-            let p = party::Entity::find()
-                .filter(party::Column::CompoundId.eq(cid))
-                .filter(party::Column::Kind.eq(kind.as_str()))
-                .one(db)
+            let p = crate::tenancy::party_of(db, &c, kind)
                 .await?
                 .ok_or_else(|| AppError::field("compound_id", "this compound has no such party"))?;
             Ok(Scope { community_id: Some(c.community_id), compound_id: Some(cid), party_id: Some(p.id) })
