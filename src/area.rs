@@ -1,8 +1,9 @@
 //! Exclusive areas as integers in 0.01 m²: parsed from text exactly, never through floats.
+use crate::{i18n::Msg, msg};
 
 /// Parse "89.5", "89.50" or "120" (m², at most two decimals, positive) into hundredths.
-pub fn parse(text: &str) -> Result<i64, &'static str> {
-    const MSG: &str = "must be a positive number of m² with at most 2 decimals";
+pub fn parse(text: &str) -> Result<i64, Msg> {
+    const MSG: Msg = msg!("area_not_positive");
     let t = text.trim();
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
@@ -13,7 +14,7 @@ pub fn parse(text: &str) -> Result<i64, &'static str> {
     }
     // Ten digits of whole metres is far beyond any building; it keeps the sums inside i64.
     if whole.trim_start_matches('0').len() > 10 {
-        return Err("is too large");
+        return Err(msg!("area_too_large"));
     }
     let whole: i64 = whole.parse().map_err(|_| MSG)?;
     let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| MSG)?;

@@ -194,7 +194,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
             .await?;
         }
         let csv = roster_csv(plan, &mut rng);
-        let (_, rows) = parse_roster(csv.as_bytes(), crate::text::Lang::En);
+        let (_, rows) = parse_roster(csv.as_bytes(), crate::i18n::Lang::En);
         let rows = rows.map_err(|e| anyhow::anyhow!("demo roster is invalid: {:?}", e.first()))?;
         let mut report = ImportReport::default();
         apply_rows(&txn, &c, secretary.id, csv.as_bytes(), &rows, &mut report).await?;
@@ -288,8 +288,8 @@ async fn demo_proxy(txn: &impl ConnectionTrait, c: &compound::Model, committee: 
         h.id,
         &[proxy_user.id],
         "holder_proxy",
-        format!("TYC0004 已登记书面委托：受托人“{}”", proxy_user.display_name),
-        "受托人可代表本户投票；业主本人投票将取代受托人的投票。".into(),
+        json!({ "holder": h.holder_key, "proxy": proxy_user.display_name, "counts_from": p.counts_from,
+                "valid_until": p.valid_until }),
     )
     .await
 }
@@ -334,8 +334,9 @@ async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id
             community_id,
             compound_id: Some(c.id),
             kind: "vote_notice",
-            title: format!("业主大会表决通知：{}", v.title),
-            body: "请在手机上查看公约全文并投票。".into(),
+            text: crate::notices::NoticeText::Params(
+                json!({ "title": v.title, "opens_at": v.opens_at, "closes_at": v.closes_at }),
+            ),
             link: Some(format!("/votes/{}", v.id)),
             created_by: Some(committee.id),
         },
@@ -464,7 +465,7 @@ async fn north_gate_yard(txn: &impl ConnectionTrait, community_id: i64, hash: &s
         staff.push(u);
     }
     let csv = north_gate_roster();
-    let (_, rows) = parse_roster(csv.as_bytes(), crate::text::Lang::En);
+    let (_, rows) = parse_roster(csv.as_bytes(), crate::i18n::Lang::En);
     let rows = rows.map_err(|e| anyhow::anyhow!("demo roster is invalid: {:?}", e.first()))?;
     let mut report = ImportReport::default();
     apply_rows(txn, &c, secretary, csv.as_bytes(), &rows, &mut report).await?;
@@ -680,7 +681,7 @@ mod tests {
     #[test]
     fn five_north_gate_owners_reach_the_statutory_fifth_and_four_do_not() {
         use crate::{agendas::statutory_request_reached, votes::tally::Weight};
-        let rows = parse_roster(north_gate_roster().as_bytes(), crate::text::Lang::En).1.expect("valid roster");
+        let rows = parse_roster(north_gate_roster().as_bytes(), crate::i18n::Lang::En).1.expect("valid roster");
         assert_eq!(rows.len(), 24);
         let total = Weight { area: rows.iter().map(|r| r.area_centi).sum(), heads: distinct_holders(&rows) as i64 };
         assert_eq!(total.heads, 22);
@@ -700,7 +701,7 @@ mod tests {
     fn the_demo_roster_is_valid_and_has_the_interesting_holders() {
         let mut rng = Lcg(1);
         let csv = roster_csv(&PLANS[0], &mut rng);
-        let rows = parse_roster(csv.as_bytes(), crate::text::Lang::En).1.expect("valid demo roster");
+        let rows = parse_roster(csv.as_bytes(), crate::i18n::Lang::En).1.expect("valid demo roster");
         assert_eq!(rows.len(), 5 * 2 * 11 * 2);
         let first = rows.iter().filter(|r| r.holder_key == "TYC0001").count();
         assert_eq!(first, 3, "the first holder holds three units");

@@ -16,6 +16,7 @@ pub mod entities;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod i18n;
 pub mod notices;
 pub mod policy;
 pub mod questionnaires;

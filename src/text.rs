@@ -6,10 +6,10 @@
 //! The other checks every text field passes (length, control characters), search words, page
 //! windows, phone numbers and the reader's language live here too.
 
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Msg, msg};
 
 /// The message of a field holding an invisible or direction-changing character.
-pub const HIDDEN_MESSAGE: &str = "must not contain invisible or direction-changing characters";
+pub const HIDDEN_MESSAGE: Msg = msg!("text_hidden");
 
 /// Whether `c` is a format character (Unicode category Cf) or another character drawn as
 /// nothing: bidi marks, embeddings, overrides and isolates, zero-width characters, the soft
@@ -68,40 +68,17 @@ pub fn has_hidden_strict(text: &str) -> bool {
     text.chars().any(is_hidden)
 }
 
-/// The language the caller reads, from `Accept-Language`: Chinese when its first choice is
-/// Chinese, English otherwise. Messages meant for people (a sheet's bad rows) follow it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl Lang {
-    pub fn from_header(value: Option<&str>) -> Lang {
-        let first = value.unwrap_or("").split(',').next().unwrap_or("").trim().to_ascii_lowercase();
-        if first.starts_with("zh") { Lang::Zh } else { Lang::En }
-    }
-
-    /// Pick the text in this language.
-    pub fn pick(self, zh: String, en: String) -> String {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
-
 /// Trimmed, non-empty text of at most `max` characters, or a validation error naming `field`.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(AppError::field(field, "is required"));
+        return Err(AppError::field(field, msg!("text_required")));
     }
     if v.chars().count() > max {
-        return Err(AppError::field(field, format!("must be at most {max} characters")));
+        return Err(AppError::field(field, msg!("text_too_long", max = max)));
     }
     if has_control(v) {
-        return Err(AppError::field(field, "must not contain control characters"));
+        return Err(AppError::field(field, msg!("text_control")));
     }
     if has_hidden(v) {
         return Err(AppError::field(field, HIDDEN_MESSAGE));
@@ -121,16 +98,14 @@ pub fn search_words(param: &str, text: Option<&str>) -> Result<Vec<String>, AppE
     let text = text.unwrap_or("").trim();
     let words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
     if text.chars().count() > SEARCH_MAX_CHARS || words.len() > SEARCH_MAX_WORDS {
-        return Err(AppError::bad_request(
-            "search_too_long",
-            format!("{param}: search with at most {SEARCH_MAX_WORDS} words and {SEARCH_MAX_CHARS} characters"),
-        ));
+        let message = msg!("search_too_long", param = param, words = SEARCH_MAX_WORDS, chars = SEARCH_MAX_CHARS);
+        return Err(AppError::bad_request("search_too_long", message));
     }
     if words.iter().any(|w| has_control(w)) {
-        return Err(AppError::bad_request("invalid_query", format!("{param}: must not contain control characters")));
+        return Err(AppError::bad_request("invalid_query", msg!("search_control", param = param)));
     }
     if words.iter().any(|w| has_hidden(w)) {
-        return Err(AppError::bad_request("invalid_query", format!("{param}: {}", HIDDEN_MESSAGE)));
+        return Err(AppError::bad_request("invalid_query", msg!("search_hidden", param = param)));
     }
     Ok(words)
 }
@@ -261,13 +236,6 @@ mod tests {
         assert_eq!(page_window(Some(2), Some(1000), 20, 50).per_page, 50);
         let far = page_window(Some(i64::MAX), Some(50), 20, 50);
         assert_eq!(far.offset, i64::MAX as u64);
-    }
-
-    #[test]
-    fn chinese_is_chosen_when_it_comes_first() {
-        assert_eq!(Lang::from_header(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
-        assert_eq!(Lang::from_header(Some("en-US,zh-CN;q=0.5")), Lang::En);
-        assert_eq!(Lang::from_header(None), Lang::En);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use proptest::{
     prelude::*,
     test_runner::{Config, TestCaseError, TestRunner},
 };
-use sanfang::{roster::sheet::parse_roster, text::Lang, votes::recount::recount};
+use sanfang::{i18n::Lang, roster::sheet::parse_roster, votes::recount::recount};
 
 #[path = "support/sheets.rs"]
 mod sheets;

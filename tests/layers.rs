@@ -12,7 +12,7 @@ use std::{
 /// The layers, lowest first. An area may import areas of its own layer (without a circle) and of
 /// lower layers, never of a higher one.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("kernel", &["error", "text", "area", "entities", "policy", "db", "audit"]),
+    ("kernel", &["error", "i18n", "text", "area", "entities", "policy", "db", "audit"]),
     ("community", &["auth", "accounts", "tenancy", "roster", "notices", "files"]),
     ("deliberation", &["verification", "votes", "questionnaires", "concerns", "agendas"]),
     ("operations", &["backup", "demo"]),

@@ -11,6 +11,7 @@ mod m20261206_000001_create_scan_unseals;
 mod m20261206_000002_release_anonymous_answers_in_steps;
 mod m20261206_000010_create_throttles;
 mod m20261206_000011_two_person_links;
+mod m20261206_000020_reader_language;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_release_anonymous_answers_in_steps::Migration),
             Box::new(m20261206_000010_create_throttles::Migration),
             Box::new(m20261206_000011_two_person_links::Migration),
+            Box::new(m20261206_000020_reader_language::Migration),
         ]
     }
 }

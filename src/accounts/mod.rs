@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use crate::{
     entities::{community, compound, membership, party, user},
     error::{AppError, AppResult, is_unique_violation, unique_conflict},
+    msg,
     policy::{PartyKind, Role},
 };
 
@@ -186,9 +187,9 @@ pub async fn insert_user(
         .await?;
     if let Some(t) = taken {
         return Err(if t.username == username {
-            AppError::conflict("username_taken", format!("the user name {username} is taken"))
+            AppError::conflict("username_taken", msg!("username_taken", username = username))
         } else {
-            AppError::conflict("phone_taken", "an account with this phone number already exists")
+            AppError::conflict("phone_taken", msg!("phone_taken"))
         });
     }
     let row = user::ActiveModel {
@@ -203,7 +204,7 @@ pub async fn insert_user(
     user::Entity::insert(row)
         .exec_with_returning(db)
         .await
-        .map_err(unique_conflict("username_taken", "the user name or phone number is taken"))
+        .map_err(unique_conflict("username_taken", msg!("username_or_phone_taken")))
 }
 
 /// Where a membership is held.

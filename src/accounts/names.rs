@@ -4,10 +4,10 @@
 //! official badge computed from their memberships. An owner called "李书记" or "物业客服" would
 //! pass for an official even without the badge, so accounts outside the parties may not take a
 //! name holding an official title.
-use crate::{error::AppError, text, text::required_text};
+use crate::{error::AppError, i18n::Msg, msg, text, text::required_text};
 
 /// The message of a display name that holds an official title.
-pub const TITLE_MESSAGE: &str = "must not contain an official title such as 书记, 物业 or admin";
+pub const TITLE_MESSAGE: Msg = msg!("name_official_title");
 
 /// Titles of the three parties and of the platform, simplified and traditional. Matched anywhere
 /// in the name once spaces and punctuation are taken out ("李 书·记" is "李书记").

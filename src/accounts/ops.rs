@@ -15,6 +15,8 @@ use crate::{
     db::write_txn,
     entities::{community, compound, membership, party, user},
     error::{AppError, AppResult, unique_conflict},
+    i18n::Lang,
+    msg,
     policy::{PartyKind, Permission, Role, RoleScope},
     text::{normalize_phone, optional_text, required_text, search_words},
 };
@@ -91,9 +93,7 @@ pub async fn list_users(db: &impl ConnectionTrait, actor: &Actor, q: Option<&str
 /// A phone number as typed, checked and in its stored form; blank means none.
 fn phone_number(typed: Option<&str>) -> AppResult<Option<String>> {
     match optional_text("phone", typed, 20)? {
-        Some(p) => {
-            Ok(Some(normalize_phone(&p).ok_or_else(|| AppError::field("phone", "is not an 11-digit mobile number"))?))
-        }
+        Some(p) => Ok(Some(normalize_phone(&p).ok_or_else(|| AppError::field("phone", msg!("phone_not_mobile")))?)),
         None => Ok(None),
     }
 }
@@ -108,7 +108,7 @@ pub async fn create_user(
     actor.authorize_global(Permission::ManageTenancy)?;
     let username = required_text("username", &req.username, 40)?;
     if !username.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
-        return Err(AppError::field("username", "may contain only letters, digits, '_', '-' and '.'"));
+        return Err(AppError::field("username", msg!("username_chars")));
     }
     let display_name = required_text("display_name", &req.display_name, 50)?;
     let phone = phone_number(req.phone.as_deref())?;
@@ -136,17 +136,14 @@ pub async fn update_user(db: &DatabaseConnection, actor: &Actor, id: i64, req: &
     }
     if let Some(active) = req.is_active {
         if id == actor.user.id && !active {
-            return Err(AppError::field("is_active", "you cannot deactivate your own account"));
+            return Err(AppError::field("is_active", msg!("deactivate_self")));
         }
         am.is_active = Set(active);
         if !active {
             refresh::revoke_user(&txn, id, None).await?;
         }
     }
-    let u = am
-        .update(&txn)
-        .await
-        .map_err(unique_conflict("phone_taken", "an account with this phone number already exists"))?;
+    let u = am.update(&txn).await.map_err(unique_conflict("phone_taken", msg!("phone_taken")))?;
     let detail =
         json!({ "display_name": req.display_name, "phone_changed": req.phone.is_some(), "is_active": req.is_active });
     audit::note(&txn, Some(actor.user.id), &u, "account.updated", detail).await?;
@@ -160,11 +157,11 @@ async fn scope_of(db: &impl ConnectionTrait, req: &NewMembership) -> AppResult<S
     match req.role.scope() {
         RoleScope::Global => Ok(Scope { community_id: None, compound_id: None, party_id: None }),
         RoleScope::Community => {
-            let cid = req.community_id.ok_or_else(|| AppError::field("community_id", "is required for this role"))?;
+            let cid = req.community_id.ok_or_else(|| AppError::field("community_id", msg!("role_scope_required")))?;
             community::Entity::find_by_id(cid)
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::field("community_id", "no such community"))?;
+                .ok_or_else(|| AppError::field("community_id", msg!("community_unknown")))?;
             let office = party::Entity::find()
                 .filter(party::Column::CommunityId.eq(cid))
                 .filter(party::Column::Kind.eq(PartyKind::CommunityOffice.as_str()))
@@ -173,19 +170,17 @@ async fn scope_of(db: &impl ConnectionTrait, req: &NewMembership) -> AppResult<S
             Ok(Scope { community_id: Some(cid), compound_id: None, party_id: office.map(|p| p.id) })
         }
         RoleScope::Party(kind) => {
-            let cid = req.compound_id.ok_or_else(|| AppError::field("compound_id", "is required for this role"))?;
+            let cid = req.compound_id.ok_or_else(|| AppError::field("compound_id", msg!("role_scope_required")))?;
             let c = compound::Entity::find_by_id(cid)
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::field("compound_id", "no such compound"))?;
+                .ok_or_else(|| AppError::field("compound_id", msg!("compound_unknown")))?;
             let p = crate::tenancy::party_of(db, &c, kind)
                 .await?
-                .ok_or_else(|| AppError::field("compound_id", "this compound has no such party"))?;
+                .ok_or_else(|| AppError::field("compound_id", msg!("party_unknown")))?;
             Ok(Scope { community_id: Some(c.community_id), compound_id: Some(cid), party_id: Some(p.id) })
         }
-        RoleScope::Compound => {
-            Err(AppError::field("role", "owners are verified against the roster, not granted a role"))
-        }
+        RoleScope::Compound => Err(AppError::field("role", msg!("owner_not_granted"))),
     }
 }
 
@@ -217,17 +212,25 @@ pub async fn remove_membership(db: &DatabaseConnection, actor: &Actor, id: i64) 
     let txn = write_txn(db).await?;
     let m = membership::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
     if m.user_id == actor.user.id && m.role == Role::Admin.as_str() {
-        return Err(AppError::field("id", "you cannot remove your own administrator role"));
+        return Err(AppError::field("id", msg!("admin_self_removal")));
     }
     if m.role == Role::Owner.as_str() {
-        return Err(AppError::field(
-            "id",
-            "an owner's role follows their verified holdings; unlink the holder instead",
-        ));
+        return Err(AppError::field("id", msg!("owner_role_follows_holdings")));
     }
     membership::Entity::delete_by_id(id).exec(&txn).await?;
     let detail = json!({ "role": m.role, "membership": m.id });
     audit::note(&txn, Some(actor.user.id), &m, "role.revoked", detail).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Save the language `actor` reads the server's text in: `zh-CN` or `en`.
+pub async fn set_language(db: &DatabaseConnection, actor: &Actor, tag: &str) -> AppResult<Lang> {
+    let lang = Lang::from_tag(tag.trim()).ok_or_else(|| AppError::field("language", msg!("language_unknown")))?;
+    user::Entity::update_many()
+        .col_expr(user::Column::Language, sea_orm::sea_query::Expr::value(lang.tag()))
+        .filter(user::Column::Id.eq(actor.user.id))
+        .exec(db)
+        .await?;
+    Ok(lang)
 }

@@ -18,6 +18,7 @@ use crate::{
     db::claim,
     entities::agenda_comment,
     error::{AppError, AppResult},
+    msg,
     policy::{PartyKind, Permission},
     text::required_text,
 };
@@ -89,7 +90,7 @@ pub async fn add_comment(db: &impl ConnectionTrait, actor: &Actor, id: i64, req:
     let a = agenda_for(db, actor, id).await?;
     authorize(actor, &a, Permission::CommentAgendas)?;
     if !a.status().is_active() {
-        return Err(AppError::conflict("agenda_not_active", "the discussion of this agenda is closed"));
+        return Err(AppError::conflict("agenda_not_active", msg!("agenda_discussion_closed")));
     }
     let body = required_text("body", &req.body, 5000)?;
     if let Some(p) = req.parent_id {
@@ -97,9 +98,9 @@ pub async fn add_comment(db: &impl ConnectionTrait, actor: &Actor, id: i64, req:
             .filter(agenda_comment::Column::AgendaId.eq(a.agenda.id))
             .one(db)
             .await?
-            .ok_or_else(|| AppError::field("parent_id", "no such comment on this agenda"))?;
+            .ok_or_else(|| AppError::field("parent_id", msg!("agenda_comment_unknown")))?;
         if parent.parent_id.is_some() {
-            return Err(AppError::field("parent_id", "answer the comment at the top of the thread"));
+            return Err(AppError::field("parent_id", msg!("agenda_reply_to_top")));
         }
     }
     let row = agenda_comment::Entity::insert(agenda_comment::ActiveModel {
@@ -143,7 +144,7 @@ pub async fn hide_comment(
         .col_expr(agenda_comment::Column::HiddenReason, Expr::value(reason.clone()))
         .filter(agenda_comment::Column::Id.eq(c.id))
         .filter(agenda_comment::Column::HiddenAt.is_null());
-    claim(db, hidden, || AppError::conflict("already_hidden", "this comment is already hidden")).await?;
+    claim(db, hidden, || AppError::conflict("already_hidden", msg!("comment_already_hidden"))).await?;
     let detail = json!({ "comment_id": c.id, "author_id": c.author_id, "reason": reason });
     audit::note(db, Some(actor.user.id), &a.agenda, "agenda.comment_hidden", detail).await
 }

@@ -16,6 +16,7 @@ use crate::{
     concerns::party_members,
     entities::{agenda, agenda_cosign, compound, holder, owner_link, unit},
     error::{AppError, AppResult, unique_conflict},
+    msg,
     notices::{self, NewNotice},
     policy::{PartyKind, Permission},
     roster::area,
@@ -103,10 +104,10 @@ pub async fn cosign(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppRes
     let a = agenda_for(db, actor, id).await?;
     authorize(actor, &a, Permission::CosignAgendas)?;
     let Some(c) = a.compound.clone() else {
-        return Err(AppError::conflict("cosign_needs_compound", "co-signing counts the owners of one compound"));
+        return Err(AppError::conflict("cosign_needs_compound", msg!("cosign_needs_compound")));
     };
     if !a.status().is_active() {
-        return Err(AppError::conflict("agenda_not_active", "this agenda no longer takes co-signs"));
+        return Err(AppError::conflict("agenda_not_active", msg!("agenda_cosigning_closed")));
     }
     let holders = my_holders(db, actor, c.id).await?;
     if holders.is_empty() {
@@ -131,7 +132,6 @@ async fn sign(
     holders: Vec<i64>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<i64>> {
-    const ALREADY: &str = "this holding has already co-signed the agenda";
     let signed: Vec<i64> = agenda_cosign::Entity::find()
         .filter(agenda_cosign::Column::AgendaId.eq(g.id))
         .filter(agenda_cosign::Column::HolderId.is_in(holders.clone()))
@@ -142,7 +142,7 @@ async fn sign(
         .collect();
     let new: Vec<i64> = holders.into_iter().filter(|h| !signed.contains(h)).collect();
     if new.is_empty() {
-        return Err(AppError::conflict("already_cosigned", ALREADY));
+        return Err(AppError::conflict("already_cosigned", msg!("agenda_already_cosigned")));
     }
     let rows = new.iter().map(|&h| agenda_cosign::ActiveModel {
         agenda_id: Set(g.id),
@@ -151,7 +151,10 @@ async fn sign(
         created_at: Set(now),
         ..Default::default()
     });
-    agenda_cosign::Entity::insert_many(rows).exec(db).await.map_err(unique_conflict("already_cosigned", ALREADY))?;
+    agenda_cosign::Entity::insert_many(rows)
+        .exec(db)
+        .await
+        .map_err(unique_conflict("already_cosigned", msg!("agenda_already_cosigned")))?;
     Ok(new)
 }
 
@@ -184,11 +187,8 @@ async fn mark_statutory(
         community_id: c.community_id,
         compound_id: Some(c.id),
         kind: "agenda_statutory_request",
-        title: format!("业主提议召开临时业主大会：{}", g.title),
-        body: format!(
-            "附议业主 {} 人、专有部分面积 {} ㎡，已达总人数和总面积的 20%。依《业主大会和业主委员会指导规则》第二十一条，业主委员会应组织召开业主大会临时会议。",
-            cosigned.heads,
-            area::format(cosigned.area)
+        text: notices::NoticeText::Params(
+            json!({ "title": g.title, "heads": cosigned.heads, "area": area::format(cosigned.area) }),
         ),
         link: Some(format!("/agendas/{}", g.id)),
         created_by: None,

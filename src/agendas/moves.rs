@@ -13,6 +13,7 @@ use crate::{
     db::Transition,
     entities::{agenda, compound, questionnaire, vote},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     text::required_text,
 };
@@ -34,7 +35,7 @@ async fn apply_move(
     for (col, v) in set {
         t = t.set(col, v);
     }
-    t.apply(db, || AppError::conflict("agenda_changed", "the agenda changed meanwhile; reload it")).await?;
+    t.apply(db, || AppError::conflict("agenda_changed", msg!("agenda_changed"))).await?;
     let mut detail = detail;
     detail["from"] = json!(from);
     detail["to"] = json!(to);
@@ -56,13 +57,13 @@ pub async fn decide(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Deci
     if let Some(v) = req.vote_id {
         let held = vote::Entity::find_by_id(v).one(db).await?.map(|v| v.compound_id);
         if !citable(db, &a, held).await? {
-            return Err(AppError::field("vote_id", "no such vote where this agenda lives"));
+            return Err(AppError::field("vote_id", msg!("agenda_vote_unknown")));
         }
     }
     if let Some(q) = req.questionnaire_id {
         let held = questionnaire::Entity::find_by_id(q).one(db).await?.map(|q| q.compound_id);
         if !citable(db, &a, held).await? {
-            return Err(AppError::field("questionnaire_id", "no such questionnaire"));
+            return Err(AppError::field("questionnaire_id", msg!("agenda_questionnaire_unknown")));
         }
     }
     let set = vec![
@@ -100,4 +101,20 @@ pub async fn withdraw(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Wi
         (agenda::Column::ClosedAt, Value::from(Utc::now())),
     ];
     apply_move(db, actor, &a, AgendaMove::Withdraw, set, json!({ "reason": reason })).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Lang, template};
+
+    #[test]
+    fn every_move_has_a_sentence_on_the_trail() {
+        for m in AgendaMove::ALL {
+            for lang in [Lang::En, Lang::Zh] {
+                let key = format!("audit.agenda.{}", m.as_str());
+                assert!(template(lang, &key).is_some(), "{key} is missing in {lang:?}");
+            }
+        }
+    }
 }

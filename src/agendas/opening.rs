@@ -11,6 +11,7 @@ use crate::{
     concerns::{self, main_party, party_kinds},
     entities::{agenda, community, compound, concern_category, membership},
     error::{AppError, AppResult},
+    msg,
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role},
     tenancy::compound_for,
@@ -50,7 +51,7 @@ pub async fn insert_agenda(db: &impl ConnectionTrait, o: Opening) -> AppResult<a
             .filter(concern_category::Column::CommunityId.eq(o.community_id))
             .one(db)
             .await?
-            .ok_or_else(|| AppError::field("category_id", "no such category in this community"))?;
+            .ok_or_else(|| AppError::field("category_id", msg!("category_unknown")))?;
     }
     let now = Utc::now();
     let g = agenda::Entity::insert(agenda::ActiveModel {
@@ -83,13 +84,13 @@ async fn announce(
     compound: Option<&compound::Model>,
 ) -> AppResult<usize> {
     let recipients = audience(db, g).await?;
-    let place = compound.map(|c| c.name.clone()).unwrap_or_else(|| "全社区".into());
+    let place = compound.map(|c| c.name.clone());
+    let params = json!({ "title": g.title, "compound": place, "community_wide": place.is_none() });
     let notice = NewNotice {
         community_id: g.community_id,
         compound_id: g.compound_id,
         kind: "agenda_opened",
-        title: format!("新议题（{place}）：{}", g.title),
-        body: "欢迎查看、附议并参与讨论。".into(),
+        text: notices::NoticeText::Params(params),
         link: Some(format!("/agendas/{}", g.id)),
         created_by: Some(g.opened_by),
     };
@@ -164,7 +165,7 @@ pub async fn open_from_concern(
     let l = concerns::concern_for(db, actor, concern_id).await?;
     actor.authorize_compound(Permission::OpenAgendas, &l.compound)?;
     if l.concern.agenda_id.is_some() {
-        return Err(AppError::conflict("already_an_agenda", "this concern has already been turned into an agenda"));
+        return Err(AppError::conflict("already_an_agenda", msg!("concern_already_an_agenda")));
     }
     let party = main_party(&l.kinds).ok_or(AppError::Forbidden)?;
     let category =

@@ -7,6 +7,8 @@ use super::CosignProgress;
 pub use crate::entities::agenda::AgendaStatus;
 use crate::{
     entities::compound,
+    i18n::Msg,
+    msg,
     roster::area,
     votes::tally::{Weight, at_least},
 };
@@ -45,18 +47,16 @@ impl AgendaMove {
 }
 
 /// The status after `m`, or why it cannot be made: (code, message).
-pub fn next_status(status: AgendaStatus, m: AgendaMove) -> Result<AgendaStatus, (&'static str, &'static str)> {
+pub fn next_status(status: AgendaStatus, m: AgendaMove) -> Result<AgendaStatus, (&'static str, Msg)> {
     use AgendaStatus as S;
     match (m, status) {
         (AgendaMove::Deliberate, S::Open) => Ok(S::Deliberating),
         (AgendaMove::Decide, S::Open | S::Deliberating) => Ok(S::Decided),
         (AgendaMove::Close, S::Decided) => Ok(S::Closed),
         (AgendaMove::Withdraw, S::Open | S::Deliberating) => Ok(S::Withdrawn),
-        (AgendaMove::Deliberate, _) => Err(("agenda_not_open", "only an open agenda can go to deliberation")),
-        (AgendaMove::Close, _) => Err(("agenda_not_decided", "an agenda is closed after it is decided")),
-        (AgendaMove::Decide | AgendaMove::Withdraw, _) => {
-            Err(("agenda_finished", "this agenda has already been decided, closed or withdrawn"))
-        }
+        (AgendaMove::Deliberate, _) => Err(("agenda_not_open", msg!("agenda_not_open"))),
+        (AgendaMove::Close, _) => Err(("agenda_not_decided", msg!("agenda_not_decided"))),
+        (AgendaMove::Decide | AgendaMove::Withdraw, _) => Err(("agenda_finished", msg!("agenda_finished"))),
     }
 }
 

@@ -1,9 +1,11 @@
 //! The audit trail: an append-only hash chain of who did what, written in the same
 //! transaction as the change it records, and checked by `sanfang verify`.
 mod chain;
+pub mod sentence;
 
 pub use chain::{Appended, Chain, Event, VerifyReport, record, verify};
 use sea_orm::ConnectionTrait;
+pub use sentence::{Told, sentence};
 
 use crate::error::AppResult;
 

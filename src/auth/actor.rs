@@ -62,6 +62,11 @@ impl Actor {
         Ok(Actor { user, memberships })
     }
 
+    /// The language the account chose to read, if it chose.
+    pub fn language(&self) -> Option<crate::i18n::Lang> {
+        self.user.language.as_deref().and_then(crate::i18n::Lang::from_tag)
+    }
+
     pub fn roles(&self) -> impl Iterator<Item = (Role, &membership::Model)> {
         self.memberships.iter().filter_map(|m| Role::parse(&m.role).map(|r| (r, m)))
     }

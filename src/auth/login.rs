@@ -13,6 +13,7 @@ use crate::{
     db::write_txn,
     entities::user,
     error::{AppError, AppResult},
+    msg,
     text::normalize_phone,
 };
 
@@ -82,7 +83,7 @@ pub async fn sign_in(
     addr: Option<IpAddr>,
 ) -> AppResult<TokenResponse> {
     if req.password.len() > 1024 {
-        return Err(AppError::field("password", "is too long"));
+        return Err(AppError::field("password", msg!("password_input_too_long")));
     }
     let address_key = addr.map(|ip| ratelimit::address_key("login", ip));
     let (user, account_key) = check_password(db, hasher, req, address_key.as_deref()).await?;

@@ -8,6 +8,8 @@ use argon2::{
 };
 use tokio::sync::Semaphore;
 
+use crate::{i18n::Msg, msg};
+
 /// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
     let params = Params::new(19_456, 2, 1, None).expect("valid argon2 parameters");
@@ -66,14 +68,19 @@ pub fn hash_blocking(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
 }
 
+/// The fewest characters a password may have …
+pub const PASSWORD_MIN_CHARS: usize = 8;
+/// … and the most.
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
 /// Our password rule: long enough to resist guessing, short enough to bound the hashing cost.
-pub fn check_strength(password: &str) -> Result<(), &'static str> {
+pub fn check_strength(password: &str) -> Result<(), Msg> {
     let n = password.chars().count();
-    if n < 8 {
-        return Err("must be at least 8 characters");
+    if n < PASSWORD_MIN_CHARS {
+        return Err(msg!("password_too_short", min = PASSWORD_MIN_CHARS));
     }
-    if n > 128 {
-        return Err("must be at most 128 characters");
+    if n > PASSWORD_MAX_CHARS {
+        return Err(msg!("password_too_long", max = PASSWORD_MAX_CHARS));
     }
     Ok(())
 }
@@ -99,7 +106,8 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert!(check_strength("1234567").is_err());
+        assert_eq!(check_strength("1234567").unwrap_err().english(), "must be at least 8 characters");
+        assert_eq!(check_strength(&"x".repeat(129)).unwrap_err().english(), "must be at most 128 characters");
         assert!(check_strength("12345678").is_ok());
     }
 }

@@ -6,6 +6,7 @@ use crate::{
     auth::Actor,
     entities::{compound, concern, membership},
     error::{AppError, AppResult},
+    msg,
     policy::{PartyKind, Permission},
 };
 
@@ -61,7 +62,7 @@ pub fn refuse((code, message): crate::concerns::Refusal) -> AppError {
 pub fn require_assigned(actor: &Actor, l: &Loaded) -> AppResult<()> {
     actor.authorize_compound(Permission::HandleConcerns, &l.compound)?;
     match l.assigned() {
-        None => Err(refuse(("concern_not_routed", "this concern has not been routed yet"))),
+        None => Err(refuse(("concern_not_routed", msg!("concern_not_routed")))),
         Some(_) if l.speaks_for_assigned() => Ok(()),
         Some(_) => Err(AppError::Forbidden),
     }

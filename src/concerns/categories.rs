@@ -9,6 +9,7 @@ use crate::{
     auth::Actor,
     entities::{community, concern_category},
     error::{AppError, AppResult, unique_conflict},
+    msg,
     policy::{PartyKind, Permission},
     text::required_text,
 };
@@ -65,7 +66,7 @@ pub fn check_hours(hours: i32) -> AppResult<i32> {
     if (1..=24 * 366).contains(&hours) {
         Ok(hours)
     } else {
-        Err(AppError::field("time_limit_hours", "must be between 1 and 8784 hours"))
+        Err(AppError::field("time_limit_hours", msg!("category_hours_out_of_range")))
     }
 }
 
@@ -74,7 +75,7 @@ pub fn check_key(key: &str) -> AppResult<String> {
     let k = key.trim();
     let ok =
         !k.is_empty() && k.len() <= 40 && k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if ok { Ok(k.to_owned()) } else { Err(AppError::field("key", "use 1 to 40 lowercase letters, digits or '_'")) }
+    if ok { Ok(k.to_owned()) } else { Err(AppError::field("key", msg!("category_key_invalid"))) }
 }
 
 /// Load community `id` where the actor may do `p`.
@@ -124,7 +125,7 @@ pub async fn create_category(
     })
     .exec_with_returning(db)
     .await
-    .map_err(unique_conflict("category_exists", "this community already has a category with this key"))?;
+    .map_err(unique_conflict("category_exists", msg!("category_exists")))?;
     let detail = json!({ "key": key, "party": row.default_party_kind, "hours": row.time_limit_hours });
     audit::note(db, Some(actor.user.id), &row, "concern_category.created", detail).await?;
     Ok(row)

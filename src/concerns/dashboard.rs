@@ -15,6 +15,7 @@ use crate::{
     concerns::{CategoryView, ConcernStatus, categories_of},
     entities::{community, compound, concern},
     error::{AppError, AppResult},
+    msg,
     policy::{PartyKind, Permission},
 };
 
@@ -74,7 +75,7 @@ pub async fn dashboard(
             .filter(compound::Column::CommunityId.eq(c.id))
             .one(db)
             .await?
-            .ok_or_else(|| AppError::field("compound_id", "no such compound"))?;
+            .ok_or_else(|| AppError::field("compound_id", msg!("dashboard_compound_unknown")))?;
     }
     let scope = Scope { community_id: c.id, compound_id: f.compound_id, now: Utc::now() };
     let open_by_party = scope.open_by_party(db).await?;

@@ -4,24 +4,28 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{ConcernEventView, ConcernStep, ConcernView, EscalationView, Loaded, actions, concern_for, is_overdue};
+use super::{
+    ConcernEventView, ConcernStep, ConcernView, EscalationView, Loaded, Taker, actions, concern_for, is_overdue,
+    step_sentence,
+};
 use crate::{
     accounts::{PersonName, person_names},
     auth::Actor,
     entities::{building, concern, concern_category, concern_escalation, concern_event, concern_photo, file, party},
     error::{AppError, AppResult},
     files::FileView,
+    i18n::Lang,
     policy::PartyKind,
 };
 
-/// A concern the caller may see, in full.
-pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<ConcernView> {
+/// A concern the caller may see, in full, its timeline told in `lang`.
+pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64, lang: Lang) -> AppResult<ConcernView> {
     let l = concern_for(db, actor, id).await?;
-    view(db, actor, &l).await
+    view(db, actor, &l, lang).await
 }
 
-/// The loaded concern in full, with what the caller may do with it.
-pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppResult<ConcernView> {
+/// The loaded concern in full, with what the caller may do with it, its timeline told in `lang`.
+pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, lang: Lang) -> AppResult<ConcernView> {
     let c = &l.concern;
     let category = concern_category::Entity::find_by_id(c.category_id).one(db).await?.ok_or(AppError::NotFound)?;
     let (building_name, assigned_party_name) = place_names(db, c).await?;
@@ -51,7 +55,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded) -> AppRe
         rating: c.rating,
         agenda_id: c.agenda_id,
         photos,
-        timeline: events.iter().filter_map(|e| names.event(e)).collect(),
+        timeline: events.iter().filter_map(|e| names.event(e, lang)).collect(),
         escalations: escalations.iter().map(|e| names.escalation(e)).collect(),
         can: actions(actor, l),
     })
@@ -116,16 +120,21 @@ impl Names {
         self.person(id).name
     }
 
-    /// A timeline entry as shown; none for a step this version does not know.
-    fn event(&self, e: &concern_event::Model) -> Option<ConcernEventView> {
+    /// A timeline entry as shown, told in `lang`; none for a step this version does not know.
+    fn event(&self, e: &concern_event::Model, lang: Lang) -> Option<ConcernEventView> {
         let detail: serde_json::Value =
             e.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+        let step = ConcernStep::parse(&e.kind)?;
+        let actor_name = e.actor_id.map(|id| self.name(id));
+        let actor_kind = e.actor_kind.as_deref().and_then(PartyKind::parse);
+        let taker = Taker { kind: actor_kind, name: actor_name.as_deref() };
         Some(ConcernEventView {
             id: e.id,
-            step: ConcernStep::parse(&e.kind)?,
-            actor_name: e.actor_id.map(|id| self.name(id)),
+            step,
+            text: step_sentence(lang, step, &taker, &detail),
             actor_person: e.actor_id.map(|id| self.person(id)),
-            actor_kind: e.actor_kind.as_deref().and_then(PartyKind::parse),
+            actor_name,
+            actor_kind,
             note: e.note.clone(),
             party_kind: detail["party_kind"].as_str().and_then(PartyKind::parse),
             rating: detail["rating"].as_i64().map(|r| r as i32),

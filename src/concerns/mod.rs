@@ -10,6 +10,7 @@ mod listing;
 mod raising;
 mod rules;
 mod steps;
+mod timeline;
 mod views;
 
 pub use access::*;
@@ -19,6 +20,7 @@ pub use listing::*;
 pub use raising::*;
 pub use rules::*;
 pub use steps::*;
+pub use timeline::{Taker, step_sentence};
 pub use views::*;
 
 use crate::{

@@ -9,6 +9,7 @@ use crate::{
     auth::Actor,
     entities::{building, compound, concern, concern_category, concern_event},
     error::{AppError, AppResult},
+    msg,
     policy::{PartyKind, Permission},
     tenancy::compound_for,
     text::{optional_text, required_text},
@@ -29,13 +30,13 @@ pub async fn raise(
         .filter(concern_category::Column::CommunityId.eq(c.community_id))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::field("category_id", "no such category in this community"))?;
+        .ok_or_else(|| AppError::field("category_id", msg!("category_unknown")))?;
     if let Some(b) = req.building_id {
         building::Entity::find_by_id(b)
             .filter(building::Column::CompoundId.eq(c.id))
             .one(db)
             .await?
-            .ok_or_else(|| AppError::field("building_id", "a building is not in this compound"))?;
+            .ok_or_else(|| AppError::field("building_id", msg!("building_outside_compound")))?;
     }
     let now = Utc::now();
     let new =
@@ -47,8 +48,11 @@ pub async fn raise(
     let office = party_members(db, &c, PartyKind::CommunityOffice).await?;
     let notice = Notice {
         kind: "concern_raised",
-        title: format!("新诉求（{}）：{}", category.name_zh, c.name),
-        body: excerpt(&row.text, 80),
+        params: json!({
+            "category": { "zh": category.name_zh, "en": category.name_en },
+            "compound": c.name,
+            "text": excerpt(&row.text, 80),
+        }),
         to: office,
     };
     tell(db, &c, row.id, notice).await?;

@@ -8,6 +8,8 @@ pub use crate::entities::concern::ConcernStatus;
 use crate::{
     auth::Actor,
     entities::compound,
+    i18n::Msg,
+    msg,
     policy::{PartyKind, Role, party_kinds_of},
 };
 
@@ -99,45 +101,44 @@ impl ConcernStep {
 }
 
 /// Why a step is refused in the concern's present state: (code, message).
-pub type Refusal = (&'static str, &'static str);
+pub type Refusal = (&'static str, Msg);
 
 /// The status a concern moves to when `step` is taken in `status`, or why it cannot be.
 /// Steps that leave the status alone (a reply, an escalation) answer the same status.
 pub fn next_status(status: ConcernStatus, step: ConcernStep) -> Result<ConcernStatus, Refusal> {
     use ConcernStatus as S;
-    const SETTLED: Refusal = ("concern_settled", "this concern has been confirmed as settled");
     match step {
         ConcernStep::Routed => match status {
             S::Submitted | S::Routed | S::Acknowledged | S::Reopened => Ok(S::Routed),
-            _ => Err(("concern_resolved", "a resolved concern cannot be routed again")),
+            _ => Err(("concern_resolved", msg!("concern_resolved_not_routable"))),
         },
         ConcernStep::Acknowledged => match status {
             S::Routed | S::Reopened => Ok(S::Acknowledged),
-            S::Submitted => Err(("concern_not_routed", "this concern has not been routed yet")),
-            _ => Err(("concern_not_waiting", "this concern is not waiting to be acknowledged")),
+            S::Submitted => Err(("concern_not_routed", msg!("concern_not_routed"))),
+            _ => Err(("concern_not_waiting", msg!("concern_not_waiting"))),
         },
         ConcernStep::Resolved => match status {
             S::Routed | S::Acknowledged | S::Reopened => Ok(S::Resolved),
-            S::Submitted => Err(("concern_not_routed", "this concern has not been routed yet")),
-            _ => Err(("concern_resolved", "this concern is already resolved")),
+            S::Submitted => Err(("concern_not_routed", msg!("concern_not_routed"))),
+            _ => Err(("concern_resolved", msg!("concern_already_resolved"))),
         },
         ConcernStep::Confirmed | ConcernStep::Reopened => match status {
             S::Resolved => Ok(if step == ConcernStep::Confirmed { S::Confirmed } else { S::Reopened }),
-            _ => Err(("concern_not_resolved", "only a resolved concern can be confirmed or reopened")),
+            _ => Err(("concern_not_resolved", msg!("concern_not_resolved"))),
         },
         ConcernStep::Rated => match status {
             S::Resolved | S::Confirmed => Ok(status),
-            _ => Err(("concern_not_resolved", "a concern is rated once it is resolved")),
+            _ => Err(("concern_not_resolved", msg!("concern_rated_once_resolved"))),
         },
         ConcernStep::Replied | ConcernStep::Escalated | ConcernStep::PhotoAdded | ConcernStep::TurnedIntoAgenda => {
             if status == S::Confirmed {
-                Err(SETTLED)
+                Err(("concern_settled", msg!("concern_settled")))
             } else {
                 Ok(status)
             }
         }
         ConcernStep::DepartmentResponded => Ok(status),
-        ConcernStep::Raised => Err(("concern_exists", "this concern has already been raised")),
+        ConcernStep::Raised => Err(("concern_exists", msg!("concern_exists"))),
     }
 }
 
@@ -152,8 +153,8 @@ pub fn due_at(at: DateTime<Utc>, time_limit_hours: i32) -> DateTime<Utc> {
 }
 
 /// A satisfaction rating: 1 to 5.
-pub fn check_rating(rating: i32) -> Result<i32, &'static str> {
-    if (1..=5).contains(&rating) { Ok(rating) } else { Err("must be a whole number from 1 to 5") }
+pub fn check_rating(rating: i32) -> Result<i32, Msg> {
+    if (1..=5).contains(&rating) { Ok(rating) } else { Err(msg!("concern_rating_out_of_range")) }
 }
 
 /// The first `n` characters of `text`, with an ellipsis when there was more.

@@ -19,16 +19,17 @@ use crate::{
     db::{Transition, claim},
     entities::{compound, concern, concern_category, concern_escalation, concern_event, concern_photo, file, party},
     error::{AppError, AppResult},
+    msg,
     notices::{self, NewNotice},
     policy::{PartyKind, Permission},
     text::{optional_text, required_text},
 };
 
-/// A notice about a concern, and whose inboxes it goes to.
+/// A notice about a concern (its kind and the parameters of its messages), and whose inboxes it
+/// goes to.
 pub struct Notice {
     pub kind: &'static str,
-    pub title: String,
-    pub body: String,
+    pub params: serde_json::Value,
     pub to: Vec<i64>,
 }
 
@@ -169,9 +170,9 @@ async fn move_status(
     let rated_before = s.step == ConcernStep::Rated && l.concern.rating.is_some();
     t.apply(db, || {
         if rated_before {
-            AppError::conflict("already_rated", "this concern has already been rated")
+            AppError::conflict("already_rated", msg!("concern_already_rated"))
         } else {
-            AppError::conflict("concern_changed", "the concern changed meanwhile; reload it")
+            AppError::conflict("concern_changed", msg!("concern_changed"))
         }
     })
     .await
@@ -186,8 +187,7 @@ pub(super) async fn tell(db: &impl ConnectionTrait, c: &compound::Model, concern
         community_id: c.community_id,
         compound_id: Some(c.id),
         kind: n.kind,
-        title: n.title,
-        body: n.body,
+        text: notices::NoticeText::Params(n.params),
         link: Some(format!("/concerns/{concern_id}")),
         created_by: None,
     };
@@ -209,8 +209,7 @@ pub async fn route(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Route
     let members = party_members(db, &l.compound, kind).await?;
     let notice = Notice {
         kind: "concern_routed",
-        title: format!("诉求转交{}处理", p.name),
-        body: note.clone().unwrap_or_else(|| excerpt(&l.concern.text, 80)),
+        params: json!({ "party_name": p.name, "text": note.clone().unwrap_or_else(|| excerpt(&l.concern.text, 80)) }),
         to: members,
     };
     let step = Step::new(ConcernStep::Routed).note(note).routing_to(&p).telling(Some(notice));
@@ -227,7 +226,7 @@ async fn default_party(db: &impl ConnectionTrait, c: &concern::Model) -> AppResu
 /// The party of kind `kind` in compound `c`: the compound's own, or the community office.
 async fn party_of(db: &impl ConnectionTrait, c: &compound::Model, kind: PartyKind) -> AppResult<party::Model> {
     let party = crate::tenancy::party_of(db, c, kind).await?;
-    party.ok_or_else(|| AppError::field("party_kind", "this compound has no such party"))
+    party.ok_or_else(|| AppError::field("party_kind", msg!("concern_party_unknown")))
 }
 
 /// The assigned party takes the concern on.
@@ -246,8 +245,7 @@ pub async fn reply(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Reply
     let text = required_text("text", &req.text, 2000)?;
     let notice = (!l.mine).then(|| Notice {
         kind: "concern_replied",
-        title: "您的诉求有了答复".into(),
-        body: excerpt(&text, 120),
+        params: json!({ "text": excerpt(&text, 120) }),
         to: vec![l.concern.raised_by],
     });
     take_step(db, actor, &l, Step::new(ConcernStep::Replied).note(Some(text)).telling(notice)).await?;
@@ -261,8 +259,7 @@ pub async fn resolve(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Not
     let note = optional_text("note", req.note.as_deref(), 1000)?;
     let notice = Notice {
         kind: "concern_resolved",
-        title: "您的诉求已办结".into(),
-        body: format!("{}请确认并评价满意度。", note.as_ref().map(|n| format!("{n}。")).unwrap_or_default()),
+        params: json!({ "with_note": note.is_some(), "note": note }),
         to: vec![l.concern.raised_by],
     };
     take_step(db, actor, &l, Step::new(ConcernStep::Resolved).note(note).telling(Some(notice))).await?;
@@ -287,8 +284,7 @@ pub async fn reopen(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Reop
         Some(k) => party_members(db, &l.compound, k).await?,
         None => Vec::new(),
     };
-    let notice =
-        Notice { kind: "concern_reopened", title: "诉求被重新打开".into(), body: reason.clone(), to: members };
+    let notice = Notice { kind: "concern_reopened", params: json!({ "reason": reason }), to: members };
     take_step(db, actor, &l, Step::new(ConcernStep::Reopened).note(Some(reason)).telling(Some(notice))).await?;
     Ok(())
 }
@@ -346,8 +342,7 @@ pub async fn record_department_response(
         .col_expr(concern_escalation::Column::RespondedAt, Expr::value(Utc::now()))
         .filter(concern_escalation::Column::Id.eq(e.id))
         .filter(concern_escalation::Column::RespondedAt.is_null());
-    claim(db, answered, || AppError::conflict("already_responded", "the department's response is already on record"))
-        .await?;
+    claim(db, answered, || AppError::conflict("already_responded", msg!("concern_already_responded"))).await?;
     let detail = json!({ "department": e.department, "escalation_id": e.id });
     take_step(db, actor, &l, Step::new(ConcernStep::DepartmentResponded).note(Some(response)).detail(detail)).await?;
     Ok(())
@@ -371,7 +366,7 @@ pub async fn add_photo(
     let count =
         concern_photo::Entity::find().filter(concern_photo::Column::ConcernId.eq(l.concern.id)).count(db).await?;
     if count as usize >= MAX_PHOTOS {
-        return Err(AppError::conflict("too_many_photos", "a concern carries at most 6 photos"));
+        return Err(AppError::conflict("too_many_photos", msg!("concern_too_many_photos")));
     }
     let f = crate::files::store(db, l.compound.id, actor.user.id, name, body.as_ref(), true).await?;
     let photo = concern_photo::ActiveModel { concern_id: Set(l.concern.id), file_id: Set(f.id), ..Default::default() };
@@ -387,10 +382,7 @@ pub async fn turned_into_agenda(db: &impl ConnectionTrait, actor: &Actor, l: &Lo
         .col_expr(concern::Column::AgendaId, Expr::value(agenda_id))
         .filter(concern::Column::Id.eq(l.concern.id))
         .filter(concern::Column::AgendaId.is_null());
-    claim(db, linked, || {
-        AppError::conflict("already_an_agenda", "this concern has already been turned into an agenda")
-    })
-    .await?;
+    claim(db, linked, || AppError::conflict("already_an_agenda", msg!("concern_already_an_agenda"))).await?;
     let detail = json!({ "agenda_id": agenda_id });
     take_step(db, actor, l, Step::new(ConcernStep::TurnedIntoAgenda).detail(detail)).await?;
     Ok(())

@@ -155,6 +155,9 @@ pub struct ConcernPage {
 pub struct ConcernEventView {
     pub id: i64,
     pub step: ConcernStep,
+    /// The step as a sentence in the reader's language ("The community office routed the
+    /// concern to the property company"); the note is beside it, as written.
+    pub text: String,
     pub actor_name: Option<String>,
     /// The name with its official badge, from the person's memberships.
     pub actor_person: Option<PersonName>,

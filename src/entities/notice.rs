@@ -18,6 +18,10 @@ pub struct Model {
     pub party_id: Option<i64>,
     /// JSON list of the buildings whose owners it went to; `None` for everyone in scope.
     pub building_ids: Option<String>,
+    /// For a notice the server writes: the JSON parameters its kind's message is rendered
+    /// from in each reader's language. `None` for a party's own words and older notices, whose
+    /// stored title and body are shown as they are.
+    pub params: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub password_hash: String,
     pub is_active: bool,
     pub created_at: DateTimeUtc,
+    /// The language the account reads server text in (`zh-CN`, `en`); none until it chooses.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

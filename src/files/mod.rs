@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use crate::{
     entities::file,
     error::{AppError, AppResult},
+    msg,
 };
 
 /// The largest file accepted.
@@ -88,12 +89,12 @@ pub async fn store(
 ) -> AppResult<file::Model> {
     let content_type = match sniff(body) {
         Some(t) if !photos_only || t.starts_with("image/") => t,
-        _ if photos_only => return Err(AppError::field("file", "must be a JPEG or PNG photo")),
-        _ => return Err(AppError::field("file", "must be a JPEG, PNG or PDF file")),
+        _ if photos_only => return Err(AppError::field("file", msg!("file_not_a_photo"))),
+        _ => return Err(AppError::field("file", msg!("file_wrong_type"))),
     };
     let (data, size) = match content_type {
-        "image/jpeg" => strip_jpeg_metadata(body).ok_or_else(|| AppError::field("file", "the JPEG file is damaged"))?,
-        "image/png" => strip_png_metadata(body).ok_or_else(|| AppError::field("file", "the PNG file is damaged"))?,
+        "image/jpeg" => strip_jpeg_metadata(body).ok_or_else(|| AppError::field("file", msg!("file_jpeg_damaged")))?,
+        "image/png" => strip_png_metadata(body).ok_or_else(|| AppError::field("file", msg!("file_png_damaged")))?,
         _ => (body.to_vec(), (0, 0)),
     };
     check_pixels(size)?;
@@ -132,10 +133,12 @@ pub fn check_pixels((width, height): (u32, u32)) -> AppResult<()> {
     if pixels > MAX_IMAGE_PIXELS {
         return Err(AppError::field(
             "file",
-            format!(
-                "the image is {width} × {height} pixels ({:.1} megapixels); at most {} megapixels are accepted, save it smaller",
-                pixels as f64 / 1_048_576.0,
-                MAX_IMAGE_PIXELS >> 20
+            msg!(
+                "file_too_many_pixels",
+                width = width,
+                height = height,
+                megapixels = format!("{:.1}", pixels as f64 / 1_048_576.0),
+                max = MAX_IMAGE_PIXELS >> 20
             ),
         ));
     }

@@ -18,6 +18,7 @@ use crate::{
     db::{claim, write_txn},
     entities::{compound, file, scan_unseal},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     tenancy::compound_for,
     text::required_text,
@@ -67,11 +68,7 @@ pub async fn file_in(db: &impl ConnectionTrait, id: i64) -> AppResult<FileIn> {
 }
 
 fn sealed() -> AppError {
-    AppError::denied(
-        "scan_sealed",
-        "this is the scan of a secret vote's signed slip: it is sealed, and opened only on an unsealing \
-         asked by one party and approved by another",
-    )
+    AppError::denied("scan_sealed", msg!("scan_sealed"))
 }
 
 /// Let `actor` open `f`, the sealed scan of a slip of vote `vote_id`: a clerk while the slip is
@@ -145,7 +142,7 @@ pub async fn request_unseal(
     let party = *unseal::unsealing_parties(&actor.roles_in_compound(&f.compound)).first().ok_or(AppError::Forbidden)?;
     let reason = required_text("reason", &req.reason, 500)?;
     if !sealed {
-        return Err(AppError::conflict("not_sealed", "only the scan of a secret vote's slip is sealed"));
+        return Err(AppError::conflict("not_sealed", msg!("scan_not_sealed")));
     }
     let txn = write_txn(db).await?;
     // jscpd:ignore-start: an unsealing request is recorded as a link request is (who asked, for which party, when).
@@ -188,7 +185,7 @@ pub async fn approve_unseal(db: &DatabaseConnection, actor: &Actor, id: i64, req
         .await?
         .filter(|u| u.file_id == f.file.id)
         .ok_or(AppError::NotFound)?;
-    let already = || AppError::conflict("already_approved", "this unsealing has already been approved");
+    let already = || AppError::conflict("already_approved", msg!("unsealing_already_approved"));
     if u.approved_by.is_some() {
         return Err(already());
     }

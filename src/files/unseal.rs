@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use crate::{
     entities::scan_unseal,
     error::AppError,
+    msg,
     policy::{PartyKind, Role},
 };
 
@@ -43,12 +44,7 @@ pub fn approving_party(
     approver_parties: &[PartyKind],
 ) -> Result<PartyKind, AppError> {
     let requested = PartyKind::parse(&u.requested_party);
-    let other = || {
-        AppError::conflict(
-            "other_party_required",
-            "an unsealing is approved by a person of another party than the one who asked",
-        )
-    };
+    let other = || AppError::conflict("other_party_required", msg!("unsealing_other_party"));
     if approver == u.requested_by || requested.is_some_and(|r| approver_parties.contains(&r)) {
         return Err(other());
     }

@@ -10,11 +10,13 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     accounts::user_names,
+    audit::{Told, sentence},
     auth::Actor,
     entities::{audit_event, vote},
     error::{AppError, AppResult, ErrorBody},
     http::AppState,
     http::extract::{Json, Query},
+    i18n::Lang,
     policy::{Permission, Role},
     tenancy::compound_for,
     votes::secrecy,
@@ -39,6 +41,8 @@ pub struct AuditEventView {
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
+    /// The event as a sentence in the reader's language, with names and titles as written.
+    pub text: String,
     pub action: String,
     pub community_id: Option<i64>,
     pub compound_id: Option<i64>,
@@ -48,17 +52,19 @@ pub struct AuditEventView {
 }
 
 /// The audit trail, newest first: all of it for administrators, their community's for secretaries.
+/// Each event is told as a sentence in the reader's language.
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<AuditEventView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Json<Vec<AuditEventView>>> {
     let events = events_in_scope(&state.db, &actor, &q).await?;
     let names: HashMap<i64, String> = user_names(&state.db, events.iter().filter_map(|e| e.actor_id)).await?;
     let secret = secret_ballot_votes(&state.db, &events).await?;
-    Ok(Json(events.into_iter().map(|e| view(e, &names, &secret)).collect()))
+    Ok(Json(events.into_iter().map(|e| view(e, &names, &secret, lang)).collect()))
 }
 
 // The trail is read at the edge: what it may show depends on tenancy (whose compound) and on the
@@ -118,18 +124,21 @@ async fn secret_ballot_votes(db: &impl ConnectionTrait, events: &[audit_event::M
         .collect())
 }
 
-/// An event as read, with its actor's name. A secret vote's ballot events lose what could tell a
-/// choice, whenever they were written.
-fn view(e: audit_event::Model, names: &HashMap<i64, String>, secret: &HashSet<i64>) -> AuditEventView {
+/// An event as read, with its actor's name, told in `lang`. A secret vote's ballot events lose
+/// what could tell a choice, whenever they were written, and are told from what is left.
+fn view(e: audit_event::Model, names: &HashMap<i64, String>, secret: &HashSet<i64>, lang: Lang) -> AuditEventView {
     let mut detail = serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null);
     if ballot_vote(&e).is_some_and(|v| secret.contains(&v)) {
         secrecy::redact_ballot_detail(&mut detail);
     }
+    let actor = e.actor_id.and_then(|a| names.get(&a).cloned());
+    let told = Told { action: &e.action, subject: &e.subject, detail: &detail };
     AuditEventView {
         id: e.id,
         seq: e.seq,
         at: e.at,
-        actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
+        text: sentence(lang, &told, actor.as_deref()),
+        actor,
         action: e.action,
         community_id: e.community_id,
         compound_id: e.compound_id,

@@ -16,6 +16,7 @@ use crate::{
     error::{AppError, AppResult, ErrorBody},
     http::AppState,
     http::extract::Json,
+    msg,
     roster::{self, HoldingView},
     text::normalize_phone,
     verification,
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(register))
         .routes(routes!(me))
+        .routes(routes!(set_language))
         .routes(routes!(change_password))
 }
 
@@ -54,6 +56,9 @@ pub struct ChangePasswordRequest {
 #[derive(Serialize, ToSchema)]
 pub struct Me {
     pub user: UserView,
+    /// The language I chose to read the server's text in (`zh-CN` or `en`); none until I choose,
+    /// and then my browser's `Accept-Language` decides.
+    pub language: Option<String>,
     pub memberships: Vec<MembershipView>,
     pub holdings: Vec<HoldingView>,
 }
@@ -117,8 +122,7 @@ async fn register(
 ) -> AppResult<(StatusCode, Json<TokenResponse>)> {
     // A new account holds no party role, so it may not take an official title.
     let display_name = accounts::names::display_name("display_name", &req.display_name, false)?;
-    let phone =
-        normalize_phone(&req.phone).ok_or_else(|| AppError::field("phone", "is not an 11-digit mobile number"))?;
+    let phone = normalize_phone(&req.phone).ok_or_else(|| AppError::field("phone", msg!("phone_not_mobile")))?;
     password::check_strength(&req.password).map_err(|m| AppError::field("password", m))?;
     // Wrong codes are limited per address, counted before the code is looked up: the code is the
     // secret here.
@@ -149,7 +153,27 @@ async fn register(
 async fn me(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Me>> {
     let memberships = accounts::membership_views(&state.db, &actor.memberships).await?;
     let holdings = roster::holdings_of(&state.db, actor.user.id).await?;
-    Ok(Json(Me { user: UserView::from(&actor.user), memberships, holdings }))
+    let language = actor.language().map(|l| l.tag().to_owned());
+    Ok(Json(Me { user: UserView::from(&actor.user), language, memberships, holdings }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LanguageRequest {
+    /// `zh-CN` or `en`.
+    pub language: String,
+}
+
+/// Choose the language the server writes my notices, timelines and errors in, on every device.
+#[utoipa::path(put, path = "/me/language", tag = "auth", request_body = LanguageRequest,
+    security(("bearer" = [])),
+    responses((status = 204, description = "saved"), (status = 422, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn set_language(
+    State(state): State<AppState>,
+    actor: Actor,
+    Json(req): Json<LanguageRequest>,
+) -> AppResult<StatusCode> {
+    accounts::set_language(&state.db, &actor, &req.language).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Change my password. All my other sessions are signed out.
@@ -163,7 +187,7 @@ async fn change_password(
     Json(req): Json<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
     if !state.hasher.verify(&req.current_password, Some(&actor.user.password_hash)).await? {
-        return Err(AppError::field("current_password", "is not your current password"));
+        return Err(AppError::field("current_password", msg!("current_password_wrong")));
     }
     password::check_strength(&req.new_password).map_err(|m| AppError::field("new_password", m))?;
     let hash = state.hasher.hash(&req.new_password).await?;

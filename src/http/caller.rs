@@ -36,7 +36,9 @@ impl FromRequestParts<AppState> for Actor {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
         let caller = Caller::from_request_parts(parts, state).await?;
-        Actor::load(&state.db, &caller).await
+        let actor = Actor::load(&state.db, &caller).await?;
+        super::language::SavedLang::set(parts, actor.language());
+        Ok(actor)
     }
 }
 

@@ -7,32 +7,30 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::error::{AppError, ErrorBody, ErrorDetail};
+use std::sync::Arc;
 
+use crate::{error::AppError, i18n::Lang, msg};
+
+/// The error a response answers with, kept on it until `in_reader_language` knows who reads it.
+#[derive(Clone)]
+pub struct Answered(pub Arc<AppError>);
+
+/// Answers in English; `language::in_reader_language` writes the body again for a reader of
+/// another language.
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(e) = &self {
             tracing::error!(error = ?e, "internal error");
         }
-        let (status, code, message) = self.parts();
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let retry = match &self {
-            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
-        let (fields, rows) = match self {
-            AppError::Validation(f) => (Some(f), None),
-            AppError::Rows { rows, .. } => (None, Some(rows)),
-            _ => (None, None),
-        };
-        let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message, fields, rows } };
-        let mut res = (status, Json(body)).into_response();
-        if let Some(secs) = retry {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut res = (status, Json(self.body(Lang::En))).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = &self {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from((*retry_after_secs).max(1)));
         }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        res.extensions_mut().insert(Answered(Arc::new(self)));
         res
     }
 }
@@ -44,17 +42,21 @@ impl From<JsonRejection> for AppError {
         }
         match r {
             JsonRejection::MissingJsonContentType(_) => {
-                AppError::bad_request("unsupported_media_type", "expected Content-Type: application/json")
+                AppError::bad_request("unsupported_media_type", msg!("content_type_json"))
             }
-            JsonRejection::JsonSyntaxError(e) => AppError::bad_request("invalid_json", e.body_text()),
-            JsonRejection::JsonDataError(e) => AppError::bad_request("invalid_body", e.body_text()),
-            other => AppError::bad_request("invalid_body", other.body_text()),
+            JsonRejection::JsonSyntaxError(e) => {
+                AppError::bad_request("invalid_json", msg!("body_invalid_json", detail = e.body_text()))
+            }
+            JsonRejection::JsonDataError(e) => {
+                AppError::bad_request("invalid_body", msg!("body_invalid", detail = e.body_text()))
+            }
+            other => AppError::bad_request("invalid_body", msg!("body_invalid", detail = other.body_text())),
         }
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        AppError::bad_request("invalid_query", r.body_text())
+        AppError::bad_request("invalid_query", msg!("query_invalid", detail = r.body_text()))
     }
 }

@@ -1,7 +1,7 @@
 //! Extractors whose rejections speak our JSON error shape.
 use axum::extract::{FromRequest, FromRequestParts};
 
-use crate::{error::AppError, text::Lang};
+use crate::{error::AppError, msg};
 
 /// `axum::Json`, but malformed bodies answer `{"error":{…}}`, and a body with a NUL in one of
 /// its strings is refused before any handler sees it: PostgreSQL cannot store or even compare
@@ -25,11 +25,11 @@ where
                 if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::PayloadTooLarge
                 } else {
-                    AppError::bad_request("invalid_body", r.body_text())
+                    AppError::bad_request("invalid_body", msg!("body_unreadable", detail = r.body_text()))
                 }
             })?;
         if has_nul_escape(&bytes) {
-            return Err(AppError::bad_request("invalid_body", "text in the body must not contain NUL characters"));
+            return Err(AppError::bad_request("invalid_body", msg!("body_nul")));
         }
         if let Some(field) = hidden_field(&bytes) {
             return Err(AppError::field(&field, crate::text::HIDDEN_MESSAGE));
@@ -61,7 +61,7 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
             if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::PayloadTooLarge
             } else {
-                AppError::bad_request("unreadable_body", r.body_text())
+                AppError::bad_request("unreadable_body", msg!("body_unreadable", detail = r.body_text()))
             }
         });
         Ok(Upload(body))
@@ -136,15 +136,6 @@ where
             .await
             .map(|p| Path(p.0))
             .map_err(|_| AppError::NotFound)
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let v = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-        Ok(Lang::from_header(v))
     }
 }
 

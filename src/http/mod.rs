@@ -13,7 +13,7 @@ mod concerns;
 mod error;
 pub mod extract;
 mod files;
-mod messages;
+mod language;
 mod notices;
 mod questionnaires;
 mod roster;

@@ -15,7 +15,7 @@ use crate::{
     error::{AppResult, ErrorBody},
     http::AppState,
     http::extract::{Json, Path},
-    text::Lang,
+    i18n::Lang,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -10,7 +10,7 @@ use crate::{
     error::{AppResult, ErrorBody},
     http::AppState,
     http::extract::{Json, Path, Query, Upload},
-    text::Lang,
+    i18n::Lang,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -6,7 +6,6 @@ use axum::{
     body::Body,
     extract::{DefaultBodyLimit, Request},
     http::{HeaderName, HeaderValue, StatusCode, header},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use tower_http::{
@@ -18,8 +17,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::messages;
-use crate::{error::AppError, text::Lang};
+use crate::error::AppError;
 
 /// Bodies of JSON requests; the roster import sets its own, larger limit.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -39,27 +37,6 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 
 pub async fn api_not_found() -> AppError {
     AppError::NotFound
-}
-
-/// Render error messages in Chinese for readers who put Chinese first (see [`crate::messages`]).
-async fn localize_errors(req: Request, next: Next) -> Response {
-    let lang = Lang::from_header(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
-    let res = next.run(req).await;
-    let is_json =
-        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if lang != Lang::Zh || !(res.status().is_client_error() || res.status().is_server_error()) || !is_json {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 1024 * 1024).await else {
-        return AppError::Internal(anyhow::anyhow!("error body unreadable")).into_response();
-    };
-    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
-        return Response::from_parts(parts, Body::from(bytes));
-    };
-    messages::translate_error(&mut v["error"]);
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(serde_json::to_vec(&v).unwrap_or_else(|_| bytes.to_vec())))
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -98,7 +75,7 @@ pub fn finish(router: Router, static_dir: Option<PathBuf>) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(localize_errors))
+        .layer(axum::middleware::from_fn(super::language::in_reader_language))
         .service(router);
     Router::new().fallback_service(stack)
 }

@@ -12,6 +12,7 @@ use crate::{
     error::{AppResult, ErrorBody},
     http::AppState,
     http::extract::{Json, Path},
+    i18n::Lang,
 };
 
 /// The routes of votes, ballots and written proxies.
@@ -214,9 +215,10 @@ async fn export_ballots(State(state): State<AppState>, actor: Actor, Path(id): P
 async fn vote_log(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<VoteLogEntry>>> {
-    Ok(Json(ops::log(&state.db, &actor, id).await?))
+    Ok(Json(ops::log(&state.db, &actor, id, lang).await?))
 }
 
 /// Register a written proxy. It waits for a second person of another party to confirm it

@@ -1,6 +1,7 @@
 //! Notices and each user's inbox, with read receipts.
 pub mod audience;
 pub mod ops;
+pub mod text;
 pub mod views;
 
 use chrono::Utc;
@@ -10,7 +11,10 @@ use crate::{
     audit::Subject,
     entities::{notice, notice_recipient},
     error::AppResult,
+    i18n::Lang,
 };
+
+pub use text::NoticeText;
 
 impl Subject for notice::Model {
     fn subject(&self) -> String {
@@ -30,10 +34,11 @@ impl Subject for notice::Model {
 pub struct NewNotice<'a> {
     pub community_id: i64,
     pub compound_id: Option<i64>,
-    /// What it is about, e.g. `vote_notice`, `vote_result`.
+    /// What it is about, e.g. `vote_notice`, `vote_result`: a notice the server writes reads as
+    /// the messages `notice.<kind>.title` and `notice.<kind>.body`.
     pub kind: &'a str,
-    pub title: String,
-    pub body: String,
+    /// What it says: the parameters of the kind's messages, or a party's own words.
+    pub text: NoticeText,
     /// Where in the app it leads, e.g. `/votes/3`.
     pub link: Option<String>,
     pub created_by: Option<i64>,
@@ -44,6 +49,18 @@ pub async fn publish(db: &impl ConnectionTrait, n: NewNotice<'_>, recipients: &[
     publish_for(db, n, None, None, recipients).await
 }
 
+/// The title and body stored with a notice (in Chinese), and its parameters as JSON.
+fn stored_text(kind: &str, text: NoticeText) -> AppResult<(String, String, Option<String>)> {
+    Ok(match text {
+        NoticeText::Params(params) => {
+            let (title, body) = text::render(Lang::Zh, kind, &params)
+                .ok_or_else(|| anyhow::anyhow!("no messages for notices of kind {kind}"))?;
+            (title, body, Some(params.to_string()))
+        }
+        NoticeText::Written { title, body } => (title, body, None),
+    })
+}
+
 /// [`publish`], naming the party that speaks and the buildings it went to (JSON list).
 pub async fn publish_for(
     db: &impl ConnectionTrait,
@@ -52,12 +69,14 @@ pub async fn publish_for(
     building_ids: Option<String>,
     recipients: &[i64],
 ) -> AppResult<notice::Model> {
+    let (title, body, params) = stored_text(n.kind, n.text)?;
     let row = notice::Entity::insert(notice::ActiveModel {
         community_id: Set(n.community_id),
         compound_id: Set(n.compound_id),
         kind: Set(n.kind.into()),
-        title: Set(n.title),
-        body: Set(n.body),
+        title: Set(title),
+        body: Set(body),
+        params: Set(params),
         link: Set(n.link),
         created_by: Set(n.created_by),
         created_at: Set(Utc::now()),

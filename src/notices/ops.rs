@@ -10,9 +10,9 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    NewNotice,
+    NewNotice, NoticeText,
     audience::{owners_in, parse_ids, people_of_compound},
-    publish_for,
+    publish_for, text,
     views::{InboxItem, NewPartyNotice, PublishedNotice},
 };
 use crate::{
@@ -22,6 +22,8 @@ use crate::{
     db::write_txn,
     entities::{building, compound, notice, notice_recipient, party},
     error::{AppError, AppResult},
+    i18n::Lang,
+    msg,
     policy::{PartyKind, Permission, Role, RoleScope},
     tenancy::compound_for,
     text::required_text,
@@ -48,8 +50,8 @@ async fn parties(
         .collect())
 }
 
-/// `user_id`'s inbox, newest first (the latest [`INBOX_LIMIT`]).
-pub async fn inbox(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<InboxItem>> {
+/// `user_id`'s inbox, newest first (the latest [`INBOX_LIMIT`]), in `lang`.
+pub async fn inbox(db: &impl ConnectionTrait, user_id: i64, lang: Lang) -> AppResult<Vec<InboxItem>> {
     let mine = notice_recipient::Entity::find()
         .filter(notice_recipient::Column::UserId.eq(user_id))
         .order_by_desc(notice_recipient::Column::NoticeId)
@@ -68,11 +70,12 @@ pub async fn inbox(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec<Inb
         .into_iter()
         .filter_map(|r| {
             let n = notices.get(&r.notice_id)?;
+            let (title, body) = text::shown(n, lang);
             Some(InboxItem {
                 id: n.id,
                 kind: n.kind.clone(),
-                title: n.title.clone(),
-                body: n.body.clone(),
+                title,
+                body,
                 link: n.link.clone(),
                 compound_id: n.compound_id,
                 created_at: n.created_at,
@@ -191,7 +194,7 @@ async fn chosen_buildings(db: &impl ConnectionTrait, c: &compound::Model, ids: O
             .count(db)
             .await?;
         if found as usize != buildings.len() {
-            return Err(AppError::field("building_ids", "a building is not in this compound"));
+            return Err(AppError::field("building_ids", msg!("building_outside_compound")));
         }
     }
     Ok(buildings)
@@ -235,7 +238,8 @@ pub async fn publish_party_notice(
     let scope =
         (!buildings.is_empty()).then(|| serde_json::to_string(&buildings)).transpose().map_err(anyhow::Error::from)?;
     let (community_id, compound_id, created_by) = (c.community_id, Some(c.id), Some(actor.user.id));
-    let new = NewNotice { community_id, compound_id, kind: PARTY_NOTICE, title, body, link: None, created_by };
+    let text = NoticeText::Written { title, body };
+    let new = NewNotice { community_id, compound_id, kind: PARTY_NOTICE, text, link: None, created_by };
     let n = publish_for(&txn, new, p.as_ref().map(|p| p.id), scope, &recipients).await?;
     let detail = json!({ "party": req.party.as_str(), "title": n.title, "recipients": recipients.len(),
                          "buildings": buildings });

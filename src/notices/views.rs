@@ -10,7 +10,10 @@ pub struct InboxItem {
     /// The notice's id.
     pub id: i64,
     pub kind: String,
+    /// In the reader's language for a notice the server writes; a party's notice, and one
+    /// stored before notices had parameters, as written.
     pub title: String,
+    /// As `title`; a party's notice is Markdown.
     pub body: String,
     pub link: Option<String>,
     pub compound_id: Option<i64>,

@@ -22,6 +22,7 @@ use crate::{
     audit,
     entities::{questionnaire, questionnaire_answer, questionnaire_draft, questionnaire_participation},
     error::{AppError, AppResult, unique_conflict},
+    msg,
 };
 
 fn to_json(answers: &[AnswerItem]) -> AppResult<String> {
@@ -72,11 +73,7 @@ pub async fn submit(
     .await
     .map_err(unique_conflict(
         "already_answered",
-        if per_holder {
-            "this household has already answered this questionnaire"
-        } else {
-            "you have already answered this questionnaire"
-        },
+        if per_holder { msg!("household_already_answered") } else { msg!("person_already_answered") },
     ))?;
     let body = to_json(answers)?;
     discard_draft(db, q.id, who.user_id).await?;
@@ -118,7 +115,7 @@ async fn queue_anonymous(db: &impl ConnectionTrait, q: &questionnaire::Model) ->
         .await?;
     match rows.first() {
         Some(row) => Ok(row.pending_answers),
-        None => Err(AppError::conflict("questionnaire_not_open", "this questionnaire has closed")),
+        None => Err(AppError::conflict("questionnaire_not_open", msg!("questionnaire_closed"))),
     }
 }
 

@@ -3,7 +3,7 @@
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::model::{AnswerItem, Question, QuestionKind, QuestionResult};
-use crate::{error::AppError, text::Lang};
+use crate::{error::AppError, i18n::Lang};
 
 /// One cell of an export.
 #[derive(Clone, Debug, PartialEq)]

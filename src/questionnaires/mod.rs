@@ -17,7 +17,7 @@ use crate::{
     audit::{self, Subject},
     entities::{compound, owner_link, questionnaire, user},
     error::{AppError, AppResult},
-    notices::{self, NewNotice},
+    notices,
 };
 use model::{AnswerItem, AnswerPer, Audience, Question, QuestionKind, QuestionnaireStatus, ResultsVisibility};
 
@@ -87,20 +87,7 @@ pub async fn seed_demo(db: &impl ConnectionTrait, c: &compound::Model) -> AppRes
     .exec_with_returning(db)
     .await?;
     let recipients = lifecycle::audience_users(db, &q, c).await?;
-    notices::publish(
-        db,
-        NewNotice {
-            community_id: c.community_id,
-            compound_id: Some(c.id),
-            kind: "questionnaire",
-            title: format!("问卷调查：{}", q.title),
-            body: "请在手机上填写，每户一份，匿名。".into(),
-            link: Some(format!("/questionnaires/{}", q.id)),
-            created_by: Some(committee.id),
-        },
-        &recipients,
-    )
-    .await?;
+    notices::publish(db, ops::published_notice(&q, c, committee.id), &recipients).await?;
     let detail = json!({ "recipients": recipients.len(), "audience": q.audience, "anonymous": true });
     audit::note(db, Some(committee.id), &q, "questionnaire.published", detail).await?;
     // A few households have answered: owner004 to owner009, leaving the first owners to try it.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::AppError;
+use crate::{error::AppError, i18n::Msg, msg};
 
 /// Questions in one questionnaire, at most.
 pub const MAX_QUESTIONS: usize = 50;
@@ -140,14 +140,14 @@ impl AnswerItem {
     }
 }
 
-type Problems = BTreeMap<String, String>;
+type Problems = BTreeMap<String, Msg>;
 
 fn text_field(problems: &mut Problems, field: String, value: &str, max: usize) -> String {
     let v = value.trim();
     if v.is_empty() {
-        problems.insert(field, "is required".into());
+        problems.insert(field, msg!("text_required"));
     } else if v.chars().count() > max {
-        problems.insert(field, format!("must be at most {max} characters"));
+        problems.insert(field, msg!("text_too_long", max = max));
     }
     v.to_owned()
 }
@@ -157,7 +157,7 @@ fn text_field(problems: &mut Problems, field: String, value: &str, max: usize) -
 pub fn check_questions(questions: &[Question]) -> Result<Vec<Question>, AppError> {
     let mut problems = Problems::new();
     if questions.is_empty() || questions.len() > MAX_QUESTIONS {
-        return Err(AppError::field("questions", format!("ask between 1 and {MAX_QUESTIONS} questions")));
+        return Err(AppError::field("questions", msg!("questions_count", max = MAX_QUESTIONS)));
     }
     let mut out = Vec::with_capacity(questions.len());
     for (i, q) in questions.iter().enumerate() {
@@ -167,28 +167,28 @@ pub fn check_questions(questions: &[Question]) -> Result<Vec<Question>, AppError
         let mut options = Vec::new();
         if choice {
             if q.options.len() < 2 || q.options.len() > MAX_OPTIONS {
-                problems.insert(at("options"), format!("offer between 2 and {MAX_OPTIONS} options"));
+                problems.insert(at("options"), msg!("options_count", max = MAX_OPTIONS));
             }
             let mut seen = HashSet::new();
             for (j, o) in q.options.iter().enumerate() {
                 let field = format!("questions[{i}].options[{j}]");
                 let o = text_field(&mut problems, field.clone(), o, 100);
                 if !o.is_empty() && !seen.insert(o.clone()) {
-                    problems.insert(field, "is offered twice".into());
+                    problems.insert(field, msg!("option_offered_twice"));
                 }
                 options.push(o);
             }
         } else if !q.options.is_empty() {
-            problems.insert(at("options"), "only choice questions have options".into());
+            problems.insert(at("options"), msg!("options_only_for_choice"));
         }
         let max_picks = match (q.kind, q.max_picks) {
             (QuestionKind::Multiple, Some(n)) if n < 1 || n as usize > q.options.len().max(1) => {
-                problems.insert(at("max_picks"), "must be at least 1 and at most the number of options".into());
+                problems.insert(at("max_picks"), msg!("max_picks_out_of_range"));
                 None
             }
             (QuestionKind::Multiple, n) => n,
             (_, Some(_)) => {
-                problems.insert(at("max_picks"), "only multiple-choice questions have a pick limit".into());
+                problems.insert(at("max_picks"), msg!("max_picks_only_for_multiple"));
                 None
             }
             (_, None) => None,
@@ -207,10 +207,7 @@ pub fn check_answers(
     complete: bool,
 ) -> Result<Vec<AnswerItem>, AppError> {
     if answers.len() != questions.len() {
-        return Err(AppError::field(
-            "answers",
-            format!("give one item per question, in order ({} questions)", questions.len()),
-        ));
+        return Err(AppError::field("answers", msg!("answers_count", count = questions.len())));
     }
     let mut problems = Problems::new();
     let mut out = Vec::with_capacity(answers.len());
@@ -218,7 +215,7 @@ pub fn check_answers(
         let field = format!("answers[{i}]");
         if a.is_blank() {
             if complete && q.required {
-                problems.insert(field, "is required".into());
+                problems.insert(field, msg!("text_required"));
             }
             out.push(AnswerItem::default());
             continue;
@@ -229,7 +226,7 @@ pub fn check_answers(
             QuestionKind::Text => a.choices.is_none() && a.rating.is_none(),
         };
         if !fits {
-            problems.insert(field, "does not fit the kind of question".into());
+            problems.insert(field, msg!("answer_wrong_kind"));
             out.push(AnswerItem::default());
             continue;
         }
@@ -240,27 +237,27 @@ pub fn check_answers(
                 let n = picks.len();
                 picks.dedup();
                 if picks.len() != n {
-                    problems.insert(field, "an option is picked twice".into());
+                    problems.insert(field, msg!("option_picked_twice"));
                 } else if picks.iter().any(|&p| p < 0 || p as usize >= q.options.len()) {
-                    problems.insert(field, "no such option".into());
+                    problems.insert(field, msg!("option_unknown"));
                 } else if q.kind == QuestionKind::Single && picks.len() != 1 {
-                    problems.insert(field, "pick exactly one option".into());
+                    problems.insert(field, msg!("pick_one_option"));
                 } else if let Some(max) = q.max_picks.filter(|&m| picks.len() > m as usize) {
-                    problems.insert(field, format!("pick at most {max} option(s)"));
+                    problems.insert(field, msg!("pick_at_most", max = max));
                 }
                 AnswerItem { choices: Some(picks), ..Default::default() }
             }
             QuestionKind::Rating => {
                 let r = a.rating.unwrap_or(0);
                 if !(1..=5).contains(&r) {
-                    problems.insert(field, "rate from 1 to 5".into());
+                    problems.insert(field, msg!("rate_one_to_five"));
                 }
                 AnswerItem { rating: Some(r), ..Default::default() }
             }
             QuestionKind::Text => {
                 let t = a.text.as_deref().unwrap_or("").trim().to_owned();
                 if t.chars().count() > MAX_TEXT_ANSWER {
-                    problems.insert(field, format!("must be at most {MAX_TEXT_ANSWER} characters"));
+                    problems.insert(field, msg!("text_too_long", max = MAX_TEXT_ANSWER));
                 }
                 AnswerItem { text: Some(t), ..Default::default() }
             }
@@ -441,7 +438,7 @@ mod tests {
 
     fn fields(e: AppError) -> BTreeMap<String, String> {
         match e {
-            AppError::Validation(f) => f,
+            AppError::Validation(f) => f.into_iter().map(|(k, m)| (k, m.english())).collect(),
             other => panic!("not a validation error: {other:?}"),
         }
     }

@@ -27,10 +27,12 @@ use crate::{
     db::{Transition, write_txn},
     entities::{agenda, building, compound, questionnaire, questionnaire_participation, unit},
     error::{AppError, AppResult},
+    i18n::Lang,
+    msg,
     notices::{self, NewNotice},
     policy::Permission,
     tenancy::compound_for,
-    text::{Lang, optional_text, required_text},
+    text::{optional_text, required_text},
 };
 
 /// The most questionnaires a list returns, newest first.
@@ -176,7 +178,7 @@ async fn check_agenda(db: &impl ConnectionTrait, c: &compound::Model, agenda_id:
         Some(id) => id == c.id,
         None => a.community_id == c.community_id,
     });
-    if here { Ok(()) } else { Err(AppError::field("agenda_id", "is not an agenda")) }
+    if here { Ok(()) } else { Err(AppError::field("agenda_id", msg!("questionnaire_agenda_unknown"))) }
 }
 
 /// The buildings a buildings audience chose (all of them in `c`), as the JSON list to store.
@@ -187,7 +189,7 @@ async fn check_buildings(
 ) -> AppResult<Option<String>> {
     let mut ids: Vec<i64> = req.building_ids.clone().unwrap_or_default();
     match (req.audience, ids.is_empty()) {
-        (Audience::Buildings, true) => Err(AppError::field("building_ids", "choose at least one building")),
+        (Audience::Buildings, true) => Err(AppError::field("building_ids", msg!("questionnaire_buildings_required"))),
         (Audience::Buildings, false) => {
             ids.sort_unstable();
             ids.dedup();
@@ -197,12 +199,12 @@ async fn check_buildings(
                 .count(db)
                 .await?;
             if found as usize != ids.len() {
-                return Err(AppError::field("building_ids", "a building is not in this compound"));
+                return Err(AppError::field("building_ids", msg!("building_outside_compound")));
             }
             Ok(Some(serde_json::to_string(&ids).map_err(anyhow::Error::from)?))
         }
         (_, true) => Ok(None),
-        (_, false) => Err(AppError::field("building_ids", "only a buildings audience lists buildings")),
+        (_, false) => Err(AppError::field("building_ids", msg!("questionnaire_buildings_unexpected"))),
     }
 }
 
@@ -284,16 +286,13 @@ pub async fn update(
 }
 
 /// The notice that tells the audience a questionnaire is out.
-fn published_notice<'a>(q: &questionnaire::Model, c: &compound::Model, by: i64) -> NewNotice<'a> {
+pub(super) fn published_notice<'a>(q: &questionnaire::Model, c: &compound::Model, by: i64) -> NewNotice<'a> {
     NewNotice {
         community_id: c.community_id,
         compound_id: Some(c.id),
         kind: "questionnaire",
-        title: format!("问卷调查：{}", q.title),
-        body: format!(
-            "请于 {} 前在手机上填写。{}",
-            rules::beijing(q.closes_at),
-            if q.anonymous { "本问卷匿名。" } else { "" }
+        text: notices::NoticeText::Params(
+            json!({ "title": q.title, "closes_at": q.closes_at, "anonymous": q.anonymous }),
         ),
         link: Some(format!("/questionnaires/{}", q.id)),
         created_by: Some(by),
@@ -308,7 +307,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
     let to = q.status.next(Step::Publish)?;
     let now = Utc::now();
     if q.closes_at <= now {
-        return Err(AppError::field("closes_at", "is already past"));
+        return Err(AppError::field("closes_at", msg!("questionnaire_closes_in_past")));
     }
     let txn = write_txn(db).await?;
     Transition::<questionnaire::Entity>::of(Column::Id, q.id, Column::Status, [Step::Publish.starts_from()], to)
@@ -379,7 +378,7 @@ pub async fn edit_answer(
 ) -> AppResult<AnswerReceipt> {
     let (q, questions) = answerable(db, actor, id).await?;
     if q.anonymous || !q.allow_edit {
-        return Err(AppError::conflict("answer_not_editable", "answers to this questionnaire cannot be changed"));
+        return Err(AppError::conflict("answer_not_editable", msg!("questionnaire_answers_fixed")));
     }
     let previous = answers::named_answer(db, &q, actor.user.id).await?.ok_or(AppError::NotFound)?;
     let answers = check_answers(&questions, &req.answers, true)?;
@@ -443,7 +442,7 @@ async fn compute_results(db: &impl ConnectionTrait, l: &Loaded) -> AppResult<(Qu
 pub async fn results(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<QuestionnaireResults> {
     let l = load(db, actor, id, Permission::ViewQuestionnaires).await?;
     if !l.access.results_visible(&l.questionnaire) {
-        return Err(AppError::conflict("results_after_close", "the results are shown when the questionnaire closes"));
+        return Err(AppError::conflict("results_after_close", msg!("results_after_close")));
     }
     Ok(compute_results(db, &l).await?.0)
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use super::model::{AnswerPer, Audience, QuestionnaireStatus, ResultsVisibility};
-use crate::error::AppError;
+use crate::{error::AppError, msg};
 
 /// A move in a questionnaire's life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,10 +34,8 @@ impl Step {
     /// The answer when the questionnaire is not where the step starts from.
     pub fn refused(self) -> AppError {
         match self {
-            Step::Publish => AppError::conflict("not_a_draft", "this questionnaire has already been published"),
-            Step::Close => {
-                AppError::conflict("questionnaire_not_published", "only a published questionnaire can be closed")
-            }
+            Step::Publish => AppError::conflict("not_a_draft", msg!("questionnaire_already_published")),
+            Step::Close => AppError::conflict("questionnaire_not_published", msg!("questionnaire_not_published")),
         }
     }
 }
@@ -54,7 +52,7 @@ pub fn may_change(status: QuestionnaireStatus) -> Result<(), AppError> {
     if status == QuestionnaireStatus::Draft {
         Ok(())
     } else {
-        Err(AppError::conflict("not_a_draft", "only a draft can be changed"))
+        Err(AppError::conflict("not_a_draft", msg!("questionnaire_draft_only")))
     }
 }
 
@@ -71,8 +69,8 @@ pub fn is_open(
 /// Why a questionnaire takes no answer now.
 pub fn not_open(status: QuestionnaireStatus) -> AppError {
     let message = match status {
-        QuestionnaireStatus::Closed => "this questionnaire has closed",
-        _ => "this questionnaire is not taking answers now",
+        QuestionnaireStatus::Closed => msg!("questionnaire_closed"),
+        _ => msg!("questionnaire_not_open"),
     };
     AppError::conflict("questionnaire_not_open", message)
 }
@@ -106,14 +104,14 @@ pub fn check_settings(
     closes_at: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if closes_at <= opens_at {
-        return Err(AppError::field("closes_at", "must be after opens_at"));
+        return Err(AppError::field("closes_at", msg!("questionnaire_closes_before_opening")));
     }
     if audience == Audience::Residents && per == AnswerPer::Holder {
-        return Err(AppError::field("answer_per", "everyone with a role answers for themselves: choose per person"));
+        return Err(AppError::field("answer_per", msg!("residents_answer_per_person")));
     }
     // Editing would need a way back to one's answer: that is the very link anonymity forbids.
     if anonymous && allow_edit {
-        return Err(AppError::field("allow_edit", "answers to an anonymous questionnaire cannot be changed"));
+        return Err(AppError::field("allow_edit", msg!("anonymous_answers_fixed")));
     }
     Ok(())
 }
@@ -123,9 +121,9 @@ pub fn check_settings(
 pub fn answering_holder(asked_for: Option<i64>, mine: &[i64]) -> Result<i64, AppError> {
     match (asked_for, mine) {
         (Some(h), _) if mine.contains(&h) => Ok(h),
-        (Some(_), _) => Err(AppError::field("holder_id", "you cannot answer for this holder")),
+        (Some(_), _) => Err(AppError::field("holder_id", msg!("questionnaire_holder_not_yours"))),
         (None, [only]) => Ok(*only),
-        (None, _) => Err(AppError::field("holder_id", "you hold several households here: choose one")),
+        (None, _) => Err(AppError::field("holder_id", msg!("questionnaire_choose_household"))),
     }
 }
 
@@ -142,7 +140,7 @@ mod tests {
     use QuestionnaireStatus::*;
 
     fn code(e: AppError) -> &'static str {
-        e.parts().1
+        e.code()
     }
 
     #[test]

@@ -17,7 +17,8 @@ use crate::{
     db::write_txn,
     entities::{building, compound, holder, unit, unit_change},
     error::{AppError, AppResult, RowError},
-    text::Lang,
+    i18n::Lang,
+    msg,
 };
 
 /// What an import did, or (for a dry run) would do.
@@ -117,13 +118,8 @@ pub async fn import_roster(
     dry_run: bool,
     lang: Lang,
 ) -> AppResult<ImportReport> {
-    let (format, parsed) = parse_roster_within_bounds(bytes, lang).map_err(|e| AppError::Rows {
-        message: lang.pick(
-            "文件太大，无法读取，未导入任何数据".into(),
-            "the file is too large to read; nothing was imported".into(),
-        ),
-        rows: vec![e],
-    })?;
+    let (format, parsed) = parse_roster_within_bounds(bytes, lang)
+        .map_err(|e| AppError::Rows { message: msg!("roster_too_large"), rows: vec![e] })?;
     let mut report = ImportReport { dry_run, format: Some(format), ..Default::default() };
     let rows = match parsed {
         Ok(rows) => rows,
@@ -133,13 +129,7 @@ pub async fn import_roster(
         }
         Err(errors) => {
             let n = errors.iter().map(|e| e.line).collect::<std::collections::HashSet<_>>().len();
-            return Err(AppError::Rows {
-                message: lang.pick(
-                    format!("文件中有 {n} 行有问题，未导入任何数据"),
-                    format!("{n} line(s) of the file have problems; nothing was imported"),
-                ),
-                rows: errors,
-            });
+            return Err(AppError::Rows { message: msg!("roster_rows_invalid", lines = n), rows: errors });
         }
     };
     report.rows = rows.len() as u64;

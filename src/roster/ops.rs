@@ -16,9 +16,11 @@ use crate::{
     auth::Actor,
     entities::{building, holder, unit, unit_change},
     error::{AppError, AppResult},
+    i18n::Lang,
+    msg,
     policy::Permission,
     tenancy::{compound_for, natural_key},
-    text::{Lang, search_words},
+    text::search_words,
 };
 
 /// Check and (unless `dry_run`) apply the uploaded roster sheet `upload` to compound
@@ -36,7 +38,7 @@ pub async fn import(
     let upload = upload?;
     let bytes = upload.as_ref();
     if bytes.is_empty() {
-        return Err(AppError::field("file", "the request carries no file"));
+        return Err(AppError::field("file", msg!("roster_no_file")));
     }
     import_roster(db, &c, actor.user.id, bytes, dry_run, lang).await
 }

@@ -7,7 +7,10 @@ use std::collections::{HashMap, HashSet};
 use super::area;
 use crate::{
     error::RowError,
-    text::{Lang, normalize_phone},
+    i18n::Lang,
+    i18n::{self, Msg},
+    msg,
+    text::normalize_phone,
 };
 
 /// How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
@@ -155,20 +158,14 @@ impl Budget {
             return Err(ReadError::TooLarge(RowError {
                 line,
                 field: None,
-                message: lang.pick(
-                    format!("表格超过 {MAX_SHEET_ROWS} 行，无法导入"),
-                    format!("the sheet has more than {MAX_SHEET_ROWS} lines"),
-                ),
+                message: msg!("sheet_too_many_lines", max = MAX_SHEET_ROWS).render(lang),
             }));
         }
         if column >= MAX_SHEET_COLUMNS && !empty {
             return Err(ReadError::TooLarge(RowError {
                 line,
                 field: None,
-                message: lang.pick(
-                    format!("第 {} 列有内容：表格最多 {MAX_SHEET_COLUMNS} 列", column + 1),
-                    format!("column {} has content: a sheet may have at most {MAX_SHEET_COLUMNS} columns", column + 1),
-                ),
+                message: msg!("sheet_too_many_columns", column = column + 1, max = MAX_SHEET_COLUMNS).render(lang),
             }));
         }
         self.cells += 1;
@@ -180,14 +177,7 @@ impl Budget {
 }
 
 fn too_many_cells(line: u64, lang: Lang) -> RowError {
-    RowError {
-        line,
-        field: None,
-        message: lang.pick(
-            format!("表格超过 {MAX_SHEET_CELLS} 个单元格，无法导入"),
-            format!("the sheet has more than {MAX_SHEET_CELLS} cells"),
-        ),
-    }
+    RowError { line, field: None, message: msg!("sheet_too_many_cells", max = MAX_SHEET_CELLS).render(lang) }
 }
 
 /// Read a CSV (UTF-8, with or without BOM) or XLSX file into lines of cells, within the bounds above.
@@ -206,14 +196,7 @@ fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1;
-        RowError {
-            line,
-            field: None,
-            message: lang.pick(
-                "文件不是 UTF-8 文本（请另存为“CSV UTF-8”或 XLSX）".into(),
-                "the file is not UTF-8 text (save it as CSV UTF-8, or as XLSX)".into(),
-            ),
-        }
+        RowError { line, field: None, message: msg!("sheet_not_utf8").render(lang) }
     })?;
     // A line of a million commas would cost the reader a million cell bounds before the budget
     // below sees it: count the separators first (a comma inside quotes counts too, erring safe).
@@ -233,7 +216,7 @@ fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
                 return Err(ReadError::Unreadable(RowError {
                     line,
                     field: None,
-                    message: lang.pick(format!("此处 CSV 无法读取：{e}"), format!("the CSV cannot be read here: {e}")),
+                    message: msg!("sheet_csv_unreadable", detail = e).render(lang),
                 }));
             }
         }
@@ -250,21 +233,14 @@ fn read_csv(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
 /// reader is let near it: a part that claims to be small but unpacks to gigabytes stops here.
 fn check_xlsx_parts(bytes: &[u8], lang: Lang) -> Result<(), ReadError> {
     use std::io::Read;
-    let cannot_open = |e: &dyn std::fmt::Display| {
-        file_error(lang.pick(format!("XLSX 文件无法打开：{e}"), format!("the XLSX file cannot be opened: {e}")))
-    };
+    let cannot_open = |e: &dyn std::fmt::Display| file_error(msg!("sheet_xlsx_unopenable", detail = e).render(lang));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| cannot_open(&e))?;
     if zip.len() > MAX_XLSX_PARTS {
-        return Err(ReadError::TooLarge(file_error(lang.pick(
-            format!("XLSX 文件含有 {} 个部件，最多 {MAX_XLSX_PARTS} 个", zip.len()),
-            format!("the XLSX file has {} parts, at most {MAX_XLSX_PARTS} are read", zip.len()),
-        ))));
+        let message = msg!("sheet_xlsx_too_many_parts", parts = zip.len(), max = MAX_XLSX_PARTS);
+        return Err(ReadError::TooLarge(file_error(message.render(lang))));
     }
     let too_big = || {
-        ReadError::TooLarge(file_error(lang.pick(
-            format!("XLSX 文件解压后超过 {} MiB，无法导入", MAX_XLSX_UNPACKED_BYTES >> 20),
-            format!("the XLSX file unpacks to more than {} MiB", MAX_XLSX_UNPACKED_BYTES >> 20),
-        )))
+        ReadError::TooLarge(file_error(msg!("sheet_xlsx_too_big", mib = MAX_XLSX_UNPACKED_BYTES >> 20).render(lang)))
     };
     let mut left = MAX_XLSX_UNPACKED_BYTES;
     let mut sink = [0u8; 16 * 1024];
@@ -285,15 +261,11 @@ fn check_xlsx_parts(bytes: &[u8], lang: Lang) -> Result<(), ReadError> {
 fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
     use calamine::{DataRef, Reader, Xlsx};
     check_xlsx_parts(bytes, lang)?;
-    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
-        file_error(lang.pick(format!("XLSX 文件无法打开：{e}"), format!("the XLSX file cannot be opened: {e}")))
-    })?;
-    let first = wb.sheet_names().into_iter().next().ok_or_else(|| {
-        file_error(lang.pick("XLSX 文件中没有工作表".into(), "the XLSX file has no worksheet".into()))
-    })?;
-    let unreadable = |e: calamine::XlsxError| {
-        file_error(lang.pick(format!("第一个工作表无法读取：{e}"), format!("the first worksheet cannot be read: {e}")))
-    };
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| file_error(msg!("sheet_xlsx_unopenable", detail = e).render(lang)))?;
+    let first =
+        wb.sheet_names().into_iter().next().ok_or_else(|| file_error(msg!("sheet_no_worksheet").render(lang)))?;
+    let unreadable = |e: calamine::XlsxError| file_error(msg!("sheet_worksheet_unreadable", detail = e).render(lang));
     // Cells are read one by one as the sheet lists them, never into a grid of the size the
     // sheet declares: a declared A1:XFD1048576 costs nothing.
     let mut reader = wb.worksheet_cells_reader(&first).map_err(unreadable)?;
@@ -350,10 +322,7 @@ fn format_of(bytes: &[u8]) -> SheetFormat {
 fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let mut lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
     let Some((header_line, header)) = lines.next() else {
-        return Err(vec![file_error(lang.pick(
-            "文件是空的：需要一行表头和至少一套房屋".into(),
-            "the file is empty: it needs a header row and at least one unit".into(),
-        ))]);
+        return Err(vec![file_error(msg!("sheet_empty").render(lang))]);
     };
     let mut index: HashMap<Col, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
@@ -370,14 +339,7 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
         .map(|(_, name, aliases)| RowError {
             line: header_line,
             field: Some((*name).into()),
-            message: lang.pick(
-                format!(
-                    "表头缺少“{}”列（也可写作：{}）",
-                    aliases[1],
-                    aliases.iter().filter(|a| **a != aliases[1]).copied().collect::<Vec<_>>().join("、")
-                ),
-                format!("the header has no '{name}' column (also accepted: {})", aliases[1..].join(", ")),
-            ),
+            message: missing_column(name, aliases, lang),
         })
         .collect();
     if !missing.is_empty() {
@@ -390,98 +352,67 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
     let mut holder_names: HashMap<String, (String, u64)> = HashMap::new();
     for (line, cells) in lines {
         let cell = |c: Col| index.get(&c).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
-        let mut err = |field: &str, message: String| {
-            errors.push(RowError { line, field: Some(field.into()), message });
+        let mut err = |field: &str, message: Msg| {
+            errors.push(RowError { line, field: Some(field.into()), message: message.render(lang) });
         };
         let building = cell(Col::Building);
         let unit = cell(Col::Unit);
         let mut ok = true;
         for (col, name, _) in COLUMNS.iter() {
             if crate::text::has_control(cell(*col)) {
-                err(name, lang.pick("含有不可见的控制字符".into(), "contains a control character".into()));
+                err(name, msg!("sheet_cell_control"));
                 ok = false;
             } else if crate::text::has_hidden(cell(*col)) {
-                err(
-                    name,
-                    lang.pick(
-                        "含有不可见或改变文字方向的字符".into(),
-                        "contains an invisible or direction-changing character".into(),
-                    ),
-                );
+                err(name, msg!("sheet_cell_hidden"));
                 ok = false;
             }
         }
         if building.is_empty() {
-            err("building", lang.pick("缺少楼栋".into(), "the building is missing".into()));
+            err("building", msg!("sheet_building_missing"));
             ok = false;
         } else if building.chars().count() > 50 {
-            err(
-                "building",
-                lang.pick("楼栋名称超过 50 个字".into(), "the building name is longer than 50 characters".into()),
-            );
+            err("building", msg!("sheet_building_too_long", max = 50));
             ok = false;
         }
         if unit.is_empty() {
-            err("unit", lang.pick("缺少房号".into(), "the unit number is missing".into()));
+            err("unit", msg!("sheet_unit_missing"));
             ok = false;
         } else if unit.chars().count() > 50 {
-            err("unit", lang.pick("房号超过 50 个字".into(), "the unit number is longer than 50 characters".into()));
+            err("unit", msg!("sheet_unit_too_long", max = 50));
             ok = false;
         }
         let area_centi = match area::parse(cell(Col::Area)) {
             Ok(a) => Some(a),
             Err(m) => {
-                let a = cell(Col::Area);
-                err(
-                    "area",
-                    lang.pick(format!("面积“{a}”须为正数（平方米），最多两位小数"), format!("the area '{a}' {m}")),
-                );
+                err("area", msg!("sheet_area_invalid", area = cell(Col::Area), problem = m.render(lang)));
                 None
             }
         };
         let source_text = cell(Col::AreaSource);
         let area_source = if source_text.is_empty() {
-            err(
-                "area_source",
-                lang.pick(
-                    "缺少面积来源（登记、测绘或合同）".into(),
-                    "the area source is missing (registered, surveyed or contract)".into(),
-                ),
-            );
+            err("area_source", msg!("sheet_area_source_missing"));
             None
         } else {
             let s = AreaSource::parse(source_text);
             if s.is_none() {
-                err(
-                    "area_source",
-                    lang.pick(
-                        format!("面积来源“{source_text}”应为登记、测绘或合同"),
-                        format!("the area source '{source_text}' is not registered, surveyed or contract"),
-                    ),
-                );
+                err("area_source", msg!("sheet_area_source_unknown", source = source_text));
             }
             s
         };
         let holder_name = cell(Col::HolderName);
         let holder_key = cell(Col::HolderKey);
         if holder_name.is_empty() {
-            err("holder_name", lang.pick("缺少业主姓名".into(), "the holder's name is missing".into()));
+            err("holder_name", msg!("sheet_holder_name_missing"));
             ok = false;
         } else if holder_name.chars().count() > 100 {
-            err(
-                "holder_name",
-                lang.pick("业主姓名超过 100 个字".into(), "the holder's name is longer than 100 characters".into()),
-            );
+            err("holder_name", msg!("sheet_holder_name_too_long", max = 100));
             ok = false;
         }
         if holder_key.is_empty() {
-            err("holder_key", lang.pick("缺少业主编号".into(), "the holder key is missing".into()));
+            err("holder_key", msg!("sheet_holder_key_missing"));
             ok = false;
         } else if holder_key.chars().count() > 64 {
-            err(
-                "holder_key",
-                lang.pick("业主编号超过 64 个字".into(), "the holder key is longer than 64 characters".into()),
-            );
+            err("holder_key", msg!("sheet_holder_key_too_long", max = 64));
             ok = false;
         }
         let phone_text = cell(Col::HolderPhone);
@@ -490,13 +421,7 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
         } else {
             let p = normalize_phone(phone_text);
             if p.is_none() {
-                err(
-                    "holder_phone",
-                    lang.pick(
-                        format!("电话“{phone_text}”不是 11 位手机号"),
-                        format!("the phone '{phone_text}' is not an 11-digit mobile number"),
-                    ),
-                );
+                err("holder_phone", msg!("sheet_phone_invalid", phone = phone_text));
                 ok = false;
             }
             p
@@ -505,25 +430,20 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
             && !unit.is_empty()
             && let Some(first) = seen_units.insert((building.to_owned(), unit.to_owned()), line)
         {
-            err(
-                "unit",
-                lang.pick(
-                    format!("{building} {unit} 重复出现（首次在第 {first} 行）"),
-                    format!("unit {building} {unit} is listed twice (first on line {first})"),
-                ),
-            );
+            err("unit", msg!("sheet_unit_twice", building = building, unit = unit, first = first));
             ok = false;
         }
         if !holder_key.is_empty() && !holder_name.is_empty() {
             match holder_names.get(holder_key) {
                 Some((name, first)) if name != holder_name => {
-                    err(
-                        "holder_name",
-                        lang.pick(
-                            format!("业主编号 {holder_key} 在第 {first} 行是“{name}”，此处却是“{holder_name}”"),
-                            format!("holder key {holder_key} is '{name}' on line {first} but '{holder_name}' here"),
-                        ),
+                    let m = msg!(
+                        "sheet_holder_key_two_names",
+                        key = holder_key,
+                        name = name,
+                        first = first,
+                        other = holder_name
                     );
+                    err("holder_name", m);
                     ok = false;
                 }
                 Some(_) => {}
@@ -546,10 +466,19 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        let message = lang.pick("文件只有表头，没有房屋".into(), "the file has a header but no units".into());
+        let message = msg!("sheet_no_units").render(lang);
         errors.push(RowError { line: header_line, field: None, message });
     }
     if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+/// The problem of a header without column `name`: the column as the reader knows it, and the
+/// other headings it may have.
+fn missing_column(name: &str, aliases: &[&str], lang: Lang) -> String {
+    let heading = i18n::render(lang, &format!("sheet_column.{name}"), |_| None).unwrap_or_else(|| name.to_owned());
+    let others: Vec<&str> = aliases.iter().copied().filter(|a| *a != heading).collect();
+    let separator = msg!("sheet_alias_separator").render(lang);
+    msg!("sheet_column_missing", column = heading, aliases = others.join(&separator)).render(lang)
 }
 
 /// Holder keys that appear in more than one row keep one identity; a set of them, for reports.
@@ -619,6 +548,15 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field.as_deref(), Some("area_source"));
         assert_eq!(errs[0].line, 1);
+    }
+
+    #[test]
+    fn a_missing_column_is_named_as_the_reader_knows_it() {
+        let bytes = b"building,unit,area,holder_name,holder_key\n1,1,1,a,b\n";
+        let en = parse_roster(bytes, Lang::En).1.unwrap_err();
+        assert_eq!(en[0].message, "the header has no 'area_source' column (also accepted: 面积来源)");
+        let zh = parse_roster(bytes, Lang::Zh).1.unwrap_err();
+        assert_eq!(zh[0].message, "表头缺少“面积来源”列（也可写作：area_source）");
     }
 
     #[test]

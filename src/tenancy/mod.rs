@@ -17,6 +17,7 @@ use crate::{
     auth::Actor,
     entities::{building, community, compound, party, unit},
     error::{AppError, AppResult, unique_conflict},
+    msg,
     policy::{PartyKind, Permission},
 };
 
@@ -378,7 +379,7 @@ pub async fn insert_community(
     })
     .exec_with_returning(db)
     .await
-    .map_err(unique_conflict("community_exists", format!("a community named {name} already exists")))?;
+    .map_err(unique_conflict("community_exists", msg!("community_exists", name = name)))?;
     // jscpd:ignore-end
     insert_party(db, c.id, None, PartyKind::CommunityOffice, office_name).await?;
     Ok(c)
@@ -402,7 +403,7 @@ pub async fn insert_compound(
     })
     .exec_with_returning(db)
     .await
-    .map_err(unique_conflict("compound_exists", format!("this community already has a compound named {name}")))?;
+    .map_err(unique_conflict("compound_exists", msg!("compound_exists", name = name)))?;
     insert_party(db, community_id, Some(c.id), PartyKind::PropertyCompany, property_company).await?;
     insert_party(db, community_id, Some(c.id), PartyKind::OwnersCommittee, committee).await?;
     Ok(c)

@@ -18,6 +18,7 @@ use crate::{
     db::write_txn,
     entities::{community, compound, party},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     text::{optional_text, required_text},
 };
@@ -136,7 +137,7 @@ pub async fn create_building(
     let c = compound::Entity::find_by_id(compound_id).one(&txn).await?.ok_or(AppError::NotFound)?;
     let (b, created) = ensure_building(&txn, compound_id, &name).await?;
     if !created {
-        return Err(AppError::conflict("building_exists", format!("{} already has a building named {name}", c.name)));
+        return Err(AppError::conflict("building_exists", msg!("building_exists", compound = c.name, name = name)));
     }
     let subject = CompoundRow { table: "building", id: b.id, compound: &c };
     audit::note(&txn, Some(actor.user.id), &subject, "tenancy.building_created", json!({ "name": name })).await?;

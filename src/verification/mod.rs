@@ -26,6 +26,7 @@ use crate::{
     db::claim,
     entities::{audit_event, compound, holder, invitation, membership, owner_link, user, vote, vote::VoteStatus},
     error::{AppError, AppResult, unique_conflict},
+    msg,
     notices::{self, NewNotice},
     policy::{PartyKind, Permission, Role},
     roster::holder_subject,
@@ -57,7 +58,7 @@ pub async fn claim_invitation(db: &impl ConnectionTrait, code: &str) -> AppResul
         .filter(invitation::Column::CodeHash.eq(code_hash(code)))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::field("code", "is not a valid invitation code"))?;
+        .ok_or_else(|| AppError::field("code", msg!("invitation_code_invalid")))?;
     rules::InvitationStatus::at(Utc::now(), inv.expires_at, inv.confirmed_at, inv.redeemed_at).check_redeem()?;
     Ok(inv)
 }
@@ -130,15 +131,15 @@ pub async fn settling(db: &impl ConnectionTrait, compound_id: i64, holder_id: i6
     Ok(rules::counts_from(now, true, linked + unlinked > 0))
 }
 
-/// Put a notice about a holder in the inbox of its linked accounts and of `also`.
+/// Put a notice about a holder in the inbox of its linked accounts and of `also`: a notice of
+/// `kind` with the parameters of its messages.
 pub async fn tell_holder(
     db: &impl ConnectionTrait,
     c: &compound::Model,
     holder_id: i64,
     also: &[i64],
     kind: &str,
-    title: String,
-    body: String,
+    params: serde_json::Value,
 ) -> AppResult<()> {
     let mut to: Vec<i64> = owner_link::Entity::find()
         .filter(owner_link::Column::HolderId.eq(holder_id))
@@ -157,8 +158,7 @@ pub async fn tell_holder(
             community_id: c.community_id,
             compound_id: Some(c.id),
             kind,
-            title,
-            body,
+            text: notices::NoticeText::Params(params),
             link: Some("/me".into()),
             created_by: None,
         },
@@ -192,23 +192,9 @@ pub async fn link(
     let counts_from = settling(db, c.id, h.id).await?;
     // Told before the new account is linked: these are the accounts that may object.
     let name = user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.display_name).unwrap_or_default();
-    let when = match counts_from {
-        Some(t) => format!(
-            "因本小区有表决正在进行，该账号自 {} 起方可代表本户投票；如非本人所为，请立即联系社区居委会。",
-            beijing(t)
-        ),
-        None => "如非本人所为，请立即联系社区居委会。".into(),
-    };
-    tell_holder(
-        db,
-        &c,
-        h.id,
-        &[user_id],
-        "holder_linked",
-        format!("账号“{name}”已认证为 {} 的业主", h.holder_key),
-        when,
-    )
-    .await?;
+    let params =
+        json!({ "name": name, "holder": h.holder_key, "settling": counts_from.is_some(), "counts_from": counts_from });
+    tell_holder(db, &c, h.id, &[user_id], "holder_linked", params).await?;
     let l = owner_link::Entity::insert(owner_link::ActiveModel {
         user_id: Set(user_id),
         holder_id: Set(holder_id),
@@ -221,7 +207,7 @@ pub async fn link(
     })
     .exec_with_returning(db)
     .await
-    .map_err(unique_conflict("already_linked", "this account is already verified for this holder"))?;
+    .map_err(unique_conflict("already_linked", msg!("already_linked")))?;
     grant(
         db,
         user_id,
@@ -237,11 +223,6 @@ pub async fn link(
     });
     audit::note(db, actor_id, &holder_subject(holder_id, &c), "owner.linked", detail).await?;
     Ok(l)
-}
-
-/// A time as people in the compound read it (Beijing time).
-pub fn beijing(t: DateTime<Utc>) -> String {
-    (t + Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// Undo a link; the owner role in the compound goes when the user holds nothing else there. The
@@ -283,16 +264,7 @@ pub async fn unlink(
     }
     audit::note(db, Some(by), &holder_subject(h.id, c), "owner.unlinked", json!({ "user": user_id })).await?;
     let name = user::Entity::find_by_id(user_id).one(db).await?.map(|u| u.display_name).unwrap_or_default();
-    tell_holder(
-        db,
-        c,
-        h.id,
-        &[user_id],
-        "holder_unlinked",
-        format!("账号“{name}”已不再是 {} 的认证业主", h.holder_key),
-        "如有疑问，请联系社区居委会。".into(),
-    )
-    .await
+    tell_holder(db, c, h.id, &[user_id], "holder_unlinked", json!({ "name": name, "holder": h.holder_key })).await
 }
 
 /// Store a new invitation for a holder and return its code (shown once, stored only hashed). It

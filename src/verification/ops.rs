@@ -19,6 +19,7 @@ use crate::{
     db::{claim, write_txn},
     entities::{compound, holder, invitation, link_request, owner_link, proxy, user},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     roster::{HolderView, HoldingView, holder_subject, holder_views, holdings_of},
     tenancy::compound_for,
@@ -39,12 +40,10 @@ async fn account_to_link(
     holder_id: i64,
     login: &str,
 ) -> AppResult<user::Model> {
-    let u = find_by_login(db, login)
-        .await?
-        .ok_or_else(|| AppError::field("login", "no account has this user name or phone number"))?;
+    let u = find_by_login(db, login).await?.ok_or_else(|| AppError::field("login", msg!("login_unknown")))?;
     // Nobody verifies themselves: a second person checks the deeds.
     if u.id == actor.user.id {
-        return Err(AppError::field("login", "you cannot verify your own account; another person must"));
+        return Err(AppError::field("login", msg!("verify_own_account")));
     }
     let linked = owner_link::Entity::find()
         .filter(owner_link::Column::HolderId.eq(holder_id))
@@ -52,7 +51,7 @@ async fn account_to_link(
         .count(db)
         .await?;
     if linked > 0 {
-        return Err(AppError::conflict("already_linked", "this account is already verified for this holder"));
+        return Err(AppError::conflict("already_linked", msg!("already_linked")));
     }
     Ok(u)
 }
@@ -71,10 +70,7 @@ async fn check_not_waiting(db: &impl ConnectionTrait, holder_id: i64, user_id: i
         .count(db)
         .await?;
     if waiting > 0 {
-        return Err(AppError::conflict(
-            "link_pending",
-            "this account is already waiting to be confirmed for this holder",
-        ));
+        return Err(AppError::conflict("link_pending", msg!("link_pending")));
     }
     Ok(())
 }
@@ -200,16 +196,7 @@ pub async fn confirm_invitation(db: &DatabaseConnection, actor: &Actor, id: i64)
     claim(&txn, confirm, already_confirmed).await?;
     let detail = json!({ "invitation": inv.id, "issued_by": inv.created_by });
     audit::note(&txn, Some(actor.user.id), &holder_subject(h.id, &c), "owner.invitation_confirmed", detail).await?;
-    tell_holder(
-        &txn,
-        &c,
-        h.id,
-        &[],
-        "holder_invitation",
-        format!("已为 {} 签发一个业主认证邀请码", h.holder_key),
-        "凭此码注册或认证的账号将成为本户的认证业主。如非本户申请，请立即联系社区居委会。".into(),
-    )
-    .await?;
+    tell_holder(&txn, &c, h.id, &[], "holder_invitation", json!({ "holder": h.holder_key })).await?;
     txn.commit().await?;
     Ok(InvitationState {
         id: inv.id,

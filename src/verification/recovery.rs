@@ -24,6 +24,7 @@ use crate::{
     db::{claim, write_txn},
     entities::{compound, holder, membership, owner_link, recovery_code, user},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     verification,
 };
@@ -81,8 +82,7 @@ pub fn clerk_refusal(clerk: i64, user: i64, homes: &HashMap<i64, HashSet<i64>>) 
         return Some(verification::refused(Refusal::OwnAccount));
     }
     let (mine, theirs) = (homes.get(&clerk)?, homes.get(&user)?);
-    (!mine.is_disjoint(theirs))
-        .then(|| AppError::denied("linked_to_holder", "you are linked to this account's home; another clerk must"))
+    (!mine.is_disjoint(theirs)).then(|| AppError::denied("linked_to_holder", msg!("linked_to_holder")))
 }
 
 /// Allow `clerk` to take part in recovering `user_id`, or refuse (see [`clerk_refusal`]).
@@ -155,23 +155,8 @@ pub async fn settle_links(db: &impl ConnectionTrait, user_id: i64) -> AppResult<
             am.counts_from = Set(Some(l.counts_from.map_or(t, |f| f.max(t))));
             am.update(db).await?;
         }
-        let body = match until {
-            Some(t) => format!(
-                "该账号的全部登录已失效。因本小区有表决正在进行，该账号自 {} 起方可代表本户投票。如非本人所为，请立即联系社区居委会。",
-                verification::beijing(t)
-            ),
-            None => "该账号的全部登录已失效。如非本人所为，请立即联系社区居委会。".into(),
-        };
-        verification::tell_holder(
-            db,
-            &c,
-            h.id,
-            &[],
-            "account_recovered",
-            format!("账号“{name}”已通过社区居委会重设密码"),
-            body,
-        )
-        .await?;
+        let params = json!({ "name": name, "settling": until.is_some(), "counts_from": until });
+        verification::tell_holder(db, &c, h.id, &[], "account_recovered", params).await?;
     }
     Ok(())
 }
@@ -279,7 +264,7 @@ pub async fn recover(
     let u = find_by_login(db, &req.login).await?;
     // Counted before the code is looked up, per account and per address, in the database.
     let keys = ratelimit::code_attempt(db, u.as_ref().map(|u| format!("recover:account:{}", u.id)), addr).await?;
-    let invalid = || AppError::field("recovery_code", "is not a valid recovery code for this account");
+    let invalid = || AppError::field("recovery_code", msg!("recovery_code_invalid"));
     let u = u.ok_or_else(invalid)?;
     let r = recovery_code::Entity::find()
         .filter(recovery_code::Column::CodeHash.eq(code_hash(&req.recovery_code)))

@@ -4,6 +4,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::{
     error::{AppError, AppResult},
+    i18n::Msg,
+    msg,
     policy::{PartyKind, Permission, Role, roles_for},
 };
 
@@ -34,12 +36,12 @@ impl Refusal {
         }
     }
 
-    pub fn message(self) -> &'static str {
+    pub fn message(self) -> Msg {
         match self {
-            Refusal::NoParty => "only a member of the community office or the owners' committee may do this",
-            Refusal::OwnRequest => "you started this; a second person of another party must confirm it",
-            Refusal::SameParty => "a second person of another party must confirm this, not one of your own",
-            Refusal::OwnAccount => "the account that would gain the right cannot start or confirm it",
+            Refusal::NoParty => msg!("refusal_no_party"),
+            Refusal::OwnRequest => msg!("refusal_own_request"),
+            Refusal::SameParty => msg!("refusal_same_party"),
+            Refusal::OwnAccount => msg!("refusal_own_account"),
         }
     }
 }
@@ -115,7 +117,7 @@ impl PendingKind {
 
 /// The answer when a second person has already confirmed it.
 pub fn already_confirmed() -> AppError {
-    AppError::conflict("already_confirmed", "this has already been confirmed")
+    AppError::conflict("already_confirmed", msg!("verification_already_confirmed"))
 }
 
 /// Where a staff link request stands, from when it was confirmed or withdrawn.
@@ -141,7 +143,9 @@ impl LinkRequestStatus {
     pub fn check_waiting(self) -> AppResult<()> {
         match self {
             LinkRequestStatus::Waiting => Ok(()),
-            LinkRequestStatus::Cancelled => Err(AppError::conflict("request_cancelled", "this request was withdrawn")),
+            LinkRequestStatus::Cancelled => {
+                Err(AppError::conflict("request_cancelled", msg!("link_request_cancelled")))
+            }
             LinkRequestStatus::Confirmed => Err(already_confirmed()),
         }
     }
@@ -183,9 +187,7 @@ impl InvitationStatus {
         match self {
             InvitationStatus::Waiting => Ok(()),
             InvitationStatus::Redeemed => Err(invitation_used()),
-            InvitationStatus::Expired => {
-                Err(AppError::conflict("invitation_expired", "this invitation code has expired"))
-            }
+            InvitationStatus::Expired => Err(AppError::conflict("invitation_expired", msg!("invitation_expired"))),
             InvitationStatus::Confirmed => Err(already_confirmed()),
         }
     }
@@ -195,20 +197,17 @@ impl InvitationStatus {
         match self {
             InvitationStatus::Confirmed => Ok(()),
             InvitationStatus::Redeemed => Err(invitation_used()),
-            InvitationStatus::Expired => {
-                Err(AppError::field("code", "has expired; ask the community office for a new one"))
+            InvitationStatus::Expired => Err(AppError::field("code", msg!("invitation_code_expired"))),
+            InvitationStatus::Waiting => {
+                Err(AppError::conflict("invitation_unconfirmed", msg!("invitation_unconfirmed")))
             }
-            InvitationStatus::Waiting => Err(AppError::conflict(
-                "invitation_unconfirmed",
-                "this invitation code has not yet been confirmed by a second person of another party",
-            )),
         }
     }
 }
 
 /// The answer when an invitation code was already used.
 pub fn invitation_used() -> AppError {
-    AppError::conflict("invitation_used", "this invitation code has already been used")
+    AppError::conflict("invitation_used", msg!("invitation_used"))
 }
 
 /// Where a recovery code stands at a moment, from its timestamps.
@@ -252,17 +251,14 @@ impl RecoveryStatus {
         match self {
             RecoveryStatus::Confirmed => Ok(()),
             RecoveryStatus::Spent => Err(recovery_spent()),
-            RecoveryStatus::Waiting => Err(AppError::conflict(
-                "recovery_unconfirmed",
-                "this recovery code has not yet been confirmed by a second clerk of the community office",
-            )),
+            RecoveryStatus::Waiting => Err(AppError::conflict("recovery_unconfirmed", msg!("recovery_unconfirmed"))),
         }
     }
 }
 
 /// The answer when a recovery code was used or has expired.
 pub fn recovery_spent() -> AppError {
-    AppError::conflict("recovery_spent", "this recovery code has been used or has expired")
+    AppError::conflict("recovery_spent", msg!("recovery_spent"))
 }
 
 #[cfg(test)]
@@ -303,7 +299,7 @@ mod tests {
     }
 
     fn code(r: AppResult<()>) -> &'static str {
-        r.err().map_or("ok", |e| e.parts().1)
+        r.err().map_or("ok", |e| e.code())
     }
 
     #[test]

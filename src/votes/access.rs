@@ -8,6 +8,7 @@ use crate::{
     auth::Actor,
     entities::{compound, file, proxy, vote},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
 };
 
@@ -67,7 +68,7 @@ pub async fn check_scan(db: &impl ConnectionTrait, compound_id: i64, scan: Optio
             .one(db)
             .await?
             .filter(|f| f.compound_id == compound_id)
-            .ok_or_else(|| AppError::field("scan_file_id", "no such file in this compound"))?;
+            .ok_or_else(|| AppError::field("scan_file_id", msg!("vote_scan_not_in_compound")))?;
     }
     Ok(())
 }

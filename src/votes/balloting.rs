@@ -16,6 +16,7 @@ use crate::{
     auth::{Actor, Caller},
     entities::{ballot, compound, vote},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     roster::area,
     text::required_text,
@@ -25,12 +26,12 @@ use crate::{
 fn marks(form: VoteForm, choice: Option<Choice>, candidates: Option<Vec<i32>>) -> AppResult<Marks> {
     match form {
         VoteForm::Motion => {
-            choice.map(Marks::Choice).ok_or_else(|| AppError::field("choice", "choose agree, oppose or abstain"))
+            choice.map(Marks::Choice).ok_or_else(|| AppError::field("choice", msg!("ballot_choose_choice")))
         }
         VoteForm::Election => {
-            let picks = candidates.ok_or_else(|| AppError::field("candidates", "list the candidates you support"))?;
+            let picks = candidates.ok_or_else(|| AppError::field("candidates", msg!("ballot_list_candidates")))?;
             if picks.iter().any(|p| *p < 0) {
-                return Err(AppError::field("candidates", "no such candidate"));
+                return Err(AppError::field("candidates", msg!("ballot_no_such_candidate")));
             }
             Ok(Marks::Picks(picks.into_iter().map(|p| p as usize).collect()))
         }
@@ -112,12 +113,12 @@ async fn cast_explained(
         if v.status == VoteStatus::Draft {
             return Err(AppError::NotFound);
         }
-        return Err(AppError::conflict("not_eligible", "you hold no unit on this vote's roster"));
+        return Err(AppError::conflict("not_eligible", msg!("ballot_no_unit_on_roster")));
     }
     let pairs: Vec<(i64, Option<i64>)> = mine.iter().map(|m| (m.holder_id, m.proxy_id)).collect();
     let (holder_id, proxy_id) = choose_holding(&pairs, req.holder_id)?;
     if !key_ok(req.idempotency_key.as_ref()) {
-        return Err(AppError::field("idempotency_key", "must be 1 to 100 characters"));
+        return Err(AppError::field("idempotency_key", msg!("ballot_key_length")));
     }
     let op = Op::Cast {
         vote_id: v.id,

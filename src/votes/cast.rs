@@ -25,6 +25,8 @@ use crate::{
     db::write_txn,
     entities::{ballot, owner_link, proxy, refresh_token, user, vote, vote_candidate},
     error::{AppError, AppResult, is_unique_violation},
+    i18n::Msg,
+    msg,
 };
 
 /// What a ballot says: a choice on a motion, or the candidates supported in an election.
@@ -389,7 +391,7 @@ async fn finish(txn: sea_orm::DatabaseTransaction, batch: Batch) -> Result<HashM
     Ok(ids)
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> AppError {
+fn refuse(code: &'static str, message: Msg) -> AppError {
     AppError::conflict(code, message)
 }
 
@@ -420,21 +422,21 @@ fn check_marks(v: &vote::Model, marks: &Marks, candidates: usize) -> AppResult<(
         (VoteForm::Election, Marks::Picks(p)) => {
             let seats = v.seats.unwrap_or(1).max(1) as usize;
             if p.len() > seats {
-                return Err(AppError::field("candidates", format!("support at most {seats} candidate(s)")));
+                return Err(AppError::field("candidates", msg!("ballot_too_many_candidates", seats = seats)));
             }
             let mut sorted = p.clone();
             sorted.sort_unstable();
             sorted.dedup();
             if sorted.len() != p.len() {
-                return Err(AppError::field("candidates", "a candidate is listed twice"));
+                return Err(AppError::field("candidates", msg!("ballot_candidate_twice")));
             }
             if p.iter().any(|&c| c >= candidates) {
-                return Err(AppError::field("candidates", "no such candidate"));
+                return Err(AppError::field("candidates", msg!("ballot_no_such_candidate")));
             }
             Ok(())
         }
-        (VoteForm::Motion, _) => Err(AppError::field("choice", "choose agree, oppose or abstain")),
-        (VoteForm::Election, _) => Err(AppError::field("candidates", "list the candidates you support")),
+        (VoteForm::Motion, _) => Err(AppError::field("choice", msg!("ballot_choose_choice"))),
+        (VoteForm::Election, _) => Err(AppError::field("candidates", msg!("ballot_list_candidates"))),
     }
 }
 
@@ -487,12 +489,9 @@ async fn stored_ballots(
 
 fn already_counted(b: &ballot::Model) -> AppError {
     if b.status == BallotStatus::Pending {
-        refuse("already_voted", "a paper ballot for this holder is awaiting a second clerk's confirmation")
+        refuse("already_voted", msg!("ballot_paper_pending"))
     } else {
-        refuse(
-            "already_voted",
-            format!("this holder's ballot has already been counted {}", Channel::parse(&b.channel).describe()),
-        )
+        refuse("already_voted", Channel::parse(&b.channel).already_counted())
     }
 }
 
@@ -620,7 +619,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
         if roster.contains_key(&holder_id) {
             Ok(())
         } else {
-            Err(refuse("not_eligible", "this holder is not on the vote's frozen roster"))
+            Err(refuse("not_eligible", msg!("ballot_not_on_frozen_roster")))
         }
     };
     match op {
@@ -632,7 +631,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 let p = proxy::Entity::find_by_id(*pid).one(db).await?.ok_or(AppError::NotFound)?;
                 let issued = (p.holder_id, p.proxy_user_id, p.revoked_at.is_some());
                 if !proxy_valid(issued, *holder_id, *user_id, (p.valid_from, p.valid_until), Utc::now()) {
-                    return Err(refuse("proxy_invalid", "the written proxy is not valid now"));
+                    return Err(refuse("proxy_invalid", msg!("ballot_proxy_not_valid")));
                 }
             }
             let channel = if proxy_id.is_some() { Channel::Proxy } else { Channel::Online };
@@ -671,7 +670,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
             let in_batch =
                 batch.inserts.iter().any(|b| b.vote_id == *vote_id && b.paper_serial.as_ref() == Some(serial));
             if dup.is_some() || in_batch {
-                return Err(refuse("serial_used", format!("paper ballot number {serial} has already been entered")));
+                return Err(refuse("serial_used", msg!("ballot_serial_used", serial = serial)));
             }
             let mut b = unstored(*vote_id, *holder_id, Channel::Paper, marks);
             b.status = BallotStatus::Pending;
@@ -693,10 +692,7 @@ async fn check(db: &impl ConnectionTrait, batch: &mut Batch, frozen: &mut Frozen
                 .ok_or(AppError::NotFound)?;
             let status = prev.status.confirm()?;
             if prev.entered_by == Some(*confirmed_by) {
-                return Err(refuse(
-                    "second_person_required",
-                    "the clerk who entered a paper ballot cannot confirm it: a second person must",
-                ));
+                return Err(refuse("second_person_required", msg!("ballot_paper_second_person")));
             }
             let mut b = prev;
             b.status = status;
@@ -769,7 +765,7 @@ fn now_micros() -> chrono::DateTime<Utc> {
 
 /// Check every stored ballot against the chain event that last recorded it. Returns the first
 /// ballot that does not match, with why.
-pub async fn verify_ballots(db: &impl ConnectionTrait) -> AppResult<Option<(i64, String)>> {
+pub async fn verify_ballots(db: &impl ConnectionTrait) -> AppResult<Option<(i64, Msg)>> {
     use sea_orm::{QueryOrder, QuerySelect};
     let mut after = 0;
     loop {
@@ -792,11 +788,11 @@ pub async fn verify_ballots(db: &impl ConnectionTrait) -> AppResult<Option<(i64,
                 .collect();
         for b in &page {
             let Some(e) = events.get(&b.audit_seq) else {
-                return Ok(Some((b.id, format!("its chain event #{} is missing", b.audit_seq))));
+                return Ok(Some((b.id, msg!("ballot_event_missing", seq = b.audit_seq))));
             };
             let detail: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
             if detail["digest"].as_str() != Some(digest(b).as_str()) || detail["holder"].as_i64() != Some(b.holder_id) {
-                return Ok(Some((b.id, format!("it no longer matches chain event #{} that recorded it", e.seq))));
+                return Ok(Some((b.id, msg!("ballot_event_mismatch", seq = e.seq))));
             }
         }
     }

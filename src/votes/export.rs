@@ -11,6 +11,7 @@ use crate::{
     auth::Actor,
     entities::vote_electorate,
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     roster::area,
 };
@@ -25,7 +26,7 @@ pub struct Csv {
 pub async fn roster(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<Csv> {
     let (v, _) = vote_for(db, actor, id, Permission::ViewVotes).await?;
     if v.frozen_at.is_none() {
-        return Err(AppError::conflict("vote_not_open", "the roster is frozen when the vote opens"));
+        return Err(AppError::conflict("vote_not_open", msg!("vote_roster_not_frozen")));
     }
     let rows = vote_electorate::Entity::find()
         .filter(vote_electorate::Column::VoteId.eq(v.id))
@@ -50,17 +51,14 @@ fn csv_field(s: &str) -> String {
 pub async fn ballots(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<Csv> {
     let (v, _) = vote_for(db, actor, id, Permission::ViewVotes).await?;
     if v.status != VoteStatus::Closed {
-        return Err(AppError::conflict("vote_not_closed", "choices are revealed only after the vote closes"));
+        return Err(AppError::conflict("vote_not_closed", msg!("vote_choices_after_close")));
     }
     if VoteForm::parse(&v.form) != VoteForm::Motion {
-        return Err(AppError::conflict("not_a_motion", "only motions can be recounted with sanfang tally"));
+        return Err(AppError::conflict("not_a_motion", msg!("vote_recount_motions_only")));
     }
     // A secret ballot's choice is never published next to its room, not even to the conveners.
     if v.secret {
-        return Err(AppError::conflict(
-            "secret_vote",
-            "a secret vote's choices are never exported by room; its totals are on the vote page",
-        ));
+        return Err(AppError::conflict("secret_vote", msg!("vote_secret_not_exported")));
     }
     let first_unit: HashMap<i64, i64> = vote_electorate::Entity::find()
         .filter(vote_electorate::Column::VoteId.eq(v.id))

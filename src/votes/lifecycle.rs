@@ -131,7 +131,7 @@ pub async fn tick(db: &DatabaseConnection) -> AppResult<usize> {
 
 /// The answer of a clock move that another request made first.
 fn moved_meanwhile() -> AppError {
-    AppError::conflict("vote_moved_meanwhile", "the vote was moved on by another request")
+    AppError::conflict("vote_moved_meanwhile", crate::msg!("vote_moved_meanwhile"))
 }
 
 /// Whether this request made a clock move: another having made it first is no error.
@@ -451,10 +451,10 @@ async fn close(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
         let units = units_in_scope(db, v).await?;
         let recipients = owners_of(db, &units).await?;
         let outcome = match (result.passed, result.quorum_met) {
-            (Some(true), _) => "通过 passed",
-            (Some(false), true) => "未通过 not passed",
-            (Some(false), false) => "未达法定参与人数 quorum not met",
-            (None, _) => "选举结果已公布 election result published",
+            (Some(true), _) => "passed",
+            (Some(false), true) => "not_passed",
+            (Some(false), false) => "quorum_not_met",
+            (None, _) => "election_published",
         };
         notices::publish(
             db,
@@ -462,8 +462,9 @@ async fn close(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
                 community_id: c.community_id,
                 compound_id: Some(c.id),
                 kind: "vote_result",
-                title: format!("表决结果公示：{}", v.title),
-                body: format!("{outcome}. 公示期 {publicity_days} 天，期间可提出异议。"),
+                text: notices::NoticeText::Params(
+                    serde_json::json!({ "title": v.title, "result": outcome, "days": publicity_days }),
+                ),
                 link: Some(format!("/votes/{}", v.id)),
                 created_by: None,
             },

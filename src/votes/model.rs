@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{audit::Subject, entities::vote};
+use crate::{audit::Subject, entities::vote, i18n::Msg, msg};
 
 pub use crate::entities::{ballot::BallotStatus, vote::VoteStatus};
 
@@ -67,12 +67,12 @@ impl Channel {
         }
     }
 
-    /// How a refusal names the channel that already counted.
-    pub fn describe(self) -> &'static str {
+    /// The refusal of another ballot for a holder whose ballot this channel already counted.
+    pub fn already_counted(self) -> Msg {
         match self {
-            Channel::Online => "online by the owner",
-            Channel::Paper => "on a paper ballot",
-            Channel::Proxy => "by a proxy",
+            Channel::Online => msg!("ballot_counted_online"),
+            Channel::Paper => msg!("ballot_counted_paper"),
+            Channel::Proxy => msg!("ballot_counted_proxy"),
         }
     }
 }

@@ -28,11 +28,11 @@ use crate::{
         vote_objection,
     },
     error::{AppError, AppResult, is_unique_violation},
+    i18n::Lang,
     notices::{self, NewNotice},
     policy::{Permission, Role},
     tenancy::compound_for,
     text::{optional_text, required_text},
-    verification::beijing,
 };
 
 /// The compound's votes, newest first. Drafts are listed only for those who may manage votes.
@@ -157,7 +157,7 @@ pub async fn publish(db: &DatabaseConnection, rosters: &Rosters, actor: &Actor, 
     check_notice(now, c.notice_days, v.opens_at, v.closes_at)?;
     let txn = write_txn(db).await?;
     step.set(vote::Column::PublishedAt, now)
-        .apply(&txn, || AppError::conflict("not_a_draft", "this vote has already been published"))
+        .apply(&txn, || AppError::conflict("not_a_draft", crate::msg!("vote_already_published")))
         .await?;
     let recipients = give_notice(&txn, &c, &v, actor).await?;
     let detail = json!({ "recipients": recipients, "opens_at": v.opens_at, "closes_at": v.closes_at });
@@ -193,11 +193,8 @@ async fn give_notice(
             community_id: c.community_id,
             compound_id: Some(c.id),
             kind: "vote_notice",
-            title: format!("业主大会表决通知：{}", v.title),
-            body: format!(
-                "投票时间 {} 至 {}。请在手机上查看表决事项并投票。",
-                beijing(v.opens_at),
-                beijing(v.closes_at)
+            text: notices::NoticeText::Params(
+                json!({ "title": v.title, "opens_at": v.opens_at, "closes_at": v.closes_at }),
             ),
             link: Some(format!("/votes/{}", v.id)),
             created_by: Some(actor.user.id),
@@ -208,14 +205,14 @@ async fn give_notice(
     Ok(recipients.len())
 }
 
-/// Put a notice about `v` in the inbox of every owner it concerns.
+/// Put a notice about `v` in the inbox of every owner it concerns: a notice of `kind` with the
+/// parameters of its messages.
 async fn tell_owners(
     db: &impl ConnectionTrait,
     c: &compound::Model,
     v: &vote::Model,
     kind: &str,
-    title: String,
-    body: String,
+    params: serde_json::Value,
 ) -> AppResult<()> {
     let units = units_in_scope(db, v).await?;
     let recipients = owners_of(db, &units).await?;
@@ -225,8 +222,7 @@ async fn tell_owners(
             community_id: c.community_id,
             compound_id: Some(c.id),
             kind,
-            title,
-            body,
+            text: notices::NoticeText::Params(params),
             link: Some(format!("/votes/{}", v.id)),
             created_by: None,
         },
@@ -251,16 +247,16 @@ pub async fn extend(
     // The convener may extend only while turnout stays under the quorum.
     let (total, part, _) = lifecycle::turnout(db, &v).await?;
     if quorum_met(part, total) {
-        return Err(AppError::conflict("quorum_met", "turnout already meets the quorum; the vote closes as announced"));
+        return Err(AppError::conflict("quorum_met", crate::msg!("vote_quorum_met")));
     }
     let txn = write_txn(db).await?;
     step.set(vote::Column::ClosesAt, req.closes_at)
-        .apply(&txn, || AppError::conflict("vote_not_open", "only an open vote can be extended"))
+        .apply(&txn, || AppError::conflict("vote_not_open", crate::msg!("vote_extend_not_open")))
         .await?;
     let detail = json!({ "from": v.closes_at, "to": req.closes_at, "reason": reason });
     audit::note(&txn, Some(actor.user.id), &v, "vote.extended", detail).await?;
-    let body = format!("投票截止时间延至 {}。原因：{reason}", beijing(req.closes_at));
-    tell_owners(&txn, &c, &v, "vote_extended", format!("表决延期：{}", v.title), body).await?;
+    let params = json!({ "title": v.title, "closes_at": req.closes_at, "reason": reason });
+    tell_owners(&txn, &c, &v, "vote_extended", params).await?;
     txn.commit().await?;
     let v = vote::Entity::find_by_id(v.id).one(db).await?.ok_or(AppError::NotFound)?;
     view(db, rosters, actor, &v, &c).await
@@ -280,13 +276,12 @@ pub async fn cancel(
     let txn = write_txn(db).await?;
     step.set(vote::Column::CancelledAt, Utc::now())
         .set(vote::Column::CancelReason, reason.clone())
-        .apply(&txn, || AppError::conflict("vote_finished", "the vote changed meanwhile; reload it"))
+        .apply(&txn, || AppError::conflict("vote_finished", crate::msg!("vote_changed_meanwhile")))
         .await?;
     let detail = json!({ "reason": reason, "was": v.status.as_str() });
     audit::note(&txn, Some(actor.user.id), &v, "vote.cancelled", detail).await?;
     if v.status != VoteStatus::Draft {
-        tell_owners(&txn, &c, &v, "vote_cancelled", format!("表决取消：{}", v.title), format!("原因：{reason}"))
-            .await?;
+        tell_owners(&txn, &c, &v, "vote_cancelled", json!({ "title": v.title, "reason": reason })).await?;
     }
     txn.commit().await?;
     let v = vote::Entity::find_by_id(v.id).one(db).await?.ok_or(AppError::NotFound)?;
@@ -309,8 +304,9 @@ pub async fn turnout(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
     })
 }
 
-/// The vote's public record: drafted, published, opened, extended, cancelled, closed.
-pub async fn log(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<Vec<VoteLogEntry>> {
+/// The vote's public record: drafted, published, opened, extended, cancelled, closed; each step
+/// told in `lang`.
+pub async fn log(db: &DatabaseConnection, actor: &Actor, id: i64, lang: Lang) -> AppResult<Vec<VoteLogEntry>> {
     let (v, _) = vote_for(db, actor, id, Permission::ViewVotes).await?;
     let events = audit_event::Entity::find()
         .filter(audit_event::Column::Subject.eq(format!("vote:{}", v.id)))
@@ -320,11 +316,9 @@ pub async fn log(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResult<V
         .await?;
     Ok(events
         .into_iter()
-        .map(|e| VoteLogEntry {
-            seq: e.seq,
-            at: e.at,
-            action: e.action,
-            detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+        .map(|e| {
+            let detail = serde_json::from_str(&e.detail).unwrap_or_default();
+            VoteLogEntry { seq: e.seq, at: e.at, text: record_line(lang, &e.action, &detail), action: e.action, detail }
         })
         .collect())
 }
@@ -340,13 +334,10 @@ pub async fn object(
     let (v, _) = vote_for(db, actor, id, Permission::ViewVotes).await?;
     let text = required_text("text", &req.text, 2000)?;
     if !in_publicity(v.status, v.publicity_until, Utc::now()) {
-        return Err(AppError::conflict(
-            "not_in_publicity",
-            "objections are taken while the result is on public display",
-        ));
+        return Err(AppError::conflict("not_in_publicity", crate::msg!("objection_not_in_publicity")));
     }
     if !my_holdings(db, rosters, actor, &v, false).await?.iter().any(|h| h.proxy_id.is_none()) {
-        return Err(AppError::conflict("not_eligible", "only owners on this vote's roster may object"));
+        return Err(AppError::conflict("not_eligible", crate::msg!("objection_not_on_roster")));
     }
     let txn = write_txn(db).await?;
     let o = vote_objection::Entity::insert(vote_objection::ActiveModel {
@@ -394,10 +385,10 @@ pub async fn objections(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppR
 pub async fn set_compound_rules(db: &DatabaseConnection, actor: &Actor, id: i64, req: &CompoundRules) -> AppResult<()> {
     actor.authorize_global(Permission::ManageTenancy)?;
     if !(0..=90).contains(&req.notice_days) {
-        return Err(AppError::field("notice_days", "must be between 0 and 90"));
+        return Err(AppError::field("notice_days", crate::msg!("vote_days_range")));
     }
     if !(0..=90).contains(&req.publicity_days) {
-        return Err(AppError::field("publicity_days", "must be between 0 and 90"));
+        return Err(AppError::field("publicity_days", crate::msg!("vote_days_range")));
     }
     let txn = write_txn(db).await?;
     let c = compound::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
@@ -436,13 +427,13 @@ async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &Ne
     let title = required_text("title", &req.title, 200)?;
     let body = optional_text("body", Some(&req.body), 20_000)?.unwrap_or_default();
     if req.closes_at <= req.opens_at {
-        return Err(AppError::field("closes_at", "must be after opens_at"));
+        return Err(AppError::field("closes_at", crate::msg!("vote_closes_before_opens")));
     }
     let (seats, candidates) = match req.form {
         VoteForm::Motion => (None, Vec::new()),
         VoteForm::Election => {
             if req.matter != Matter::Committee {
-                return Err(AppError::field("matter", "an election is a 'committee' matter"));
+                return Err(AppError::field("matter", crate::msg!("vote_election_matter")));
             }
             let names: Vec<String> = req
                 .candidates
@@ -451,11 +442,11 @@ async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &Ne
                 .map(|(i, n)| required_text(&format!("candidates[{i}]"), n, 50))
                 .collect::<Result<_, _>>()?;
             if names.is_empty() || names.len() > 50 {
-                return Err(AppError::field("candidates", "list between 1 and 50 candidates"));
+                return Err(AppError::field("candidates", crate::msg!("vote_candidates_count")));
             }
             let seats = req.seats.unwrap_or(0);
             if seats < 1 || seats as usize > names.len() {
-                return Err(AppError::field("seats", "must be at least 1 and at most the number of candidates"));
+                return Err(AppError::field("seats", crate::msg!("vote_seats_range")));
             }
             (Some(seats), names)
         }
@@ -469,7 +460,7 @@ async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &Ne
                 .all(db)
                 .await?;
             if found.len() != ids.iter().collect::<HashSet<_>>().len() {
-                return Err(AppError::field("building_ids", "a building is not in this compound"));
+                return Err(AppError::field("building_ids", crate::msg!("vote_building_not_in_compound")));
             }
             let mut ids = ids.to_vec();
             ids.sort_unstable();
@@ -481,7 +472,7 @@ async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &Ne
     attachments.sort_unstable();
     attachments.dedup();
     if attachments.len() > 20 {
-        return Err(AppError::field("attachment_ids", "attach at most 20 files"));
+        return Err(AppError::field("attachment_ids", crate::msg!("vote_too_many_attachments")));
     }
     let found = file::Entity::find()
         .filter(file::Column::CompoundId.eq(c.id))
@@ -489,7 +480,7 @@ async fn check_new_vote(db: &impl ConnectionTrait, c: &compound::Model, req: &Ne
         .all(db)
         .await?;
     if found.len() != attachments.len() {
-        return Err(AppError::field("attachment_ids", "a file was not uploaded to this compound"));
+        return Err(AppError::field("attachment_ids", crate::msg!("vote_attachment_not_in_compound")));
     }
     Ok(Checked { title, body, seats, candidates, building_ids, attachments })
 }

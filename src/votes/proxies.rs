@@ -17,6 +17,7 @@ use crate::{
     db::{claim, write_txn},
     entities::{compound, holder, owner_link, proxy},
     error::{AppError, AppResult},
+    msg,
     policy::Permission,
     tenancy::compound_for,
     text::optional_text,
@@ -90,16 +91,16 @@ pub async fn register(
         .one(db)
         .await?
         .filter(|h| h.compound_id == c.id)
-        .ok_or_else(|| AppError::field("holder_id", "no such holder in this compound"))?;
+        .ok_or_else(|| AppError::field("holder_id", msg!("proxy_holder_not_in_compound")))?;
     let proxy_user = find_by_login(db, &req.proxy_login)
         .await?
-        .ok_or_else(|| AppError::field("proxy_login", "no account has this user name or phone number"))?;
+        .ok_or_else(|| AppError::field("proxy_login", msg!("proxy_login_unknown")))?;
     // A clerk never registers a proxy that makes themselves the voter.
     if proxy_user.id == actor.user.id {
-        return Err(AppError::field("proxy_login", "you cannot register a proxy naming yourself; another person must"));
+        return Err(AppError::field("proxy_login", msg!("proxy_naming_yourself")));
     }
     if req.valid_until <= req.valid_from || req.valid_until <= Utc::now() {
-        return Err(AppError::field("valid_until", "must be after valid_from and in the future"));
+        return Err(AppError::field("valid_until", msg!("proxy_until_invalid")));
     }
     let note = optional_text("note", req.note.as_deref(), 500)?;
     check_scan(db, c.id, req.scan_file_id).await?;
@@ -152,10 +153,10 @@ pub async fn confirm(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
     let p = proxy::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     let c = compound_for(db, actor, p.compound_id, Permission::CountPaper).await?;
     if p.revoked_at.is_some() {
-        return Err(AppError::conflict("proxy_revoked", "this proxy has already been revoked"));
+        return Err(AppError::conflict("proxy_revoked", msg!("proxy_revoked")));
     }
     if p.confirmed_at.is_some() {
-        return Err(AppError::conflict("already_confirmed", "this has already been confirmed"));
+        return Err(AppError::conflict("already_confirmed", msg!("proxy_already_confirmed")));
     }
     verification::check_second_person(
         actor,
@@ -175,7 +176,7 @@ pub async fn confirm(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResu
         .filter(proxy::Column::Id.eq(p.id))
         .filter(proxy::Column::ConfirmedAt.is_null())
         .filter(proxy::Column::RevokedAt.is_null());
-    claim(&txn, update, || AppError::conflict("already_confirmed", "this has already been confirmed")).await?;
+    claim(&txn, update, || AppError::conflict("already_confirmed", msg!("proxy_already_confirmed"))).await?;
     let detail = json!({ "proxy": p.id, "registered_by": p.created_by, "counts_from": counts_from });
     audit::note(
         &txn,
@@ -206,12 +207,7 @@ async fn tell_of_confirmation(
         p.holder_id,
         &[p.proxy_user_id],
         "holder_proxy",
-        format!("{key} 已登记书面委托：受托人“{proxy_name}”"),
-        format!(
-            "受托人自 {} 起、至 {} 止可代表本户投票；业主本人投票将取代受托人的投票。如非本户委托，请立即联系社区居委会。",
-            verification::beijing(counts_from),
-            verification::beijing(p.valid_until)
-        ),
+        json!({ "holder": key, "proxy": proxy_name, "counts_from": counts_from, "valid_until": p.valid_until }),
     )
     .await
 }
@@ -230,7 +226,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResul
         actor.authorize_compound(Permission::CountPaper, &c)?;
     }
     if p.revoked_at.is_some() {
-        return Err(AppError::conflict("proxy_revoked", "this proxy has already been revoked"));
+        return Err(AppError::conflict("proxy_revoked", msg!("proxy_revoked")));
     }
     let txn = write_txn(db).await?;
     let mut am: proxy::ActiveModel = p.clone().into();
@@ -247,8 +243,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Actor, id: i64) -> AppResul
         p.holder_id,
         &[p.proxy_user_id],
         "holder_proxy_revoked",
-        format!("{key} 的投票委托已撤销"),
-        "受托人不能再代表本户投票。".into(),
+        json!({ "holder": key }),
     )
     .await?;
     txn.commit().await?;

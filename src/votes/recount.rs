@@ -10,7 +10,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::tally::{Choice, Matter, Tally, Threshold, Weight, tally};
-use crate::roster::{area, sheet::read_cells};
+use crate::{
+    i18n::Msg,
+    msg,
+    roster::{area, sheet::read_cells},
+};
 
 /// Why the files cannot be counted; `line` 0 means the file as a whole.
 #[derive(Debug, PartialEq, Eq)]
@@ -76,19 +80,20 @@ impl From<Tally> for TallyJson {
 type Rows = Vec<(u64, Vec<String>)>;
 
 fn read(file: &'static str, bytes: &[u8], columns: &[&str]) -> Result<(Vec<usize>, Rows), RecountError> {
-    let (_, lines) = read_cells(bytes, crate::text::Lang::En).map_err(|e| {
+    let (_, lines) = read_cells(bytes, crate::i18n::Lang::En).map_err(|e| {
         let e = e.into_row();
         RecountError { file, line: e.line, message: e.message }
     })?;
     let mut lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
-    let (hl, header) = lines.next().ok_or(RecountError { file, line: 0, message: "the file is empty".into() })?;
+    let (hl, header) =
+        lines.next().ok_or(RecountError { file, line: 0, message: msg!("recount_file_empty").english() })?;
     let idx = columns
         .iter()
         .map(|c| {
             header.iter().position(|h| h.trim().eq_ignore_ascii_case(c)).ok_or_else(|| RecountError {
                 file,
                 line: hl,
-                message: format!("the header has no '{c}' column (expected {})", columns.join(",")),
+                message: msg!("recount_header_missing", column = c, columns = columns.join(",")).english(),
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -100,10 +105,12 @@ pub fn recount(matter: &str, roster: &[u8], ballots: &[u8]) -> Result<TallyJson,
     let matter = Matter::parse(matter).ok_or_else(|| RecountError {
         file: "--matter",
         line: 0,
-        message: format!(
-            "unknown matter '{matter}' (one of {})",
-            Matter::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
-        ),
+        message: msg!(
+            "recount_unknown_matter",
+            matter = matter,
+            matters = Matter::ALL.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+        )
+        .english(),
     })?;
 
     let (idx, rows) = read("roster", roster, &["unit", "holder", "area"])?;
@@ -112,22 +119,22 @@ pub fn recount(matter: &str, roster: &[u8], ballots: &[u8]) -> Result<TallyJson,
     let mut units: HashMap<String, (usize, u64)> = HashMap::new();
     for (line, cells) in rows {
         let cell = |i: usize| cells.get(idx[i]).map(|s| s.trim()).unwrap_or("");
-        let err = |message: String| RecountError { file: "roster", line, message };
+        let err = |m: Msg| RecountError { file: "roster", line, message: m.english() };
         let (unit, holder) = (cell(0), cell(1));
         if unit.is_empty() {
-            return Err(err("the unit is missing".into()));
+            return Err(err(msg!("recount_unit_missing")));
         }
         if holder.is_empty() {
-            return Err(err(format!("unit {unit} has no holder")));
+            return Err(err(msg!("recount_unit_no_holder", unit = unit)));
         }
-        let a = area::parse(cell(2)).map_err(|m| err(format!("the area '{}' {m}", cell(2))))?;
+        let a = area::parse(cell(2)).map_err(|m| err(msg!("recount_bad_area", value = cell(2), problem = m)))?;
         let h = *holders.entry(holder.to_owned()).or_insert_with(|| {
             electorate.push(0);
             electorate.len() - 1
         });
         electorate[h] += a;
         if let Some((_, first)) = units.insert(unit.to_owned(), (h, line)) {
-            return Err(err(format!("unit {unit} is listed twice (first on line {first})")));
+            return Err(err(msg!("recount_unit_twice", unit = unit, first = first)));
         }
     }
 
@@ -136,20 +143,20 @@ pub fn recount(matter: &str, roster: &[u8], ballots: &[u8]) -> Result<TallyJson,
     let mut seen_units: HashMap<String, u64> = HashMap::new();
     for (line, cells) in rows {
         let cell = |i: usize| cells.get(idx[i]).map(|s| s.trim()).unwrap_or("");
-        let err = |message: String| RecountError { file: "ballots", line, message };
+        let err = |m: Msg| RecountError { file: "ballots", line, message: m.english() };
         let unit = cell(0);
-        let &(h, _) = units.get(unit).ok_or_else(|| err(format!("unit '{unit}' is not in the roster")))?;
-        let choice = Choice::parse(cell(1))
-            .ok_or_else(|| err(format!("unknown choice '{}' (agree, oppose, abstain or 同意, 反对, 弃权)", cell(1))))?;
+        let &(h, _) = units.get(unit).ok_or_else(|| err(msg!("recount_unit_not_in_roster", unit = unit)))?;
+        let choice = Choice::parse(cell(1)).ok_or_else(|| err(msg!("recount_unknown_choice", choice = cell(1))))?;
         if let Some(first) = seen_units.insert(unit.to_owned(), line) {
-            return Err(err(format!("unit {unit} is listed twice (first on line {first})")));
+            return Err(err(msg!("recount_unit_twice", unit = unit, first = first)));
         }
         match choice_of.get(&h) {
             Some((c, first)) if *c != choice => {
-                return Err(err(format!(
-                    "this unit's holder chose '{}' on line {first} and '{}' here: a holder's units cannot vote differently",
-                    c.as_str(),
-                    choice.as_str()
+                return Err(err(msg!(
+                    "recount_holder_split",
+                    earlier = c.as_str(),
+                    first = first,
+                    choice = choice.as_str()
                 )));
             }
             Some(_) => {}

@@ -3,7 +3,11 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{BallotStatus, Channel, VoteStatus};
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    i18n::Msg,
+    msg,
+};
 
 /// A move in a vote's life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,10 +27,10 @@ pub enum Step {
 }
 
 /// Why a move or a ballot was refused: the conflict code and message the caller is told.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refusal {
     pub code: &'static str,
-    pub message: &'static str,
+    pub message: Msg,
 }
 
 impl From<Refusal> for AppError {
@@ -35,7 +39,7 @@ impl From<Refusal> for AppError {
     }
 }
 
-const fn refusal(code: &'static str, message: &'static str) -> Refusal {
+fn refusal(code: &'static str, message: Msg) -> Refusal {
     Refusal { code, message }
 }
 
@@ -45,19 +49,17 @@ impl VoteStatus {
         use VoteStatus::*;
         match (step, self) {
             (Step::Edit, Draft) => Ok(Draft),
-            (Step::Edit, _) => Err(refusal("not_a_draft", "only a draft can be changed")),
+            (Step::Edit, _) => Err(refusal("not_a_draft", msg!("vote_edit_not_draft"))),
             (Step::Publish, Draft) => Ok(Published),
-            (Step::Publish, _) => Err(refusal("not_a_draft", "this vote has already been published")),
+            (Step::Publish, _) => Err(refusal("not_a_draft", msg!("vote_already_published"))),
             (Step::Open, Published) => Ok(Open),
-            (Step::Open, _) => Err(refusal("vote_not_published", "only a published vote opens")),
+            (Step::Open, _) => Err(refusal("vote_not_published", msg!("vote_open_not_published"))),
             (Step::Extend, Open) => Ok(Open),
-            (Step::Extend, _) => Err(refusal("vote_not_open", "only an open vote can be extended")),
+            (Step::Extend, _) => Err(refusal("vote_not_open", msg!("vote_extend_not_open"))),
             (Step::Close, Open) => Ok(Closed),
-            (Step::Close, _) => Err(refusal("vote_not_open", "only an open vote closes")),
+            (Step::Close, _) => Err(refusal("vote_not_open", msg!("vote_close_not_open"))),
             (Step::Cancel, Draft | Published | Open) => Ok(Cancelled),
-            (Step::Cancel, Closed | Cancelled) => {
-                Err(refusal("vote_finished", "a closed or cancelled vote cannot be cancelled"))
-            }
+            (Step::Cancel, Closed | Cancelled) => Err(refusal("vote_finished", msg!("vote_cancel_finished"))),
         }
     }
 
@@ -73,7 +75,7 @@ impl BallotStatus {
     pub fn confirm(self) -> Result<BallotStatus, Refusal> {
         match self {
             BallotStatus::Pending => Ok(BallotStatus::Counted),
-            BallotStatus::Counted => Err(refusal("already_confirmed", "this paper ballot has already been confirmed")),
+            BallotStatus::Counted => Err(refusal("already_confirmed", msg!("ballot_paper_already_confirmed"))),
         }
     }
 }
@@ -106,14 +108,11 @@ pub fn check_notice(
     if opens_at + Duration::minutes(1) < earliest {
         return Err(AppError::field(
             "opens_at",
-            format!(
-                "owners must have {notice_days} days' notice: the vote may open at {} at the earliest",
-                earliest.to_rfc3339()
-            ),
+            msg!("vote_notice_too_short", days = notice_days, at = earliest.to_rfc3339()),
         ));
     }
     if closes_at <= now {
-        return Err(AppError::field("closes_at", "is already past"));
+        return Err(AppError::field("closes_at", msg!("vote_closes_past")));
     }
     Ok(())
 }
@@ -121,7 +120,7 @@ pub fn check_notice(
 /// Whether an open vote closing at `current` may be extended to `requested`: only to a later time.
 pub fn check_extension(current: DateTime<Utc>, requested: DateTime<Utc>) -> AppResult<()> {
     if requested <= current {
-        return Err(AppError::field("closes_at", "must be later than the current closing time"));
+        return Err(AppError::field("closes_at", msg!("vote_extension_not_later")));
     }
     Ok(())
 }
@@ -134,13 +133,13 @@ pub fn accepts_ballots(
     closes_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
-    let closed = refusal("vote_closed", "this vote has closed");
+    let closed = refusal("vote_closed", msg!("vote_closed"));
     match status {
         VoteStatus::Closed => Err(closed),
-        VoteStatus::Cancelled => Err(refusal("vote_not_open", "this vote has been cancelled")),
+        VoteStatus::Cancelled => Err(refusal("vote_not_open", msg!("vote_cancelled"))),
         VoteStatus::Open if now >= opens_at && now >= closes_at => Err(closed),
         VoteStatus::Open if now >= opens_at => Ok(()),
-        _ => Err(refusal("vote_not_open", "this vote is not open for ballots")),
+        _ => Err(refusal("vote_not_open", msg!("vote_not_open_for_ballots"))),
     }
 }
 
@@ -177,14 +176,14 @@ pub fn replaces(channel: Channel, caster: i64, stored: Stored, allow_change: boo
 /// only one.
 pub fn choose_holding<T: Copy>(mine: &[(i64, T)], wanted: Option<i64>) -> AppResult<(i64, T)> {
     match wanted {
-        _ if mine.is_empty() => Err(AppError::conflict("not_eligible", "you hold no unit on this vote's roster")),
+        _ if mine.is_empty() => Err(AppError::conflict("not_eligible", msg!("ballot_no_unit_on_roster"))),
         Some(h) => mine
             .iter()
             .find(|m| m.0 == h)
             .copied()
-            .ok_or_else(|| AppError::field("holder_id", "you cannot vote for this holder")),
+            .ok_or_else(|| AppError::field("holder_id", msg!("ballot_cannot_vote_for_holder"))),
         None if mine.len() == 1 => Ok(mine[0]),
-        None => Err(AppError::field("holder_id", "you may vote for several holdings: choose one")),
+        None => Err(AppError::field("holder_id", msg!("ballot_choose_holding"))),
     }
 }
 
@@ -300,7 +299,7 @@ mod tests {
         assert_eq!(accepts_ballots(Draft, at(0), at(60), at(30)).unwrap_err().code, "vote_not_open");
         assert_eq!(accepts_ballots(Closed, at(0), at(60), at(30)).unwrap_err().code, "vote_closed");
         assert_eq!(
-            accepts_ballots(Cancelled, at(0), at(60), at(30)).unwrap_err().message,
+            accepts_ballots(Cancelled, at(0), at(60), at(30)).unwrap_err().message.english(),
             "this vote has been cancelled"
         );
     }
@@ -419,7 +418,7 @@ mod tests {
             #[test]
             fn a_refused_move_is_refused_with_a_reason(s in status(), step in step()) {
                 if let Err(r) = s.next(step) {
-                    prop_assert!(!r.code.is_empty() && !r.message.is_empty());
+                    prop_assert!(!r.code.is_empty() && !r.message.english().is_empty());
                 }
             }
 

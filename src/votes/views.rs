@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{accounts::PersonName, files::FileView};
+use crate::{accounts::PersonName, files::FileView, i18n::Lang};
 
 use super::{
     lifecycle::VoteResult,
@@ -276,6 +276,8 @@ pub struct VoteLogEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub action: String,
+    /// What happened, in the reader's language; the record never says who did it.
+    pub text: String,
     pub detail: serde_json::Value,
 }
 
@@ -293,4 +295,38 @@ pub struct ObjectionView {
     pub by_person: PersonName,
     pub text: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// A step of a vote's public record in `lang`, from `record.<action>`: what happened, never who
+/// did it (an objection's owner stays unnamed). A step the catalogue cannot tell shows its action.
+pub fn record_line(lang: Lang, action: &str, detail: &serde_json::Value) -> String {
+    let arg = |name: &str| crate::audit::sentence::scalar(detail.get(name));
+    crate::audit::sentence::fill(lang, &format!("record.{action}"), arg).unwrap_or_else(|| action.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::i18n::catalogue;
+
+    #[test]
+    fn every_step_the_trail_tells_of_a_vote_is_in_its_public_record() {
+        for (key, _) in catalogue(Lang::En).filter(|(k, _)| k.starts_with("audit.vote.")) {
+            let record = key.replacen("audit.", "record.", 1);
+            for lang in [Lang::En, Lang::Zh] {
+                assert!(crate::i18n::template(lang, &record).is_some(), "{record} is missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_step_is_told_with_its_detail_and_without_its_actor() {
+        let detail = json!({ "reason": "参与不足", "from": "2026-12-01T00:00:00Z" });
+        assert_eq!(record_line(Lang::En, "vote.extended", &detail), "Voting extended: 参与不足");
+        assert_eq!(record_line(Lang::Zh, "vote.extended", &detail), "投票延期：参与不足");
+        assert_eq!(record_line(Lang::En, "vote.objection", &json!({ "objection": 4 })), "An objection was received");
+        assert_eq!(record_line(Lang::En, "vote.unheard-of", &json!({})), "vote.unheard-of");
+    }
 }

@@ -1,4 +1,4 @@
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use sanfang::audit::{VerifyReport, verify};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -165,4 +165,78 @@ async fn a_deleted_last_event_is_reported() {
     let n = trail(&app, "admin", "?limit=1").await[0]["seq"].as_i64().unwrap();
     app.db.execute_unprepared(&format!("DELETE FROM audit_events WHERE seq = {n}")).await.unwrap();
     assert!(matches!(verify(&app.db).await.unwrap(), VerifyReport::Broken { seq, .. } if seq == n));
+}
+
+/// The trail as `token`'s holder reads it, asking for `language`.
+async fn trail_in(app: &TestApp, token: &str, query: &str, language: &str) -> Vec<Value> {
+    let auth = format!("Bearer {token}");
+    let headers = [("authorization", auth.as_str()), ("accept-language", language)];
+    let res = app.request_with(Method::GET, &format!("/api/v1/audit{query}"), &headers, String::new()).await;
+    res.expect(StatusCode::OK).body.as_array().unwrap().clone()
+}
+
+fn text_of<'a>(events: &'a [Value], action: &str) -> &'a str {
+    events.iter().find(|e| e["action"] == action).unwrap_or_else(|| panic!("no {action}"))["text"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn each_event_is_told_in_the_readers_language_with_titles_as_written() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let owner = app.token("owner001").await;
+    let secretary = app.token("secretary").await;
+    let c = crate::concerns::raise(&app, &owner, tyc, "hygiene", "北门外垃圾无人清理")
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    app.post(&format!("/api/v1/concerns/{c}/route"), Some(&secretary), json!({})).await.expect(StatusCode::OK);
+    let title = "北门垃圾清运 & “分类”";
+    let a = app
+        .post(&format!("/api/v1/concerns/{c}/agenda"), Some(&secretary), json!({ "title": title }))
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+
+    let en = trail_in(&app, &secretary, "?limit=20", "en-GB,en;q=0.8").await;
+    assert_eq!(text_of(&en, "concern.routed"), format!("李书记 routed concern #{c} to the property company"));
+    assert_eq!(text_of(&en, "agenda.opened"), format!("李书记 opened agenda #{a} “{title}”"));
+    assert_eq!(text_of(&en, "concern.turned_into_agenda"), format!("李书记 turned concern #{c} into agenda #{a}"));
+    let routed = en.iter().find(|e| e["action"] == "concern.routed").unwrap();
+    assert_eq!(routed["detail"]["party_kind"], "property_company", "the detail is sent as stored");
+
+    let zh = trail_in(&app, &secretary, "?limit=20", "zh-CN,zh;q=0.9").await;
+    assert_eq!(text_of(&zh, "concern.routed"), format!("李书记将诉求 #{c} 转交物业公司"));
+    assert_eq!(text_of(&zh, "agenda.opened"), format!("李书记发起了议题 #{a}“{title}”"));
+    // Every event, the demo's included, has its own sentence rather than the generic one.
+    for e in trail_in(&app, &app.token("admin").await, "?limit=500", "en").await {
+        let text = e["text"].as_str().unwrap();
+        assert!(!text.is_empty() && !text.contains(e["action"].as_str().unwrap()), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn a_secretary_of_another_community_reads_none_of_this_ones_trail() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let admin = app.token("admin").await;
+    let other = app
+        .post("/api/v1/communities", Some(&admin), json!({ "name": "七里河社区" }))
+        .await
+        .expect(StatusCode::CREATED)
+        .body["community"]["id"]
+        .as_i64()
+        .unwrap();
+    let id = app.create_user("qlh_secretary").await;
+    app.post(
+        &format!("/api/v1/users/{id}/memberships"),
+        Some(&admin),
+        json!({ "role": "secretary", "community_id": other }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let token = app.token("qlh_secretary").await;
+    let res = app.get(&format!("/api/v1/audit?compound_id={tyc}"), &token).await;
+    assert!([StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&res.status), "{}", res.body);
+    let own = trail_in(&app, &token, "?limit=500", "en").await;
+    assert!(own.iter().all(|e| e["community_id"] == other), "{own:?}");
 }

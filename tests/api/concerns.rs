@@ -428,3 +428,49 @@ async fn the_secretary_edits_categories_and_sees_the_dashboard() {
     let d = app.get(&format!("{dash}?compound_id={shs}"), &secretary).await.expect(StatusCode::OK).body;
     assert_eq!(d["open"], 0);
 }
+
+/// Concern `id` as `token`'s holder reads it, asking for `language`.
+async fn concern_in(app: &TestApp, token: &str, id: i64, language: &str) -> Value {
+    let auth = format!("Bearer {token}");
+    let headers = [("authorization", auth.as_str()), ("accept-language", language)];
+    let res =
+        app.request_with(axum::http::Method::GET, &format!("/api/v1/concerns/{id}"), &headers, String::new()).await;
+    res.expect(StatusCode::OK).body
+}
+
+fn timeline_texts(concern: &Value) -> Vec<String> {
+    concern["timeline"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_timeline_is_told_in_the_saved_language_before_the_asked_one() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let owner = app.token("owner001").await;
+    let secretary = app.token("secretary").await;
+    let c = raise(&app, &owner, tyc, "hygiene", "北门外垃圾无人清理").await.expect(StatusCode::CREATED);
+    let raiser = c.body["raised_by_name"].as_str().unwrap().to_owned();
+    step(&app, &secretary, c.id(), "route", json!({ "note": "请尽快清运" })).await.expect(StatusCode::OK);
+
+    // The owner saved no language: the one asked for.
+    let zh = concern_in(&app, &owner, c.id(), "zh-CN").await;
+    assert_eq!(timeline_texts(&zh), [format!("{raiser}提出了诉求"), "社区居委会将诉求转交物业公司".to_owned()]);
+    assert_eq!(zh["timeline"][1]["note"], "请尽快清运", "the note stays beside the sentence, as written");
+    let en = concern_in(&app, &owner, c.id(), "en").await;
+    assert_eq!(
+        timeline_texts(&en),
+        [
+            format!("{raiser} raised the concern"),
+            "The community office routed the concern to the property company".into()
+        ]
+    );
+
+    // The secretary saved English: it wins over the Chinese their browser asks for.
+    app.send(axum::http::Method::PUT, "/api/v1/me/language", Some(&secretary), json!({ "language": "en" }))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let seen = concern_in(&app, &secretary, c.id(), "zh-CN,zh;q=0.9").await;
+    assert_eq!(timeline_texts(&seen)[1], "The community office routed the concern to the property company");
+    let answered = step(&app, &secretary, c.id(), "replies", json!({ "text": "已安排" })).await.expect(StatusCode::OK);
+    assert_eq!(answered.body["timeline"][2]["text"], "The community office replied");
+}

@@ -150,3 +150,55 @@ async fn people_who_read_chinese_get_chinese_error_messages() {
     let res = app.login("owner001", "wrong-password").await;
     assert_eq!(res.body["error"]["message"], "wrong user name, phone number or password");
 }
+
+/// A reader's saved language wins over what their browser asks for; until they choose, the
+/// browser's `Accept-Language` decides.
+#[tokio::test]
+async fn errors_are_written_in_the_language_the_account_saved() {
+    let app = spawn_demo().await;
+    let owner = app.token("owner001").await;
+    let wrong_password = |lang: &'static str| {
+        let body = json!({ "current_password": "not-it", "new_password": "a-long-new-password" }).to_string();
+        let auth = format!("Bearer {owner}");
+        let app = &app;
+        async move {
+            let headers = [("authorization", auth.as_str()), ("accept-language", lang)];
+            app.request_with(Method::POST, "/api/v1/me/password", &headers, body).await
+        }
+    };
+    let me = app.get("/api/v1/me", &owner).await.expect(StatusCode::OK);
+    assert_eq!(me.body["language"], serde_json::Value::Null, "no choice saved yet");
+    let res = wrong_password("zh-CN").await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.body["error"]["fields"]["current_password"], "与当前密码不符");
+
+    app.send(Method::PUT, "/api/v1/me/language", Some(&owner), json!({ "language": "en" }))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let me = app.get("/api/v1/me", &owner).await.expect(StatusCode::OK);
+    assert_eq!(me.body["language"], "en");
+    let res = wrong_password("zh-CN").await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.body["error"]["fields"]["current_password"], "is not your current password");
+    assert_eq!(res.body["error"]["message"], "Current password: is not your current password");
+
+    app.send(Method::PUT, "/api/v1/me/language", Some(&owner), json!({ "language": "zh-CN" }))
+        .await
+        .expect(StatusCode::NO_CONTENT);
+    let res = wrong_password("en").await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.body["error"]["message"], "当前密码：与当前密码不符");
+}
+
+#[tokio::test]
+async fn only_chinese_or_english_can_be_saved_and_only_by_a_signed_in_user() {
+    let app = spawn_demo().await;
+    let owner = app.token("owner001").await;
+    let res = app
+        .send(Method::PUT, "/api/v1/me/language", Some(&owner), json!({ "language": "fr" }))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body["error"]["fields"]["language"].as_str().unwrap().contains("zh-CN"), "{}", res.body);
+    app.send(Method::PUT, "/api/v1/me/language", None, json!({ "language": "en" }))
+        .await
+        .expect(StatusCode::UNAUTHORIZED);
+    let me = app.get("/api/v1/me", &owner).await.expect(StatusCode::OK);
+    assert_eq!(me.body["language"], serde_json::Value::Null, "a refused choice changes nothing");
+}

@@ -87,6 +87,7 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/auth/register", Open("the invitation code is the credential"), Nothing),
         r(Method::GET, "/api/v1/me", Open("the caller's own account"), Nothing),
         r(Method::POST, "/api/v1/me/password", Open("the caller's own account"), Nothing),
+        r(Method::PUT, "/api/v1/me/language", Open("the caller's own account"), Nothing),
         r(Method::POST, "/api/v1/invitations/redeem", Open("the invitation code is the credential"), Nothing),
         r(Method::POST, "/api/v1/auth/recover", Open("the confirmed recovery code is the credential"), Nothing),
         r(Method::GET, "/api/v1/communities", Open("lists only the caller's own communities"), Nothing),

@@ -39,6 +39,7 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
         | ("POST", "/auth/login" | "/auth/refresh" | "/auth/logout" | "/auth/register" | "/auth/recover")
         | ("GET", "/me" | "/me/inbox" | "/communities" | "/communities/{id}")
         | ("POST", "/me/password" | "/invitations/redeem")
+        | ("PUT", "/me/language")
         | ("GET", "/communities/{id}/concern-categories") => Untargeted,
         ("POST", "/me/inbox/{id}/read") => Recipients,
         ("GET", "/users")
@@ -611,7 +612,7 @@ fn names_the_field(res: &Res, sent: &serde_json::Value, c: char) -> bool {
         && res.code() == "validation_failed"
         && fields.len() == 1
         && fields.iter().all(|(path, message)| {
-            message == sanfang::text::HIDDEN_MESSAGE
+            message == sanfang::text::HIDDEN_MESSAGE.english().as_str()
                 && at_path(sent, path).and_then(|v| v.as_str()).is_some_and(|s| s.contains(c))
         })
 }

@@ -23,12 +23,16 @@ async fn an_owner_cannot_register_as_li_shuji_or_any_official_title() {
     for name in ["李书记", "物业客服", "业委会 王主任", "Secretary Li", "ａｄｍｉｎ"] {
         let body = json!({ "code": code, "display_name": name, "phone": "13700001234", "password": "my-own-password" });
         let res = app.post("/api/v1/auth/register", None, body).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(res.body["error"]["fields"]["display_name"], sanfang::accounts::names::TITLE_MESSAGE, "{name}");
+        assert_eq!(
+            res.body["error"]["fields"]["display_name"],
+            sanfang::accounts::names::TITLE_MESSAGE.english().as_str(),
+            "{name}"
+        );
     }
     let body =
         json!({ "code": code, "display_name": "李\u{200D}明", "phone": "13700001234", "password": "my-own-password" });
     let res = app.post("/api/v1/auth/register", None, body).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.body["error"]["fields"]["display_name"], sanfang::text::HIDDEN_MESSAGE);
+    assert_eq!(res.body["error"]["fields"]["display_name"], sanfang::text::HIDDEN_MESSAGE.english().as_str());
     // The invitation is still unused: an ordinary name takes it.
     let body = json!({ "code": code, "display_name": "李明", "phone": "13700001234", "password": "my-own-password" });
     app.post("/api/v1/auth/register", None, body).await.expect(StatusCode::CREATED);
@@ -105,7 +109,7 @@ async fn a_roster_cell_or_a_file_name_with_a_hidden_character_is_refused_naming_
     let path = format!("/api/v1/compounds/{bmx}/files?name={}", urlencode(name));
     let res = app.upload(&path, &secretary, b"%PDF-1.4 x".to_vec(), "application/pdf").await;
     let res = res.expect(StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.body["error"]["fields"]["name"], sanfang::text::HIDDEN_MESSAGE, "{}", res.body);
+    assert_eq!(res.body["error"]["fields"]["name"], sanfang::text::HIDDEN_MESSAGE.english().as_str(), "{}", res.body);
 }
 
 /// Percent-encode a query value.

@@ -113,7 +113,7 @@ async fn an_account_registered_with_a_confirmed_code_waits_while_a_vote_is_open_
     let told = inbox(&app, &owner).await;
     assert!(kinds(&told).contains(&"holder_invitation"), "{told:?}");
     let linked_notice = told.iter().find(|n| n["kind"] == "holder_linked").expect("the owner is told of the link");
-    assert!(linked_notice["body"].as_str().unwrap().contains("起方可代表本户投票"), "{linked_notice}");
+    assert!(linked_notice["body"].as_str().unwrap().contains("may vote for this home only from"), "{linked_notice}");
     let owner_token = app.token(&owner).await;
     cast(&app, &owner_token, vote, json!({ "choice": "oppose" })).await.expect(StatusCode::CREATED);
     let trail = actions(&app, holder).await;

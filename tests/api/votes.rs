@@ -476,3 +476,39 @@ async fn reimporting_the_roster_after_opening_changes_neither_the_total_nor_who_
     assert_eq!(v["result"]["agree"], json!({ "area": "200.00", "headcount": 2 }));
     assert_eq!(v["result"]["passed"], true);
 }
+
+/// The vote's public record tells each step in the reader's language and never names who took it.
+#[tokio::test]
+async fn the_public_record_of_a_vote_reads_in_the_readers_language() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let owner = app.token("owner001").await;
+    let list = app.get(&format!("/api/v1/compounds/{tyc}/votes"), &owner).await.expect(StatusCode::OK);
+    let id = list.body.as_array().unwrap().iter().find(|v| v["status"] == "open").expect("the demo's open vote")["id"]
+        .as_i64()
+        .unwrap();
+    let record = |lang: &'static str| {
+        let auth = format!("Bearer {owner}");
+        let app = &app;
+        async move {
+            let headers = [("authorization", auth.as_str()), ("accept-language", lang)];
+            let res = app.request_with(Method::GET, &format!("/api/v1/votes/{id}/log"), &headers, String::new()).await;
+            res.expect(StatusCode::OK).body.as_array().unwrap().clone()
+        }
+    };
+    let (en, zh) = (record("en").await, record("zh-CN").await);
+    let published = |log: &[Value]| log.iter().find(|e| e["action"] == "vote.published").unwrap()["text"].clone();
+    let recipients = en.iter().find(|e| e["action"] == "vote.published").unwrap()["detail"]["recipients"].clone();
+    assert_eq!(published(&en), format!("Notice given to {recipients} people"));
+    assert_eq!(published(&zh), format!("发出公告，通知 {recipients} 人"));
+    assert_eq!(en.len(), zh.len());
+    for e in &en {
+        let text = e["text"].as_str().unwrap();
+        assert!(!text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{text} is not English");
+        assert_ne!(text, e["action"], "{} has no sentence", e["action"]);
+    }
+
+    let shs = app.compound_id(SHS).await;
+    let other = app.token(&app.owner_of(shs).await).await;
+    app.get(&format!("/api/v1/votes/{id}/log"), &other).await.expect(StatusCode::NOT_FOUND);
+}

@@ -44,9 +44,9 @@ export async function run() {
     const entered = await row.getByTestId('paper-entered-by').innerText()
     assert(entered.includes('张社工'), `the pending row does not say who entered it: ${entered}`)
 
-    // The same clerk is refused, and told why.
+    // The same clerk is refused, and told why (a second person must confirm).
     await row.getByTestId('paper-confirm').click()
-    const notify = page.locator('.van-notify').filter({ hasText: '另一位工作人员' })
+    const notify = page.locator('.van-notify').filter({ hasText: /第二|另一/ })
     await notify.waitFor()
     await screenshot(page, 'paper-same-clerk-refused')
     assert(await row.isVisible(), 'the ballot left the pending queue after a refused confirmation')

@@ -48,6 +48,9 @@ export const api = {
   async put<T>(path: string, json: unknown): Promise<T> {
     return readJson<T>(await authorized('PUT', path, { json }))
   },
+  async putVoid(path: string, json: unknown): Promise<void> {
+    await authorized('PUT', path, { json })
+  },
   async patch<T>(path: string, json: unknown): Promise<T> {
     return readJson<T>(await authorized('PATCH', path, { json }))
   },

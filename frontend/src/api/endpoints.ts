@@ -33,6 +33,7 @@ import type {
   InboxItem,
   InvitationState,
   InvitationView,
+  LanguageRequest,
   Me,
   MembershipView,
   NewBuilding,
@@ -71,6 +72,8 @@ import type {
 
 export const getMe = () => api.get<Me>('/me')
 export const changePassword = (body: ChangePasswordRequest) => api.postVoid('/me/password', body)
+/** Saves the language the server writes my notices, timelines and errors in, on every device. */
+export const setLanguage = (body: LanguageRequest) => api.putVoid('/me/language', body)
 
 export const listCommunities = () => api.get<CommunityView[]>('/communities')
 export const createCommunity = (body: NewCommunity) => api.post<CommunityDetail>('/communities', body)

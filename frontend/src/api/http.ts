@@ -10,17 +10,20 @@ export class ApiError extends Error {
   readonly rows?: RowError[]
   /** Seconds to wait, from a 429's Retry-After header. */
   readonly retryAfter?: number
+  /** Whether the server wrote the message (in the reader's language); otherwise nobody wrote it for people. */
+  readonly fromServer: boolean
 
   constructor(
     status: number,
     code: string,
     message: string,
-    extra: { fields?: Record<string, string>; rows?: RowError[]; retryAfter?: number } = {},
+    extra: { fields?: Record<string, string>; rows?: RowError[]; retryAfter?: number; fromServer?: boolean } = {},
   ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
+    this.fromServer = extra.fromServer ?? false
     if (extra.fields) this.fields = extra.fields
     if (extra.rows) this.rows = extra.rows
     if (extra.retryAfter !== undefined) this.retryAfter = extra.retryAfter
@@ -83,11 +86,12 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   if (isRecord(body) && isRecord(body.error)) {
     const err = body.error
     const code = typeof err.code === 'string' && err.code ? err.code : fallbackCode
-    const message = typeof err.message === 'string' && err.message ? err.message : res.statusText || code
-    return new ApiError(res.status, code, message, {
+    const written = typeof err.message === 'string' && err.message ? err.message : null
+    return new ApiError(res.status, code, written ?? (res.statusText || code), {
       fields: parseFields(err.fields),
       rows: parseRows(err.rows),
       retryAfter,
+      fromServer: written !== null,
     })
   }
   return new ApiError(res.status, fallbackCode, res.statusText || fallbackCode, { retryAfter })
@@ -116,7 +120,8 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>): stri
 
 /** One HTTP exchange with the API. Resolves with the response when it is 2xx, throws ApiError otherwise. */
 export async function send(method: string, path: string, opts: SendOptions = {}): Promise<Response> {
-  // The server writes messages for people (a roster's bad rows) in the app's language.
+  // The server writes its text for people (errors, notices, timelines) in the app's language,
+  // unless the signed-in account saved one; the settings store keeps the two the same.
   const lang = typeof document !== 'undefined' && document.documentElement.lang ? document.documentElement.lang : 'zh-CN'
   const headers = new Headers({ Accept: 'application/json', 'Accept-Language': lang })
   let body: BodyInit | undefined

@@ -155,7 +155,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit trail, newest first: all of it for administrators, their community's for secretaries. */
+        /**
+         * The audit trail, newest first: all of it for administrators, their community's for secretaries.
+         *     Each event is told as a sentence in the reader's language.
+         */
         get: operations["list"];
         put?: never;
         post?: never;
@@ -1141,7 +1144,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My inbox, newest first (the latest 200). */
+        /** My inbox, newest first (the latest 200), in my language. */
         get: operations["inbox"];
         put?: never;
         post?: never;
@@ -1162,6 +1165,23 @@ export interface paths {
         put?: never;
         /** Mark a notice in my inbox as read (the first reading is kept). */
         post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Choose the language the server writes my notices, timelines and errors in, on every device. */
+        put: operations["set_language"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1894,6 +1914,8 @@ export interface components {
             /** Format: int64 */
             seq: number;
             subject: string;
+            /** @description The event as a sentence in the reader's language, with names and titles as written. */
+            text: string;
         };
         BallotReceipt: {
             area: string;
@@ -2105,6 +2127,11 @@ export interface components {
             /** Format: int32 */
             rating?: number | null;
             step: components["schemas"]["ConcernStep"];
+            /**
+             * @description The step as a sentence in the reader's language ("The community office routed the
+             *     concern to the property company"); the note is beside it, as written.
+             */
+            text: string;
         };
         ConcernPage: {
             items: components["schemas"]["ConcernSummary"][];
@@ -2370,6 +2397,7 @@ export interface components {
             units_updated: number;
         };
         InboxItem: {
+            /** @description As `title`; a party's notice is Markdown. */
             body: string;
             /** Format: int64 */
             compound_id?: number | null;
@@ -2386,6 +2414,10 @@ export interface components {
             party_name?: string | null;
             /** Format: date-time */
             read_at?: string | null;
+            /**
+             * @description In the reader's language for a notice the server writes; a party's notice, and one
+             *     stored before notices had parameters, as written.
+             */
             title: string;
         };
         /** @description An invitation code's state, without the code. */
@@ -2417,6 +2449,10 @@ export interface components {
             /** Format: int64 */
             id: number;
         };
+        LanguageRequest: {
+            /** @description `zh-CN` or `en`. */
+            language: string;
+        };
         LinkRequest: {
             /** @description The account's user name or phone number. */
             login: string;
@@ -2438,6 +2474,11 @@ export interface components {
         Matter: "rules" | "covenant" | "committee" | "manager" | "fund_use" | "fund_raise" | "rebuild" | "common_use" | "other";
         Me: {
             holdings: components["schemas"]["HoldingView"][];
+            /**
+             * @description The language I chose to read the server's text in (`zh-CN` or `en`); none until I choose,
+             *     and then my browser's `Accept-Language` decides.
+             */
+            language?: string | null;
             memberships: components["schemas"]["MembershipView"][];
             user: components["schemas"]["UserView"];
         };
@@ -3266,6 +3307,8 @@ export interface components {
             detail: unknown;
             /** Format: int64 */
             seq: number;
+            /** @description What happened, in the reader's language; the record never says who did it. */
+            text: string;
         };
         /** @description The counted result of a vote. */
         VoteResult: {
@@ -7939,6 +7982,62 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_language: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LanguageRequest"];
+            };
+        };
+        responses: {
+            /** @description saved */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,17 +1,15 @@
 import { showNotify } from 'vant'
 import { ApiError } from '@/api/http'
-import { i18n, t } from '@/i18n'
+import { t } from '@/i18n'
 
-/** The text to show for an error: a translation of its code when we have one, else the server's message. */
+/** The text to show for an error: the server's message, written in the reader's language, when it wrote one. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'too_many_requests' && error.retryAfter !== undefined) {
-      return t('errors.retryAfter', { seconds: error.retryAfter })
-    }
-    const key = `errors.${error.code}`
-    if (i18n.global.te(key)) return t(key)
-    return error.message
-  }
+  if (!(error instanceof ApiError)) return t('errors.unexpected')
+  if (error.fromServer) return error.message
+  // Nobody wrote this one for people: the server was not reached, or something else answered.
+  if (error.status === 0) return t('errors.network_error')
+  if (error.status === 413) return t('errors.payload_too_large')
+  if (error.status >= 500) return t('errors.internal')
   return t('errors.unexpected')
 }
 

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import { listInbox, markInboxRead } from '@/api/endpoints'
 import type { InboxItem } from '@/api/types'
+import { i18n } from '@/i18n'
 
 /** My notices and how many are unread, for the inbox page and the tab bar's badge. */
 export const useInboxStore = defineStore('inbox', () => {
@@ -38,6 +39,17 @@ export const useInboxStore = defineStore('inbox', () => {
   function clear(): void {
     items.value = null
   }
+
+  // The server writes notices in the reader's language: after a switch, the ones held here are
+  // in the old one, so they are dropped and read again.
+  watch(
+    () => i18n.global.locale.value,
+    () => {
+      if (items.value === null) return
+      clear()
+      load().catch((e: unknown) => console.warn('inbox: reloading in the new language failed', e))
+    },
+  )
 
   return { items, loading, unread, load, markRead, clear }
 })

@@ -3,7 +3,10 @@ import { ref, watch } from 'vue'
 import { Locale as VantLocale } from 'vant'
 import vantEn from 'vant/es/locale/lang/en-US'
 import vantZh from 'vant/es/locale/lang/zh-CN'
+import { setLanguage } from '@/api/endpoints'
+import type { Me } from '@/api/types'
 import { i18n, isAppLocale, type AppLocale } from '@/i18n'
+import { useAuthStore } from '@/stores/auth'
 
 export const SETTINGS_KEY = 'sanfang.settings'
 export const LARGE_TEXT_CLASS = 'sf-large-text'
@@ -46,9 +49,40 @@ export const useSettingsStore = defineStore('settings', () => {
 
   watch([locale, largeText], apply, { immediate: true, flush: 'sync' })
 
-  function setLocale(value: AppLocale): void {
-    locale.value = value
+  const auth = useAuthStore()
+  /** The request saving a language on the account, while it is under way. */
+  let saving: Promise<void> | null = null
+
+  async function save(value: AppLocale): Promise<void> {
+    const request = setLanguage({ language: value })
+    saving = request
+    try {
+      await request
+    } finally {
+      if (saving === request) saving = null
+    }
   }
+
+  /** Switches the language; a signed-in reader's account keeps it, so the server writes in it on every device. */
+  async function setLocale(value: AppLocale): Promise<void> {
+    locale.value = value
+    if (auth.isLoggedIn) await save(value)
+  }
+
+  /** Takes the account's saved language, or saves this browser's on an account that has none. */
+  async function adoptAccount(me: Me): Promise<void> {
+    // Read while a choice was being saved, the account may still hold the language before it.
+    if (saving) return
+    if (isAppLocale(me.language)) locale.value = me.language
+    else await save(locale.value)
+  }
+
+  watch(
+    () => auth.me,
+    (me) => {
+      if (me) adoptAccount(me).catch((e: unknown) => console.warn('settings: the language was not saved on the account', e))
+    },
+  )
 
   function setLargeText(value: boolean): void {
     largeText.value = value

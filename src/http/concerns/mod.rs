@@ -19,6 +19,7 @@ use crate::{
     files::{FileView, MAX_FILE_BYTES},
     http::AppState,
     http::extract::{Json, Path, Query, Upload},
+    i18n::Lang,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -43,17 +44,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         )
 }
 
-/// Reload after a change and answer the concern.
-async fn answer(state: &AppState, actor: &Actor, id: i64) -> AppResult<Json<ConcernView>> {
-    Ok(Json(concerns::show(&state.db, actor, id).await?))
+/// Reload after a change and answer the concern, its timeline told in `lang`.
+async fn answer(state: &AppState, actor: &Actor, id: i64, lang: Lang) -> AppResult<Json<ConcernView>> {
+    Ok(Json(concerns::show(&state.db, actor, id, lang).await?))
 }
 
 /// Take one step on concern `id` in a write transaction, then answer the concern as it now is.
-async fn take(state: &AppState, actor: &Actor, id: i64, act: Act) -> AppResult<Json<ConcernView>> {
+async fn take(state: &AppState, actor: &Actor, id: i64, lang: Lang, act: Act) -> AppResult<Json<ConcernView>> {
     let txn = write_txn(&state.db).await?;
     concerns::act(&txn, actor, id, act).await?;
     txn.commit().await?;
-    answer(state, actor, id).await
+    answer(state, actor, id, lang).await
 }
 
 /// A compound's concerns, newest first, a page at a time. The three parties and the community
@@ -79,20 +80,26 @@ async fn list_concerns(
 async fn raise(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<NewConcern>,
 ) -> AppResult<(StatusCode, Json<ConcernView>)> {
     let txn = write_txn(&state.db).await?;
     let row = concerns::raise(&txn, &actor, id, req).await?;
     txn.commit().await?;
-    Ok((StatusCode::CREATED, answer(&state, &actor, row.id).await?))
+    Ok((StatusCode::CREATED, answer(&state, &actor, row.id, lang).await?))
 }
 
 /// A concern with its photos, timeline and escalations, and what the caller may do with it.
 #[utoipa::path(get, path = "/concerns/{id}", tag = "concerns", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = ConcernView), (status = 404, body = ErrorBody)))]
-async fn get_concern(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<ConcernView>> {
-    answer(&state, &actor, id).await
+async fn get_concern(
+    State(state): State<AppState>,
+    actor: Actor,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ConcernView>> {
+    answer(&state, &actor, id, lang).await
 }
 
 /// Route a concern to the party on duty (the category's default unless another is named), or
@@ -106,10 +113,11 @@ async fn get_concern(State(state): State<AppState>, actor: Actor, Path(id): Path
 async fn route(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<RouteRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Route(req)).await
+    take(&state, &actor, id, lang, Act::Route(req)).await
 }
 
 /// The assigned party takes the concern on.
@@ -120,10 +128,11 @@ async fn route(
 async fn acknowledge(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<NoteRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Acknowledge(req)).await
+    take(&state, &actor, id, lang, Act::Acknowledge(req)).await
 }
 
 /// Answer the raiser: the assigned party, or the community office. The raiser is told.
@@ -134,10 +143,11 @@ async fn acknowledge(
 async fn reply(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<ReplyRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Reply(req)).await
+    take(&state, &actor, id, lang, Act::Reply(req)).await
 }
 
 /// The assigned party marks the concern resolved; the raiser is asked to confirm and rate.
@@ -148,10 +158,11 @@ async fn reply(
 async fn resolve(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<NoteRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Resolve(req)).await
+    take(&state, &actor, id, lang, Act::Resolve(req)).await
 }
 
 /// The raiser confirms that the concern is settled.
@@ -162,10 +173,11 @@ async fn resolve(
 async fn confirm(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<NoteRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Confirm(req)).await
+    take(&state, &actor, id, lang, Act::Confirm(req)).await
 }
 
 /// The raiser says it is not settled; the assigned party is told.
@@ -176,10 +188,11 @@ async fn confirm(
 async fn reopen(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<ReopenRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Reopen(req)).await
+    take(&state, &actor, id, lang, Act::Reopen(req)).await
 }
 
 /// The raiser rates satisfaction, 1 to 5, once the concern is resolved.
@@ -190,10 +203,11 @@ async fn reopen(
 async fn rate(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<RateRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Rate(req)).await
+    take(&state, &actor, id, lang, Act::Rate(req)).await
 }
 
 /// Escalate to an outside department (吹哨): which one, and what it was asked.
@@ -204,10 +218,11 @@ async fn rate(
 async fn escalate(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<i64>,
     Json(req): Json<EscalateRequest>,
 ) -> AppResult<Json<ConcernView>> {
-    take(&state, &actor, id, Act::Escalate(req)).await
+    take(&state, &actor, id, lang, Act::Escalate(req)).await
 }
 // jscpd:ignore-end
 
@@ -220,13 +235,14 @@ async fn escalate(
 async fn department_response(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path((id, escalation_id)): Path<(i64, i64)>,
     Json(req): Json<DepartmentResponse>,
 ) -> AppResult<Json<ConcernView>> {
     let txn = write_txn(&state.db).await?;
     concerns::record_department_response(&txn, &actor, id, escalation_id, req).await?;
     txn.commit().await?;
-    answer(&state, &actor, id).await
+    answer(&state, &actor, id, lang).await
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -9,6 +9,7 @@ use crate::{
     error::{AppResult, ErrorBody},
     http::AppState,
     http::extract::{Json, Path},
+    i18n::Lang,
     notices::{ops, views::InboxItem},
 };
 
@@ -16,11 +17,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(inbox)).routes(routes!(mark_read)).merge(published::router())
 }
 
-/// My inbox, newest first (the latest 200).
+/// My inbox, newest first (the latest 200), in my language.
 #[utoipa::path(get, path = "/me/inbox", tag = "notices", security(("bearer" = [])),
     responses((status = 200, body = Vec<InboxItem>), (status = 401, body = ErrorBody)))]
-async fn inbox(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Vec<InboxItem>>> {
-    Ok(Json(ops::inbox(&state.db, actor.user.id).await?))
+async fn inbox(State(state): State<AppState>, actor: Actor, lang: Lang) -> AppResult<Json<Vec<InboxItem>>> {
+    Ok(Json(ops::inbox(&state.db, actor.user.id, lang).await?))
 }
 
 /// Mark a notice in my inbox as read (the first reading is kept).

@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { InboxItem } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import { useInboxStore } from '@/stores/inbox'
+import { useSettingsStore } from '@/stores/settings'
 import { apiError, json, mockFetch, tokens } from '@/__tests__/helpers'
 
 function notice(id: number, read: boolean): InboxItem {
@@ -51,5 +53,21 @@ describe('inbox store', () => {
     await inbox.load()
     await expect(inbox.markRead(3)).rejects.toMatchObject({ code: 'not_found' })
     expect(inbox.unread).toBe(1)
+  })
+
+  it('reads the notices again in the new language after a switch', async () => {
+    const calls = mockFetch((req) => {
+      if (req.method === 'PUT') return new Response(null, { status: 204 })
+      const english = req.headers.get('Accept-Language') === 'en'
+      return json(200, [{ ...notice(3, false), title: english ? 'Vote notice' : '业主大会表决通知' }])
+    })
+    const settings = useSettingsStore()
+    const inbox = useInboxStore()
+    await inbox.load()
+    expect(inbox.items?.map((n) => n.title)).toEqual(['业主大会表决通知'])
+    await settings.setLocale('en')
+    await flushPromises()
+    expect(calls.filter((c) => c.path === '/me/inbox').at(-1)?.headers.get('Accept-Language')).toBe('en')
+    expect(inbox.items?.map((n) => n.title)).toEqual(['Vote notice'])
   })
 })

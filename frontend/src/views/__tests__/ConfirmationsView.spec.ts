@@ -238,7 +238,7 @@ describe('ConfirmationsView', () => {
     mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, lists++ === 0 ? [link] : [])
-      return apiError(409, 'already_confirmed', 'this has already been confirmed')
+      return apiError(409, 'already_confirmed', '已经有人确认过了')
     })
     const wrapper = await mountView()
 

@@ -265,7 +265,7 @@ describe('PaperBallotsView, sealed scans', () => {
   it('sends nothing when the approver backs out, and shows the server’s refusal', async () => {
     const calls = serve([slip()], (req) => {
       if (req.method === 'POST') {
-        return apiError(409, 'other_party_required', 'an unsealing is approved by a person of another party than the one who asked')
+        return apiError(409, 'other_party_required', '启封须由申请方以外另一方的人员批准。')
       }
       return json(200, [unseal({ requested_party: 'owners_committee', requested_by: '刘主任' })])
     })
@@ -311,7 +311,7 @@ describe('PaperBallotsView, sealed scans', () => {
   it('shows the server’s message when the scan is still refused', async () => {
     serve([slip()], (req) => {
       if (req.path === '/files/31/unseal-requests') return json(200, [approved({ requested_by: '测试用户', approved_by: '刘主任' })])
-      return apiError(403, 'scan_sealed', 'this is the scan of a secret vote’s signed slip: it is sealed')
+      return apiError(403, 'scan_sealed', '这是无记名表决签名票的扫描件，已封存')
     })
     const wrapper = await mountView()
     await showRequests(wrapper)

@@ -166,7 +166,7 @@ describe('ProxiesView', () => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/proxies') return json(200, [pending])
       if (req.path === '/compounds/7/confirmations') return apiError(403, 'forbidden', 'forbidden')
-      return apiError(403, 'same_party', 'a second person of another party must confirm this, not one of your own')
+      return apiError(403, 'same_party', '须由另一方的人员确认，不能由提出人所在的一方确认')
     })
     vi.mocked(showConfirmDialog).mockResolvedValueOnce('confirm')
     const wrapper = await mountProxies()

@@ -75,7 +75,7 @@ describe('RecoverView', () => {
   })
 
   it('says so when the code still waits for the second clerk, and stays on the form', async () => {
-    mockFetch(() => apiError(409, 'recovery_unconfirmed', 'this recovery code has not yet been confirmed'))
+    mockFetch(() => apiError(409, 'recovery_unconfirmed', '这个找回码还没有经第二位社区工作人员确认'))
     const wrapper = await mountRecover()
 
     await fill(wrapper, 'owner010', 'Y73R-XQY8', 'new-secret-1')

@@ -164,7 +164,7 @@ describe('VoteView', () => {
     const calls = mockFetch((req) => {
       if (req.method === 'POST') {
         counted = true
-        return apiError(409, 'already_voted', "this holder's ballot has already been counted on a paper ballot")
+        return apiError(409, 'already_voted', '这户业主的票已经计入')
       }
       const ballot = { receipt: 'K7QMA-4XPBZ', channel: 'paper' as const, status: 'counted', cast_at: '2026-11-22T03:00:00Z', choice: 'agree' as const }
       return json(200, vote({ my: [holding({ ballot: counted ? ballot : null })] }))
