@@ -1,68 +1,189 @@
-import { useAuthStore } from '@/stores/auth'
-import { ApiError, readJson, send, type QueryValue, type SendOptions } from './http'
+import createClient, { type FetchOptions, type FetchResponse, type ParseAs } from 'openapi-fetch'
+import { ApiError, errorFromResponse } from './http'
+import type { components, paths as generated } from './schema'
 
-type Query = Record<string, QueryValue>
+type Schemas = components['schemas']
+
+/** An operation on `…/{id}` without a request body that answers 200 with `T`. */
+interface ById<T> {
+  parameters: { query?: never; header?: never; path: { id: number }; cookie?: never }
+  requestBody?: never
+  responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': T } } }
+}
 
 /**
- * Sends a request with the access token. On a 401 it refreshes the tokens once
- * (concurrent requests share that refresh) and retries; when the session cannot
- * be renewed it is cleared, which sends the app back to the login page.
+ * The server's document gives four pairs of operations the same operationId (close, confirm,
+ * list_pending, publish); openapi-typescript keeps one operation of each name, so the other path of
+ * each pair borrows its twin's types. These four paths take the types the document gives them.
  */
-async function authorized(method: string, path: string, opts: Omit<SendOptions, 'token'>): Promise<Response> {
-  const auth = useAuthStore()
-  const token = auth.accessToken
+interface Twins {
+  '/api/v1/votes/{id}/publish': Omit<generated['/api/v1/votes/{id}/publish'], 'post'> & { post: ById<Schemas['VoteView']> }
+  '/api/v1/questionnaires/{id}/close': Omit<generated['/api/v1/questionnaires/{id}/close'], 'post'> & {
+    post: ById<Schemas['QuestionnaireView']>
+  }
+  '/api/v1/compounds/{id}/confirmations': Omit<generated['/api/v1/compounds/{id}/confirmations'], 'get'> & {
+    get: ById<Schemas['PendingConfirmation'][]>
+  }
+  '/api/v1/recovery-codes/{id}/confirm': Omit<generated['/api/v1/recovery-codes/{id}/confirm'], 'post'> & {
+    post: ById<Schemas['RecoveryCodeView']>
+  }
+}
+
+/** The API's paths, as generated from the OpenAPI document (`schema.d.ts`). */
+export type paths = Omit<generated, keyof Twins> & Twins
+
+/**
+ * The session the client sends requests for. The auth store registers one with
+ * `useTokenHolder`, so the client never imports the store.
+ */
+export interface TokenHolder {
+  /** The access token to send, or null when signed out. */
+  accessToken(): string | null
+  /**
+   * Trades the refresh token for new ones (concurrent callers share one request);
+   * resolves false when the server refuses. Network and server faults are thrown.
+   */
+  refresh(): Promise<boolean>
+  /** Forgets the session, which sends the app back to the login page. */
+  clear(): void
+}
+
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete'
+/** The paths that take `M`. */
+type PathsWith<M extends Method> = { [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never }[keyof paths]
+/** The operation `M` on `P`. */
+type Operation<P extends keyof paths, M extends Method> = paths[P] extends { [K in M]: infer O } ? O : never
+type Init<O, A extends ParseAs> = FetchOptions<O> & { parseAs?: A }
+/** The options, required when the operation has a required parameter or body. */
+type InitArgs<O, A extends ParseAs> = object extends FetchOptions<O> ? [init?: Init<O, A>] : [init: Init<O, A>]
+
+/**
+ * One method of the client. Unlike openapi-fetch's own signature (which infers the options from the
+ * argument and adds an index signature), the options here are typed from the path alone, so a
+ * misspelt parameter or body field is an excess property, hence an error.
+ */
+type Call<M extends Method> = <P extends PathsWith<M>, A extends ParseAs = 'json'>(
+  path: P,
+  ...init: InitArgs<Operation<P, M>, A>
+) => Promise<FetchResponse<Operation<P, M> & Record<string, unknown>, { parseAs: A }, `${string}/${string}`>>
+
+/** The API client's methods, one per HTTP method, each typed by path. */
+export interface ApiClient {
+  GET: Call<'get'>
+  PUT: Call<'put'>
+  POST: Call<'post'>
+  PATCH: Call<'patch'>
+  DELETE: Call<'delete'>
+}
+
+let holder: TokenHolder | null = null
+
+/** Registers the session whose token the client sends. */
+export function useTokenHolder(tokens: TokenHolder): void {
+  holder = tokens
+}
+
+/** Query strings leave out empty filters, as the server reads an absent one as "any". */
+function querySerializer(query: Record<string, unknown>): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
+  }
+  return params.toString()
+}
+
+/** One exchange: resolves with a 2xx response, throws ApiError otherwise (status 0 when the server was not reached). */
+async function send(url: string, init: RequestInit, token: string | null): Promise<Response> {
+  const headers = new Headers(init.headers)
+  // The server writes its text for people (errors, notices, timelines) in the app's language,
+  // unless the signed-in account saved one; the settings store keeps the two the same.
+  const lang = typeof document !== 'undefined' && document.documentElement.lang ? document.documentElement.lang : 'zh-CN'
+  headers.set('Accept', 'application/json')
+  headers.set('Accept-Language', lang)
+  if (token) headers.set('Authorization', `Bearer ${token}`)
+  let res: Response
   try {
-    return await send(method, path, { ...opts, token })
+    res = await globalThis.fetch(url, { ...init, headers })
   } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 401) throw e
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e))
+  }
+  if (!res.ok) throw await errorFromResponse(res)
+  return res
+}
+
+/** The request openapi-fetch built, as the URL and options `fetch` takes; its body is read once so a retry can resend it. */
+async function unpack(request: Request): Promise<RequestInit> {
+  const init: RequestInit = { method: request.method, headers: request.headers, signal: request.signal }
+  if (request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null) {
+    init.body = request.headers.get('Content-Type') === 'application/json' ? await request.text() : await request.blob()
+  }
+  return init
+}
+
+/**
+ * Sends a request with the session's access token. On a 401 it refreshes the
+ * tokens once (concurrent requests share that refresh) and retries; when the
+ * session cannot be renewed it is cleared.
+ */
+async function authorizedFetch(request: Request): Promise<Response> {
+  const init = await unpack(request)
+  const token = holder?.accessToken() ?? null
+  try {
+    return await send(request.url, init, token)
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401 || !holder) throw e
     if (!token) {
-      auth.clearSession()
+      holder.clear()
       throw e
     }
     // Another request may have rotated the tokens while this one was in flight.
-    const renewed = (auth.accessToken !== null && auth.accessToken !== token) || (await auth.refresh())
-    if (!renewed || !auth.accessToken) {
-      auth.clearSession()
+    const current = holder.accessToken()
+    const renewed = (current !== null && current !== token) || (await holder.refresh())
+    const next = holder.accessToken()
+    if (!renewed || !next) {
+      holder.clear()
       throw e
     }
     try {
-      return await send(method, path, { ...opts, token: auth.accessToken })
+      return await send(request.url, init, next)
     } catch (retryError) {
-      if (retryError instanceof ApiError && retryError.status === 401) auth.clearSession()
+      if (retryError instanceof ApiError && retryError.status === 401) holder.clear()
       throw retryError
     }
   }
 }
 
-/** The authenticated API client; paths are relative to /api/v1. */
-export const api = {
-  async get<T>(path: string, query?: Query): Promise<T> {
-    return readJson<T>(await authorized('GET', path, { query }))
-  },
-  async post<T>(path: string, json?: unknown): Promise<T> {
-    return readJson<T>(await authorized('POST', path, { json }))
-  },
-  async postVoid(path: string, json?: unknown): Promise<void> {
-    await authorized('POST', path, { json })
-  },
-  async put<T>(path: string, json: unknown): Promise<T> {
-    return readJson<T>(await authorized('PUT', path, { json }))
-  },
-  async putVoid(path: string, json: unknown): Promise<void> {
-    await authorized('PUT', path, { json })
-  },
-  async patch<T>(path: string, json: unknown): Promise<T> {
-    return readJson<T>(await authorized('PATCH', path, { json }))
-  },
-  async del(path: string): Promise<void> {
-    await authorized('DELETE', path, {})
-  },
-  /** Fetches a file (a CSV export) with the session's token. */
-  async blob(path: string): Promise<Blob> {
-    return (await authorized('GET', path, {})).blob()
-  },
-  /** Posts a file as the raw request body. */
-  async upload<T>(path: string, file: Blob, contentType: string, query?: Query): Promise<T> {
-    return readJson<T>(await authorized('POST', path, { raw: { data: file, contentType }, query }))
-  },
+/** Session requests (sign-in, refresh, sign-out, recovery): no stored token, and a 401 is final. */
+async function sessionFetch(request: Request): Promise<Response> {
+  return send(request.url, await unpack(request), null)
+}
+
+/**
+ * The API client, typed by path and method from the OpenAPI document:
+ * `client.GET('/api/v1/votes/{id}', { params: { path: { id } } })`. Any non-2xx
+ * answer is thrown as an ApiError, so `error` is never set on a result.
+ */
+export const client = createClient<paths>({ fetch: authorizedFetch, querySerializer }) as ApiClient
+
+/** The same client for `/api/v1/auth/*`, which never sends the stored token nor refreshes it. */
+export const sessionClient = createClient<paths>({ fetch: sessionFetch, querySerializer }) as ApiClient
+
+/** The data of a successful call: `const vote = await unwrap(client.GET(...))`. */
+export async function unwrap<R extends { data?: unknown; response: Response }>(call: Promise<R>): Promise<NonNullable<R['data']>> {
+  const { data, response } = await call
+  if (data === undefined || data === null) throw new ApiError(response.status, 'empty_response', response.statusText || 'empty response')
+  return data as NonNullable<R['data']>
+}
+
+/**
+ * Sends a file as the raw request body of an upload path (the document describes
+ * such bodies as bytes): `client.POST(path, { params, ...rawBody(file) })`.
+ */
+export function rawBody(file: Blob, contentType = file.type || 'application/octet-stream') {
+  return {
+    body: [] as number[],
+    bodySerializer: () => file,
+    headers: { 'Content-Type': contentType },
+  }
 }

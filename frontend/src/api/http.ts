@@ -1,7 +1,5 @@
 import type { RowError } from './types'
 
-export const API_BASE = '/api/v1'
-
 /** An error answered by the API (or a network failure, status 0). */
 export class ApiError extends Error {
   readonly status: number
@@ -95,55 +93,4 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
     })
   }
   return new ApiError(res.status, fallbackCode, res.statusText || fallbackCode, { retryAfter })
-}
-
-export type QueryValue = string | number | boolean | null | undefined
-
-export interface SendOptions {
-  query?: Record<string, QueryValue>
-  /** Serialised as JSON. */
-  json?: unknown
-  /** Sent as is, for file uploads. */
-  raw?: { data: Blob; contentType: string }
-  token?: string | null
-  signal?: AbortSignal
-}
-
-export function buildUrl(path: string, query?: Record<string, QueryValue>): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value))
-  }
-  const qs = params.toString()
-  return `${API_BASE}${path}${qs ? `?${qs}` : ''}`
-}
-
-/** One HTTP exchange with the API. Resolves with the response when it is 2xx, throws ApiError otherwise. */
-export async function send(method: string, path: string, opts: SendOptions = {}): Promise<Response> {
-  // The server writes its text for people (errors, notices, timelines) in the app's language,
-  // unless the signed-in account saved one; the settings store keeps the two the same.
-  const lang = typeof document !== 'undefined' && document.documentElement.lang ? document.documentElement.lang : 'zh-CN'
-  const headers = new Headers({ Accept: 'application/json', 'Accept-Language': lang })
-  let body: BodyInit | undefined
-  if (opts.raw) {
-    headers.set('Content-Type', opts.raw.contentType)
-    body = opts.raw.data
-  } else if (opts.json !== undefined) {
-    headers.set('Content-Type', 'application/json')
-    body = JSON.stringify(opts.json)
-  }
-  if (opts.token) headers.set('Authorization', `Bearer ${opts.token}`)
-  let res: Response
-  try {
-    res = await fetch(buildUrl(path, opts.query), { method, headers, body, signal: opts.signal })
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e
-    throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e))
-  }
-  if (!res.ok) throw await errorFromResponse(res)
-  return res
-}
-
-export async function readJson<T>(res: Response): Promise<T> {
-  return (await res.json()) as T
 }

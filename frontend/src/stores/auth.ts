@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import * as authApi from '@/api/auth'
-import { getMe } from '@/api/endpoints'
+import { client, sessionClient, unwrap, useTokenHolder } from '@/api/client'
 import { ApiError } from '@/api/http'
 import type { HoldingView, Me, MembershipView, RegisterRequest, Role, TokenResponse } from '@/api/types'
 import { COMMUNITY_ROLES, COMPOUND_ROLES, membershipGrants, type Scope } from '@/roles'
@@ -58,21 +57,23 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function loadMe(): Promise<Me> {
-    const loaded = await getMe()
+    const loaded = await unwrap(client.GET('/api/v1/me'))
     me.value = loaded
     return loaded
   }
 
   async function login(loginName: string, password: string): Promise<void> {
     const key = loginName.trim().toLowerCase()
-    const tokens = await authApi.login({ login: loginName, password, device: devices()[key] ?? null })
+    const tokens = await unwrap(
+      sessionClient.POST('/api/v1/auth/login', { body: { login: loginName, password, device: devices()[key] ?? null } }),
+    )
     if (tokens.device) localStorage.setItem(DEVICES_KEY, JSON.stringify({ ...devices(), [key]: tokens.device }))
     setTokens(tokens)
     await loadMe()
   }
 
   async function register(body: RegisterRequest): Promise<void> {
-    setTokens(await authApi.register(body))
+    setTokens(await unwrap(sessionClient.POST('/api/v1/auth/register', { body })))
     await loadMe()
   }
 
@@ -89,7 +90,7 @@ export const useAuthStore = defineStore('auth', () => {
     if (!token) return Promise.resolve(false)
     refreshing = (async () => {
       try {
-        setTokens(await authApi.refresh(token))
+        setTokens(await unwrap(sessionClient.POST('/api/v1/auth/refresh', { body: { refresh_token: token } })))
         return true
       } catch (e) {
         if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
@@ -110,7 +111,10 @@ export const useAuthStore = defineStore('auth', () => {
     clearSession()
     if (!token) return
     try {
-      await authApi.logout(token, access)
+      await sessionClient.POST('/api/v1/auth/logout', {
+        body: { refresh_token: token },
+        headers: access ? { Authorization: `Bearer ${access}` } : {},
+      })
     } catch (e) {
       // The local session is gone either way; an unrevoked refresh token expires on its own.
       console.warn('logout: the server did not revoke the refresh token', e)
@@ -121,6 +125,8 @@ export const useAuthStore = defineStore('auth', () => {
     const wanted: readonly Role[] = typeof roles === 'string' ? [roles] : roles
     return memberships.value.some((m) => membershipGrants(m, wanted, scope))
   }
+
+  useTokenHolder({ accessToken: () => accessToken.value, refresh, clear: clearSession })
 
   if (typeof window !== 'undefined') {
     // Keep tabs in step: a login, logout or rotation in one tab applies to all.

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import { listInbox, markInboxRead } from '@/api/endpoints'
+import { client, unwrap } from '@/api/client'
 import type { InboxItem } from '@/api/types'
 import { i18n } from '@/i18n'
 
@@ -13,7 +13,7 @@ export const useInboxStore = defineStore('inbox', () => {
   async function load(): Promise<InboxItem[]> {
     loading.value = true
     try {
-      const loaded = await listInbox()
+      const loaded = await unwrap(client.GET('/api/v1/me/inbox'))
       items.value = loaded
       return loaded
     } finally {
@@ -29,7 +29,7 @@ export const useInboxStore = defineStore('inbox', () => {
     const readAt = new Date().toISOString()
     items.value = (list ?? []).map((n) => (n.id === id ? { ...n, read_at: readAt } : n))
     try {
-      await markInboxRead(id)
+      await client.POST('/api/v1/me/inbox/{id}/read', { params: { path: { id } } })
     } catch (e) {
       items.value = (items.value ?? []).map((n) => (n.id === id ? { ...n, read_at: null } : n))
       throw e

@@ -3,7 +3,7 @@ import { ref, watch } from 'vue'
 import { Locale as VantLocale } from 'vant'
 import vantEn from 'vant/es/locale/lang/en-US'
 import vantZh from 'vant/es/locale/lang/zh-CN'
-import { setLanguage } from '@/api/endpoints'
+import { client } from '@/api/client'
 import type { Me } from '@/api/types'
 import { i18n, isAppLocale, type AppLocale } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
@@ -54,7 +54,7 @@ export const useSettingsStore = defineStore('settings', () => {
   let saving: Promise<void> | null = null
 
   async function save(value: AppLocale): Promise<void> {
-    const request = setLanguage({ language: value })
+    const request = client.PUT('/api/v1/me/language', { body: { language: value } }).then(() => undefined)
     saving = request
     try {
       await request

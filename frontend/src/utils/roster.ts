@@ -5,3 +5,13 @@ export const ROSTER_TEMPLATE_HEADER = ['楼栋', '房号', '面积', '面积来�
 export function rosterTemplateHref(): string {
   return `data:text/csv;charset=utf-8,${encodeURIComponent(`\uFEFF${ROSTER_TEMPLATE_HEADER.join(',')}\r\n`)}`
 }
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** The Content-Type for a roster file; browsers often leave File.type empty for .csv on Windows. */
+export function rosterContentType(file: File): string {
+  const name = file.name.toLowerCase()
+  if (name.endsWith('.xlsx') || file.type === XLSX_TYPE) return XLSX_TYPE
+  if (name.endsWith('.csv') || file.type === 'text/csv') return 'text/csv'
+  return 'application/octet-stream'
+}

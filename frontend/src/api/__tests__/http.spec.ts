@@ -1,10 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, buildUrl, errorFromResponse, send } from '@/api/http'
+import { describe, expect, it } from 'vitest'
+import { ApiError, errorFromResponse } from '@/api/http'
 import { json } from '@/__tests__/helpers'
-
-afterEach(() => {
-  vi.unstubAllGlobals()
-})
 
 describe('errorFromResponse', () => {
   it('reads the code, message and field messages of a validation error', async () => {
@@ -55,34 +51,5 @@ describe('errorFromResponse', () => {
     const res = json(429, { error: { code: 'too_many_requests', message: 'slow down' } }, { 'Retry-After': '30' })
     const error = await errorFromResponse(res)
     expect(error).toMatchObject({ status: 429, code: 'too_many_requests', retryAfter: 30 })
-  })
-})
-
-describe('send', () => {
-  it('throws a network_error ApiError with status 0 when the server cannot be reached', async () => {
-    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')))
-    await expect(send('GET', '/health')).rejects.toMatchObject({ status: 0, code: 'network_error' })
-  })
-
-  it('throws the parsed error for a non-2xx answer and returns the response otherwise', async () => {
-    vi.stubGlobal(
-      'fetch',
-      vi
-        .fn()
-        .mockResolvedValueOnce(json(409, { error: { code: 'already_linked', message: '该账号已绑定' } }))
-        .mockResolvedValueOnce(json(200, { status: 'ok' })),
-    )
-    await expect(send('POST', '/holders/1/links', { json: { login: 'x' } })).rejects.toMatchObject({
-      status: 409,
-      code: 'already_linked',
-      message: '该账号已绑定',
-    })
-    const res = await send('GET', '/health')
-    expect(await res.json()).toEqual({ status: 'ok' })
-  })
-
-  it('builds query strings without empty values', () => {
-    expect(buildUrl('/compounds/2/units', { building_id: null, q: '', dry_run: false })).toBe('/api/v1/compounds/2/units?dry_run=false')
-    expect(buildUrl('/units', { q: '2-301 王' })).toBe('/api/v1/units?q=2-301+%E7%8E%8B')
   })
 })

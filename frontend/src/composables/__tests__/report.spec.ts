@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { showNotify } from 'vant'
-import { api } from '@/api/client'
+import { client } from '@/api/client'
 import { ApiError } from '@/api/http'
 import { errorMessage, reportError } from '@/composables/report'
 import { i18n } from '@/i18n'
@@ -16,7 +16,7 @@ vi.mock('vant', async (importOriginal) => ({
 async function failure(handler: Parameters<typeof mockFetch>[0]): Promise<unknown> {
   setActivePinia(createPinia())
   mockFetch(handler)
-  return api.get('/votes/1').catch((e: unknown) => e)
+  return client.GET('/api/v1/votes/{id}', { params: { path: { id: 1 } } }).catch((e: unknown) => e)
 }
 
 afterEach(() => {

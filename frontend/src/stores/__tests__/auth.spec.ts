@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { api } from '@/api/client'
+import { client, unwrap } from '@/api/client'
 import { ApiError } from '@/api/http'
 import { ACCESS_KEY, REFRESH_KEY, useAuthStore } from '@/stores/auth'
 import { apiError, holding, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
@@ -74,12 +74,13 @@ describe('auth store', () => {
     const auth = useAuthStore()
     auth.setTokens(tokens(1))
 
-    const results = await Promise.all([api.get('/a'), api.get('/b'), api.get('/c')])
+    const vote = (id: number) => unwrap(client.GET('/api/v1/votes/{id}', { params: { path: { id } } }))
+    const results = await Promise.all([vote(1), vote(2), vote(3)])
 
-    expect(results).toEqual([{ path: '/a' }, { path: '/b' }, { path: '/c' }])
+    expect(results).toEqual([{ path: '/votes/1' }, { path: '/votes/2' }, { path: '/votes/3' }])
     expect(calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(1)
     const retried = calls.filter((c) => c.path !== '/auth/refresh' && c.headers.get('Authorization') === 'Bearer access-2')
-    expect(retried.map((c) => c.path).sort()).toEqual(['/a', '/b', '/c'])
+    expect(retried.map((c) => c.path).sort()).toEqual(['/votes/1', '/votes/2', '/votes/3'])
     expect(auth.refreshToken).toBe('refresh-2')
   })
 
@@ -96,11 +97,11 @@ describe('auth store', () => {
       return json(200, { ok: true })
     })
 
-    expect(await api.get('/slow')).toEqual({ ok: true })
+    expect(await unwrap(client.GET('/api/v1/me'))).toEqual({ ok: true })
 
     expect(calls.map((c) => [c.path, c.headers.get('Authorization')])).toEqual([
-      ['/slow', 'Bearer access-1'],
-      ['/slow', 'Bearer access-2'],
+      ['/me', 'Bearer access-1'],
+      ['/me', 'Bearer access-2'],
     ])
     expect(auth.refreshToken).toBe('refresh-2')
   })
@@ -113,7 +114,7 @@ describe('auth store', () => {
     const auth = useAuthStore()
     auth.setTokens(tokens(1))
 
-    const error = await api.get('/me').catch((e: unknown) => e)
+    const error = await client.GET('/api/v1/me').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ status: 401, code: 'token_expired' })
     expect(auth.isLoggedIn).toBe(false)
@@ -129,7 +130,7 @@ describe('auth store', () => {
     const auth = useAuthStore()
     auth.setTokens(tokens(1))
 
-    const error = await api.get('/me').catch((e: unknown) => e)
+    const error = await client.GET('/api/v1/me').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ status: 0, code: 'network_error' })
     expect(auth.isLoggedIn).toBe(true)

@@ -84,7 +84,7 @@ describe('RosterView', () => {
     expect(upload.query.get('dry_run')).toBe('true')
     expect(upload.headers.get('Content-Type')).toBe('text/csv')
     expect(upload.headers.get('Authorization')).toBe('Bearer access-1')
-    expect(upload.body).toBeInstanceOf(File)
+    expect(await (upload.body as Blob).text()).toBe('楼栋,房号,面积\n1号楼,101,89.5\n')
 
     const rows = wrapper.findAll('[data-testid="roster-error-row"]')
     expect(rows).toHaveLength(2)
