@@ -7,7 +7,7 @@ export interface RecordedRequest {
   path: string
   query: URLSearchParams
   headers: Headers
-  /** Parsed JSON for JSON bodies, the raw body otherwise. */
+  /** Parsed JSON for JSON bodies, the raw body (a Blob) otherwise. */
   body: unknown
 }
 
@@ -19,12 +19,13 @@ export function mockFetch(handler: Handler): RecordedRequest[] {
   vi.stubGlobal(
     'fetch',
     vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = new URL(String(input), 'http://localhost')
-      const headers = new Headers(init?.headers)
-      const raw = init?.body
-      const body = typeof raw === 'string' && headers.get('Content-Type') === 'application/json' ? JSON.parse(raw) : raw
+      const request = input instanceof Request ? input : new Request(new URL(String(input), 'http://localhost'), init)
+      const url = new URL(request.url)
+      const headers = request.headers
+      let body: unknown
+      if (request.body !== null) body = headers.get('Content-Type') === 'application/json' ? JSON.parse(await request.text()) : await request.blob()
       const req: RecordedRequest = {
-        method: init?.method ?? 'GET',
+        method: request.method,
         path: url.pathname.replace(/^\/api\/v1/, ''),
         query: url.searchParams,
         headers,

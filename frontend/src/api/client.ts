@@ -92,9 +92,22 @@ function querySerializer(query: Record<string, unknown>): string {
   return params.toString()
 }
 
+/**
+ * The request openapi-fetch builds, keeping the options it was made with: its body is sent as it was
+ * given (a JSON string or a file), and can be sent again after a refresh.
+ */
+class ApiRequest extends Request {
+  readonly init: RequestInit
+  constructor(input: RequestInfo | URL, init: RequestInit = {}) {
+    super(input, init)
+    this.init = init
+  }
+}
+
 /** One exchange: resolves with a 2xx response, throws ApiError otherwise (status 0 when the server was not reached). */
-async function send(url: string, init: RequestInit, token: string | null): Promise<Response> {
-  const headers = new Headers(init.headers)
+async function send(request: Request, token: string | null): Promise<Response> {
+  if (!(request instanceof ApiRequest)) throw new TypeError('the API client sends only the requests it builds')
+  const headers = new Headers(request.headers)
   // The server writes its text for people (errors, notices, timelines) in the app's language,
   // unless the signed-in account saved one; the settings store keeps the two the same.
   const lang = typeof document !== 'undefined' && document.documentElement.lang ? document.documentElement.lang : 'zh-CN'
@@ -103,7 +116,7 @@ async function send(url: string, init: RequestInit, token: string | null): Promi
   if (token) headers.set('Authorization', `Bearer ${token}`)
   let res: Response
   try {
-    res = await globalThis.fetch(url, { ...init, headers })
+    res = await globalThis.fetch(request.url, { ...request.init, method: request.method, headers })
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e
     throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e))
@@ -112,25 +125,15 @@ async function send(url: string, init: RequestInit, token: string | null): Promi
   return res
 }
 
-/** The request openapi-fetch built, as the URL and options `fetch` takes; its body is read once so a retry can resend it. */
-async function unpack(request: Request): Promise<RequestInit> {
-  const init: RequestInit = { method: request.method, headers: request.headers, signal: request.signal }
-  if (request.method !== 'GET' && request.method !== 'HEAD' && request.body !== null) {
-    init.body = request.headers.get('Content-Type') === 'application/json' ? await request.text() : await request.blob()
-  }
-  return init
-}
-
 /**
  * Sends a request with the session's access token. On a 401 it refreshes the
  * tokens once (concurrent requests share that refresh) and retries; when the
  * session cannot be renewed it is cleared.
  */
 async function authorizedFetch(request: Request): Promise<Response> {
-  const init = await unpack(request)
   const token = holder?.accessToken() ?? null
   try {
-    return await send(request.url, init, token)
+    return await send(request, token)
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 401 || !holder) throw e
     if (!token) {
@@ -146,7 +149,7 @@ async function authorizedFetch(request: Request): Promise<Response> {
       throw e
     }
     try {
-      return await send(request.url, init, next)
+      return await send(request, next)
     } catch (retryError) {
       if (retryError instanceof ApiError && retryError.status === 401) holder.clear()
       throw retryError
@@ -156,7 +159,7 @@ async function authorizedFetch(request: Request): Promise<Response> {
 
 /** Session requests (sign-in, refresh, sign-out, recovery): no stored token, and a 401 is final. */
 async function sessionFetch(request: Request): Promise<Response> {
-  return send(request.url, await unpack(request), null)
+  return send(request, null)
 }
 
 /**
@@ -164,10 +167,10 @@ async function sessionFetch(request: Request): Promise<Response> {
  * `client.GET('/api/v1/votes/{id}', { params: { path: { id } } })`. Any non-2xx
  * answer is thrown as an ApiError, so `error` is never set on a result.
  */
-export const client = createClient<paths>({ fetch: authorizedFetch, querySerializer }) as ApiClient
+export const client = createClient<paths>({ fetch: authorizedFetch, Request: ApiRequest, querySerializer }) as ApiClient
 
 /** The same client for `/api/v1/auth/*`, which never sends the stored token nor refreshes it. */
-export const sessionClient = createClient<paths>({ fetch: sessionFetch, querySerializer }) as ApiClient
+export const sessionClient = createClient<paths>({ fetch: sessionFetch, Request: ApiRequest, querySerializer }) as ApiClient
 
 /** The data of a successful call: `const vote = await unwrap(client.GET(...))`. */
 export async function unwrap<R extends { data?: unknown; response: Response }>(call: Promise<R>): Promise<NonNullable<R['data']>> {
