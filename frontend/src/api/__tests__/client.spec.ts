@@ -59,4 +59,25 @@ describe('client', () => {
 
     expect(calls.map((c) => c.headers.get('Authorization'))).toEqual(['Bearer access-1', null])
   })
+
+  it('after a refresh sends the same body again with the new token', async () => {
+    let token = 'access-1'
+    const refresh = () => {
+      token = 'access-2'
+      return Promise.resolve(true)
+    }
+    useTokenHolder({ accessToken: () => token, refresh, clear: () => {} })
+    const calls = mockFetch((req) =>
+      req.headers.get('Authorization') === 'Bearer access-2' ? json(200, { id: 7 }) : apiError(401, 'token_expired', 'expired'),
+    )
+    const photo = new File(['jpeg'], 'leak.jpg', { type: 'image/jpeg' })
+    await client.POST('/api/v1/votes/{id}/cancel', { params: { path: { id: 7 } }, body: { reason: '改期' } })
+    token = 'access-1'
+    await client.POST('/api/v1/concerns/{id}/photos', { params: { path: { id: 7 }, query: { name: photo.name } }, ...rawBody(photo) })
+
+    expect(calls.map((c) => c.headers.get('Authorization'))).toEqual(['Bearer access-1', 'Bearer access-2', 'Bearer access-1', 'Bearer access-2'])
+    expect(calls[1]?.body).toEqual({ reason: '改期' })
+    expect(calls[3]?.headers.get('Content-Type')).toBe('image/jpeg')
+    expect(await (calls[3]?.body as Blob).text()).toBe('jpeg')
+  })
 })
