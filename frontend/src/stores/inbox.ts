@@ -3,6 +3,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import { client, unwrap } from '@/api/client'
 import type { InboxItem } from '@/api/types'
 import { i18n } from '@/i18n'
+import { useSettingsStore } from '@/stores/settings'
 
 /** My notices and how many are unread, for the inbox page and the tab bar's badge. */
 export const useInboxStore = defineStore('inbox', () => {
@@ -41,13 +42,15 @@ export const useInboxStore = defineStore('inbox', () => {
   }
 
   // The server writes notices in the reader's language: after a switch, the ones held here are
-  // in the old one, so they are dropped and read again.
+  // in the old one, so they are dropped and read again once the account keeps the new one (the
+  // server writes in the account's language, whatever the request asks).
+  const settings = useSettingsStore()
   watch(
     () => i18n.global.locale.value,
     () => {
       if (items.value === null) return
       clear()
-      load().catch((e: unknown) => console.warn('inbox: reloading in the new language failed', e))
+      settings.languageSaved().then(load).catch((e: unknown) => console.warn('inbox: reloading in the new language failed', e))
     },
   )
 

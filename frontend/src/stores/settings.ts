@@ -63,6 +63,11 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  /** Resolves once the account keeps the language being saved, if one is, so what is read next comes in it. */
+  function languageSaved(): Promise<void> {
+    return (saving ?? Promise.resolve()).catch(() => undefined)
+  }
+
   /** Switches the language; a signed-in reader's account keeps it, so the server writes in it on every device. */
   async function setLocale(value: AppLocale): Promise<void> {
     locale.value = value
@@ -88,5 +93,5 @@ export const useSettingsStore = defineStore('settings', () => {
     largeText.value = value
   }
 
-  return { locale, largeText, setLocale, setLargeText }
+  return { locale, largeText, setLocale, setLargeText, languageSaved }
 })

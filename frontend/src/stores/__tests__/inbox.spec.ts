@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import type { InboxItem } from '@/api/types'
+import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 import { useInboxStore } from '@/stores/inbox'
 import { useSettingsStore } from '@/stores/settings'
@@ -69,5 +70,27 @@ describe('inbox store', () => {
     await flushPromises()
     expect(calls.filter((c) => c.path === '/me/inbox').at(-1)?.headers.get('Accept-Language')).toBe('en')
     expect(inbox.items?.map((n) => n.title)).toEqual(['Vote notice'])
+  })
+
+  it('reads the notices again only once the account keeps the new language', async () => {
+    let saved: () => void = () => {}
+    const calls = mockFetch((req) =>
+      req.method === 'PUT'
+        ? new Promise<Response>((resolve) => (saved = () => resolve(new Response(null, { status: 204 }))))
+        : json(200, [notice(3, false)]),
+    )
+    const settings = useSettingsStore()
+    const inbox = useInboxStore()
+    await inbox.load()
+    const switched = settings.setLocale(i18n.global.locale.value === 'en' ? 'zh-CN' : 'en')
+    await flushPromises()
+    const before = calls.length
+    expect(calls.at(-1)?.method).toBe('PUT')
+    expect(inbox.items).toBeNull()
+    saved()
+    await switched
+    await flushPromises()
+    expect(calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /me/inbox'])
+    expect(inbox.items).toHaveLength(1)
   })
 })
