@@ -1,5 +1,10 @@
 import { vi } from 'vitest'
-import type { HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
+import type { Component } from 'vue'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Router } from 'vue-router'
+import type { CompoundDetail, HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
+import { i18n } from '@/i18n'
 
 export interface RecordedRequest {
   method: string
@@ -108,4 +113,38 @@ export function me(memberships: MembershipView[] = [], holdings: HoldingView[] =
     memberships,
     holdings,
   }
+}
+
+/** Compound 7 of community 1, as GET /compounds/7 describes it. */
+export const compoundDetail: CompoundDetail = {
+  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
+  community: { id: 1, name: '太阳城社区', address: null },
+  buildings: [],
+  parties: [],
+}
+
+/** A clean page for each test: nobody signed in, fetch and spies reset, an empty body, a new store, Chinese. */
+export function freshPage(): Pinia {
+  localStorage.clear()
+  vi.unstubAllGlobals()
+  vi.clearAllMocks()
+  document.body.innerHTML = ''
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  i18n.global.locale.value = 'zh-CN'
+  return pinia
+}
+
+/** Goes to `path` and mounts `component` there, attached to the document, once its first requests have settled. */
+export async function openAt(component: Component, router: Router, path: string, pinia: Pinia): Promise<VueWrapper> {
+  await router.push(path)
+  await router.isReady()
+  const wrapper = mount(component, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+/** An element anywhere in the document (sheets and dialogs are teleported out of the wrapper). */
+export function inDocument(testid: string): HTMLElement | null {
+  return document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
 }

@@ -11,6 +11,13 @@ beforeEach(() => {
   setActivePinia(createPinia())
 })
 
+/** Signs in with an access token the server calls expired, lets `refresh` answer the refresh, and asks for /me. */
+async function meWithExpiredToken(refresh: () => Response): Promise<unknown> {
+  mockFetch((req) => (req.path === '/auth/refresh' ? refresh() : apiError(401, 'token_expired', 'expired')))
+  useAuthStore().setTokens(tokens(1))
+  return api.get('/me').catch((e: unknown) => e)
+}
+
 describe('auth store', () => {
   it('login stores both tokens and loads the current user with the new access token', async () => {
     const calls = mockFetch((req) => {
@@ -106,14 +113,8 @@ describe('auth store', () => {
   })
 
   it('a refused refresh ends the session and the request fails with the 401', async () => {
-    mockFetch((req) => {
-      if (req.path === '/auth/refresh') return apiError(401, 'unauthorized', 'refresh token spent')
-      return apiError(401, 'token_expired', 'expired')
-    })
+    const error = await meWithExpiredToken(() => apiError(401, 'unauthorized', 'refresh token spent'))
     const auth = useAuthStore()
-    auth.setTokens(tokens(1))
-
-    const error = await api.get('/me').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ status: 401, code: 'token_expired' })
     expect(auth.isLoggedIn).toBe(false)
@@ -122,14 +123,10 @@ describe('auth store', () => {
   })
 
   it('a network failure during refresh keeps the session', async () => {
-    mockFetch((req) => {
-      if (req.path === '/auth/refresh') throw new TypeError('Failed to fetch')
-      return apiError(401, 'token_expired', 'expired')
+    const error = await meWithExpiredToken(() => {
+      throw new TypeError('Failed to fetch')
     })
     const auth = useAuthStore()
-    auth.setTokens(tokens(1))
-
-    const error = await api.get('/me').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ status: 0, code: 'network_error' })
     expect(auth.isLoggedIn).toBe(true)

@@ -1,28 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showNotify, showSuccessToast } from 'vant'
-import type { CompoundDetail, HolderView, MembershipView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
-import { i18n } from '@/i18n'
+import type { HolderView, MembershipView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import ConfirmationsView from '@/views/ConfirmationsView.vue'
-import { apiError, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, compoundDetail as compound, freshPage, json, me, membership, mockFetch, openAt, tokens } from '@/__tests__/helpers'
 
 // Vant's dialog, toast and notify are singletons mounted once into <body>; spies keep each test on its own.
-vi.mock('vant', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('vant')>()),
-  showConfirmDialog: vi.fn(),
-  showSuccessToast: vi.fn(),
-  showNotify: vi.fn(),
-}))
-
-const compound: CompoundDetail = {
-  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
-  community: { id: 1, name: '太阳城社区', address: null },
-  buildings: [],
-  parties: [],
-}
+vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
 
 function item(patch: Partial<PendingConfirmation>): PendingConfirmation {
   return {
@@ -104,11 +91,7 @@ async function mountView(): Promise<VueWrapper> {
     history: createMemoryHistory(),
     routes: [{ path: '/compounds/:id/confirmations', name: 'confirmations', component: ConfirmationsView }],
   })
-  await router.push('/compounds/7/confirmations')
-  await router.isReady()
-  const wrapper = mount(ConfirmationsView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(ConfirmationsView, router, '/compounds/7/confirmations', pinia)
 }
 
 /** The user's answer to the next confirmation dialog. */
@@ -122,13 +105,7 @@ function lastDialog(): { title?: string; message?: unknown } {
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  vi.clearAllMocks()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'zh-CN'
+  pinia = freshPage()
 })
 
 describe('ConfirmationsView', () => {

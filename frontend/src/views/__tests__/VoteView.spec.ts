@@ -1,12 +1,11 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { BallotReceipt, MyHolding, VoteView } from '@/api/types'
-import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 import VoteViewPage from '@/views/VoteView.vue'
-import { apiError, json, mockFetch, tokens, type RecordedRequest } from '@/__tests__/helpers'
+import { apiError, freshPage, inDocument, json, mockFetch, openAt, type RecordedRequest, tokens } from '@/__tests__/helpers'
 
 function holding(patch: Partial<MyHolding> = {}): MyHolding {
   return { holder_id: 3, holder_key: 'TYC0003', units: ['1号楼 1单元202'], area: '105.08', proxy_id: null, ballot: null, ...patch }
@@ -66,25 +65,12 @@ async function mountVote(): Promise<VueWrapper> {
       { path: '/compounds/:id/proxies', name: 'proxies', component: { template: '<div />' } },
     ],
   })
-  await router.push('/votes/1')
-  await router.isReady()
-  const wrapper = mount(VoteViewPage, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
-}
-
-function inDocument(testid: string): HTMLElement | null {
-  return document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
+  return openAt(VoteViewPage, router, '/votes/1', pinia)
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
+  pinia = freshPage()
   useAuthStore().setTokens(tokens(1))
-  i18n.global.locale.value = 'zh-CN'
 })
 
 describe('VoteView', () => {
