@@ -1,5 +1,6 @@
 import { vi } from 'vitest'
 import type { HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
+import type { CommunityCan, CompoundCan, GlobalCan } from '@/stores/auth'
 
 export interface RecordedRequest {
   method: string
@@ -95,8 +96,49 @@ export function holding(compoundId: number, areas: string[]): HoldingView {
   }
 }
 
-export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = []): Me {
+/** What the server allows in a compound: nothing but `flags`. */
+export function compoundCan(flags: Partial<CompoundCan> = {}): CompoundCan {
   return {
+    view_roster: false,
+    import_roster: false,
+    verify_owners: false,
+    view_audit: false,
+    manage_votes: false,
+    count_paper: false,
+    view_concerns: false,
+    open_agendas: false,
+    manage_questionnaires: false,
+    view_published_notices: false,
+    publish_as: [],
+    ...flags,
+  }
+}
+
+/** What the server allows in a community as a whole: nothing but `flags`. */
+export function communityCan(flags: Partial<CommunityCan> = {}): CommunityCan {
+  return {
+    view_community: false,
+    view_audit: false,
+    view_concern_dashboard: false,
+    manage_concern_categories: false,
+    open_agendas: false,
+    recover_accounts: false,
+    ...flags,
+  }
+}
+
+/** What `/me` says the user may do: nothing but what `access` lists. */
+export interface Access {
+  can?: Partial<GlobalCan>
+  compounds?: Record<number, Partial<CompoundCan>>
+  communities?: Record<number, Partial<CommunityCan>>
+}
+
+export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = [], access: Access = {}): Me {
+  return {
+    can: { manage_tenancy: false, view_audit: false, grant_roles: [], compound: compoundCan(), community: communityCan(), ...access.can },
+    compounds: Object.entries(access.compounds ?? {}).map(([id, flags]) => ({ compound_id: Number(id), community_id: 1, can: compoundCan(flags) })),
+    communities: Object.entries(access.communities ?? {}).map(([id, flags]) => ({ community_id: Number(id), can: communityCan(flags) })),
     user: {
       id: 1,
       username: 'user',
