@@ -28,6 +28,8 @@ pub struct CompoundCan {
     pub manage_votes: bool,
     /// Enter and confirm paper ballots, keep the proxy registry.
     pub count_paper: bool,
+    /// Raise a concern.
+    pub raise_concern: bool,
     /// See every concern of the compound, not only one's own.
     pub view_concerns: bool,
     /// Open an agenda.
@@ -135,6 +137,7 @@ fn compound_flags(may: impl Fn(Permission) -> bool, speaks: impl Fn(PartyKind) -
         view_audit: may(Permission::ViewAudit),
         manage_votes: may(Permission::ManageVotes),
         count_paper: may(Permission::CountPaper),
+        raise_concern: may(Permission::RaiseConcern),
         view_concerns: may(Permission::ViewConcerns),
         open_agendas: may(Permission::OpenAgendas),
         manage_questionnaires: may(Permission::ManageQuestionnaires),
@@ -315,7 +318,8 @@ mod tests {
     fn owners_only_take_part() {
         let owner = actor(&[(Role::Owner, Some(1), Some(2))]);
         let can = compound_can(&owner, &compound(2, 1));
-        assert_eq!(can, CompoundCan::default());
+        assert_eq!(can, CompoundCan { raise_concern: true, ..CompoundCan::default() });
+        assert!(!compound_can(&owner, &compound(3, 1)).raise_concern);
         assert_eq!(global_can(&owner), GlobalCan::default());
     }
 
@@ -329,7 +333,7 @@ mod tests {
         assert!(g.grant_roles.contains(&GrantableRole { role: Role::CommitteeChair, held_in: HeldIn::Compound }));
         assert!(global_can(&actor(&[(Role::Secretary, Some(1), None)])).grant_roles.is_empty());
         assert!(g.compound.manage_votes && g.compound.view_roster && g.compound.view_audit);
-        assert!(!g.compound.count_paper && g.compound.publish_as.is_empty());
+        assert!(!g.compound.count_paper && !g.compound.raise_concern && g.compound.publish_as.is_empty());
         assert!(g.community.view_concern_dashboard && !g.community.recover_accounts);
         assert_eq!(compound_can(&admin, &compound(5, 5)), g.compound);
         assert_eq!(community_can(&admin, 5), g.community);

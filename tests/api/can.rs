@@ -15,6 +15,7 @@ const COMPOUND_FLAGS: &[(&str, Permission)] = &[
     ("view_audit", Permission::ViewAudit),
     ("manage_votes", Permission::ManageVotes),
     ("count_paper", Permission::CountPaper),
+    ("raise_concern", Permission::RaiseConcern),
     ("view_concerns", Permission::ViewConcerns),
     ("open_agendas", Permission::OpenAgendas),
     ("manage_questionnaires", Permission::ManageQuestionnaires),
@@ -68,9 +69,10 @@ async fn each_compound_flag_is_true_for_exactly_the_roles_the_policy_allows_ther
     }
     let owner = app.owner_of(tyc).await;
     let me = app.get("/api/v1/me", &app.token(&owner).await).await.expect(StatusCode::OK).body;
-    for (flag, _) in COMPOUND_FLAGS {
-        assert_eq!(compound_can(&me, tyc)[flag], false, "owner {flag}");
+    for (flag, p) in COMPOUND_FLAGS {
+        assert_eq!(compound_can(&me, tyc)[flag], roles_for(*p).contains(&Role::Owner), "owner {flag}");
     }
+    assert_eq!(compound_can(&me, tyc)["raise_concern"], true);
 }
 
 #[tokio::test]

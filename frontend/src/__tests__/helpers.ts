@@ -105,6 +105,7 @@ export function compoundCan(flags: Partial<CompoundCan> = {}): CompoundCan {
     view_audit: false,
     manage_votes: false,
     count_paper: false,
+    raise_concern: false,
     view_concerns: false,
     open_agendas: false,
     manage_questionnaires: false,

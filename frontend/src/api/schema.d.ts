@@ -2085,6 +2085,8 @@ export interface components {
             open_agendas: boolean;
             /** @description The parties the caller may publish a notice for; empty when none. */
             publish_as: components["schemas"]["PartyKind"][];
+            /** @description Raise a concern. */
+            raise_concern: boolean;
             /** @description Link owners to holders, print invitations, confirm others' links. */
             verify_owners: boolean;
             /** @description Read the compound's audit trail. */

@@ -100,7 +100,7 @@ export const routes = [
   { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, can: { global: 'manage_tenancy' }, tab: 'manage' } },
   { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, can: { global: 'view_audit' }, tab: 'manage' } },
   { path: '/compounds/:id(\\d+)/concerns', name: 'concerns', component: () => import('@/views/ConcernListView.vue'), meta: { title: 'concerns.listTitle', requiresAuth: true, tab: 'home' } },
-  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, can: { compound: 'raise_concern' }, tab: 'home' } },
   { path: '/concerns/:id(\\d+)', name: 'concern', component: () => import('@/views/ConcernView.vue'), meta: { title: 'concerns.title', requiresAuth: true, tab: 'home' } },
   { path: '/compounds/:id(\\d+)/agendas', name: 'agendas', component: () => import('@/views/AgendaListView.vue'), meta: { title: 'agendas.listTitle', requiresAuth: true, tab: 'home' } },
   {

@@ -37,6 +37,7 @@ const NO_COMPOUND: CompoundCan = {
   view_audit: false,
   manage_votes: false,
   count_paper: false,
+  raise_concern: false,
   view_concerns: false,
   open_agendas: false,
   manage_questionnaires: false,

@@ -97,6 +97,16 @@ describe('router guard', () => {
     expect(await go('/compounds/2/units')).toBe('/')
   })
 
+  it('lets an owner raise a concern where the server allows it, and an administrator nowhere', async () => {
+    loginAs([membership('owner', { community_id: 1, compound_id: 2 })], { compounds: { 2: { raise_concern: true } } })
+    expect(await go('/compounds/2/concerns/new')).toBe('/compounds/2/concerns/new')
+    expect(await go('/compounds/3/concerns/new')).toBe('/')
+
+    loginAs([membership('admin')], { can: { manage_tenancy: true } })
+    await go('/units')
+    expect(await go('/compounds/2/concerns/new')).toBe('/')
+  })
+
   it('opens vote management and ballot handling by their own flags', async () => {
     loginAs([membership('property_manager', { community_id: 1, compound_id: 2 })], { compounds: { 2: { view_roster: true } } })
     expect(await go('/compounds/2/votes')).toBe('/compounds/2/votes')
