@@ -5,6 +5,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import type { Router } from 'vue-router'
 import type { CompoundDetail, HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
 import { i18n } from '@/i18n'
+import { NO_COMMUNITY, NO_COMPOUND, useAuthStore, type CommunityCan, type CompoundCan, type GlobalCan } from '@/stores/auth'
 
 export interface RecordedRequest {
   method: string
@@ -100,8 +101,28 @@ export function holding(compoundId: number, areas: string[]): HoldingView {
   }
 }
 
-export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = []): Me {
+/** What the server allows in a compound: nothing but `flags`. */
+export function compoundCan(flags: Partial<CompoundCan> = {}): CompoundCan {
+  return { ...NO_COMPOUND, ...flags }
+}
+
+/** What the server allows in a community as a whole: nothing but `flags`. */
+export function communityCan(flags: Partial<CommunityCan> = {}): CommunityCan {
+  return { ...NO_COMMUNITY, ...flags }
+}
+
+/** What `/me` says the user may do: nothing but what `access` lists. */
+export interface Access {
+  can?: Partial<GlobalCan>
+  compounds?: Record<number, Partial<CompoundCan>>
+  communities?: Record<number, Partial<CommunityCan>>
+}
+
+export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = [], access: Access = {}): Me {
   return {
+    can: { manage_tenancy: false, view_audit: false, grant_roles: [], compound: compoundCan(), community: communityCan(), ...access.can },
+    compounds: Object.entries(access.compounds ?? {}).map(([id, flags]) => ({ compound_id: Number(id), community_id: 1, can: compoundCan(flags) })),
+    communities: Object.entries(access.communities ?? {}).map(([id, flags]) => ({ community_id: Number(id), can: communityCan(flags) })),
     user: {
       id: 1,
       username: 'user',
@@ -147,4 +168,16 @@ export async function openAt(component: Component, router: Router, path: string,
 /** An element anywhere in the document (sheets and dialogs are teleported out of the wrapper). */
 export function inDocument(testid: string): HTMLElement | null {
   return document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
+}
+
+/** Signs in with membership `m` and the flags the server sends a clerk of compound 7 who keeps
+ * its roster and verifies owners (and, in the community office, recovers accounts). */
+export function signInAsClerk(m: MembershipView): void {
+  const auth = useAuthStore()
+  auth.setTokens(tokens(1))
+  const office = m.compound_id === null
+  auth.me = me([m], [], {
+    compounds: { 7: { view_roster: true, import_roster: true, verify_owners: true } },
+    communities: { 1: { view_community: true, recover_accounts: office } },
+  })
 }

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { api } from '@/api/client'
 import { ApiError } from '@/api/http'
 import { ACCESS_KEY, REFRESH_KEY, useAuthStore } from '@/stores/auth'
-import { apiError, holding, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, compoundCan, holding, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
 
 beforeEach(() => {
   localStorage.clear()
@@ -146,27 +146,28 @@ describe('auth store', () => {
     expect(localStorage.getItem(REFRESH_KEY)).toBeNull()
   })
 
-  it('hasRole honours the compound and community a membership is scoped to', () => {
+  it('answers what the server allows in a compound or community, and nothing before it has said', () => {
     const auth = useAuthStore()
-    auth.me = me([membership('committee_chair', { community_id: 1, compound_id: 2 }), membership('secretary', { community_id: 9 })])
+    expect(auth.compoundCan(2).manage_votes).toBe(false)
+    auth.me = me([membership('committee_chair', { community_id: 1, compound_id: 2 }), membership('secretary', { community_id: 9 })], [], {
+      compounds: { 2: { manage_votes: true }, 40: { view_audit: true } },
+      communities: { 9: { recover_accounts: true } },
+    })
 
-    expect(auth.hasRole('committee_chair')).toBe(true)
-    expect(auth.hasRole('committee_chair', { compoundId: 2 })).toBe(true)
-    expect(auth.hasRole('committee_chair', { compoundId: 3 })).toBe(false)
-    expect(auth.hasRole(['property_manager', 'committee_member'])).toBe(false)
-    expect(auth.hasRole('secretary', { communityId: 9 })).toBe(true)
-    expect(auth.hasRole('secretary', { communityId: 1 })).toBe(false)
-    // A community-wide role covers a compound of that community, not of another.
-    expect(auth.hasRole('secretary', { compoundId: 40, communityId: 9 })).toBe(true)
-    expect(auth.hasRole('secretary', { compoundId: 2, communityId: 1 })).toBe(false)
+    expect(auth.compoundCan(2).manage_votes).toBe(true)
+    expect(auth.compoundCan(2).view_audit).toBe(false)
+    expect(auth.compoundCan(40).view_audit).toBe(true)
+    expect(auth.compoundCan(3).manage_votes).toBe(false)
+    expect(auth.communityCan(9).recover_accounts).toBe(true)
+    expect(auth.communityCan(1).recover_accounts).toBe(false)
     expect(auth.manageTarget).toBe('/compounds/2')
   })
 
-  it('an administrator has the admin role everywhere', () => {
+  it('gives an administrator what the server allows everywhere', () => {
     const auth = useAuthStore()
-    auth.me = me([membership('admin')])
-    expect(auth.hasRole(['admin', 'secretary'], { compoundId: 77 })).toBe(true)
-    expect(auth.hasRole('secretary')).toBe(false)
+    auth.me = me([membership('admin')], [], { can: { manage_tenancy: true, compound: compoundCan({ manage_votes: true }) } })
+    expect(auth.compoundCan(77).manage_votes).toBe(true)
+    expect(auth.compoundCan(77).count_paper).toBe(false)
     expect(auth.manageTarget).toBe('/admin')
   })
 })

@@ -3,10 +3,9 @@ import type { Pinia } from 'pinia'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showNotify, showSuccessToast } from 'vant'
-import type { HolderView, MembershipView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
-import { useAuthStore } from '@/stores/auth'
+import type { HolderView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
 import ConfirmationsView from '@/views/ConfirmationsView.vue'
-import { apiError, compoundDetail as compound, freshPage, json, me, membership, mockFetch, openAt, tokens } from '@/__tests__/helpers'
+import { apiError, compoundDetail as compound, freshPage, json, membership, mockFetch, openAt, signInAsClerk } from '@/__tests__/helpers'
 
 // Vant's dialog, toast and notify are singletons mounted once into <body>; spies keep each test on its own.
 vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
@@ -80,12 +79,6 @@ const holderView: HolderView = {
 
 let pinia: Pinia
 
-function signIn(...memberships: MembershipView[]): void {
-  const auth = useAuthStore()
-  auth.setTokens(tokens(1))
-  auth.me = me(memberships)
-}
-
 async function mountView(): Promise<VueWrapper> {
   const router = createRouter({
     history: createMemoryHistory(),
@@ -110,7 +103,7 @@ beforeEach(() => {
 
 describe('ConfirmationsView', () => {
   it('lists what waits for a second person, with a confirm button only where the server allows it', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [link, code, proxy])
@@ -147,7 +140,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('asks the confirmer to vouch for the documents, confirms, and drops the item', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [link, code])
@@ -171,7 +164,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('sends nothing when the confirmer backs out of the dialog', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       return json(200, [link])
@@ -189,7 +182,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('withdraws a link request', async () => {
-    signIn(membership('secretary', { community_id: 1 }))
+    signInAsClerk(membership('secretary', { community_id: 1 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [item({ can_confirm: false, refusal: 'own_request' })])
@@ -210,7 +203,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('shows a refusal from the server and reloads the list when someone else confirmed first', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     let lists = 0
     mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
@@ -230,7 +223,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('gives the community office its recovery codes to confirm', async () => {
-    signIn(membership('community_staff', { community_id: 1 }))
+    signInAsClerk(membership('community_staff', { community_id: 1 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [])

@@ -4,10 +4,9 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { nextTick } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showSuccessToast } from 'vant'
-import type { HolderView, MembershipView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
-import { useAuthStore } from '@/stores/auth'
+import type { HolderView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
 import HoldersView from '@/views/HoldersView.vue'
-import { apiError, compoundDetail as compound, freshPage, inDocument, json, me, membership, mockFetch, openAt, tokens } from '@/__tests__/helpers'
+import { apiError, compoundDetail as compound, freshPage, inDocument, json, membership, mockFetch, openAt, signInAsClerk } from '@/__tests__/helpers'
 
 vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
 
@@ -51,12 +50,6 @@ const recovery: RecoveryCodeView = {
 
 let pinia: Pinia
 
-function signIn(...memberships: MembershipView[]): void {
-  const auth = useAuthStore()
-  auth.setTokens(tokens(1))
-  auth.me = me(memberships)
-}
-
 async function mountHolders(): Promise<VueWrapper> {
   const router = createRouter({
     history: createMemoryHistory(),
@@ -80,7 +73,7 @@ beforeEach(() => {
 
 describe('HoldersView', () => {
   it('sends a link for confirmation by the other party and marks the holder as waiting', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/holders') return json(200, [linked, unlinked])
@@ -119,7 +112,7 @@ describe('HoldersView', () => {
   })
 
   it('lets a clerk of the community office issue a recovery code and shows it once', async () => {
-    signIn(membership('secretary', { community_id: 1 }))
+    signInAsClerk(membership('secretary', { community_id: 1 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/holders') return json(200, [linked, unlinked])
