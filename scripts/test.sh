@@ -70,6 +70,9 @@ step "SPA dependencies"
 step "Duplicate code in src/ (jscpd, 6 lines or more; entities and migrations excepted)"
 frontend/node_modules/.bin/jscpd --config .jscpd.json --silent || { frontend/node_modules/.bin/jscpd --config .jscpd.json; fail duplicates; }
 
+step "Duplicate code in frontend/src (jscpd, 6 lines or more; generated files and locales excepted)"
+frontend/node_modules/.bin/jscpd --config frontend/.jscpd.json --silent || { frontend/node_modules/.bin/jscpd --config frontend/.jscpd.json; fail duplicates-spa; }
+
 step "API types match the server's OpenAPI document"
 "$BIN" openapi > "$WORK/openapi.json" || fail openapi
 if ! diff -q "$WORK/openapi.json" openapi.json >/dev/null; then

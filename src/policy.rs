@@ -260,6 +260,16 @@ pub fn holds_community_wide(p: Permission, role: Role) -> bool {
     roles_for(p).contains(&role) && (!manages(p) || matches!(role.scope(), RoleScope::Community | RoleScope::Global))
 }
 
+/// Whether one of the roles `held` in a compound speaks for its party of `kind`: the community
+/// office's staff for the office, a party's members for their party.
+pub fn speaks_for(held: &[Role], kind: PartyKind) -> bool {
+    held.iter().any(|r| match (r.scope(), kind) {
+        (RoleScope::Community, PartyKind::CommunityOffice) => matches!(r, Role::Secretary | Role::CommunityStaff),
+        (RoleScope::Party(k), _) => k == kind,
+        _ => false,
+    })
+}
+
 /// The parties the roles `held` speak for: the community office for its staff, the property
 /// company or the owners' committee for theirs; each once, in a fixed order.
 pub fn party_kinds_of(held: impl IntoIterator<Item = Role>) -> Vec<PartyKind> {
@@ -321,6 +331,15 @@ mod tests {
             assert!(!roles_for(p).contains(&Role::Owner));
         }
         assert!(!roles_for(Permission::PublishNotices).contains(&Role::Admin));
+    }
+
+    #[test]
+    fn each_party_speaks_for_itself_only() {
+        assert!(speaks_for(&[Role::Secretary], PartyKind::CommunityOffice));
+        assert!(!speaks_for(&[Role::Secretary], PartyKind::OwnersCommittee));
+        assert!(speaks_for(&[Role::PropertyStaff], PartyKind::PropertyCompany));
+        assert!(!speaks_for(&[Role::PropertyStaff, Role::Owner, Role::Admin], PartyKind::CommunityOffice));
+        assert!(speaks_for(&[Role::Owner, Role::CommitteeMember], PartyKind::OwnersCommittee));
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Accounts and the roles they hold: the administrator's user and membership screens.
+pub mod can;
 pub mod names;
 mod ops;
 

@@ -92,11 +92,21 @@ impl Actor {
         self.roles().filter(|(_, m)| m.community_id == Some(community_id)).map(|(r, _)| r).collect()
     }
 
+    /// Whether the caller holds `p` in every compound as an administrator: administrators reach
+    /// every compound, with the permissions the table gives them.
+    pub fn admin_holds(&self, p: Permission) -> bool {
+        self.is_admin() && roles_for(p).contains(&Role::Admin)
+    }
+
+    /// Whether the caller holds `p` on every community as a whole as an administrator.
+    pub fn admin_holds_community_wide(&self, p: Permission) -> bool {
+        self.is_admin() && holds_community_wide(p, Role::Admin)
+    }
+
     /// Allow `p` on `compound`, or refuse: 404 to a user with no role there, 403 to one whose role
     /// lacks the permission.
     pub fn authorize_compound(&self, p: Permission, compound: &compound::Model) -> AppResult<()> {
-        // Administrators reach every compound, with the permissions the table gives them.
-        if self.is_admin() && roles_for(p).contains(&Role::Admin) {
+        if self.admin_holds(p) {
             return Ok(());
         }
         let held = self.roles_in_compound(compound);
@@ -111,7 +121,7 @@ impl Actor {
     /// only the community office manages ([`holds_community_wide`]). 404 to a user with no role
     /// in the community, 403 to the others.
     pub fn authorize_community(&self, p: Permission, community_id: i64) -> AppResult<()> {
-        if self.is_admin() && holds_community_wide(p, Role::Admin) {
+        if self.admin_holds_community_wide(p) {
             return Ok(());
         }
         decide_by(&self.roles_in_community(community_id), |r| holds_community_wide(p, r))
@@ -119,7 +129,7 @@ impl Actor {
 
     /// Allow a permission that only global roles can hold.
     pub fn authorize_global(&self, p: Permission) -> AppResult<()> {
-        if self.is_admin() && roles_for(p).contains(&Role::Admin) { Ok(()) } else { Err(AppError::Forbidden) }
+        if self.admin_holds(p) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 }
 

@@ -9,7 +9,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::auth::{Actor, Caller, ClientAddr, login, login::LoginRequest, password, ratelimit, refresh};
 use crate::auth::{TokenResponse, tokens_for};
 use crate::{
-    accounts::{self, MembershipView, UserView},
+    accounts::{
+        self, MembershipView, UserView,
+        can::{self, CommunityAccess, CompoundAccess, GlobalCan},
+    },
     audit,
     db::write_txn,
     entities::user,
@@ -61,6 +64,12 @@ pub struct Me {
     pub language: Option<String>,
     pub memberships: Vec<MembershipView>,
     pub holdings: Vec<HoldingView>,
+    /// What I may do everywhere, and in any compound or community not listed below.
+    pub can: GlobalCan,
+    /// What I may do in each compound I hold a role in or my community-office role reaches.
+    pub compounds: Vec<CompoundAccess>,
+    /// What I may do in each community I hold a role in, as a whole.
+    pub communities: Vec<CommunityAccess>,
 }
 
 /// Sign in with user name or phone number and password.
@@ -154,7 +163,9 @@ async fn me(State(state): State<AppState>, actor: Actor) -> AppResult<Json<Me>> 
     let memberships = accounts::membership_views(&state.db, &actor.memberships).await?;
     let holdings = roster::holdings_of(&state.db, actor.user.id).await?;
     let language = actor.language().map(|l| l.tag().to_owned());
-    Ok(Json(Me { user: UserView::from(&actor.user), language, memberships, holdings }))
+    let (compounds, communities) = can::access_of(&state.db, &actor).await?;
+    let user = UserView::from(&actor.user);
+    Ok(Json(Me { user, language, memberships, holdings, can: can::global_can(&actor), compounds, communities }))
 }
 
 #[derive(Deserialize, ToSchema)]

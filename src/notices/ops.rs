@@ -24,7 +24,7 @@ use crate::{
     error::{AppError, AppResult},
     i18n::Lang,
     msg,
-    policy::{PartyKind, Permission, Role, RoleScope},
+    policy::{self, PartyKind, Permission},
     tenancy::compound_for,
     text::required_text,
 };
@@ -107,11 +107,7 @@ pub async fn mark_read(db: &impl ConnectionTrait, user_id: i64, notice_id: i64) 
 
 /// Whether any of `actor`'s roles in `c` belongs to party `kind`.
 fn speaks_for(actor: &Actor, c: &compound::Model, kind: PartyKind) -> bool {
-    actor.roles_in_compound(c).into_iter().any(|r| match (r.scope(), kind) {
-        (RoleScope::Community, PartyKind::CommunityOffice) => matches!(r, Role::Secretary | Role::CommunityStaff),
-        (RoleScope::Party(k), _) => k == kind,
-        _ => false,
-    })
+    policy::speaks_for(&actor.roles_in_compound(c), kind)
 }
 
 #[derive(FromQueryResult)]

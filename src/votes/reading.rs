@@ -9,8 +9,8 @@ use super::{
     access::allowed,
     cast,
     lifecycle::{Rosters, VoteResult, building_ids, units_in_scope},
-    model::{Channel, VoteForm, VoteStatus},
-    rules::in_publicity,
+    model::{BallotStatus, Channel, VoteForm, VoteStatus},
+    rules::{Stored, in_publicity, replaces},
     secrecy,
     tally::{Choice, Matter},
     views::*,
@@ -121,6 +121,7 @@ pub async fn my_holdings(
             area: area::format(mine.iter().map(|u| u.2).sum()),
             proxy_id,
             ballot: ballots.get(&h).map(|b| my_ballot(b, actor.user.id, proxy_id.is_none())),
+            can_replace: ballots.get(&h).is_some_and(|b| may_replace(b, actor.user.id, proxy_id, v.allow_change)),
         });
     }
     Ok(out)
@@ -129,6 +130,15 @@ pub async fn my_holdings(
 /// The candidates a ballot supports.
 pub fn picks_of(b: &ballot::Model) -> Option<Vec<i32>> {
     b.picks.as_deref().and_then(|p| serde_json::from_str(p).ok())
+}
+
+/// Whether a ballot `caster` casts now, as proxy `proxy_id` or for their own holding, replaces
+/// the stored `b` ([`replaces`]).
+fn may_replace(b: &ballot::Model, caster: i64, proxy_id: Option<i64>, allow_change: bool) -> bool {
+    let channel = if proxy_id.is_some() { Channel::Proxy } else { Channel::Online };
+    let stored =
+        Stored { channel: Channel::parse(&b.channel), counted: b.status == BallotStatus::Counted, cast_by: b.cast_by };
+    replaces(channel, caster, stored, allow_change)
 }
 
 /// A ballot as the caller sees it: its choice only if they cast it, or signed it on paper for

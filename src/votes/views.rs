@@ -92,6 +92,9 @@ pub struct MyHolding {
     /// Set when the caller votes as proxy.
     pub proxy_id: Option<i64>,
     pub ballot: Option<MyBallot>,
+    /// A ballot I cast for this holding now would replace the one stored (my proxy's, or my own
+    /// online ballot where the vote allows a change); false when none is stored.
+    pub can_replace: bool,
 }
 
 #[derive(Serialize, ToSchema)]

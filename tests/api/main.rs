@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod bounds;
+mod can;
 mod concerns;
 mod errors;
 mod fuzz_found;

@@ -44,6 +44,7 @@ async fn an_owner_casts_once_and_a_second_ballot_names_the_channel_that_counted(
     assert!(mine["proxy_id"].is_null());
     assert_eq!(mine["ballot"]["receipt"], receipt);
     assert_eq!(mine["ballot"]["choice"], "agree");
+    assert_eq!(mine["can_replace"], false, "without allow_change an online ballot stays");
 
     let res = cast(&app, &owner, id, json!({ "choice": "oppose" })).await;
     conflict(&res, "already_voted");
@@ -95,6 +96,8 @@ async fn a_vote_that_allows_change_takes_the_owners_new_ballot_with_a_new_receip
     let owner = app.token(&login).await;
 
     let first = cast(&app, &owner, id, json!({ "choice": "agree" })).await.expect(StatusCode::CREATED);
+    let v = app.get(&format!("/api/v1/votes/{id}"), &owner).await.expect(StatusCode::OK);
+    assert_eq!(v.body["my"][0]["can_replace"], true);
     let second = cast(&app, &owner, id, json!({ "choice": "oppose" })).await.expect(StatusCode::CREATED);
     let (r1, r2) = (is_receipt(&first.body["receipt"]), is_receipt(&second.body["receipt"]));
     assert_ne!(r1, r2);
@@ -404,6 +407,9 @@ async fn a_proxy_votes_for_the_holder_and_the_holders_own_ballot_replaces_it() {
 
     let v = app.get(&format!("/api/v1/votes/{id}"), &owner).await.expect(StatusCode::OK);
     assert_eq!(v.body["my"][0]["ballot"]["channel"], "proxy");
+    assert_eq!(v.body["my"][0]["can_replace"], true, "the holder's own ballot replaces their proxy's");
+    let v = app.get(&format!("/api/v1/votes/{id}"), &daughter).await.expect(StatusCode::OK);
+    assert_eq!(v.body["my"][0]["can_replace"], false, "the proxy cannot change the ballot it cast");
     let res = cast(&app, &owner, id, json!({ "choice": "agree" })).await.expect(StatusCode::CREATED);
     assert_eq!(res.body["channel"], "online");
 

@@ -1,5 +1,11 @@
 import { vi } from 'vitest'
-import type { HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
+import type { Component } from 'vue'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Router } from 'vue-router'
+import type { CompoundDetail, HoldingView, Me, MembershipView, Role, TokenResponse } from '@/api/types'
+import { i18n } from '@/i18n'
+import { NO_COMMUNITY, NO_COMPOUND, useAuthStore, type CommunityCan, type CompoundCan, type GlobalCan } from '@/stores/auth'
 
 export interface RecordedRequest {
   method: string
@@ -96,8 +102,28 @@ export function holding(compoundId: number, areas: string[]): HoldingView {
   }
 }
 
-export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = []): Me {
+/** What the server allows in a compound: nothing but `flags`. */
+export function compoundCan(flags: Partial<CompoundCan> = {}): CompoundCan {
+  return { ...NO_COMPOUND, ...flags }
+}
+
+/** What the server allows in a community as a whole: nothing but `flags`. */
+export function communityCan(flags: Partial<CommunityCan> = {}): CommunityCan {
+  return { ...NO_COMMUNITY, ...flags }
+}
+
+/** What `/me` says the user may do: nothing but what `access` lists. */
+export interface Access {
+  can?: Partial<GlobalCan>
+  compounds?: Record<number, Partial<CompoundCan>>
+  communities?: Record<number, Partial<CommunityCan>>
+}
+
+export function me(memberships: MembershipView[] = [], holdings: HoldingView[] = [], access: Access = {}): Me {
   return {
+    can: { manage_tenancy: false, view_audit: false, grant_roles: [], compound: compoundCan(), community: communityCan(), ...access.can },
+    compounds: Object.entries(access.compounds ?? {}).map(([id, flags]) => ({ compound_id: Number(id), community_id: 1, can: compoundCan(flags) })),
+    communities: Object.entries(access.communities ?? {}).map(([id, flags]) => ({ community_id: Number(id), can: communityCan(flags) })),
     user: {
       id: 1,
       username: 'user',
@@ -109,4 +135,50 @@ export function me(memberships: MembershipView[] = [], holdings: HoldingView[] =
     memberships,
     holdings,
   }
+}
+
+/** Compound 7 of community 1, as GET /compounds/7 describes it. */
+export const compoundDetail: CompoundDetail = {
+  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
+  community: { id: 1, name: '太阳城社区', address: null },
+  buildings: [],
+  parties: [],
+}
+
+/** A clean page for each test: nobody signed in, fetch and spies reset, an empty body, a new store, Chinese. */
+export function freshPage(): Pinia {
+  localStorage.clear()
+  vi.unstubAllGlobals()
+  vi.clearAllMocks()
+  document.body.innerHTML = ''
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  i18n.global.locale.value = 'zh-CN'
+  return pinia
+}
+
+/** Goes to `path` and mounts `component` there, attached to the document, once its first requests have settled. */
+export async function openAt(component: Component, router: Router, path: string, pinia: Pinia): Promise<VueWrapper> {
+  await router.push(path)
+  await router.isReady()
+  const wrapper = mount(component, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
+  await flushPromises()
+  return wrapper
+}
+
+/** An element anywhere in the document (sheets and dialogs are teleported out of the wrapper). */
+export function inDocument(testid: string): HTMLElement | null {
+  return document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
+}
+
+/** Signs in with membership `m` and the flags the server sends a clerk of compound 7 who keeps
+ * its roster and verifies owners (and, in the community office, recovers accounts). */
+export function signInAsClerk(m: MembershipView): void {
+  const auth = useAuthStore()
+  auth.setTokens(tokens(1))
+  const office = m.compound_id === null
+  auth.me = me([m], [], {
+    compounds: { 7: { view_roster: true, import_roster: true, verify_owners: true } },
+    communities: { 1: { view_community: true, recover_accounts: office } },
+  })
 }

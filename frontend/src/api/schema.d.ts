@@ -2031,6 +2031,27 @@ export interface components {
             /** @description Replies, oldest first (top-level comments only). */
             replies: components["schemas"]["CommentView"][];
         };
+        /** @description A community the caller holds a role in (in its office or in one of its compounds). */
+        CommunityAccess: {
+            can: components["schemas"]["CommunityCan"];
+            /** Format: int64 */
+            community_id: number;
+        };
+        /** @description What the caller may do in one community as a whole. */
+        CommunityCan: {
+            /** @description Edit the community's concern categories. */
+            manage_concern_categories: boolean;
+            /** @description Open an agenda for the whole community. */
+            open_agendas: boolean;
+            /** @description Issue or confirm password recovery codes for the community's accounts. */
+            recover_accounts: boolean;
+            /** @description Read the audit trail of the community. */
+            view_audit: boolean;
+            /** @description See the community: its compounds and parties. */
+            view_community: boolean;
+            /** @description The concern dashboard of the whole community. */
+            view_concern_dashboard: boolean;
+        };
         CommunityDetail: {
             community: components["schemas"]["CommunityView"];
             compounds: components["schemas"]["CompoundSummary"][];
@@ -2041,6 +2062,41 @@ export interface components {
             /** Format: int64 */
             id: number;
             name: string;
+        };
+        /** @description A compound the caller holds a role in, or that a community-office role of theirs reaches. */
+        CompoundAccess: {
+            can: components["schemas"]["CompoundCan"];
+            /** Format: int64 */
+            community_id: number;
+            /** Format: int64 */
+            compound_id: number;
+        };
+        /** @description What the caller may do in one compound. */
+        CompoundCan: {
+            /** @description Enter and confirm paper ballots, keep the proxy registry. */
+            count_paper: boolean;
+            /** @description Import the roster sheet. */
+            import_roster: boolean;
+            /** @description Build, publish and close questionnaires. */
+            manage_questionnaires: boolean;
+            /** @description Draft, publish, extend or cancel votes. */
+            manage_votes: boolean;
+            /** @description Open an agenda. */
+            open_agendas: boolean;
+            /** @description The parties the caller may publish a notice for; empty when none. */
+            publish_as: components["schemas"]["PartyKind"][];
+            /** @description Raise a concern. */
+            raise_concern: boolean;
+            /** @description Link owners to holders, print invitations, confirm others' links. */
+            verify_owners: boolean;
+            /** @description Read the compound's audit trail. */
+            view_audit: boolean;
+            /** @description See every concern of the compound, not only one's own. */
+            view_concerns: boolean;
+            /** @description See the notices published in the compound and how many read them. */
+            view_published_notices: boolean;
+            /** @description See the owner roster: units and holders. */
+            view_roster: boolean;
         };
         CompoundDetail: {
             buildings: components["schemas"]["BuildingView"][];
@@ -2321,9 +2377,32 @@ export interface components {
             /** Format: int64 */
             size: number;
         };
+        /** @description What the caller may do whatever their roles in a place: an administrator's reach. */
+        GlobalCan: {
+            /** @description What the caller may do in any community, also one not listed in `communities`. */
+            community: components["schemas"]["CommunityCan"];
+            /** @description What the caller may do in any compound, also one not listed in `compounds`. */
+            compound: components["schemas"]["CompoundCan"];
+            /** @description The roles the caller may grant, and where each is held; empty for all but administrators. */
+            grant_roles: components["schemas"]["GrantableRole"][];
+            /** @description Manage communities, compounds, accounts and roles. */
+            manage_tenancy: boolean;
+            /** @description Read an audit trail beyond one compound: all of it, or one's communities'. */
+            view_audit: boolean;
+        };
+        /** @description A role an administrator may grant. */
+        GrantableRole: {
+            held_in: components["schemas"]["HeldIn"];
+            role: components["schemas"]["Role"];
+        };
         Health: {
             status: string;
         };
+        /**
+         * @description Where a granted role is held: the scope a grant names.
+         * @enum {string}
+         */
+        HeldIn: "global" | "community" | "compound";
         HiddenNote: {
             /** Format: date-time */
             at: string;
@@ -2473,6 +2552,12 @@ export interface components {
          */
         Matter: "rules" | "covenant" | "committee" | "manager" | "fund_use" | "fund_raise" | "rebuild" | "common_use" | "other";
         Me: {
+            /** @description What I may do everywhere, and in any compound or community not listed below. */
+            can: components["schemas"]["GlobalCan"];
+            /** @description What I may do in each community I hold a role in, as a whole. */
+            communities: components["schemas"]["CommunityAccess"][];
+            /** @description What I may do in each compound I hold a role in or my community-office role reaches. */
+            compounds: components["schemas"]["CompoundAccess"][];
             holdings: components["schemas"]["HoldingView"][];
             /**
              * @description The language I chose to read the server's text in (`zh-CN` or `en`); none until I choose,
@@ -2551,6 +2636,11 @@ export interface components {
             /** @description The weight of this holding: its total exclusive area, one head. */
             area: string;
             ballot?: components["schemas"]["MyBallot"] | null;
+            /**
+             * @description A ballot I cast for this holding now would replace the one stored (my proxy's, or my own
+             *     online ballot where the vote allows a change); false when none is stored.
+             */
+            can_replace: boolean;
             /** Format: int64 */
             holder_id: number;
             holder_key: string;

@@ -1,12 +1,9 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
 import { showNotify } from 'vant'
-import type { Role } from '@/api/types'
 import { ApiError } from '@/api/http'
 import { reportError } from '@/composables/report'
 import { t } from '@/i18n'
-import { AGENDA_OPEN_ROLES, DASHBOARD_ROLES } from '@/roles'
-import { AUDIT_ROLES, COMMUNITY_ROLES, COUNT_ROLES, PARTY_ROLES, QUESTIONNAIRE_MANAGE_ROLES, ROSTER_ROLES, STAFF_ROLES, VOTE_MANAGE_ROLES } from '@/roles'
-import { useAuthStore } from '@/stores/auth'
+import { type CommunityFlag, type CompoundFlag, type GlobalFlag, useAuthStore } from '@/stores/auth'
 
 export type Tab = 'home' | 'units' | 'inbox' | 'manage' | 'settings'
 
@@ -17,18 +14,17 @@ declare module 'vue-router' {
     requiresAuth?: boolean
     /** Only for visitors who are not logged in (login, sign-up). */
     guestOnly?: boolean
-    /** The user needs one of these roles... */
-    roles?: readonly Role[]
-    /** ...within the compound or community named by the `id` parameter. */
-    scope?: 'compound' | 'community'
+    /**
+     * What the server must allow the user (a `can` flag of `/me`): in the compound or the
+     * community named by the `id` parameter, or anywhere.
+     */
+    can?: { compound: CompoundFlag } | { community: CommunityFlag } | { global: GlobalFlag }
     /** The tab highlighted in the tab bar. */
     tab?: Tab
     /** A tab's own page: no back arrow. */
     root?: boolean
   }
 }
-
-const COMMUNITY_VIEW_ROLES: readonly Role[] = ['admin', ...COMMUNITY_ROLES]
 
 export const routes = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'login.title', guestOnly: true } },
@@ -45,7 +41,7 @@ export const routes = [
     path: '/community/:id(\\d+)',
     name: 'community',
     component: () => import('@/views/CommunityView.vue'),
-    meta: { title: 'community.title', requiresAuth: true, roles: COMMUNITY_VIEW_ROLES, scope: 'community', tab: 'manage', root: true },
+    meta: { title: 'community.title', requiresAuth: true, can: { community: 'view_community' }, tab: 'manage', root: true },
   },
   {
     path: '/compounds/:id(\\d+)',
@@ -57,25 +53,25 @@ export const routes = [
     path: '/compounds/:id(\\d+)/units',
     name: 'compound-units',
     component: () => import('@/views/CompoundUnitsView.vue'),
-    meta: { title: 'compoundUnits.title', requiresAuth: true, roles: STAFF_ROLES, scope: 'compound', tab: 'manage' },
+    meta: { title: 'compoundUnits.title', requiresAuth: true, can: { compound: 'view_roster' }, tab: 'manage' },
   },
   {
     path: '/compounds/:id(\\d+)/holders',
     name: 'holders',
     component: () => import('@/views/HoldersView.vue'),
-    meta: { title: 'holders.title', requiresAuth: true, roles: STAFF_ROLES, scope: 'compound', tab: 'manage' },
+    meta: { title: 'holders.title', requiresAuth: true, can: { compound: 'view_roster' }, tab: 'manage' },
   },
   {
     path: '/compounds/:id(\\d+)/confirmations',
     name: 'confirmations',
     component: () => import('@/views/ConfirmationsView.vue'),
-    meta: { title: 'confirmations.title', requiresAuth: true, roles: ROSTER_ROLES, scope: 'compound', tab: 'manage' },
+    meta: { title: 'confirmations.title', requiresAuth: true, can: { compound: 'verify_owners' }, tab: 'manage' },
   },
   {
     path: '/compounds/:id(\\d+)/roster',
     name: 'roster',
     component: () => import('@/views/RosterView.vue'),
-    meta: { title: 'roster.title', requiresAuth: true, roles: ROSTER_ROLES, scope: 'compound', tab: 'manage' },
+    meta: { title: 'roster.title', requiresAuth: true, can: { compound: 'import_roster' }, tab: 'manage' },
   },
   {
     path: '/compounds/:id(\\d+)/votes',
@@ -87,38 +83,38 @@ export const routes = [
     path: '/compounds/:id(\\d+)/votes/new',
     name: 'vote-new',
     component: () => import('@/views/VoteFormView.vue'),
-    meta: { title: 'votes.form.newTitle', requiresAuth: true, roles: VOTE_MANAGE_ROLES, scope: 'compound', tab: 'home' },
+    meta: { title: 'votes.form.newTitle', requiresAuth: true, can: { compound: 'manage_votes' }, tab: 'home' },
   },
   {
     path: '/compounds/:id(\\d+)/proxies',
     name: 'proxies',
     component: () => import('@/views/ProxiesView.vue'),
-    meta: { title: 'proxies.title', requiresAuth: true, roles: COUNT_ROLES, scope: 'compound', tab: 'manage' },
+    meta: { title: 'proxies.title', requiresAuth: true, can: { compound: 'count_paper' }, tab: 'manage' },
   },
   // A vote's compound is known only once it is loaded: these pages ask the server what the user may do.
   { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('@/views/VoteView.vue'), meta: { title: 'votes.title', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/edit', name: 'vote-edit', component: () => import('@/views/VoteFormView.vue'), meta: { title: 'votes.form.editTitle', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/ballots', name: 'vote-ballots', component: () => import('@/views/BallotsView.vue'), meta: { title: 'ballots.title', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/paper', name: 'vote-paper', component: () => import('@/views/PaperBallotsView.vue'), meta: { title: 'paper.title', requiresAuth: true, tab: 'home' } },
-  { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'admin.title', requiresAuth: true, roles: ['admin'], tab: 'manage', root: true } },
-  { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, roles: ['admin'], tab: 'manage' } },
-  { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, roles: AUDIT_ROLES, tab: 'manage' } },
+  { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'admin.title', requiresAuth: true, can: { global: 'manage_tenancy' }, tab: 'manage', root: true } },
+  { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, can: { global: 'manage_tenancy' }, tab: 'manage' } },
+  { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, can: { global: 'view_audit' }, tab: 'manage' } },
   { path: '/compounds/:id(\\d+)/concerns', name: 'concerns', component: () => import('@/views/ConcernListView.vue'), meta: { title: 'concerns.listTitle', requiresAuth: true, tab: 'home' } },
-  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, can: { compound: 'raise_concern' }, tab: 'home' } },
   { path: '/concerns/:id(\\d+)', name: 'concern', component: () => import('@/views/ConcernView.vue'), meta: { title: 'concerns.title', requiresAuth: true, tab: 'home' } },
   { path: '/compounds/:id(\\d+)/agendas', name: 'agendas', component: () => import('@/views/AgendaListView.vue'), meta: { title: 'agendas.listTitle', requiresAuth: true, tab: 'home' } },
   {
     path: '/compounds/:id(\\d+)/agendas/new',
     name: 'agenda-new',
     component: () => import('@/views/AgendaFormView.vue'),
-    meta: { title: 'agendas.newTitle', requiresAuth: true, roles: AGENDA_OPEN_ROLES, scope: 'compound', tab: 'home' },
+    meta: { title: 'agendas.newTitle', requiresAuth: true, can: { compound: 'open_agendas' }, tab: 'home' },
   },
   { path: '/agendas/:id(\\d+)', name: 'agenda', component: () => import('@/views/AgendaView.vue'), meta: { title: 'agendas.title', requiresAuth: true, tab: 'home' } },
   {
     path: '/community/:id(\\d+)/dashboard',
     name: 'concern-dashboard',
     component: () => import('@/views/ConcernDashboardView.vue'),
-    meta: { title: 'dashboard.title', requiresAuth: true, roles: DASHBOARD_ROLES, scope: 'community', tab: 'manage' },
+    meta: { title: 'dashboard.title', requiresAuth: true, can: { community: 'view_concern_dashboard' }, tab: 'manage' },
   },
   {
     path: '/compounds/:id(\\d+)/questionnaires',
@@ -130,7 +126,7 @@ export const routes = [
     path: '/compounds/:id(\\d+)/questionnaires/new',
     name: 'questionnaire-new',
     component: () => import('@/views/QuestionnaireFormView.vue'),
-    meta: { title: 'questionnaires.form.newTitle', requiresAuth: true, roles: QUESTIONNAIRE_MANAGE_ROLES, scope: 'compound', tab: 'home' },
+    meta: { title: 'questionnaires.form.newTitle', requiresAuth: true, can: { compound: 'manage_questionnaires' }, tab: 'home' },
   },
   { path: '/questionnaires/:id(\\d+)', name: 'questionnaire', component: () => import('@/views/QuestionnaireView.vue'), meta: { title: 'questionnaires.title', requiresAuth: true, tab: 'home' } },
   { path: '/questionnaires/:id(\\d+)/edit', name: 'questionnaire-edit', component: () => import('@/views/QuestionnaireFormView.vue'), meta: { title: 'questionnaires.form.editTitle', requiresAuth: true, tab: 'home' } },
@@ -139,7 +135,7 @@ export const routes = [
     path: '/compounds/:id(\\d+)/notices',
     name: 'notices',
     component: () => import('@/views/NoticesView.vue'),
-    meta: { title: 'notices.listTitle', requiresAuth: true, roles: PARTY_ROLES, scope: 'compound', tab: 'manage' },
+    meta: { title: 'notices.listTitle', requiresAuth: true, can: { compound: 'view_published_notices' }, tab: 'manage' },
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ] satisfies Parameters<typeof createRouter>[0]['routes']
@@ -148,7 +144,18 @@ function loginRedirect(to: RouteLocationNormalized) {
   return { name: 'login', query: { redirect: to.fullPath } }
 }
 
-/** The one navigation guard: sign-in, then roles within the page's compound or community. */
+/** Whether the server allows what `to` needs, in the compound or community its `id` names. */
+function allowed(to: RouteLocationNormalized): boolean {
+  const need = to.meta.can
+  if (!need) return true
+  const auth = useAuthStore()
+  const id = Number(to.params.id)
+  if ('compound' in need) return auth.compoundCan(id)[need.compound]
+  if ('community' in need) return auth.communityCan(id)[need.community]
+  return auth.can[need.global]
+}
+
+/** The one navigation guard: sign-in, then what the server allows in the page's compound or community. */
 export async function guard(to: RouteLocationNormalized) {
   const auth = useAuthStore()
   if (to.meta.guestOnly) return auth.isLoggedIn ? { name: 'home' } : true
@@ -163,15 +170,9 @@ export async function guard(to: RouteLocationNormalized) {
     }
     if (!auth.isLoggedIn) return loginRedirect(to)
   }
-  const roles = to.meta.roles
-  if (roles) {
-    const id = Number(to.params.id)
-    const scope =
-      to.meta.scope === 'compound' ? { compoundId: id } : to.meta.scope === 'community' ? { communityId: id } : undefined
-    if (!auth.hasRole(roles, scope)) {
-      showNotify({ type: 'warning', message: t('errors.forbidden') })
-      return to.name === 'home' ? false : { name: 'home' }
-    }
+  if (!allowed(to)) {
+    showNotify({ type: 'warning', message: t('errors.forbidden') })
+    return to.name === 'home' ? false : { name: 'home' }
   }
   return true
 }

@@ -2,8 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { client, sessionClient, unwrap, useTokenHolder } from '@/api/client'
 import { ApiError } from '@/api/http'
-import type { HoldingView, Me, MembershipView, RegisterRequest, Role, TokenResponse } from '@/api/types'
-import { COMMUNITY_ROLES, COMPOUND_ROLES, membershipGrants, type Scope } from '@/roles'
+import type { HoldingView, Me, MembershipView, RegisterRequest, TokenResponse } from '@/api/types'
 
 export const ACCESS_KEY = 'sanfang.access_token'
 export const REFRESH_KEY = 'sanfang.refresh_token'
@@ -20,6 +19,40 @@ function devices(): Record<string, string> {
   }
 }
 
+/** What the server says the user may do in one compound, in one community, and everywhere. */
+export type CompoundCan = Me['compounds'][number]['can']
+export type CommunityCan = Me['communities'][number]['can']
+export type GlobalCan = Me['can']
+type Flag<T> = { [K in keyof T]: T[K] extends boolean ? K : never }[keyof T]
+export type CompoundFlag = Flag<CompoundCan>
+export type CommunityFlag = Flag<CommunityCan>
+export type GlobalFlag = Flag<GlobalCan>
+
+/** Nothing allowed: before `/me` has loaded. */
+export const NO_COMPOUND: CompoundCan = {
+  view_roster: false,
+  import_roster: false,
+  verify_owners: false,
+  view_audit: false,
+  manage_votes: false,
+  count_paper: false,
+  raise_concern: false,
+  view_concerns: false,
+  open_agendas: false,
+  manage_questionnaires: false,
+  view_published_notices: false,
+  publish_as: [],
+}
+export const NO_COMMUNITY: CommunityCan = {
+  view_community: false,
+  view_audit: false,
+  view_concern_dashboard: false,
+  manage_concern_categories: false,
+  open_agendas: false,
+  recover_accounts: false,
+}
+const NOTHING: GlobalCan = { manage_tenancy: false, view_audit: false, grant_roles: [], compound: NO_COMPOUND, community: NO_COMMUNITY }
+
 export const useAuthStore = defineStore('auth', () => {
   const accessToken = ref<string | null>(localStorage.getItem(ACCESS_KEY))
   const refreshToken = ref<string | null>(localStorage.getItem(REFRESH_KEY))
@@ -31,15 +64,28 @@ export const useAuthStore = defineStore('auth', () => {
   const isOwner = computed(() => holdings.value.length > 0 || memberships.value.some((m) => m.role === 'owner'))
   const isStaff = computed(() => memberships.value.some((m) => m.role !== 'owner'))
 
+  const can = computed<GlobalCan>(() => me.value?.can ?? NOTHING)
+
   /** Where the "manage" tab leads: the first place this user administers. */
   const manageTarget = computed<string | null>(() => {
     for (const m of memberships.value) {
-      if (m.role === 'admin') return '/admin'
-      if ((COMMUNITY_ROLES as readonly Role[]).includes(m.role) && m.community_id) return `/community/${m.community_id}`
-      if ((COMPOUND_ROLES as readonly Role[]).includes(m.role) && m.compound_id) return `/compounds/${m.compound_id}`
+      if (m.role === 'owner') continue
+      if (m.compound_id) return `/compounds/${m.compound_id}`
+      if (m.community_id) return `/community/${m.community_id}`
+      if (can.value.manage_tenancy) return '/admin'
     }
     return null
   })
+
+  /** What the user may do in compound `id`, as the server says. */
+  function compoundCan(id: number): CompoundCan {
+    return me.value?.compounds.find((c) => c.compound_id === id)?.can ?? can.value.compound
+  }
+
+  /** What the user may do in community `id` as a whole, as the server says. */
+  function communityCan(id: number): CommunityCan {
+    return me.value?.communities.find((c) => c.community_id === id)?.can ?? can.value.community
+  }
 
   function setTokens(tokens: TokenResponse): void {
     accessToken.value = tokens.access_token
@@ -121,11 +167,6 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  function hasRole(roles: Role | readonly Role[], scope?: Scope): boolean {
-    const wanted: readonly Role[] = typeof roles === 'string' ? [roles] : roles
-    return memberships.value.some((m) => membershipGrants(m, wanted, scope))
-  }
-
   useTokenHolder({ accessToken: () => accessToken.value, refresh, clear: clearSession })
 
   if (typeof window !== 'undefined') {
@@ -147,6 +188,7 @@ export const useAuthStore = defineStore('auth', () => {
     holdings,
     isOwner,
     isStaff,
+    can,
     manageTarget,
     setTokens,
     clearSession,
@@ -155,6 +197,7 @@ export const useAuthStore = defineStore('auth', () => {
     register,
     refresh,
     logout,
-    hasRole,
+    compoundCan,
+    communityCan,
   }
 })

@@ -4,7 +4,7 @@ import { createMemoryHistory, type Router } from 'vue-router'
 import type { MembershipView } from '@/api/types'
 import { createAppRouter } from '@/router'
 import { useAuthStore } from '@/stores/auth'
-import { json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { type Access, compoundCan, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
 
 let router: Router
 
@@ -16,10 +16,10 @@ beforeEach(() => {
   router = createAppRouter(createMemoryHistory())
 })
 
-function loginAs(...memberships: MembershipView[]): void {
+function loginAs(memberships: MembershipView[] = [], access: Access = {}): void {
   const auth = useAuthStore()
   auth.setTokens(tokens(1))
-  auth.me = me(memberships)
+  auth.me = me(memberships, [], access)
 }
 
 async function go(path: string): Promise<string> {
@@ -38,16 +38,16 @@ describe('router guard', () => {
     expect(await go('/login')).toBe('/')
   })
 
-  it('loads the current user before checking roles', async () => {
-    const calls = mockFetch(() => json(200, me([membership('admin')])))
+  it('loads the current user before checking what the server allows', async () => {
+    const calls = mockFetch(() => json(200, me([membership('admin')], [], { can: { manage_tenancy: true } })))
     useAuthStore().setTokens(tokens(1))
 
     expect(await go('/admin/users')).toBe('/admin/users')
     expect(calls.map((c) => c.path)).toEqual(['/me'])
   })
 
-  it('turns away users without one of the route roles', async () => {
-    loginAs(membership('property_manager', { community_id: 1, compound_id: 2 }))
+  it('turns away users the server does not allow what the page is for', async () => {
+    loginAs([membership('property_manager', { community_id: 1, compound_id: 2 })], { compounds: { 2: { view_roster: true } } })
 
     expect(await go('/admin')).toBe('/')
     expect(await go('/compounds/2/roster')).toBe('/')
@@ -55,22 +55,37 @@ describe('router guard', () => {
     expect(document.body.textContent).toContain('您没有权限访问此内容')
   })
 
-  it('checks compound-scoped roles against the compound in the URL', async () => {
-    loginAs(membership('committee_member', { community_id: 1, compound_id: 2 }))
+  it('reads the flags of the compound in the URL', async () => {
+    loginAs([membership('committee_member', { community_id: 1, compound_id: 2 })], {
+      compounds: { 2: { view_roster: true, import_roster: true } },
+    })
 
     expect(await go('/compounds/2/roster')).toBe('/compounds/2/roster')
     expect(await go('/compounds/3/roster')).toBe('/')
     expect(await go('/compounds/3/holders')).toBe('/')
   })
 
-  it('lets a secretary into their own community and its compounds only', async () => {
-    loginAs(membership('secretary', { community_id: 1 }))
+  it('reads the flags of the community in the URL, and those of everywhere for unscoped pages', async () => {
+    loginAs([membership('secretary', { community_id: 1 })], {
+      can: { view_audit: true },
+      compounds: { 2: { import_roster: true } },
+      communities: { 1: { view_community: true, view_concern_dashboard: true } },
+    })
 
     expect(await go('/community/1')).toBe('/community/1')
+    expect(await go('/community/1/dashboard')).toBe('/community/1/dashboard')
     expect(await go('/community/5')).toBe('/')
     expect(await go('/compounds/2/roster')).toBe('/compounds/2/roster')
     expect(await go('/audit')).toBe('/audit')
     expect(await go('/admin')).toBe('/')
+  })
+
+  it('lets an administrator into any compound the server allows everywhere', async () => {
+    loginAs([membership('admin')], { can: { manage_tenancy: true, compound: compoundCan({ manage_votes: true }) } })
+
+    expect(await go('/admin')).toBe('/admin')
+    expect(await go('/compounds/77/votes/new')).toBe('/compounds/77/votes/new')
+    expect(await go('/compounds/77/proxies')).toBe('/')
   })
 
   it('gives an owner without staff roles only the pages every user has', async () => {
@@ -82,18 +97,28 @@ describe('router guard', () => {
     expect(await go('/compounds/2/units')).toBe('/')
   })
 
-  it('keeps vote management to the committee and the secretary, and ballot handling from the property company', async () => {
-    loginAs(membership('property_manager', { community_id: 1, compound_id: 2 }))
+  it('lets an owner raise a concern where the server allows it, and an administrator nowhere', async () => {
+    loginAs([membership('owner', { community_id: 1, compound_id: 2 })], { compounds: { 2: { raise_concern: true } } })
+    expect(await go('/compounds/2/concerns/new')).toBe('/compounds/2/concerns/new')
+    expect(await go('/compounds/3/concerns/new')).toBe('/')
+
+    loginAs([membership('admin')], { can: { manage_tenancy: true } })
+    await go('/units')
+    expect(await go('/compounds/2/concerns/new')).toBe('/')
+  })
+
+  it('opens vote management and ballot handling by their own flags', async () => {
+    loginAs([membership('property_manager', { community_id: 1, compound_id: 2 })], { compounds: { 2: { view_roster: true } } })
     expect(await go('/compounds/2/votes')).toBe('/compounds/2/votes')
     expect(await go('/compounds/2/votes/new')).toBe('/')
     expect(await go('/compounds/2/proxies')).toBe('/')
 
-    loginAs(membership('committee_chair', { community_id: 1, compound_id: 2 }))
+    loginAs([membership('committee_chair', { community_id: 1, compound_id: 2 })], { compounds: { 2: { manage_votes: true, count_paper: true } } })
     expect(await go('/compounds/2/votes/new')).toBe('/compounds/2/votes/new')
     expect(await go('/compounds/3/votes/new')).toBe('/')
     expect(await go('/compounds/2/proxies')).toBe('/compounds/2/proxies')
 
-    loginAs(membership('community_staff', { community_id: 1 }))
+    loginAs([membership('community_staff', { community_id: 1 })], { compounds: { 2: { count_paper: true } } })
     expect(await go('/compounds/2/votes/new')).toBe('/')
     expect(await go('/compounds/2/proxies')).toBe('/compounds/2/proxies')
   })
@@ -113,20 +138,18 @@ describe('router guard', () => {
     expect(await go('/recover')).toBe('/')
   })
 
-  it('keeps the confirmations screen to those who verify owners: the community office and the committee', async () => {
-    const cases: [MembershipView[], string, string][] = [
-      [[membership('property_manager', { community_id: 1, compound_id: 2 })], '/compounds/2/confirmations', '/'],
-      [[membership('committee_member', { community_id: 1, compound_id: 2 })], '/compounds/2/confirmations', '/compounds/2/confirmations'],
-      [[membership('committee_member', { community_id: 1, compound_id: 2 })], '/compounds/3/confirmations', '/'],
-      [[membership('secretary', { community_id: 1 })], '/compounds/2/confirmations', '/compounds/2/confirmations'],
-      [[membership('community_staff', { community_id: 1 })], '/compounds/2/confirmations', '/compounds/2/confirmations'],
-      [[membership('admin')], '/compounds/2/confirmations', '/compounds/2/confirmations'],
-      [[], '/compounds/2/confirmations', '/'],
+  it('opens the confirmations screen to those the server lets verify owners there', async () => {
+    const cases: [Access, string, string][] = [
+      [{ compounds: { 2: { view_roster: true } } }, '/compounds/2/confirmations', '/'],
+      [{ compounds: { 2: { verify_owners: true } } }, '/compounds/2/confirmations', '/compounds/2/confirmations'],
+      [{ compounds: { 2: { verify_owners: true } } }, '/compounds/3/confirmations', '/'],
+      [{ can: { compound: compoundCan({ verify_owners: true }) } }, '/compounds/3/confirmations', '/compounds/3/confirmations'],
+      [{}, '/compounds/2/confirmations', '/'],
     ]
-    for (const [memberships, path, landed] of cases) {
-      loginAs(...memberships)
+    for (const [access, path, landed] of cases) {
+      loginAs([], access)
       await go('/units')
-      expect(await go(path), `${memberships.map((m) => m.role).join()} → ${path}`).toBe(landed)
+      expect(await go(path), `${JSON.stringify(access)} → ${path}`).toBe(landed)
     }
   })
 

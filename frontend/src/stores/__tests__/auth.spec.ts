@@ -3,13 +3,20 @@ import { createPinia, setActivePinia } from 'pinia'
 import { client, unwrap } from '@/api/client'
 import { ApiError } from '@/api/http'
 import { ACCESS_KEY, REFRESH_KEY, useAuthStore } from '@/stores/auth'
-import { apiError, holding, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, compoundCan, holding, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
 
 beforeEach(() => {
   localStorage.clear()
   vi.unstubAllGlobals()
   setActivePinia(createPinia())
 })
+
+/** Signs in with an access token the server calls expired, lets `refresh` answer the refresh, and asks for /me. */
+async function meWithExpiredToken(refresh: () => Response): Promise<unknown> {
+  mockFetch((req) => (req.path === '/auth/refresh' ? refresh() : apiError(401, 'token_expired', 'expired')))
+  useAuthStore().setTokens(tokens(1))
+  return client.GET('/api/v1/me').catch((e: unknown) => e)
+}
 
 describe('auth store', () => {
   it('login stores both tokens and loads the current user with the new access token', async () => {
@@ -107,14 +114,8 @@ describe('auth store', () => {
   })
 
   it('a refused refresh ends the session and the request fails with the 401', async () => {
-    mockFetch((req) => {
-      if (req.path === '/auth/refresh') return apiError(401, 'unauthorized', 'refresh token spent')
-      return apiError(401, 'token_expired', 'expired')
-    })
+    const error = await meWithExpiredToken(() => apiError(401, 'unauthorized', 'refresh token spent'))
     const auth = useAuthStore()
-    auth.setTokens(tokens(1))
-
-    const error = await client.GET('/api/v1/me').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ status: 401, code: 'token_expired' })
     expect(auth.isLoggedIn).toBe(false)
@@ -123,14 +124,10 @@ describe('auth store', () => {
   })
 
   it('a network failure during refresh keeps the session', async () => {
-    mockFetch((req) => {
-      if (req.path === '/auth/refresh') throw new TypeError('Failed to fetch')
-      return apiError(401, 'token_expired', 'expired')
+    const error = await meWithExpiredToken(() => {
+      throw new TypeError('Failed to fetch')
     })
     const auth = useAuthStore()
-    auth.setTokens(tokens(1))
-
-    const error = await client.GET('/api/v1/me').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ status: 0, code: 'network_error' })
     expect(auth.isLoggedIn).toBe(true)
@@ -150,27 +147,28 @@ describe('auth store', () => {
     expect(localStorage.getItem(REFRESH_KEY)).toBeNull()
   })
 
-  it('hasRole honours the compound and community a membership is scoped to', () => {
+  it('answers what the server allows in a compound or community, and nothing before it has said', () => {
     const auth = useAuthStore()
-    auth.me = me([membership('committee_chair', { community_id: 1, compound_id: 2 }), membership('secretary', { community_id: 9 })])
+    expect(auth.compoundCan(2).manage_votes).toBe(false)
+    auth.me = me([membership('committee_chair', { community_id: 1, compound_id: 2 }), membership('secretary', { community_id: 9 })], [], {
+      compounds: { 2: { manage_votes: true }, 40: { view_audit: true } },
+      communities: { 9: { recover_accounts: true } },
+    })
 
-    expect(auth.hasRole('committee_chair')).toBe(true)
-    expect(auth.hasRole('committee_chair', { compoundId: 2 })).toBe(true)
-    expect(auth.hasRole('committee_chair', { compoundId: 3 })).toBe(false)
-    expect(auth.hasRole(['property_manager', 'committee_member'])).toBe(false)
-    expect(auth.hasRole('secretary', { communityId: 9 })).toBe(true)
-    expect(auth.hasRole('secretary', { communityId: 1 })).toBe(false)
-    // A community-wide role covers a compound of that community, not of another.
-    expect(auth.hasRole('secretary', { compoundId: 40, communityId: 9 })).toBe(true)
-    expect(auth.hasRole('secretary', { compoundId: 2, communityId: 1 })).toBe(false)
+    expect(auth.compoundCan(2).manage_votes).toBe(true)
+    expect(auth.compoundCan(2).view_audit).toBe(false)
+    expect(auth.compoundCan(40).view_audit).toBe(true)
+    expect(auth.compoundCan(3).manage_votes).toBe(false)
+    expect(auth.communityCan(9).recover_accounts).toBe(true)
+    expect(auth.communityCan(1).recover_accounts).toBe(false)
     expect(auth.manageTarget).toBe('/compounds/2')
   })
 
-  it('an administrator has the admin role everywhere', () => {
+  it('gives an administrator what the server allows everywhere', () => {
     const auth = useAuthStore()
-    auth.me = me([membership('admin')])
-    expect(auth.hasRole(['admin', 'secretary'], { compoundId: 77 })).toBe(true)
-    expect(auth.hasRole('secretary')).toBe(false)
+    auth.me = me([membership('admin')], [], { can: { manage_tenancy: true, compound: compoundCan({ manage_votes: true }) } })
+    expect(auth.compoundCan(77).manage_votes).toBe(true)
+    expect(auth.compoundCan(77).count_paper).toBe(false)
     expect(auth.manageTarget).toBe('/admin')
   })
 })

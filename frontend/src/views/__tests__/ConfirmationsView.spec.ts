@@ -1,28 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showNotify, showSuccessToast } from 'vant'
-import type { CompoundDetail, HolderView, MembershipView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
-import { i18n } from '@/i18n'
-import { useAuthStore } from '@/stores/auth'
+import type { HolderView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
 import ConfirmationsView from '@/views/ConfirmationsView.vue'
-import { apiError, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, compoundDetail as compound, freshPage, json, membership, mockFetch, openAt, signInAsClerk } from '@/__tests__/helpers'
 
 // Vant's dialog, toast and notify are singletons mounted once into <body>; spies keep each test on its own.
-vi.mock('vant', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('vant')>()),
-  showConfirmDialog: vi.fn(),
-  showSuccessToast: vi.fn(),
-  showNotify: vi.fn(),
-}))
-
-const compound: CompoundDetail = {
-  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
-  community: { id: 1, name: '太阳城社区', address: null },
-  buildings: [],
-  parties: [],
-}
+vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
 
 function item(patch: Partial<PendingConfirmation>): PendingConfirmation {
   return {
@@ -93,22 +79,12 @@ const holderView: HolderView = {
 
 let pinia: Pinia
 
-function signIn(...memberships: MembershipView[]): void {
-  const auth = useAuthStore()
-  auth.setTokens(tokens(1))
-  auth.me = me(memberships)
-}
-
 async function mountView(): Promise<VueWrapper> {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [{ path: '/compounds/:id/confirmations', name: 'confirmations', component: ConfirmationsView }],
   })
-  await router.push('/compounds/7/confirmations')
-  await router.isReady()
-  const wrapper = mount(ConfirmationsView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(ConfirmationsView, router, '/compounds/7/confirmations', pinia)
 }
 
 /** The user's answer to the next confirmation dialog. */
@@ -122,18 +98,12 @@ function lastDialog(): { title?: string; message?: unknown } {
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  vi.clearAllMocks()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'zh-CN'
+  pinia = freshPage()
 })
 
 describe('ConfirmationsView', () => {
   it('lists what waits for a second person, with a confirm button only where the server allows it', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [link, code, proxy])
@@ -170,7 +140,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('asks the confirmer to vouch for the documents, confirms, and drops the item', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [link, code])
@@ -194,7 +164,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('sends nothing when the confirmer backs out of the dialog', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       return json(200, [link])
@@ -212,7 +182,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('withdraws a link request', async () => {
-    signIn(membership('secretary', { community_id: 1 }))
+    signInAsClerk(membership('secretary', { community_id: 1 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [item({ can_confirm: false, refusal: 'own_request' })])
@@ -233,7 +203,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('shows a refusal from the server and reloads the list when someone else confirmed first', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     let lists = 0
     mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
@@ -253,7 +223,7 @@ describe('ConfirmationsView', () => {
   })
 
   it('gives the community office its recovery codes to confirm', async () => {
-    signIn(membership('community_staff', { community_id: 1 }))
+    signInAsClerk(membership('community_staff', { community_id: 1 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/confirmations') return json(200, [])

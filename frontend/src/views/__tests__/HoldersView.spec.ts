@@ -1,28 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { nextTick } from 'vue'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showSuccessToast } from 'vant'
-import type { CompoundDetail, HolderView, MembershipView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
-import { i18n } from '@/i18n'
-import { useAuthStore } from '@/stores/auth'
+import type { HolderView, PendingConfirmation, RecoveryCodeView } from '@/api/types'
 import HoldersView from '@/views/HoldersView.vue'
-import { apiError, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, compoundDetail as compound, freshPage, inDocument, json, membership, mockFetch, openAt, signInAsClerk } from '@/__tests__/helpers'
 
-vi.mock('vant', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('vant')>()),
-  showConfirmDialog: vi.fn(),
-  showSuccessToast: vi.fn(),
-  showNotify: vi.fn(),
-}))
-
-const compound: CompoundDetail = {
-  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
-  community: { id: 1, name: '太阳城社区', address: null },
-  buildings: [],
-  parties: [],
-}
+vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
 
 const owner010 = { id: 16, username: 'owner010', phone: null, display_name: '董晓东', is_active: true, created_at: '2026-12-01T00:00:00Z' }
 const linked: HolderView = { id: 10, compound_id: 7, holder_key: 'TYC0010', name: '董晓东', phone: null, is_developer: false, units: 1, area: '89.60', linked_users: [owner010] }
@@ -64,12 +50,6 @@ const recovery: RecoveryCodeView = {
 
 let pinia: Pinia
 
-function signIn(...memberships: MembershipView[]): void {
-  const auth = useAuthStore()
-  auth.setTokens(tokens(1))
-  auth.me = me(memberships)
-}
-
 async function mountHolders(): Promise<VueWrapper> {
   const router = createRouter({
     history: createMemoryHistory(),
@@ -78,15 +58,7 @@ async function mountHolders(): Promise<VueWrapper> {
       { path: '/compounds/:id/confirmations', name: 'confirmations', component: { template: '<div />' } },
     ],
   })
-  await router.push('/compounds/7/holders')
-  await router.isReady()
-  const wrapper = mount(HoldersView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
-}
-
-function inDocument(testid: string): HTMLElement | null {
-  return document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
+  return openAt(HoldersView, router, '/compounds/7/holders', pinia)
 }
 
 async function openHolder(wrapper: VueWrapper, key: string): Promise<void> {
@@ -96,18 +68,12 @@ async function openHolder(wrapper: VueWrapper, key: string): Promise<void> {
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  vi.clearAllMocks()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'zh-CN'
+  pinia = freshPage()
 })
 
 describe('HoldersView', () => {
   it('sends a link for confirmation by the other party and marks the holder as waiting', async () => {
-    signIn(membership('committee_chair', { community_id: 1, compound_id: 7 }))
+    signInAsClerk(membership('committee_chair', { community_id: 1, compound_id: 7 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/holders') return json(200, [linked, unlinked])
@@ -146,7 +112,7 @@ describe('HoldersView', () => {
   })
 
   it('lets a clerk of the community office issue a recovery code and shows it once', async () => {
-    signIn(membership('secretary', { community_id: 1 }))
+    signInAsClerk(membership('secretary', { community_id: 1 }))
     const calls = mockFetch((req) => {
       if (req.path === '/compounds/7') return json(200, compound)
       if (req.path === '/compounds/7/holders') return json(200, [linked, unlinked])

@@ -1,22 +1,16 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showNotify, showSuccessToast } from 'vant'
 import type { PaperBallotView, UnsealView, VoteView } from '@/api/types'
-import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 import { saveBlob } from '@/utils/download'
 import PaperBallotsView from '@/views/PaperBallotsView.vue'
-import { apiError, json, me, membership, mockFetch, tokens, type Handler } from '@/__tests__/helpers'
+import { apiError, freshPage, type Handler, json, me, membership, mockFetch, openAt, tokens } from '@/__tests__/helpers'
 
 // Vant's dialog, toast and notify are singletons mounted once into <body>; spies keep each test on its own.
-vi.mock('vant', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('vant')>()),
-  showConfirmDialog: vi.fn(),
-  showSuccessToast: vi.fn(),
-  showNotify: vi.fn(),
-}))
+vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
 vi.mock('@/utils/download', () => ({ saveBlob: vi.fn() }))
 
 const DAY = 86_400_000
@@ -114,11 +108,7 @@ async function mountView(): Promise<VueWrapper> {
     history: createMemoryHistory(),
     routes: [{ path: '/votes/:id/paper', name: 'vote-paper', component: PaperBallotsView }],
   })
-  await router.push('/votes/5/paper')
-  await router.isReady()
-  const wrapper = mount(PaperBallotsView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(PaperBallotsView, router, '/votes/5/paper', pinia)
 }
 
 function inDocument<T extends HTMLElement = HTMLElement>(testid: string): T | null {
@@ -146,16 +136,10 @@ async function showRequests(wrapper: VueWrapper): Promise<void> {
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  vi.clearAllMocks()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
+  pinia = freshPage()
   const auth = useAuthStore()
   auth.setTokens(tokens(1))
   auth.me = me([membership('committee_member', { community_id: 1, compound_id: 7 })])
-  i18n.global.locale.value = 'zh-CN'
 })
 
 describe('PaperBallotsView, sealed scans', () => {

@@ -1,27 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { showConfirmDialog, showNotify, showSuccessToast } from 'vant'
-import type { CompoundDetail, PendingConfirmation, ProxyView } from '@/api/types'
-import { i18n } from '@/i18n'
+import type { PendingConfirmation, ProxyView } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import ProxiesView from '@/views/ProxiesView.vue'
-import { apiError, json, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, compoundDetail as compound, freshPage, json, mockFetch, openAt, tokens } from '@/__tests__/helpers'
 
-vi.mock('vant', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('vant')>()),
-  showConfirmDialog: vi.fn(),
-  showSuccessToast: vi.fn(),
-  showNotify: vi.fn(),
-}))
-
-const compound: CompoundDetail = {
-  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
-  community: { id: 1, name: '太阳城社区', address: null },
-  buildings: [],
-  parties: [],
-}
+vi.mock('vant', async (importOriginal) => ({ ...(await importOriginal<typeof import('vant')>()), showConfirmDialog: vi.fn(), showSuccessToast: vi.fn(), showNotify: vi.fn() }))
 
 const HOUR = 3_600_000
 const at = (offset: number) => new Date(Date.now() + offset).toISOString()
@@ -85,11 +72,7 @@ async function mountProxies(): Promise<VueWrapper> {
       { path: '/compounds/:id/confirmations', name: 'confirmations', component: { template: '<div />' } },
     ],
   })
-  await router.push('/compounds/7/proxies')
-  await router.isReady()
-  const wrapper = mount(ProxiesView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(ProxiesView, router, '/compounds/7/proxies', pinia)
 }
 
 function row(wrapper: VueWrapper, key: string) {
@@ -97,14 +80,8 @@ function row(wrapper: VueWrapper, key: string) {
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  vi.clearAllMocks()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
+  pinia = freshPage()
   useAuthStore().setTokens(tokens(1))
-  i18n.global.locale.value = 'zh-CN'
 })
 
 describe('ProxiesView', () => {

@@ -1,12 +1,11 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { QuestionnaireView } from '@/api/types'
-import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 import QuestionnairePage from '@/views/QuestionnaireView.vue'
-import { apiError, json, mockFetch, tokens, type RecordedRequest } from '@/__tests__/helpers'
+import { apiError, freshPage, json, mockFetch, openAt, type RecordedRequest, tokens } from '@/__tests__/helpers'
 
 function questionnaire(patch: Partial<QuestionnaireView> = {}): QuestionnaireView {
   return {
@@ -66,21 +65,12 @@ async function mountPage(): Promise<VueWrapper> {
       { path: '/questionnaires/:id/results', name: 'questionnaire-results', component: { template: '<div />' } },
     ],
   })
-  await router.push('/questionnaires/7')
-  await router.isReady()
-  const wrapper = mount(QuestionnairePage, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(QuestionnairePage, router, '/questionnaires/7', pinia)
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
+  pinia = freshPage()
   useAuthStore().setTokens(tokens(1))
-  i18n.global.locale.value = 'zh-CN'
 })
 
 describe('QuestionnaireView', () => {

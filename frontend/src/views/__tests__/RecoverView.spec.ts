@@ -1,11 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import { showSuccessToast } from 'vant'
-import { i18n } from '@/i18n'
 import RecoverView from '@/views/RecoverView.vue'
-import { apiError, json, mockFetch } from '@/__tests__/helpers'
+import { apiError, freshPage, json, mockFetch, openAt } from '@/__tests__/helpers'
 
 vi.mock('vant', async (importOriginal) => ({
   ...(await importOriginal<typeof import('vant')>()),
@@ -24,11 +23,7 @@ async function mountRecover(): Promise<VueWrapper> {
       { path: '/login', name: 'login', component: { template: '<div />' } },
     ],
   })
-  await router.push('/recover')
-  await router.isReady()
-  const wrapper = mount(RecoverView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(RecoverView, router, '/recover', pinia)
 }
 
 async function fill(wrapper: VueWrapper, login: string, code: string, password: string): Promise<void> {
@@ -40,13 +35,7 @@ async function fill(wrapper: VueWrapper, login: string, code: string, password: 
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  vi.clearAllMocks()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'zh-CN'
+  pinia = freshPage()
 })
 
 describe('RecoverView', () => {

@@ -1,19 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import type { CompoundDetail, ImportReport, RowError } from '@/api/types'
-import { i18n } from '@/i18n'
+import type { ImportReport, RowError } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import RosterView from '@/views/RosterView.vue'
-import { apiError, json, mockFetch, tokens, type RecordedRequest } from '@/__tests__/helpers'
-
-const compound: CompoundDetail = {
-  compound: { id: 7, community_id: 1, name: '太阳城二期', address: null, buildings: 3, units: 120, holders: 110, total_area: '10880.25', notice_days: 15, publicity_days: 7 },
-  community: { id: 1, name: '太阳城社区', address: null },
-  buildings: [],
-  parties: [],
-}
+import { apiError, compoundDetail as compound, json, mockFetch, openAt, type RecordedRequest, tokens } from '@/__tests__/helpers'
 
 function report(errors: RowError[], dryRun = true): ImportReport {
   return {
@@ -38,11 +30,7 @@ async function mountRoster(): Promise<VueWrapper> {
     history: createMemoryHistory(),
     routes: [{ path: '/compounds/:id/roster', component: RosterView }],
   })
-  await router.push('/compounds/7/roster')
-  await router.isReady()
-  const wrapper = mount(RosterView, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(RosterView, router, '/compounds/7/roster', pinia)
 }
 
 async function pickFile(wrapper: VueWrapper, content: string, name = 'roster.csv'): Promise<void> {

@@ -1,14 +1,13 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Pinia } from 'pinia'
+import type { VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Component } from 'vue'
 import type { AuditEventView, ConcernEventView, ConcernView as Concern } from '@/api/types'
-import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 import AuditView from '@/views/AuditView.vue'
 import ConcernView from '@/views/ConcernView.vue'
-import { apiError, json, me, membership, mockFetch, tokens } from '@/__tests__/helpers'
+import { apiError, freshPage, json, me, membership, mockFetch, openAt, tokens } from '@/__tests__/helpers'
 
 const routed: AuditEventView = {
   id: 41,
@@ -72,20 +71,11 @@ let pinia: Pinia
 
 async function mountAt(path: string, pattern: string, component: Component): Promise<VueWrapper> {
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: pattern, component }] })
-  await router.push(path)
-  await router.isReady()
-  const wrapper = mount(component, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
+  return openAt(component, router, path, pinia)
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'zh-CN'
+  pinia = freshPage()
   const auth = useAuthStore()
   auth.setTokens(tokens(1))
   auth.me = me([membership('secretary', { community_id: 1 })])

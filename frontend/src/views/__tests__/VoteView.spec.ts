@@ -1,15 +1,14 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createPinia, setActivePinia, type Pinia } from 'pinia'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Pinia } from 'pinia'
+import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { BallotReceipt, MyHolding, VoteView } from '@/api/types'
-import { i18n } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 import VoteViewPage from '@/views/VoteView.vue'
-import { apiError, json, mockFetch, tokens, type RecordedRequest } from '@/__tests__/helpers'
+import { apiError, freshPage, inDocument, json, mockFetch, openAt, type RecordedRequest, tokens } from '@/__tests__/helpers'
 
 function holding(patch: Partial<MyHolding> = {}): MyHolding {
-  return { holder_id: 3, holder_key: 'TYC0003', units: ['1号楼 1单元202'], area: '105.08', proxy_id: null, ballot: null, ...patch }
+  return { holder_id: 3, holder_key: 'TYC0003', units: ['1号楼 1单元202'], area: '105.08', proxy_id: null, ballot: null, can_replace: false, ...patch }
 }
 
 function vote(patch: Partial<VoteView> = {}): VoteView {
@@ -66,25 +65,12 @@ async function mountVote(): Promise<VueWrapper> {
       { path: '/compounds/:id/proxies', name: 'proxies', component: { template: '<div />' } },
     ],
   })
-  await router.push('/votes/1')
-  await router.isReady()
-  const wrapper = mount(VoteViewPage, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
-  return wrapper
-}
-
-function inDocument(testid: string): HTMLElement | null {
-  return document.querySelector<HTMLElement>(`[data-testid="${testid}"]`)
+  return openAt(VoteViewPage, router, '/votes/1', pinia)
 }
 
 beforeEach(() => {
-  localStorage.clear()
-  vi.unstubAllGlobals()
-  document.body.innerHTML = ''
-  pinia = createPinia()
-  setActivePinia(pinia)
+  pinia = freshPage()
   useAuthStore().setTokens(tokens(1))
-  i18n.global.locale.value = 'zh-CN'
 })
 
 describe('VoteView', () => {
@@ -149,13 +135,24 @@ describe('VoteView', () => {
 
   it('lets the owner replace a ballot their proxy cast', async () => {
     const byProxy = { receipt: 'ABCDE-FGHJK', channel: 'proxy' as const, status: 'counted', cast_at: '2026-11-22T03:00:00Z', choice: 'agree' as const }
-    mockFetch(() => json(200, vote({ my: [holding({ ballot: byProxy })] })))
+    mockFetch(() => json(200, vote({ my: [holding({ ballot: byProxy, can_replace: true })] })))
     const wrapper = await mountVote()
 
     expect(wrapper.get('[data-testid="my-ballot"]').attributes('data-channel')).toBe('proxy')
     expect(wrapper.find('[data-testid="proxy-cast-note"]').exists()).toBe(true)
     await wrapper.get('[data-testid="holding-vote"]').trigger('click')
     expect(wrapper.find('[data-testid="choice-oppose"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('offers no new ballot when the server says the stored one stays', async () => {
+    const online = { receipt: 'ABCDE-FGHJK', channel: 'online' as const, status: 'counted', cast_at: '2026-11-22T03:00:00Z', choice: 'agree' as const }
+    mockFetch(() => json(200, vote({ allow_change: true, my: [holding({ ballot: online, can_replace: false })] })))
+    const wrapper = await mountVote()
+
+    expect(wrapper.get('[data-testid="my-receipt"]').text()).toBe('ABCDE-FGHJK')
+    expect(wrapper.find('[data-testid="holding-vote"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="choose"]').exists()).toBe(false)
     wrapper.unmount()
   })
 
