@@ -22,8 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_questionnaires, create_questionnaire))
         .routes(routes!(get_questionnaire, update_questionnaire))
-        .routes(routes!(publish))
-        .routes(routes!(close))
+        .routes(routes!(publish_questionnaire))
+        .routes(routes!(close_questionnaire))
         .routes(routes!(submit))
         .routes(routes!(edit_answer))
         .routes(routes!(save_draft))
@@ -91,7 +91,7 @@ async fn update_questionnaire(
     params(("id" = i64, Path)),
     responses((status = 200, body = QuestionnaireView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn publish(
+async fn publish_questionnaire(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
@@ -104,7 +104,11 @@ async fn publish(
     params(("id" = i64, Path)),
     responses((status = 200, body = QuestionnaireView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
-async fn close(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<QuestionnaireView>> {
+async fn close_questionnaire(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<QuestionnaireView>> {
     Ok(Json(ops::close(&state.db, &actor, id).await?))
 }
 

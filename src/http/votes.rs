@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_votes, create_vote))
         .routes(routes!(get_vote, update_vote))
-        .routes(routes!(publish))
+        .routes(routes!(publish_vote))
         .routes(routes!(extend))
         .routes(routes!(cancel))
         .routes(routes!(cast))
@@ -89,7 +89,7 @@ async fn update_vote(
 /// The vote may not open sooner than the compound's notice period after this.
 #[utoipa::path(post, path = "/votes/{id}/publish", tag = "votes", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = VoteView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn publish(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<VoteView>> {
+async fn publish_vote(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<VoteView>> {
     Ok(Json(ops::publish(&state.db, &state.rosters, &actor, id).await?))
 }
 

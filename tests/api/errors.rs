@@ -202,3 +202,20 @@ async fn only_chinese_or_english_can_be_saved_and_only_by_a_signed_in_user() {
     let me = app.get("/api/v1/me", &owner).await.expect(StatusCode::OK);
     assert_eq!(me.body["language"], serde_json::Value::Null, "a refused choice changes nothing");
 }
+
+/// Each operation of the document has its own operationId: the SPA's client is typed by them, and
+/// two of one name would lend one path the other's types.
+#[test]
+fn every_operation_of_the_document_has_its_own_id() {
+    let doc = serde_json::to_value(sanfang::openapi()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            if let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("{id} names both {other} and {method} {path}");
+            }
+        }
+    }
+    assert!(seen.len() > 100, "the document lists {} operations", seen.len());
+}

@@ -1,36 +1,9 @@
 import createClient, { type FetchOptions, type FetchResponse, type ParseAs } from 'openapi-fetch'
 import { ApiError, errorFromResponse } from './http'
-import type { components, paths as generated } from './schema'
-
-type Schemas = components['schemas']
-
-/** An operation on `…/{id}` without a request body that answers 200 with `T`. */
-interface ById<T> {
-  parameters: { query?: never; header?: never; path: { id: number }; cookie?: never }
-  requestBody?: never
-  responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': T } } }
-}
-
-/**
- * The server's document gives four pairs of operations the same operationId (close, confirm,
- * list_pending, publish); openapi-typescript keeps one operation of each name, so the other path of
- * each pair borrows its twin's types. These four paths take the types the document gives them.
- */
-interface Twins {
-  '/api/v1/votes/{id}/publish': Omit<generated['/api/v1/votes/{id}/publish'], 'post'> & { post: ById<Schemas['VoteView']> }
-  '/api/v1/questionnaires/{id}/close': Omit<generated['/api/v1/questionnaires/{id}/close'], 'post'> & {
-    post: ById<Schemas['QuestionnaireView']>
-  }
-  '/api/v1/compounds/{id}/confirmations': Omit<generated['/api/v1/compounds/{id}/confirmations'], 'get'> & {
-    get: ById<Schemas['PendingConfirmation'][]>
-  }
-  '/api/v1/recovery-codes/{id}/confirm': Omit<generated['/api/v1/recovery-codes/{id}/confirm'], 'post'> & {
-    post: ById<Schemas['RecoveryCodeView']>
-  }
-}
+import type { paths } from './schema'
 
 /** The API's paths, as generated from the OpenAPI document (`schema.d.ts`). */
-export type paths = Omit<generated, keyof Twins> & Twins
+export type { paths }
 
 /**
  * The session the client sends requests for. The auth store registers one with

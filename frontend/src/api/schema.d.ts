@@ -31,7 +31,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close a decided agenda. */
-        post: operations["close"];
+        post: operations["close_agenda"];
         delete?: never;
         options?: never;
         head?: never;
@@ -396,7 +396,7 @@ export interface paths {
             cookie?: never;
         };
         /** Recovery codes of the community's accounts waiting for a second clerk, oldest first. */
-        get: operations["list_pending"];
+        get: operations["list_pending_recovery_codes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -492,7 +492,7 @@ export interface paths {
          * Everything in the compound waiting for a second person: staff links, invitation codes and
          *     proxies, oldest first.
          */
-        get: operations["list_pending"];
+        get: operations["list_pending_confirmations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -741,7 +741,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The raiser confirms that the concern is settled. */
-        post: operations["confirm"];
+        post: operations["confirm_concern"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1342,7 +1342,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Close a questionnaire before its time. */
-        post: operations["close"];
+        post: operations["close_questionnaire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1410,7 +1410,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish a draft: everyone it asks finds it in their inbox. */
-        post: operations["publish"];
+        post: operations["publish_questionnaire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1447,7 +1447,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm a recovery code as the second clerk of the community office. */
-        post: operations["confirm"];
+        post: operations["confirm_recovery_code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1746,7 +1746,7 @@ export interface paths {
          * Publish a draft: the notice goes to every eligible owner's inbox and to the community office.
          *     The vote may not open sooner than the compound's notice period after this.
          */
-        post: operations["publish"];
+        post: operations["publish_vote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3563,7 +3563,7 @@ export interface operations {
             };
         };
     };
-    close: {
+    close_agenda: {
         parameters: {
             query?: never;
             header?: never;
@@ -4996,7 +4996,7 @@ export interface operations {
             };
         };
     };
-    list_pending: {
+    list_pending_recovery_codes: {
         parameters: {
             query?: never;
             header?: never;
@@ -5451,7 +5451,7 @@ export interface operations {
             };
         };
     };
-    list_pending: {
+    list_pending_confirmations: {
         parameters: {
             query?: never;
             header?: never;
@@ -6530,7 +6530,7 @@ export interface operations {
             };
         };
     };
-    confirm: {
+    confirm_concern: {
         parameters: {
             query?: never;
             header?: never;
@@ -8716,7 +8716,7 @@ export interface operations {
             };
         };
     };
-    close: {
+    close_questionnaire: {
         parameters: {
             query?: never;
             header?: never;
@@ -8945,7 +8945,7 @@ export interface operations {
             };
         };
     };
-    publish: {
+    publish_questionnaire: {
         parameters: {
             query?: never;
             header?: never;
@@ -9053,7 +9053,7 @@ export interface operations {
             };
         };
     };
-    confirm: {
+    confirm_recovery_code: {
         parameters: {
             query?: never;
             header?: never;
@@ -10357,7 +10357,7 @@ export interface operations {
             };
         };
     };
-    publish: {
+    publish_vote: {
         parameters: {
             query?: never;
             header?: never;

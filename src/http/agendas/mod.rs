@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cosign))
         .routes(routes!(deliberate))
         .routes(routes!(decide))
-        .routes(routes!(close))
+        .routes(routes!(close_agenda))
         .routes(routes!(withdraw))
 }
 
@@ -165,7 +165,7 @@ async fn decide(
     params(("id" = i64, Path)),
     responses((status = 200, body = AgendaView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
-async fn close(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<AgendaView>> {
+async fn close_agenda(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<AgendaView>> {
     let txn = write_txn(&state.db).await?;
     agendas::close(&txn, &actor, id).await?;
     txn.commit().await?;

@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(acknowledge))
         .routes(routes!(reply))
         .routes(routes!(resolve))
-        .routes(routes!(confirm))
+        .routes(routes!(confirm_concern))
         .routes(routes!(reopen))
         .routes(routes!(rate))
         .routes(routes!(escalate))
@@ -170,7 +170,7 @@ async fn resolve(
     security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = ConcernView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
-async fn confirm(
+async fn confirm_concern(
     State(state): State<AppState>,
     actor: Actor,
     lang: Lang,

@@ -15,7 +15,7 @@ use crate::{
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_pending))
+        .routes(routes!(list_pending_confirmations))
         .routes(routes!(confirm_link))
         .routes(routes!(cancel_link))
         .routes(routes!(confirm_invitation))
@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/compounds/{id}/confirmations", tag = "verification", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Vec<PendingConfirmation>), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_pending(
+async fn list_pending_confirmations(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,

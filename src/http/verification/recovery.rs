@@ -20,8 +20,8 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(issue))
-        .routes(routes!(list_pending))
-        .routes(routes!(confirm))
+        .routes(routes!(list_pending_recovery_codes))
+        .routes(routes!(confirm_recovery_code))
         .routes(routes!(recover))
 }
 
@@ -42,7 +42,7 @@ async fn issue(
 #[utoipa::path(get, path = "/communities/{id}/recovery-codes", tag = "auth", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Vec<RecoveryCodeView>), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn list_pending(
+async fn list_pending_recovery_codes(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
@@ -55,7 +55,7 @@ async fn list_pending(
     params(("id" = i64, Path)),
     responses((status = 200, body = RecoveryCodeView), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody)))]
-async fn confirm(
+async fn confirm_recovery_code(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,

@@ -33,7 +33,7 @@ export async function refused(id: number): Promise<void> {
   // @ts-expect-error
   void vote.can_vote
 
-  // The paths whose operationId the document repeats answer with their own types.
+  // Operations of like name on different paths answer with their own types.
   const published = await unwrap(client.POST('/api/v1/votes/{id}/publish', { params: { path: { id } } }))
   void published.matter
   const closed = await unwrap(client.POST('/api/v1/questionnaires/{id}/close', { params: { path: { id } } }))
