@@ -200,7 +200,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         apply_rows(&txn, &c, secretary.id, csv.as_bytes(), &rows, &mut report).await?;
         link_demo_owners(&txn, &c, &hash, &mut owner_no).await?;
         if plan.name == PLANS[0].name {
-            pact_vote(&txn, &c, community.id).await?;
+            pact_vote(&txn, &c).await?;
             demo_concerns(&txn, &c).await?;
             crate::questionnaires::seed_demo(&txn, &c).await?;
         }
@@ -294,7 +294,7 @@ async fn demo_proxy(txn: &impl ConnectionTrait, c: &compound::Model, committee: 
     .await
 }
 
-async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id: i64) -> AppResult<()> {
+async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model) -> AppResult<()> {
     use sea_orm::ActiveValue::Set;
     let mut am: compound::ActiveModel = c.clone().into();
     am.notice_days = Set(0);
@@ -328,21 +328,7 @@ async fn pact_vote(txn: &impl ConnectionTrait, c: &compound::Model, community_id
     .await?;
     let units = crate::votes::lifecycle::units_in_scope(txn, &v).await?;
     let owners = crate::votes::lifecycle::owners_of(txn, &units).await?;
-    crate::notices::publish(
-        txn,
-        crate::notices::NewNotice {
-            community_id,
-            compound_id: Some(c.id),
-            kind: "vote_notice",
-            text: crate::notices::NoticeText::Params(
-                json!({ "title": v.title, "opens_at": v.opens_at, "closes_at": v.closes_at }),
-            ),
-            link: Some(format!("/votes/{}", v.id)),
-            created_by: Some(committee.id),
-        },
-        &owners,
-    )
-    .await?;
+    crate::notices::publish(txn, crate::votes::ops::vote_notice(c, &v).by(committee.id), &owners).await?;
     audit::record(
         txn,
         Event {

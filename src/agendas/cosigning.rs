@@ -183,16 +183,8 @@ async fn mark_statutory(
     });
     audit::note(db, None, g, "agenda.statutory_request", detail).await?;
     let committee = party_members(db, c, PartyKind::OwnersCommittee).await?;
-    let notice = NewNotice {
-        community_id: c.community_id,
-        compound_id: Some(c.id),
-        kind: "agenda_statutory_request",
-        text: notices::NoticeText::Params(
-            json!({ "title": g.title, "heads": cosigned.heads, "area": area::format(cosigned.area) }),
-        ),
-        link: Some(format!("/agendas/{}", g.id)),
-        created_by: None,
-    };
+    let params = json!({ "title": g.title, "heads": cosigned.heads, "area": area::format(cosigned.area) });
+    let notice = NewNotice::in_compound(c, "agenda_statutory_request", params, format!("/agendas/{}", g.id));
     notices::publish(db, notice, &committee).await?;
     Ok(())
 }

@@ -183,14 +183,7 @@ pub(super) async fn tell(db: &impl ConnectionTrait, c: &compound::Model, concern
     if n.to.is_empty() {
         return Ok(());
     }
-    let notice = NewNotice {
-        community_id: c.community_id,
-        compound_id: Some(c.id),
-        kind: n.kind,
-        text: notices::NoticeText::Params(n.params),
-        link: Some(format!("/concerns/{concern_id}")),
-        created_by: None,
-    };
+    let notice = NewNotice::in_compound(c, n.kind, n.params, format!("/concerns/{concern_id}"));
     notices::publish(db, notice, &n.to).await?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use crate::{
     audit::Subject,
-    entities::{notice, notice_recipient},
+    entities::{compound, notice, notice_recipient},
     error::AppResult,
     i18n::Lang,
 };
@@ -42,6 +42,26 @@ pub struct NewNotice<'a> {
     /// Where in the app it leads, e.g. `/votes/3`.
     pub link: Option<String>,
     pub created_by: Option<i64>,
+}
+
+impl<'a> NewNotice<'a> {
+    /// A notice the server writes in compound `c`: `kind`, read from the parameters of its
+    /// messages, leading to `link`. Nobody wrote it, unless [`NewNotice::by`] names who acted.
+    pub fn in_compound(c: &compound::Model, kind: &'a str, params: serde_json::Value, link: String) -> Self {
+        NewNotice {
+            community_id: c.community_id,
+            compound_id: Some(c.id),
+            kind,
+            text: NoticeText::Params(params),
+            link: Some(link),
+            created_by: None,
+        }
+    }
+
+    /// The same notice, sent because `user_id` acted.
+    pub fn by(self, user_id: i64) -> Self {
+        NewNotice { created_by: Some(user_id), ..self }
+    }
 }
 
 /// Store a notice and put it in every recipient's inbox, inside the caller's transaction.

@@ -171,14 +171,12 @@ pub async fn close(db: &impl ConnectionTrait, q: &questionnaire::Model, by: Opti
     let recipients = audience_users(db, q, &c).await?;
     notices::publish(
         db,
-        NewNotice {
-            community_id: c.community_id,
-            compound_id: Some(c.id),
-            kind: "questionnaire_closed",
-            text: notices::NoticeText::Params(json!({ "title": q.title, "respondents": respondents })),
-            link: Some(format!("/questionnaires/{}", q.id)),
-            created_by: None,
-        },
+        NewNotice::in_compound(
+            &c,
+            "questionnaire_closed",
+            json!({ "title": q.title, "respondents": respondents }),
+            format!("/questionnaires/{}", q.id),
+        ),
         &recipients,
     )
     .await?;

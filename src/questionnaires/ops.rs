@@ -287,16 +287,8 @@ pub async fn update(
 
 /// The notice that tells the audience a questionnaire is out.
 pub(super) fn published_notice<'a>(q: &questionnaire::Model, c: &compound::Model, by: i64) -> NewNotice<'a> {
-    NewNotice {
-        community_id: c.community_id,
-        compound_id: Some(c.id),
-        kind: "questionnaire",
-        text: notices::NoticeText::Params(
-            json!({ "title": q.title, "closes_at": q.closes_at, "anonymous": q.anonymous }),
-        ),
-        link: Some(format!("/questionnaires/{}", q.id)),
-        created_by: Some(by),
-    }
+    let params = json!({ "title": q.title, "closes_at": q.closes_at, "anonymous": q.anonymous });
+    NewNotice::in_compound(c, "questionnaire", params, format!("/questionnaires/{}", q.id)).by(by)
 }
 
 /// Publish a draft: everyone it asks finds it in their inbox.

@@ -152,19 +152,7 @@ pub async fn tell_holder(
     if to.is_empty() {
         return Ok(());
     }
-    notices::publish(
-        db,
-        NewNotice {
-            community_id: c.community_id,
-            compound_id: Some(c.id),
-            kind,
-            text: notices::NoticeText::Params(params),
-            link: Some("/me".into()),
-            created_by: None,
-        },
-        &to,
-    )
-    .await?;
+    notices::publish(db, NewNotice::in_compound(c, kind, params, "/me".into()), &to).await?;
     Ok(())
 }
 

@@ -458,16 +458,12 @@ async fn close(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
         };
         notices::publish(
             db,
-            NewNotice {
-                community_id: c.community_id,
-                compound_id: Some(c.id),
-                kind: "vote_result",
-                text: notices::NoticeText::Params(
-                    serde_json::json!({ "title": v.title, "result": outcome, "days": publicity_days }),
-                ),
-                link: Some(format!("/votes/{}", v.id)),
-                created_by: None,
-            },
+            NewNotice::in_compound(
+                &c,
+                "vote_result",
+                serde_json::json!({ "title": v.title, "result": outcome, "days": publicity_days }),
+                format!("/votes/{}", v.id),
+            ),
             &recipients,
         )
         .await?;

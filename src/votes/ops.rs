@@ -187,22 +187,14 @@ async fn give_notice(
         .map(|m| m.user_id)
         .collect();
     recipients.extend(office);
-    notices::publish(
-        db,
-        NewNotice {
-            community_id: c.community_id,
-            compound_id: Some(c.id),
-            kind: "vote_notice",
-            text: notices::NoticeText::Params(
-                json!({ "title": v.title, "opens_at": v.opens_at, "closes_at": v.closes_at }),
-            ),
-            link: Some(format!("/votes/{}", v.id)),
-            created_by: Some(actor.user.id),
-        },
-        &recipients,
-    )
-    .await?;
+    notices::publish(db, vote_notice(c, v).by(actor.user.id), &recipients).await?;
     Ok(recipients.len())
+}
+
+/// The notice that tells the owners a vote is coming: when it opens and closes.
+pub fn vote_notice<'a>(c: &compound::Model, v: &vote::Model) -> NewNotice<'a> {
+    let params = json!({ "title": v.title, "opens_at": v.opens_at, "closes_at": v.closes_at });
+    NewNotice::in_compound(c, "vote_notice", params, format!("/votes/{}", v.id))
 }
 
 /// Put a notice about `v` in the inbox of every owner it concerns: a notice of `kind` with the
@@ -216,19 +208,7 @@ async fn tell_owners(
 ) -> AppResult<()> {
     let units = units_in_scope(db, v).await?;
     let recipients = owners_of(db, &units).await?;
-    notices::publish(
-        db,
-        NewNotice {
-            community_id: c.community_id,
-            compound_id: Some(c.id),
-            kind,
-            text: notices::NoticeText::Params(params),
-            link: Some(format!("/votes/{}", v.id)),
-            created_by: None,
-        },
-        &recipients,
-    )
-    .await?;
+    notices::publish(db, NewNotice::in_compound(c, kind, params, format!("/votes/{}", v.id)), &recipients).await?;
     Ok(())
 }
 
