@@ -5,7 +5,7 @@ const en: MessageSchema = {
     name: 'Sanfang',
     tagline: 'Community, property company and owners’ committee, deciding together with owners',
   },
-  nav: { home: 'Home', myUnits: 'My homes', inbox: 'Inbox', manage: 'Manage', settings: 'Settings' },
+  nav: { home: 'Home', myUnits: 'My homes', inbox: 'Inbox', manage: 'Manage', settings: 'Settings', label: 'Main', skip: 'Skip to content' },
   common: {
     back: 'Back',
     loading: 'Loading…',
@@ -178,6 +178,7 @@ const en: MessageSchema = {
     display: 'Display',
     largeText: 'Large text',
     largeTextHint: 'Bigger text and buttons, easier to read',
+    language: 'Language',
     logout: 'Log out',
     logoutConfirm: 'Log out now?',
   },

@@ -3,7 +3,7 @@ const zhCN = {
     name: '三方议事',
     tagline: '社区 · 物业 · 业委会，与业主共商共议',
   },
-  nav: { home: '首页', myUnits: '我的房屋', inbox: '消息', manage: '管理', settings: '设置' },
+  nav: { home: '首页', myUnits: '我的房屋', inbox: '消息', manage: '管理', settings: '设置', label: '主导航', skip: '跳到正文' },
   common: {
     back: '返回',
     loading: '加载中…',
@@ -176,6 +176,7 @@ const zhCN = {
     display: '显示',
     largeText: '大字模式',
     largeTextHint: '放大文字和按钮，看得更清楚',
+    language: '语言',
     logout: '退出登录',
     logoutConfirm: '确定要退出登录吗？',
   },

@@ -104,7 +104,7 @@ describe('settings store and the account', () => {
     useAuthStore().setTokens(tokens(1))
     const wrapper = mount(DisplaySettings, { global: { plugins: [pinia, i18n] } })
 
-    await wrapper.get('[data-testid="locale-en"] .van-radio').trigger('click')
+    await wrapper.get('[data-testid="locale-en"]').trigger('click')
     await flushPromises()
 
     expect(useSettingsStore().locale).toBe('en')

@@ -1,0 +1,239 @@
+// The accessibility sweep: every route of the SPA, once in each of four modes (Chinese, English,
+// large text, both), on a 360×640 phone. A page fails on any critical or serious axe-core
+// violation, on a tap target under 44×44 px, or when it scrolls sideways at 320 px wide or with
+// its text at 200 %. Runs against BASE_URL (a server started with --demo, after the scenarios)
+// and ends with a plain "N passed, N failed" line, one check per page and mode.
+//
+//   node e2e/sweep.mjs [route-name …]
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { axeViolations, sidewaysScroll, smallTargets, widestElements } from './a11y.mjs'
+import { BASE_URL, CHROMIUM, DEMO_PASSWORD, openBrowser } from './lib.mjs'
+
+const MODES = [
+  // Chinese comes last, so the demo accounts end the sweep in the language they started in.
+  { name: 'en', locale: 'en', largeText: false },
+  { name: 'en+large', locale: 'en', largeText: true },
+  { name: 'zh+large', locale: 'zh-CN', largeText: true },
+  { name: 'zh', locale: 'zh-CN', largeText: false },
+]
+const PHONE = { width: 360, height: 640 }
+const NARROW = 320
+const MIN_TARGET = 44
+
+async function api(path, { token, method = 'GET', body, lang } = {}) {
+  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(lang ? { 'accept-language': lang } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  })
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+  return res.status === 204 ? null : res.json()
+}
+
+async function signIn(login) {
+  return api('/auth/login', { method: 'POST', body: { login, password: DEMO_PASSWORD } })
+}
+
+const items = (page) => (Array.isArray(page) ? page : page.items)
+
+/** The demo's ids the pages need, and a draft vote and questionnaire to edit (made once). */
+async function demoIds() {
+  const committee = (await signIn('committee')).access_token
+  const me = await api('/me', { token: committee })
+  const compound = me.memberships[0].compound_id
+  const community = me.memberships[0].community_id
+  const vote = items(await api(`/compounds/${compound}/votes`, { token: committee })).find((v) => v.status === 'open').id
+  const questionnaire = items(await api(`/compounds/${compound}/questionnaires`, { token: committee }))[0].id
+
+  const concern = items(await api(`/compounds/${compound}/concerns`, { token: committee }))[0].id
+
+  const bm = (await signIn('committee-bm')).access_token
+  const bmCompound = (await api('/me', { token: bm })).memberships[0].compound_id
+  const agenda = items(await api(`/compounds/${bmCompound}/agendas`, { token: bm }))[0].id
+  const now = Date.now()
+  const window = { opens_at: new Date(now + 7 * 86_400_000).toISOString(), closes_at: new Date(now + 21 * 86_400_000).toISOString() }
+  let draftVote = items(await api(`/compounds/${bmCompound}/votes`, { token: bm })).find((v) => v.status === 'draft')?.id
+  draftVote ??= (
+    await api(`/compounds/${bmCompound}/votes`, {
+      token: bm,
+      method: 'POST',
+      body: { title: '增设电动自行车充电棚', body: '在北门东侧空地增设充电棚一座。', matter: 'common_use', form: 'motion', ...window },
+    })
+  ).id
+  let draftQuestionnaire = items(await api(`/compounds/${bmCompound}/questionnaires`, { token: bm })).find((q) => q.status === 'draft')?.id
+  draftQuestionnaire ??= (
+    await api(`/compounds/${bmCompound}/questionnaires`, {
+      token: bm,
+      method: 'POST',
+      body: {
+        title: '充电棚选址意见',
+        questions: [{ kind: 'single', text: '您支持在北门东侧建充电棚吗？', options: ['支持', '不支持'], required: true }],
+        audience: 'owners',
+        answer_per: 'holder',
+        results_visibility: 'live',
+        ...window,
+      },
+    })
+  ).id
+  return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire }
+}
+
+/** Every route of the SPA, by its name in src/router/index.ts: who looks at it, and where. */
+function pages(ids) {
+  const c = ids.compound
+  return [
+    { route: 'login', user: null, path: '/login' },
+    { route: 'register', user: null, path: '/register' },
+    { route: 'recover', user: null, path: '/recover' },
+    { route: 'not-found', user: null, path: '/no-such-page' },
+    { route: 'home', user: 'owner001', path: '/' },
+    { route: 'my-units', user: 'owner001', path: '/units' },
+    { route: 'inbox', user: 'owner001', path: '/inbox' },
+    { route: 'settings', user: 'owner001', path: '/settings' },
+    { route: 'redeem', user: 'owner001', path: '/redeem' },
+    { route: 'votes', user: 'owner001', path: `/compounds/${c}/votes` },
+    { route: 'vote', user: 'owner001', path: `/votes/${ids.vote}` },
+    { route: 'vote-ballots', user: 'owner001', path: `/votes/${ids.vote}/ballots` },
+    { route: 'questionnaires', user: 'owner001', path: `/compounds/${c}/questionnaires` },
+    { route: 'questionnaire', user: 'owner001', path: `/questionnaires/${ids.questionnaire}` },
+    { route: 'questionnaire-results', user: 'owner001', path: `/questionnaires/${ids.questionnaire}/results` },
+    { route: 'concerns', user: 'owner001', path: `/compounds/${c}/concerns` },
+    { route: 'concern-new', user: 'owner001', path: `/compounds/${c}/concerns/new` },
+    { route: 'concern', user: 'committee', path: `/concerns/${ids.concern}` },
+    { route: 'agendas', user: 'owner001', path: `/compounds/${c}/agendas` },
+    { route: 'agenda', user: 'owner-bm01', path: `/agendas/${ids.agenda}` },
+    { route: 'compound', user: 'committee', path: `/compounds/${c}` },
+    { route: 'compound-units', user: 'committee', path: `/compounds/${c}/units` },
+    { route: 'holders', user: 'committee', path: `/compounds/${c}/holders` },
+    { route: 'confirmations', user: 'committee', path: `/compounds/${c}/confirmations` },
+    { route: 'roster', user: 'committee', path: `/compounds/${c}/roster` },
+    { route: 'vote-new', user: 'committee', path: `/compounds/${c}/votes/new` },
+    { route: 'vote-paper', user: 'committee', path: `/votes/${ids.vote}/paper` },
+    { route: 'proxies', user: 'secretary', path: `/compounds/${c}/proxies` },
+    { route: 'questionnaire-new', user: 'committee', path: `/compounds/${c}/questionnaires/new` },
+    { route: 'notices', user: 'committee', path: `/compounds/${c}/notices` },
+    { route: 'agenda-new', user: 'committee', path: `/compounds/${c}/agendas/new` },
+    { route: 'vote-edit', user: 'committee-bm', path: `/votes/${ids.draftVote}/edit` },
+    { route: 'questionnaire-edit', user: 'committee-bm', path: `/questionnaires/${ids.draftQuestionnaire}/edit` },
+    { route: 'community', user: 'secretary', path: `/community/${ids.community}` },
+    { route: 'concern-dashboard', user: 'secretary', path: `/community/${ids.community}/dashboard` },
+    { route: 'admin', user: 'admin', path: '/admin' },
+    { route: 'admin-users', user: 'admin', path: '/admin/users' },
+    { route: 'audit', user: 'admin', path: '/audit' },
+  ]
+}
+
+/** The names of the SPA's routes, read from the router, so a new page cannot escape the sweep. */
+function routeNames() {
+  const source = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../src/router/index.ts'), 'utf8')
+  return [...source.matchAll(/\bname: '([a-z-]+)'/g)].map((m) => m[1])
+}
+
+/** Waits until the page has loaded its data and its transitions have ended. */
+async function settle(page) {
+  await page.waitForLoadState('networkidle')
+  await page.waitForFunction(() => !document.querySelector('.van-loading, .van-skeleton'), null, { timeout: 10_000 }).catch(() => undefined)
+  await page.waitForTimeout(350)
+}
+
+async function checkPage(page, entry, mode) {
+  const problems = []
+  await page.setViewportSize(PHONE)
+  await page.goto(`${BASE_URL}${entry.path}`)
+  await settle(page)
+  const at = new URL(page.url()).pathname
+  if (at !== entry.path) problems.push(`landed on ${at} instead`)
+  problems.push(...(await axeViolations(page)))
+  const headings = await page.locator('h1:visible').count()
+  if (headings !== 1) problems.push(`${headings} visible <h1> elements instead of one`)
+  const small = await smallTargets(page, MIN_TARGET)
+  if (small.length) problems.push(`tap targets under ${MIN_TARGET}×${MIN_TARGET} px: ${small.slice(0, 6).join('; ')}${small.length > 6 ? ` … ${small.length - 6} more` : ''}`)
+
+  await page.setViewportSize({ width: NARROW, height: PHONE.height })
+  await page.waitForTimeout(150)
+  const narrow = await sidewaysScroll(page)
+  if (narrow > 0) problems.push(`scrolls ${narrow} px sideways at ${NARROW} px wide: ${(await widestElements(page)).join(', ')}`)
+
+  if (!mode.largeText) {
+    await page.setViewportSize(PHONE)
+    await page.evaluate(() => document.documentElement.style.setProperty('font-size', '200%'))
+    await page.waitForTimeout(150)
+    const zoomed = await sidewaysScroll(page)
+    if (zoomed > 0) problems.push(`scrolls ${zoomed} px sideways with text at 200 %: ${(await widestElements(page)).join(', ')}`)
+    await page.evaluate(() => document.documentElement.style.removeProperty('font-size'))
+  }
+  return problems
+}
+
+/** A browser signed in as `user` (or signed out), set to the mode's language and text size. */
+async function openAs(user, mode, tokens) {
+  const browser = await openBrowser({ viewport: PHONE, locale: mode.locale })
+  const settings = JSON.stringify({ locale: mode.locale, largeText: mode.largeText })
+  await browser.context.addInitScript(
+    ([settings, tokens]) => {
+      localStorage.setItem('sanfang.settings', settings)
+      if (tokens) {
+        localStorage.setItem('sanfang.access_token', tokens.access_token)
+        localStorage.setItem('sanfang.refresh_token', tokens.refresh_token)
+      }
+    },
+    [settings, tokens],
+  )
+  return browser
+}
+
+const only = process.argv.slice(2)
+console.log(`a11y sweep: every route in ${MODES.length} modes against ${BASE_URL} with ${CHROMIUM}`)
+const ids = await demoIds()
+const all = pages(ids)
+let passed = 0
+let failed = 0
+
+const missing = routeNames().filter((name) => !all.some((p) => p.route === name))
+if (missing.length) {
+  failed++
+  console.log(`FAIL the sweep does not visit these routes: ${missing.join(', ')}`)
+}
+
+const chosen = all.filter((p) => only.length === 0 || only.includes(p.route))
+const users = [...new Set(chosen.map((p) => p.user))]
+for (const mode of MODES) {
+  for (const user of users) {
+    // The account keeps the mode's language, so the app takes it up when it loads the account.
+    const tokens = user ? await signIn(user) : null
+    if (tokens) await api('/me/language', { token: tokens.access_token, method: 'PUT', body: { language: mode.locale } })
+    const { page, errors, close } = await openAs(user, mode, tokens)
+    try {
+      for (const entry of chosen.filter((p) => p.user === user)) {
+        const label = `${entry.route} (${entry.path}) as ${user ?? 'a visitor'}, ${mode.name}`
+        errors.length = 0
+        let problems
+        try {
+          problems = await checkPage(page, entry, mode)
+        } catch (e) {
+          problems = [String(e instanceof Error ? e.message : e)]
+        }
+        problems.push(...errors)
+        if (problems.length === 0) {
+          passed++
+          console.log(`ok   ${label}`)
+        } else {
+          failed++
+          console.log(`FAIL ${label}`)
+          for (const p of problems) console.log(`     ${p}`)
+        }
+      }
+    } finally {
+      await close()
+    }
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed`)
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0
