@@ -978,7 +978,7 @@ const en: MessageSchema = {
     perPerson: 'One per person',
     audience: { owners: 'All owners of the compound', residents: 'Everyone with a role in the compound', buildings: 'Owners of {buildings}' },
     kinds: { single: 'Single choice', multiple: 'Multiple choice', rating: 'Rating', text: 'Free text' },
-    homeTitle: 'Questionnaires for you',
+    homeTitle: 'Questionnaires open now',
     homeAction: 'Answer',
     form: {
       newTitle: 'New questionnaire',
@@ -1067,6 +1067,10 @@ const en: MessageSchema = {
       notOpen: 'This questionnaire is not taking answers now.',
       yourAnswer: 'Your answers',
       editAnswer: 'Change my answers',
+      answeredAt: 'Sent at {at}',
+      answeredSome: 'You have answered for {done} of your {total} homes',
+      answeredTag: 'Answered ✓',
+      notAnsweredTag: 'Not yet answered',
     },
     results: {
       title: 'Results',

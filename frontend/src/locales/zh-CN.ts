@@ -976,7 +976,7 @@ const zhCN = {
     perPerson: '每人一份',
     audience: { owners: '本小区全体业主', residents: '本小区全体居民和三方人员', buildings: '{buildings}业主' },
     kinds: { single: '单选', multiple: '多选', rating: '评分', text: '文字' },
-    homeTitle: '待填写的问卷',
+    homeTitle: '正在进行的问卷',
     homeAction: '去填写',
     form: {
       newTitle: '发起问卷',
@@ -1065,6 +1065,10 @@ const zhCN = {
       notOpen: '本问卷当前不在填写时间内。',
       yourAnswer: '您的答卷',
       editAnswer: '修改答卷',
+      answeredAt: '提交时间：{at}',
+      answeredSome: '您的 {total} 户已填 {done} 户',
+      answeredTag: '已填写 ✓',
+      notAnsweredTag: '未填写',
     },
     results: {
       title: '问卷结果',
