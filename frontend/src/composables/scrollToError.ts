@@ -8,10 +8,11 @@ const GAP = 12
  * the fixed nav bar (whose height grows in large-text mode), and moves the
  * keyboard focus to it. Waits for the messages to render first.
  */
-export async function scrollToFirstError(root: ParentNode = document, selector = '.van-field--error, [data-error="true"]'): Promise<void> {
+export async function scrollToFirstError(root: ParentNode = document, selector = '.van-field__error-message, [data-error="true"]'): Promise<void> {
   await nextTick()
-  const field = root.querySelector<HTMLElement>(selector)
-  if (!field) return
+  const hit = root.querySelector<HTMLElement>(selector)
+  if (!hit) return
+  const field = hit.closest<HTMLElement>('.van-field') ?? hit
   const bar = document.querySelector('.van-nav-bar--fixed')
   const below = bar ? bar.getBoundingClientRect().bottom : 0
   const top = field.getBoundingClientRect().top + window.scrollY - below - GAP
