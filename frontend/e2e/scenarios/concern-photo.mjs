@@ -38,10 +38,20 @@ export async function run() {
     await page.getByTestId('concern-new').click()
     await page.waitForURL(/\/concerns\/new$/)
 
+    // Sent without a category: the page comes back to the category, below the nav bar, and the
+    // message goes as soon as one is chosen.
+    await page.getByTestId('concern-text').fill(text)
+    await page.getByTestId('concern-submit').click()
+    const missing = page.getByTestId('concern-category').locator('.van-field__error-message')
+    await missing.filter({ hasText: '请选择类别' }).waitFor()
+    await page.waitForTimeout(100)
+    const bar = await page.getByTestId('nav-bar').boundingBox()
+    const field = await page.getByTestId('concern-category').boundingBox()
+    assert(bar && field && field.y >= bar.y + bar.height, `the category field is under the nav bar (${field?.y} < ${bar ? bar.y + bar.height : '?'})`)
     await page.getByTestId('concern-category').click()
     await page.locator('.van-picker-column__item', { hasText: '环境卫生' }).first().click()
     await page.locator('.van-picker__confirm').click()
-    await page.getByTestId('concern-text').fill(text)
+    await missing.waitFor({ state: 'detached' })
     await page.getByTestId('concern-location').fill('北门外路面')
     await page.getByTestId('concern-photo-input').setInputFiles({ name: 'north-gate.png', mimeType: 'image/png', buffer: photo() })
     await page.getByTestId('photo-preview').first().waitFor()

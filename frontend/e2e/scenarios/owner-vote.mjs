@@ -8,7 +8,7 @@ export const name = 'owner003 votes on the dog-keeping pact from the inbox and c
 const TITLE = '《太阳城二期文明养犬公约》表决'
 
 export async function run() {
-  const { page, errors, close } = await openBrowser({ viewport: { width: 360, height: 640 } })
+  const { context, page, errors, close } = await openBrowser({ viewport: { width: 360, height: 640 } })
   try {
     // Large-text mode is a saved setting; set it before the app starts.
     await page.goto(`${BASE_URL}/login`)
@@ -60,6 +60,15 @@ export async function run() {
     const receipt = (await code.innerText()).trim()
     assert(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/.test(receipt), `unexpected receipt code: ${receipt}`)
     assert((await page.getByTestId('receipt-screen').innerText()).includes('请保存此回执码'), 'no "save this code" line')
+    // One large button copies the code, and says so.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL })
+    const copy = page.getByTestId('receipt-copy')
+    const copyBox = await copy.boundingBox()
+    assert(copyBox && copyBox.height >= 48, `the copy button is ${copyBox?.height}px tall`)
+    await copy.click()
+    await page.locator('.van-toast').filter({ hasText: '回执码已复制' }).waitFor()
+    const copied = await page.evaluate(() => navigator.clipboard.readText())
+    assert(copied === receipt, `the clipboard holds ${copied}`)
     await screenshot(page, 'owner-vote-receipt')
 
     // The public list: search the receipt; its line is marked, and no name is shown.
@@ -87,6 +96,14 @@ export async function run() {
     await page.goBack()
     await page.waitForURL(/\/votes\/\d+$/)
     await page.getByTestId('my-receipt').filter({ hasText: receipt }).waitFor()
+    // "您已投票" with the receipt is the first thing on the page, not 1,400 px down.
+    const block = page.getByTestId('voted-block')
+    assert((await block.getAttribute('data-state')) === 'done', 'no complete voted block')
+    assert((await page.getByTestId('voted-receipt').innerText()).trim() === receipt, 'the voted block shows another receipt')
+    const top = await block.evaluate((el) => el.getBoundingClientRect().top + window.scrollY)
+    assert(top < 200, `the voted block starts ${top}px down`)
+    assert((await page.getByTestId('go-vote').count()) === 0, '去投票 is still offered after voting')
+    await screenshot(page, 'owner-vote-voted')
     assert((await page.getByTestId('choose').count()) === 0, 'the choices are still offered after voting')
     assert(errors.length === 0, errors.join('\n'))
   } catch (e) {

@@ -64,7 +64,7 @@ async function build() {
 }
 
 /** One owner answers: the single choice, the picks, the rating and maybe a comment. */
-async function answer(owner, id, { dog, picks, rating, text, viaInbox = false, draftFirst = false }) {
+async function answer(owner, id, { dog, picks, rating, text, viaInbox = false, draftFirst = false, sendEmptyFirst = false }) {
   const { page, errors, close } = await openBrowser(PHONE)
   try {
     await login(page, owner)
@@ -78,6 +78,18 @@ async function answer(owner, id, { dog, picks, rating, text, viaInbox = false, d
     }
     await page.getByTestId('questionnaire-title').filter({ hasText: TITLE }).waitFor()
     const fields = page.getByTestId('answer-field')
+    if (sendEmptyFirst) {
+      // Sent blank: the first required question comes into view below the nav bar, marked, and
+      // its mark goes once it is answered.
+      await page.getByTestId('answer-submit').click()
+      await page.locator('[data-testid="answer-field"][data-index="0"] [data-testid="answer-error"]').waitFor()
+      await page.waitForTimeout(100)
+      const bar = await page.getByTestId('nav-bar').boundingBox()
+      const first = await fields.nth(0).boundingBox()
+      assert(bar && first && first.y >= bar.y + bar.height && first.y < 640, `the first question is not in view below the nav bar (${first?.y})`)
+      await fields.nth(0).getByTestId('answer-option').nth(dog).click()
+      await page.locator('[data-testid="answer-field"][data-index="0"] [data-testid="answer-error"]').waitFor({ state: 'detached' })
+    }
     const option = fields.nth(0).getByTestId('answer-option').nth(dog)
     const box = await option.boundingBox()
     assert(box && box.height >= 48, `an option is only ${box?.height}px tall`)
@@ -102,6 +114,14 @@ async function answer(owner, id, { dog, picks, rating, text, viaInbox = false, d
     await screenshot(page, `questionnaire-done-${owner}`)
     await page.getByTestId('done-back').click()
     await page.getByTestId('already-answered').waitFor()
+    const top = await page.evaluate(() => document.querySelector('[data-testid="questionnaire-page"] .sf-card')?.getAttribute('data-testid'))
+    assert(top === 'already-answered', `the page opens with ${top}, not the answered block`)
+    // The home page keeps it, marked answered.
+    await page.goto(`${BASE_URL}/`)
+    const card = page.getByTestId('questionnaire-card').filter({ hasText: TITLE }).first()
+    await card.waitFor()
+    assert((await card.getAttribute('data-answered')) === 'true', 'the home card does not mark it answered')
+    assert((await card.innerText()).includes('已填写 ✓'), 'the home card does not say 已填写 ✓')
     assert(errors.length === 0, `errors for ${owner}: ${errors.join('; ')}`)
   } finally {
     await close()
@@ -131,7 +151,17 @@ async function results(id) {
     const kinds = await charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))
     assert(kinds.join() === 'single,multiple,rating', `charts of the wrong kinds: ${kinds}`)
     const pie = await charts.nth(0).locator('svg').textContent()
-    assert(pie.includes('养犬') && pie.includes('2（') && pie.includes('1（'), `the pie does not show the counts: ${pie}`)
+    assert(pie.includes('养犬') && pie.includes('2 · ') && pie.includes('1 · '), `the pie does not show the counts: ${pie}`)
+    // At 360 px every label stays inside its chart.
+    const clipped = await charts.evaluateAll((els) =>
+      els.flatMap((el) => {
+        const box = el.getBoundingClientRect()
+        return [...el.querySelectorAll('svg text')]
+          .filter((t) => t.textContent && (t.getBoundingClientRect().left < box.left - 0.5 || t.getBoundingClientRect().right > box.right + 0.5))
+          .map((t) => t.textContent)
+      }),
+    )
+    assert(clipped.length === 0, `labels cut at the chart's edge: ${clipped.join(', ')}`)
     const bars = await charts.nth(1).locator('svg').textContent()
     assert(bars.includes('遛犬不拴绳') && bars.includes('2'), `the bars do not show the counts: ${bars}`)
 
@@ -157,7 +187,7 @@ async function results(id) {
 export async function run() {
   const id = await build()
   await answer('owner001', id, { dog: 0, picks: [0, 1], rating: 5, text: '希望在门口设置宠物便袋箱', viaInbox: true })
-  await answer('owner002', id, { dog: 1, picks: [0], rating: 5 })
+  await answer('owner002', id, { dog: 1, picks: [0], rating: 5, sendEmptyFirst: true })
   await answer('owner003', id, { dog: 0, picks: [], rating: 3, draftFirst: true })
   await results(id)
 }

@@ -150,4 +150,45 @@ describe('QuestionnaireView', () => {
     expect(wrapper.find('[data-testid="answer-submit"]').exists()).toBe(false)
     wrapper.unmount()
   })
+
+  it('puts "已填写" first on the page, with when', async () => {
+    const my = { ...questionnaire().my, answered: true, can_submit: false, submitted_at: '2026-11-22T03:00:00Z', holdings: [{ holder_id: 3, label: '1号楼', answered: true }] }
+    mockFetch(() => json(200, questionnaire({ my })))
+    const wrapper = await mountPage()
+    const first = wrapper.get('[data-testid="questionnaire-page"]').element.querySelector('.sf-card')
+    expect(first?.getAttribute('data-testid')).toBe('already-answered')
+    expect(wrapper.get('[data-testid="done-when"]').text()).toMatch(/^提交时间：2026/)
+    wrapper.unmount()
+  })
+
+  it('says which homes have answered and keeps the form for the others', async () => {
+    const holdings = [
+      { holder_id: 3, label: '1号楼 1单元101', answered: true },
+      { holder_id: 4, label: '2号楼 1单元101', answered: false },
+    ]
+    mockFetch(() => json(200, questionnaire({ my: { ...questionnaire().my, holdings } })))
+    const wrapper = await mountPage()
+    const block = wrapper.get('[data-testid="already-answered"]')
+    expect(block.attributes('data-complete')).toBe('false')
+    expect(block.get('[data-testid="done-title"]').text()).toBe('您的 2 户已填 1 户')
+    expect(block.findAll('[data-testid="done-item"]').map((i) => i.attributes('data-done'))).toEqual(['true', 'false'])
+    expect(wrapper.find('[data-testid="answer-submit"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('drops the server\'s message on a question once it is answered again', async () => {
+    mockFetch((req) =>
+      req.method === 'POST'
+        ? apiError(422, 'validation_failed', '请检查', { fields: { 'answers[0]': '请选择一项' } })
+        : json(200, questionnaire({ questions: [{ kind: 'single', text: '您家是否养犬？', required: false, options: ['养犬', '不养犬'] }] })),
+    )
+    const wrapper = await mountPage()
+    await wrapper.get('[data-testid="answer-submit"]').trigger('click')
+    await flushPromises()
+    const field = () => wrapper.get('[data-testid="answer-field"][data-index="0"]')
+    expect(field().find('[data-testid="answer-error"]').exists()).toBe(true)
+    await field().get('[data-testid="answer-option"]').trigger('click')
+    expect(field().find('[data-testid="answer-error"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
 })

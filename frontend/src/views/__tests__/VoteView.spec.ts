@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Pinia } from 'pinia'
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -130,6 +130,79 @@ describe('VoteView', () => {
     expect(wrapper.get('[data-testid="my-choice"]').text()).toBe('反对')
     expect(wrapper.find('[data-testid="choose"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="holding-vote"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('opens with "您已投票", when and the receipt once every home has voted, instead of 去投票', async () => {
+    const online = { receipt: 'K7QMA-4XPBZ', channel: 'online' as const, status: 'counted', cast_at: '2026-11-22T03:00:00Z', choice: 'agree' as const }
+    mockFetch(() => json(200, vote({ my: [holding({ ballot: online })] })))
+    const wrapper = await mountVote()
+
+    const first = wrapper.get('[data-testid="vote-page"]').element.querySelector('.sf-card')
+    expect(first?.getAttribute('data-testid')).toBe('voted-block')
+    const block = wrapper.get('[data-testid="voted-block"]')
+    expect(block.attributes('data-state')).toBe('done')
+    expect(block.get('[data-testid="done-title"]').text()).toBe('您已投票')
+    expect(block.get('[data-testid="done-when"]').text()).toMatch(/^投票时间：2026/)
+    expect(block.get('[data-testid="voted-receipt"]').text()).toBe('K7QMA-4XPBZ')
+    expect(block.get('[data-testid="receipt-copy"]').attributes('aria-label')).toBe('复制回执码 K7QMA-4XPBZ')
+    expect(block.get('[data-testid="voted-receipt-check"]').text()).toBe('核对回执')
+    expect(wrapper.find('[data-testid="go-vote"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('says which homes are done and which still wait when only some have voted', async () => {
+    const online = { receipt: 'K7QMA-4XPBZ', channel: 'online' as const, status: 'counted', cast_at: '2026-11-22T03:00:00Z', choice: 'agree' as const }
+    const second = holding({ holder_id: 4, holder_key: 'TYC0004', units: ['2号楼 1单元101'], proxy_id: 9 })
+    mockFetch(() => json(200, vote({ my: [holding({ ballot: online }), second] })))
+    const wrapper = await mountVote()
+
+    const block = wrapper.get('[data-testid="voted-block"]')
+    expect(block.attributes('data-state')).toBe('some')
+    expect(block.get('[data-testid="done-title"]').text()).toBe('您的 2 户已投 1 户')
+    const items = block.findAll('[data-testid="done-item"]')
+    expect(items.map((i) => [i.text(), i.attributes('data-done')])).toEqual([
+      ['1号楼 1单元202已投票 ✓', 'true'],
+      ['2号楼 1单元101未投票', 'false'],
+    ])
+    expect(wrapper.find('[data-testid="go-vote"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('copies the receipt code and says so, or selects it where the clipboard is refused', async () => {
+    const online = { receipt: 'K7QMA-4XPBZ', channel: 'online' as const, status: 'counted', cast_at: '2026-11-22T03:00:00Z', choice: 'agree' as const }
+    mockFetch(() => json(200, vote({ my: [holding({ ballot: online })] })))
+    const writeText = vi.fn(async (_text: string) => undefined)
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } })
+    const wrapper = await mountVote()
+
+    await wrapper.get('[data-testid="receipt-copy"]').trigger('click')
+    await flushPromises()
+    expect(writeText).toHaveBeenCalledWith('K7QMA-4XPBZ')
+    expect(document.body.textContent).toContain('回执码已复制')
+
+    writeText.mockRejectedValueOnce(new Error('not allowed'))
+    await wrapper.get('[data-testid="receipt-copy"]').trigger('click')
+    await flushPromises()
+    expect(window.getSelection()?.toString()).toBe('K7QMA-4XPBZ')
+    wrapper.unmount()
+  })
+
+  it('puts the focus on the confirm button when the dialog opens and keeps Tab inside it', async () => {
+    mockFetch(() => json(200, vote()))
+    const wrapper = await mountVote()
+
+    await wrapper.get('[data-testid="choice-agree"]').trigger('click')
+    await flushPromises()
+    // The dialog's opening transition ends.
+    wrapper.findComponent({ name: 'van-dialog' }).vm.$emit('opened')
+    await flushPromises()
+    const cast = inDocument('confirm-cast')
+    const back = inDocument('confirm-back')
+    expect(document.activeElement).toBe(cast)
+    back?.focus()
+    inDocument('confirm-dialog')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true }))
+    expect(document.activeElement).toBe(cast)
     wrapper.unmount()
   })
 
