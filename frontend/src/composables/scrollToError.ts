@@ -5,7 +5,7 @@ const GAP = 12
 
 /**
  * Brings the first field marked as wrong inside `root` into view, just below
- * the fixed nav bar (whose height grows in large-text mode), and moves the
+ * the fixed header (whose height grows in large-text mode), and moves the
  * keyboard focus to it. Waits for the messages to render first.
  */
 export async function scrollToFirstError(root: ParentNode = document, selector = '.van-field__error-message, [data-error="true"]'): Promise<void> {
@@ -13,7 +13,7 @@ export async function scrollToFirstError(root: ParentNode = document, selector =
   const hit = root.querySelector<HTMLElement>(selector)
   if (!hit) return
   const field = hit.closest<HTMLElement>('.van-field') ?? hit
-  const bar = document.querySelector('.van-nav-bar--fixed')
+  const bar = document.querySelector('.sf-header')
   const below = bar ? bar.getBoundingClientRect().bottom : 0
   const top = field.getBoundingClientRect().top + window.scrollY - below - GAP
   window.scrollTo({ top: Math.max(top, 0) })

@@ -10,11 +10,11 @@ export type ChartOption = ComposeOption<GaugeSeriesOption>
 
 export { init }
 
-/** The palette of the app (Vant's colours). */
+/** The palette of the app (the theme's colours, at least 3:1 on white as graphics need). */
 export const COLORS = {
-  primary: '#1989fa',
-  success: '#07c160',
-  danger: '#ee0a24',
+  primary: '#0b63c9',
+  success: '#0a7a3e',
+  danger: '#d1132a',
   track: '#ebedf0',
   zone: '#d6f5e3',
   text: '#323233',

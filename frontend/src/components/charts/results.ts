@@ -12,4 +12,4 @@ export type ResultChartOption = ComposeOption<BarSeriesOption | PieSeriesOption 
 export { init }
 
 /** Colours for options, in order: Vant's palette first. */
-export const PALETTE = ['#1989fa', '#07c160', '#ff976a', '#ee0a24', '#7232dd', '#ffd21e', '#00b7c3', '#8c8c8c'] as const
+export const PALETTE = ['#0b63c9', '#0a7a3e', '#a84b00', '#c8102e', '#6a3bc0', '#8a6d00', '#00778a', '#6e6f72'] as const
