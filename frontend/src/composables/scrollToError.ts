@@ -12,11 +12,11 @@ export async function scrollToFirstError(root: ParentNode = document, selector =
   await nextTick()
   const hit = root.querySelector<HTMLElement>(selector)
   if (!hit) return
-  const field = hit.closest<HTMLElement>('.van-field') ?? hit
+  const field = hit.closest<HTMLElement>('.van-field, .van-cell') ?? hit
   const bar = document.querySelector('.sf-header')
   const below = bar ? bar.getBoundingClientRect().bottom : 0
   const top = field.getBoundingClientRect().top + window.scrollY - below - GAP
   window.scrollTo({ top: Math.max(top, 0) })
-  const target = field.querySelector<HTMLElement>('input, textarea, button, [tabindex]') ?? field
+  const target = field.matches('[tabindex]') ? field : (field.querySelector<HTMLElement>('input, textarea, button, [tabindex]') ?? field)
   target.focus({ preventScroll: true })
 }

@@ -32,7 +32,7 @@ async function mountForm(): Promise<VueWrapper> {
 
 /** Opens the category sheet and confirms the first category, the way Vant's picker does. */
 async function chooseCategory(wrapper: VueWrapper): Promise<void> {
-  await wrapper.get('[data-testid="concern-category"] .van-field').trigger('click')
+  await wrapper.get('[data-testid="concern-category"] .van-cell').trigger('click')
   await flushPromises()
   wrapper.findComponent({ name: 'van-picker' }).vm.$emit('confirm', { selectedValues: [5] })
   await flushPromises()
