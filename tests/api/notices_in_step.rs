@@ -1,6 +1,6 @@
 //! Notices that keep in step: one that asks for something is read once its reader has done it,
 //! and whoever raised a concern is told, in their language, each step someone else takes on it.
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use chrono::Duration;
 use serde_json::{Value, json};
 
@@ -8,18 +8,12 @@ use crate::{
     agendas::open as open_agenda,
     concerns::raise,
     helpers::*,
+    notices::{find, inbox_in},
     questionnaires::{create, survey},
     votes::*,
 };
 
-/// The inbox of the holder of `token`, asking for `lang` (an `Accept-Language`).
-async fn inbox_in(app: &TestApp, token: &str, lang: &str) -> Vec<Value> {
-    let auth = format!("Bearer {token}");
-    let headers = [("authorization", auth.as_str()), ("accept-language", lang)];
-    let res = app.request_with(Method::GET, "/api/v1/me/inbox", &headers, String::new()).await;
-    res.expect(StatusCode::OK).body.as_array().unwrap().clone()
-}
-
+/// The inbox of the holder of `token`, in Chinese.
 async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
     inbox_in(app, token, "zh-CN").await
 }
@@ -27,12 +21,6 @@ async fn inbox(app: &TestApp, token: &str) -> Vec<Value> {
 /// How many notices of an inbox are unread: the tab bar's badge.
 fn unread(inbox: &[Value]) -> usize {
     inbox.iter().filter(|n| n["read_at"].is_null()).count()
-}
-
-/// The notice of `kind` in an inbox that leads to `link`.
-fn find(inbox: &[Value], kind: &str, link: &str) -> Value {
-    let n = inbox.iter().find(|n| n["kind"] == kind && n["link"] == link).cloned();
-    n.unwrap_or_else(|| panic!("no {kind} for {link} in {inbox:?}"))
 }
 
 /// Whether the notice of `kind` leading to `link` is read in the inbox of `token`.
