@@ -12,6 +12,7 @@ mod m20261206_000002_release_anonymous_answers_in_steps;
 mod m20261206_000010_create_throttles;
 mod m20261206_000011_two_person_links;
 mod m20261206_000020_reader_language;
+mod m20261206_000030_index_notice_links;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_create_throttles::Migration),
             Box::new(m20261206_000011_two_person_links::Migration),
             Box::new(m20261206_000020_reader_language::Migration),
+            Box::new(m20261206_000030_index_notice_links::Migration),
         ]
     }
 }

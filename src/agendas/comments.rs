@@ -19,6 +19,7 @@ use crate::{
     entities::agenda_comment,
     error::{AppError, AppResult},
     msg,
+    notices::{self, Deed},
     policy::{PartyKind, Permission},
     text::required_text,
 };
@@ -116,6 +117,7 @@ pub async fn add_comment(db: &impl ConnectionTrait, actor: &Actor, id: i64, req:
     .await?;
     let detail = json!({ "comment_id": row.id, "parent_id": row.parent_id, "official": row.official_kind });
     audit::note(db, Some(actor.user.id), &a.agenda, "agenda.commented", detail).await?;
+    notices::done(db, actor.user.id, Deed::JoinAgenda, &format!("/agendas/{}", a.agenda.id)).await?;
     let names = HashMap::from([(actor.user.id, actor.user.display_name.clone())]);
     Ok(comment_view(&row, &names, actor.user.id, false))
 }

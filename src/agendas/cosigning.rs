@@ -17,7 +17,7 @@ use crate::{
     entities::{agenda, agenda_cosign, compound, holder, owner_link, unit},
     error::{AppError, AppResult, unique_conflict},
     msg,
-    notices::{self, NewNotice},
+    notices::{self, Deed, NewNotice},
     policy::{PartyKind, Permission},
     roster::area,
     votes::tally::Weight,
@@ -118,6 +118,7 @@ pub async fn cosign(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppRes
     let (cosigned, total) = cosign_weights(db, a.agenda.id, c.id).await?;
     let detail = json!({ "holders": new, "cosigned": { "heads": cosigned.heads, "area_centi": cosigned.area } });
     audit::note(db, Some(actor.user.id), &a.agenda, "agenda.cosigned", detail).await?;
+    notices::done(db, actor.user.id, Deed::JoinAgenda, &format!("/agendas/{}", a.agenda.id)).await?;
     if statutory_request_reached(cosigned, total) && a.agenda.statutory_at.is_none() {
         mark_statutory(db, &a.agenda, &c, (cosigned, total), now).await?;
     }

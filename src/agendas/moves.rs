@@ -14,6 +14,7 @@ use crate::{
     entities::{agenda, compound, questionnaire, vote},
     error::{AppError, AppResult},
     msg,
+    notices::{self, Deed},
     policy::Permission,
     text::required_text,
 };
@@ -39,7 +40,12 @@ async fn apply_move(
     let mut detail = detail;
     detail["from"] = json!(from);
     detail["to"] = json!(to);
-    audit::note(db, Some(actor.user.id), &a.agenda, &format!("agenda.{}", m.as_str()), detail).await
+    audit::note(db, Some(actor.user.id), &a.agenda, &format!("agenda.{}", m.as_str()), detail).await?;
+    // Deliberating or deciding answers the owners' call for an assembly, for whoever does it.
+    if matches!(m, AgendaMove::Deliberate | AgendaMove::Decide) {
+        notices::done(db, actor.user.id, Deed::TakeUpAgenda, &format!("/agendas/{}", a.agenda.id)).await?;
+    }
+    Ok(())
 }
 
 /// Put the agenda under deliberation (those who manage it).

@@ -1,7 +1,8 @@
 //! Every step after raising, as one operation: check the step may follow the concern's status,
 //! move the status with a compare-and-set (two clicks cannot both pass), put the step on the
-//! timeline and the audit chain, and tell whoever must know. Each step of the API checks who
-//! may take it and what it carries, then takes it.
+//! timeline and the audit chain, read the notices that asked its taker for it, and tell whoever
+//! must know: the party it concerns, and the raiser of every step someone else takes. Each step
+//! of the API checks who may take it and what it carries, then takes it.
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, prelude::Expr,
@@ -9,9 +10,9 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    ConcernStatus, ConcernStep, DepartmentResponse, EscalateRequest, Loaded, MAX_PHOTOS, NoteRequest, RateRequest,
-    ReopenRequest, ReplyRequest, RouteRequest, check_rating, concern_for, excerpt, main_party, next_status,
-    party_members, refuse, require_assigned, require_raiser, require_replier,
+    ConcernStatus, ConcernStep, DepartmentResponse, EscalateRequest, Loaded, MAX_PHOTOS, Moved, NoteRequest,
+    RateRequest, ReopenRequest, ReplyRequest, RouteRequest, check_rating, concern_for, excerpt, main_party,
+    next_status, party_members, raiser_notice, refuse, require_assigned, require_raiser, require_replier, settles,
 };
 use crate::{
     audit,
@@ -99,6 +100,10 @@ pub async fn take_step(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, s: 
     let now = Utc::now();
     move_status(db, l, &s, to, now).await?;
     let detail = s.event_detail();
+    let party = s.party.and_then(|p| PartyKind::parse(&p.kind)).or_else(|| l.assigned());
+    let text = &l.concern.text;
+    let moved = Moved { step: s.step, by_raiser: l.mine, note: s.note.as_deref(), party, detail: &detail, text };
+    let news = raiser_notice(&moved);
     let actor_kind = if s.step.by_raiser() { None } else { main_party(&l.kinds) };
     concern_event::Entity::insert(concern_event::ActiveModel {
         actor_kind: Set(actor_kind.map(|k| k.as_str().into())),
@@ -116,8 +121,16 @@ pub async fn take_step(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, s: 
     }
     let action = format!("concern.{}", s.step.as_str());
     audit::note(db, Some(actor.user.id), &l.concern, &action, audit_detail).await?;
-    if let Some(n) = s.notice {
+    if let Some(deed) = settles(s.step) {
+        notices::done(db, actor.user.id, deed, &link(l.concern.id)).await?;
+    }
+    if let Some(mut n) = s.notice {
+        // Nobody is told of their own step.
+        n.to.retain(|&u| u != actor.user.id);
         tell(db, &l.compound, l.concern.id, n).await?;
+    }
+    if let Some((kind, params)) = news {
+        tell(db, &l.compound, l.concern.id, Notice { kind, params, to: vec![l.concern.raised_by] }).await?;
     }
     Ok(to)
 }
@@ -178,12 +191,17 @@ async fn move_status(
     .await
 }
 
+/// Where a concern's notices lead.
+fn link(concern_id: i64) -> String {
+    format!("/concerns/{concern_id}")
+}
+
 /// Put a notice about concern `concern_id` of compound `c` in some inboxes.
 pub(super) async fn tell(db: &impl ConnectionTrait, c: &compound::Model, concern_id: i64, n: Notice) -> AppResult<()> {
     if n.to.is_empty() {
         return Ok(());
     }
-    let notice = NewNotice::in_compound(c, n.kind, n.params, format!("/concerns/{concern_id}"));
+    let notice = NewNotice::in_compound(c, n.kind, n.params, link(concern_id));
     notices::publish(db, notice, &n.to).await?;
     Ok(())
 }
@@ -231,31 +249,22 @@ pub async fn acknowledge(db: &impl ConnectionTrait, actor: &Actor, id: i64, req:
     Ok(())
 }
 
-/// Answer the raiser: the assigned party, or the community office. The raiser is told.
+/// Answer the raiser: the assigned party, or the community office.
 pub async fn reply(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: ReplyRequest) -> AppResult<()> {
     let l = concern_for(db, actor, id).await?;
     require_replier(actor, &l)?;
     let text = required_text("text", &req.text, 2000)?;
-    let notice = (!l.mine).then(|| Notice {
-        kind: "concern_replied",
-        params: json!({ "text": excerpt(&text, 120) }),
-        to: vec![l.concern.raised_by],
-    });
-    take_step(db, actor, &l, Step::new(ConcernStep::Replied).note(Some(text)).telling(notice)).await?;
+    take_step(db, actor, &l, Step::new(ConcernStep::Replied).note(Some(text))).await?;
     Ok(())
 }
 
-/// The assigned party marks the concern resolved; the raiser is asked to confirm and rate.
+/// The assigned party marks the concern resolved; the raiser is asked to confirm and rate (see
+/// [`raiser_notice`]).
 pub async fn resolve(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: NoteRequest) -> AppResult<()> {
     let l = concern_for(db, actor, id).await?;
     require_assigned(actor, &l)?;
     let note = optional_text("note", req.note.as_deref(), 1000)?;
-    let notice = Notice {
-        kind: "concern_resolved",
-        params: json!({ "with_note": note.is_some(), "note": note }),
-        to: vec![l.concern.raised_by],
-    };
-    take_step(db, actor, &l, Step::new(ConcernStep::Resolved).note(note).telling(Some(notice))).await?;
+    take_step(db, actor, &l, Step::new(ConcernStep::Resolved).note(note)).await?;
     Ok(())
 }
 

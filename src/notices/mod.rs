@@ -1,5 +1,7 @@
-//! Notices and each user's inbox, with read receipts.
+//! Notices and each user's inbox, with read receipts; a notice that asks for something is read
+//! once it is done ([`done`]).
 pub mod audience;
+pub mod done;
 pub mod ops;
 pub mod text;
 pub mod views;
@@ -14,6 +16,7 @@ use crate::{
     i18n::Lang,
 };
 
+pub use done::{Deed, done};
 pub use text::NoticeText;
 
 impl Subject for notice::Model {

@@ -17,8 +17,9 @@ use serde_json::Value;
 use crate::{entities::notice, i18n, i18n::Lang};
 
 /// The families of words a parameter names by its code: the parameter `result` holding
-/// `passed` is shown as the message `result.passed`.
-const CODED: &[&str] = &["result"];
+/// `passed` is shown as the message `result.passed`; `party` holding `property_company` as
+/// `party.property_company`.
+const CODED: &[&str] = &["result", "party"];
 
 /// What a new notice says.
 pub enum NoticeText {
@@ -106,6 +107,11 @@ mod tests {
             ("concern_replied", json!({ "text": "已处理" })),
             ("concern_resolved", json!({ "with_note": true, "note": "已修好" })),
             ("concern_reopened", json!({ "reason": "还在响" })),
+            ("concern_passed_on", json!({ "party": "property_company", "text": "吵" })),
+            ("concern_taken_on", json!({ "party": "community_office", "text": "吵" })),
+            ("concern_escalated", json!({ "department": "城管执法队", "text": "吵" })),
+            ("concern_department_responded", json!({ "department": "城管执法队", "text": "已处理" })),
+            ("concern_became_agenda", json!({ "text": "吵" })),
             ("holder_invitation", json!({ "holder": "TYC0001" })),
             ("holder_linked", json!({ "name": "张三", "holder": "TYC0001", "settling": true, "counts_from": at })),
             ("holder_unlinked", json!({ "name": "张三", "holder": "TYC0001" })),

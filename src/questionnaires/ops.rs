@@ -29,7 +29,7 @@ use crate::{
     error::{AppError, AppResult},
     i18n::Lang,
     msg,
-    notices::{self, NewNotice},
+    notices::{self, Deed, NewNotice},
     policy::Permission,
     tenancy::compound_for,
     text::{optional_text, required_text},
@@ -357,6 +357,8 @@ pub async fn submit(db: &DatabaseConnection, actor: &Actor, id: i64, req: &Submi
     };
     let txn = write_txn(db).await?;
     answers::submit(&txn, &q, Respondent { user_id: actor.user.id, holder_id }, &answers).await?;
+    let answered = Deed::Answer { anonymous: q.anonymous };
+    notices::done(&txn, actor.user.id, answered, &format!("/questionnaires/{}", q.id)).await?;
     txn.commit().await?;
     Ok(AnswerReceipt { questionnaire_id: q.id, submitted: true, can_edit: q.allow_edit && !q.anonymous })
 }

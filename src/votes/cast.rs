@@ -27,6 +27,7 @@ use crate::{
     error::{AppError, AppResult, is_unique_violation},
     i18n::Msg,
     msg,
+    notices::{self, Deed},
 };
 
 /// What a ballot says: a choice on a motion, or the candidates supported in an election.
@@ -275,6 +276,9 @@ struct Batch {
     inserts: Vec<ballot::Model>,
     /// What the callers of the batch's `Own` ballots hold.
     holdings: HashMap<String, Holdings>,
+    /// Who cast a ballot on their phone (for themselves or as a proxy), and where the vote's
+    /// notices lead: those notices are read for them with the batch.
+    voted: Vec<(i64, String)>,
 }
 
 /// Ballots per INSERT statement: 18 bound values each stays far below either database's limit.
@@ -302,7 +306,7 @@ async fn process(db: &DatabaseConnection, frozen: &mut Frozen, jobs: Vec<Job>) {
         Ok(b) => b,
         Err(e) => return fail_all(jobs, e.to_string()),
     };
-    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new(), holdings };
+    let mut batch = Batch { chain, votes: HashMap::new(), ballots, inserts: Vec::new(), holdings, voted: Vec::new() };
     let mut results = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
     // Checks write nothing, so a refused ballot needs no rollback; a failed write spoils the
@@ -386,6 +390,7 @@ async fn finish(txn: sea_orm::DatabaseTransaction, batch: Batch) -> Result<HashM
         .map(|chunk| ballot::Entity::insert_many(chunk.iter().cloned().map(new_row)).build(backend))
         .collect();
     writes.extend(batch.chain.into_statements(backend));
+    writes.extend(notices::done::done_statement(backend, Deed::Vote, &batch.voted));
     crate::db::execute_all(&txn, writes).await.map_err(stored_at_once)?;
     txn.commit().await.map_err(|e| e.to_string())?;
     Ok(ids)
@@ -747,6 +752,9 @@ async fn write(db: &impl ConnectionTrait, batch: &mut Batch, plan: Plan) -> AppR
             update(db, ballot).await?
         }
     };
+    if let Some(voter) = b.cast_by.filter(|_| Channel::parse(&b.channel) != Channel::Paper) {
+        batch.voted.push((voter, format!("/votes/{}", b.vote_id)));
+    }
     batch.ballots.insert((b.vote_id, b.holder_id), b.clone());
     Ok(b)
 }

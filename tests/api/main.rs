@@ -17,6 +17,7 @@ mod limits;
 mod matrix;
 mod names;
 mod notices;
+mod notices_in_step;
 mod questionnaires;
 mod races;
 mod roster;

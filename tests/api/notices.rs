@@ -169,7 +169,7 @@ async fn only_a_party_one_belongs_to_may_speak_and_other_compounds_reach_nothing
 }
 
 /// The inbox of the holder of `token`, asking for `lang` (an `Accept-Language`).
-async fn inbox_in(app: &TestApp, token: &str, lang: &str) -> Vec<Value> {
+pub async fn inbox_in(app: &TestApp, token: &str, lang: &str) -> Vec<Value> {
     let auth = format!("Bearer {token}");
     let headers = [("authorization", auth.as_str()), ("accept-language", lang)];
     let res = app.request_with(Method::GET, "/api/v1/me/inbox", &headers, String::new()).await;
@@ -177,7 +177,7 @@ async fn inbox_in(app: &TestApp, token: &str, lang: &str) -> Vec<Value> {
 }
 
 /// The notice of `kind` in an inbox that leads to `link`.
-fn find(inbox: &[Value], kind: &str, link: &str) -> Value {
+pub fn find(inbox: &[Value], kind: &str, link: &str) -> Value {
     let n = inbox.iter().find(|n| n["kind"] == kind && n["link"] == link).cloned();
     n.unwrap_or_else(|| panic!("no {kind} for {link} in {inbox:?}"))
 }

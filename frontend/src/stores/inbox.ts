@@ -37,6 +37,15 @@ export const useInboxStore = defineStore('inbox', () => {
     }
   }
 
+  /**
+   * Reads the list again if it is held here. Once the user has answered, voted, co-signed or taken
+   * a step on a concern, the server has read the notice that asked for it: the badge follows.
+   */
+  async function refresh(): Promise<void> {
+    if (items.value === null || loading.value) return
+    await load()
+  }
+
   function clear(): void {
     items.value = null
   }
@@ -54,5 +63,5 @@ export const useInboxStore = defineStore('inbox', () => {
     },
   )
 
-  return { items, loading, unread, load, markRead, clear }
+  return { items, loading, unread, load, refresh, markRead, clear }
 })
