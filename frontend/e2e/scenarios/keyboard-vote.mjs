@@ -1,6 +1,7 @@
 // An owner who cannot use a touch screen or a mouse votes with the keyboard alone: signs in,
 // reaches the open vote from the home page, agrees, confirms in the dialog, reads the receipt and
-// finds "您已投票" first on the vote page. Nothing is clicked.
+// finds "您已投票" first on the vote page, then goes home by the tab bar. Nothing is clicked, and
+// every control the focus reaches shows it and is not covered by the header or the tab bar.
 import { BASE_URL, assert, openBrowser, screenshot } from '../lib.mjs'
 
 export const name = 'owner012 signs in and votes on the dog-keeping pact with the keyboard only (360×640, large text)'
@@ -9,10 +10,36 @@ const TITLE = '《太阳城二期文明养犬公约》表决'
 const USER = 'owner012'
 const PASSWORD = process.env.DEMO_PASSWORD ?? 'sanfang-demo'
 
-/** Presses Tab until the focused element matches `test` (run in the page), or fails after `max` presses. */
+/**
+ * Where the focus is and whether one can see it: a focus ring drawn (WCAG 2.4.7), and the element
+ * not hidden under the fixed header or tab bar (WCAG 2.4.11).
+ */
+function focusSeen() {
+  const el = document.activeElement
+  if (!el || el === document.body) return null
+  const style = getComputedStyle(el)
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none'
+  const r = el.getBoundingClientRect()
+  const header = document.querySelector('.sf-header')?.getBoundingClientRect().bottom ?? 0
+  const tabbar = document.querySelector('.sf-tabbar')?.getBoundingClientRect().top ?? innerHeight
+  const onBar = el.closest('.sf-header, .sf-tabbar, [role=dialog], .van-dialog') !== null
+  const hidden = !onBar && (r.bottom <= header || r.top >= tabbar)
+  const what = `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${(el.textContent ?? '').trim().slice(0, 20)}"`
+  return { ring, hidden, what }
+}
+
+/**
+ * Presses Tab until the focused element matches `test` (run in the page), or fails after `max`
+ * presses; on the way, every control the focus lands on must show it and not be covered.
+ */
 async function tabTo(page, what, test, arg, max = 60) {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab')
+    const seen = await page.evaluate(focusSeen)
+    if (seen) {
+      assert(seen.ring, `no visible focus on ${seen.what}`)
+      assert(!seen.hidden, `the focused ${seen.what} is hidden under the header or the tab bar`)
+    }
     if (await page.evaluate(test, arg)) return
   }
   throw new Error(`Tab never reached ${what}`)
@@ -98,8 +125,11 @@ export async function run() {
     assert((await page.getByTestId('go-vote').count()) === 0, '去投票 is still offered')
     await screenshot(page, 'keyboard-vote-voted')
 
-    // Home again: the card now says voted.
-    await page.goto(`${BASE_URL}/`)
+    // Home again through the tab bar: its 首页 tab is highlighted on this sub-page, and still goes home.
+    assert((await page.getByTestId('tab-home').getAttribute('aria-current')) === 'page', 'the 首页 tab is not marked current')
+    await tabTo(page, 'the 首页 tab', byTestid, 'tab-home')
+    await page.keyboard.press('Enter')
+    await page.waitForURL((url) => url.pathname === '/')
     const done = page.getByTestId('vote-card').filter({ hasText: TITLE }).first()
     await done.locator('[data-testid="vote-card-mine"][data-done="true"]').waitFor()
     assert((await done.getByTestId('vote-card-mine').innerText()).includes('已投票'), 'the home card does not say 已投票')
