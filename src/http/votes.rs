@@ -38,7 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(object, list_objections))
 }
 
-/// The compound's votes, newest first. Drafts are listed only for those who may manage votes.
+/// The compound's votes, newest first, each with the caller's homes in it (`mine`). Drafts are
+/// listed only for those who may manage votes.
 #[utoipa::path(get, path = "/compounds/{id}/votes", tag = "votes", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, body = Vec<VoteSummary>), (status = 404, body = ErrorBody)))]
@@ -47,7 +48,7 @@ async fn list_votes(
     actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<VoteSummary>>> {
-    Ok(Json(ops::list(&state.db, &actor, id).await?))
+    Ok(Json(ops::list(&state.db, &state.rosters, &actor, id).await?))
 }
 
 /// Draft a vote. Nothing is sent until it is published.

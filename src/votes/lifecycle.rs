@@ -82,6 +82,11 @@ pub async fn units_in_scope(db: &impl ConnectionTrait, v: &vote::Model) -> AppRe
     Ok(find.all(db).await?)
 }
 
+/// Whether `v` counts unit `u`: [`units_in_scope`] for units already read.
+pub fn counts_unit(v: &vote::Model, u: &unit::Model) -> bool {
+    u.compound_id == v.compound_id && building_ids(v).is_none_or(|ids| ids.contains(&u.building_id))
+}
+
 /// Users verified as holders of the given units.
 pub async fn owners_of(db: &impl ConnectionTrait, units: &[unit::Model]) -> AppResult<Vec<i64>> {
     let links = owner_link::Entity::find()
@@ -290,6 +295,11 @@ impl Rosters {
             self.open_vote(db, id).await?;
         }
         Ok(())
+    }
+
+    /// The frozen roster of vote `vote_id` if it is in memory already.
+    pub fn cached(&self, vote_id: i64) -> Option<std::sync::Arc<HashMap<i64, HolderUnits>>> {
+        self.map.lock().expect("rosters lock").get(&vote_id).cloned()
     }
 
     /// The frozen roster of `v`, by holder. Only for a vote that has opened.

@@ -13,7 +13,7 @@ use super::{
     access::{allowed, vote_for},
     lifecycle::{self, Rosters, advance, owners_of, quorum_needed, units_in_scope},
     model::{VoteForm, VoteStatus},
-    reading::{my_holdings, summary, view},
+    reading::{my_holdings, my_holdings_in, my_homes, summary, view},
     rules::{Step, check_extension, check_notice, in_publicity},
     tally::{Matter, quorum_met},
     views::*,
@@ -35,19 +35,26 @@ use crate::{
     text::{optional_text, required_text},
 };
 
-/// The compound's votes, newest first. Drafts are listed only for those who may manage votes.
-pub async fn list(db: &DatabaseConnection, actor: &Actor, compound_id: i64) -> AppResult<Vec<VoteSummary>> {
+/// The compound's votes, newest first, each with the caller's homes in it. Drafts are listed
+/// only for those who may manage votes.
+pub async fn list(
+    db: &DatabaseConnection,
+    rosters: &Rosters,
+    actor: &Actor,
+    compound_id: i64,
+) -> AppResult<Vec<VoteSummary>> {
     let c = compound_for(db, actor, compound_id, Permission::ViewVotes).await?;
     let mut find =
         vote::Entity::find().filter(vote::Column::CompoundId.eq(compound_id)).order_by_desc(vote::Column::Id);
     if !allowed(actor, &c, Permission::ManageVotes) {
         find = find.filter(vote::Column::Status.ne(VoteStatus::Draft));
     }
-    let mut out = Vec::new();
+    let mut votes = Vec::new();
     for v in find.all(db).await? {
-        out.push(summary(&advance(db, v).await?));
+        votes.push(advance(db, v).await?);
     }
-    Ok(out)
+    let mut mine = my_holdings_in(db, rosters, actor, compound_id, &votes, true).await?;
+    Ok(votes.iter().map(|v| summary(v, my_homes(&mine.remove(&v.id).unwrap_or_default()))).collect())
 }
 
 /// Draft a vote. Nothing is sent until it is published.

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Pag
 use super::{
     access::allowed,
     cast,
-    lifecycle::{Rosters, VoteResult, building_ids, units_in_scope},
+    lifecycle::{Rosters, VoteResult, building_ids, counts_unit},
     model::{BallotStatus, Channel, VoteForm, VoteStatus},
     rules::{Stored, in_publicity, replaces},
     secrecy,
@@ -18,14 +18,16 @@ use super::{
 use crate::{
     accounts::user_names,
     auth::Actor,
-    entities::{ballot, compound, holder, vote, vote_attachment, vote_candidate, vote_electorate, vote_objection},
+    entities::{
+        ballot, compound, holder, unit, vote, vote_attachment, vote_candidate, vote_electorate, vote_objection,
+    },
     error::AppResult,
     policy::Permission,
     roster::area,
 };
 
-/// A vote as the list of a compound's votes shows it.
-pub fn summary(v: &vote::Model) -> VoteSummary {
+/// A vote as the list of a compound's votes shows it, with the caller's homes in it.
+pub fn summary(v: &vote::Model, mine: Option<MyHomes>) -> VoteSummary {
     let matter = Matter::parse(&v.matter).unwrap_or(Matter::Other);
     let result: Option<VoteResult> = v.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
     VoteSummary {
@@ -40,11 +42,25 @@ pub fn summary(v: &vote::Model) -> VoteSummary {
         opens_at: v.opens_at,
         closes_at: v.closes_at,
         passed: result.and_then(|r| r.passed),
+        mine,
     }
+}
+
+/// How many of the holdings on a vote's page have a ballot in; `None` when there are none.
+pub fn my_homes(my: &[MyHolding]) -> Option<MyHomes> {
+    if my.is_empty() {
+        return None;
+    }
+    Some(MyHomes { homes: my.len() as i64, voted: my.iter().filter(|h| h.ballot.is_some()).count() as i64 })
 }
 
 /// (holder, room label, area in 0.01 m²) of one unit.
 type UnitLine = (i64, String, i64);
+
+/// Whether `v` reads its frozen roster rather than the units as they are now.
+fn reads_frozen(v: &vote::Model) -> bool {
+    v.status != VoteStatus::Draft && v.frozen_at.is_some()
+}
 
 /// The holdings `actor` may vote for in `v`: their verified holders in scope, and holders whose
 /// written proxy they hold. With the roster frozen, the frozen one decides.
@@ -55,74 +71,111 @@ pub async fn my_holdings(
     v: &vote::Model,
     with_ballots: bool,
 ) -> AppResult<Vec<MyHolding>> {
+    let mut by_vote = my_holdings_in(db, rosters, actor, v.compound_id, std::slice::from_ref(v), with_ballots).await?;
+    Ok(by_vote.remove(&v.id).unwrap_or_default())
+}
+
+/// [`my_holdings`] for each of `votes` (all of compound `compound_id`), by vote id, read in the
+/// same few queries however many votes there are.
+pub async fn my_holdings_in(
+    db: &impl ConnectionTrait,
+    rosters: &Rosters,
+    actor: &Actor,
+    compound_id: i64,
+    votes: &[vote::Model],
+    with_ballots: bool,
+) -> AppResult<HashMap<i64, Vec<MyHolding>>> {
     let pairs = cast::holdings_of(db, cast::Callers::Users(&[actor.user.id]))
         .await?
         .remove(&actor.user.id.to_string())
-        .map(|h| h.in_compound(v.compound_id))
+        .map(|h| h.in_compound(compound_id))
         .unwrap_or_default();
-    if pairs.is_empty() {
-        return Ok(Vec::new());
+    if pairs.is_empty() || votes.is_empty() {
+        return Ok(HashMap::new());
     }
-    let frozen = v.status != VoteStatus::Draft && v.frozen_at.is_some();
     let wanted: Vec<i64> = pairs.iter().map(|p| p.0).collect();
-    // (holder, unit label, area) of the units in scope, and the holders' keys.
-    let (units, keys): (Vec<UnitLine>, HashMap<i64, String>) = if frozen {
-        let roster = rosters.get(db, v).await?;
-        let mut units = Vec::new();
-        let mut keys = HashMap::new();
+    // (holder, unit label, area) of the caller's units in each vote's scope, and the holders' keys.
+    let mut units: HashMap<i64, Vec<UnitLine>> = HashMap::new();
+    let mut keys: HashMap<i64, String> = HashMap::new();
+    let (frozen, live): (Vec<&vote::Model>, Vec<&vote::Model>) = votes.iter().partition(|v| reads_frozen(v));
+    // A frozen roster in memory is read there; the others' rows of these holders in one query.
+    let mut unread = Vec::new();
+    for v in frozen {
+        let Some(roster) = rosters.cached(v.id) else {
+            unread.push(v.id);
+            continue;
+        };
         for h in &wanted {
             if let Some(r) = roster.get(h) {
                 keys.insert(*h, r.key.clone());
-                units.extend(r.units.iter().map(|(label, area)| (*h, label.clone(), *area)));
+                units.entry(v.id).or_default().extend(r.units.iter().map(|(label, area)| (*h, label.clone(), *area)));
             }
         }
-        (units, keys)
-    } else {
-        let us: Vec<_> = units_in_scope(db, v).await?.into_iter().filter(|u| wanted.contains(&u.holder_id)).collect();
-        let names = crate::tenancy::building_names_in(db, v.compound_id).await?;
-        let keys = holder::Entity::find()
-            .filter(holder::Column::Id.is_in(wanted.clone()))
+    }
+    if !unread.is_empty() {
+        for e in vote_electorate::Entity::find()
+            .filter(vote_electorate::Column::VoteId.is_in(unread))
+            .filter(vote_electorate::Column::HolderId.is_in(wanted.clone()))
+            .order_by_asc(vote_electorate::Column::Id)
             .all(db)
             .await?
-            .into_iter()
-            .map(|h| (h.id, h.holder_key))
-            .collect();
-        let units = us
-            .into_iter()
-            .map(|u| {
+        {
+            keys.insert(e.holder_id, e.holder_key);
+            units.entry(e.vote_id).or_default().push((e.holder_id, e.unit_label, e.area_centi));
+        }
+    }
+    if !live.is_empty() {
+        let mine = unit::Entity::find()
+            .filter(unit::Column::CompoundId.eq(compound_id))
+            .filter(unit::Column::HolderId.is_in(wanted.clone()))
+            .order_by_asc(unit::Column::Id)
+            .all(db)
+            .await?;
+        let names = crate::tenancy::building_names_in(db, compound_id).await?;
+        for v in live {
+            let lines = units.entry(v.id).or_default();
+            for u in mine.iter().filter(|u| counts_unit(v, u)) {
                 let label = format!("{} {}", names.get(&u.building_id).cloned().unwrap_or_default(), u.number);
-                (u.holder_id, label, u.area_centi)
-            })
-            .collect();
-        (units, keys)
-    };
-    let ballots: HashMap<i64, ballot::Model> = if with_ballots {
+                lines.push((u.holder_id, label, u.area_centi));
+            }
+        }
+        for h in holder::Entity::find().filter(holder::Column::Id.is_in(wanted.clone())).all(db).await? {
+            keys.entry(h.id).or_insert(h.holder_key);
+        }
+    }
+    let ballots: HashMap<(i64, i64), ballot::Model> = if with_ballots {
         ballot::Entity::find()
-            .filter(ballot::Column::VoteId.eq(v.id))
+            .filter(ballot::Column::VoteId.is_in(votes.iter().map(|v| v.id)))
             .filter(ballot::Column::HolderId.is_in(wanted.clone()))
             .all(db)
             .await?
             .into_iter()
-            .map(|b| (b.holder_id, b))
+            .map(|b| ((b.vote_id, b.holder_id), b))
             .collect()
     } else {
         HashMap::new()
     };
-    let mut out = Vec::new();
-    for (h, proxy_id) in pairs {
-        let mine: Vec<&UnitLine> = units.iter().filter(|u| u.0 == h).collect();
-        if mine.is_empty() {
-            continue;
+    let mut out = HashMap::new();
+    for v in votes {
+        let lines = units.get(&v.id).map(Vec::as_slice).unwrap_or_default();
+        let mut holdings = Vec::new();
+        for &(h, proxy_id) in &pairs {
+            let mine: Vec<&UnitLine> = lines.iter().filter(|u| u.0 == h).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let stored = ballots.get(&(v.id, h));
+            holdings.push(MyHolding {
+                holder_id: h,
+                holder_key: keys.get(&h).cloned().unwrap_or_default(),
+                units: mine.iter().map(|u| u.1.clone()).collect(),
+                area: area::format(mine.iter().map(|u| u.2).sum()),
+                proxy_id,
+                ballot: stored.map(|b| my_ballot(b, actor.user.id, proxy_id.is_none())),
+                can_replace: stored.is_some_and(|b| may_replace(b, actor.user.id, proxy_id, v.allow_change)),
+            });
         }
-        out.push(MyHolding {
-            holder_id: h,
-            holder_key: keys.get(&h).cloned().unwrap_or_default(),
-            units: mine.iter().map(|u| u.1.clone()).collect(),
-            area: area::format(mine.iter().map(|u| u.2).sum()),
-            proxy_id,
-            ballot: ballots.get(&h).map(|b| my_ballot(b, actor.user.id, proxy_id.is_none())),
-            can_replace: ballots.get(&h).is_some_and(|b| may_replace(b, actor.user.id, proxy_id, v.allow_change)),
-        });
+        out.insert(v.id, holdings);
     }
     Ok(out)
 }
@@ -269,4 +322,39 @@ pub async fn paper_view(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn home(holder_id: i64, voted: bool) -> MyHolding {
+        MyHolding {
+            holder_id,
+            holder_key: format!("K{holder_id}"),
+            units: vec!["1号楼 101".into()],
+            area: "90.00".into(),
+            proxy_id: None,
+            ballot: voted.then(|| MyBallot {
+                receipt: "K7QMA-4XPBZ".into(),
+                channel: Channel::Online,
+                status: "counted".into(),
+                cast_at: Utc::now(),
+                choice: None,
+                candidates: None,
+            }),
+            can_replace: false,
+        }
+    }
+
+    #[test]
+    fn no_home_on_the_page_means_no_count() {
+        assert_eq!(my_homes(&[]), None);
+    }
+
+    #[test]
+    fn every_home_on_the_page_counts_and_those_with_a_ballot_count_as_voted() {
+        assert_eq!(my_homes(&[home(1, false)]), Some(MyHomes { homes: 1, voted: 0 }));
+        assert_eq!(my_homes(&[home(1, true), home(2, false), home(3, true)]), Some(MyHomes { homes: 3, voted: 2 }));
+    }
 }

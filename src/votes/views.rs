@@ -53,6 +53,17 @@ pub struct VoteSummary {
     pub closes_at: DateTime<Utc>,
     /// For motions after close.
     pub passed: Option<bool>,
+    /// The caller's homes in this vote, counted as the vote's page lists them (`my`): their own
+    /// and those they hold a written proxy for. `null` when they have none that may vote in it.
+    pub mine: Option<MyHomes>,
+}
+
+/// How many of the caller's homes may vote in a vote, and for how many a ballot is in.
+#[derive(Debug, PartialEq, Eq, Serialize, ToSchema)]
+pub struct MyHomes {
+    pub homes: i64,
+    /// Homes with a ballot stored, whoever cast it (a paper slip awaiting its second clerk too).
+    pub voted: i64,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -29,4 +29,5 @@ mod verification;
 mod votes;
 mod votes_casting;
 mod votes_integrity;
+mod votes_mine;
 mod votes_result;

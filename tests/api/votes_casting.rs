@@ -371,7 +371,7 @@ async fn paper_cannot_count_twice_for_a_holder_nor_reuse_a_serial_and_the_proper
 
 /// A proxy registered by the community office, confirmed by the committee, and past its
 /// settling period.
-async fn register_proxy(app: &TestApp, compound: i64, holder: i64, login: &str) -> i64 {
+pub async fn register_proxy(app: &TestApp, compound: i64, holder: i64, login: &str) -> i64 {
     let res = app
         .confirmed_proxy(
             compound,

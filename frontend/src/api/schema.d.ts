@@ -669,7 +669,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The compound's votes, newest first. Drafts are listed only for those who may manage votes. */
+        /**
+         * The compound's votes, newest first, each with the caller's homes in it (`mine`). Drafts are
+         *     listed only for those who may manage votes.
+         */
         get: operations["list_votes"];
         put?: never;
         /** Draft a vote. Nothing is sent until it is published. */
@@ -2661,6 +2664,16 @@ export interface components {
             /** @description The rooms, e.g. "1号楼 1单元101". */
             label: string;
         };
+        /** @description How many of the caller's homes may vote in a vote, and for how many a ballot is in. */
+        MyHomes: {
+            /** Format: int64 */
+            homes: number;
+            /**
+             * Format: int64
+             * @description Homes with a ballot stored, whoever cast it (a paper slip awaiting its second clerk too).
+             */
+            voted: number;
+        };
         NewAgenda: {
             /**
              * Format: int64
@@ -3442,6 +3455,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             matter: components["schemas"]["Matter"];
+            mine?: components["schemas"]["MyHomes"] | null;
             /** Format: date-time */
             opens_at: string;
             /** @description For motions after close. */

@@ -11,14 +11,23 @@ export const useInboxStore = defineStore('inbox', () => {
   const loading = ref(false)
   const unread = computed(() => (items.value ?? []).filter((n) => !n.read_at).length)
 
+  // The read in flight, if any: a refresh waits for it and then reads again.
+  let inFlight: Promise<InboxItem[]> | null = null
+
   async function load(): Promise<InboxItem[]> {
     loading.value = true
+    const read = unwrap(client.GET('/api/v1/me/inbox'))
+    inFlight = read
     try {
-      const loaded = await unwrap(client.GET('/api/v1/me/inbox'))
-      items.value = loaded
+      const loaded = await read
+      // An older read answering late does not overwrite a newer one.
+      if (inFlight === read) items.value = loaded
       return loaded
     } finally {
-      loading.value = false
+      if (inFlight === read) {
+        inFlight = null
+        loading.value = false
+      }
     }
   }
 
@@ -38,16 +47,25 @@ export const useInboxStore = defineStore('inbox', () => {
   }
 
   /**
-   * Reads the list again if it is held here. Once the user has answered, voted, co-signed or taken
-   * a step on a concern, the server has read the notice that asked for it: the badge follows.
+   * Reads the list again, so that the unread count follows even if the list was never read here.
+   * Once the user has answered, voted, co-signed, commented or taken a step on a concern, the
+   * server has read the notice that asked for it: the badge follows. A read already in flight may
+   * predate the action, so this one comes after it. Never throws: the action itself succeeded.
    */
   async function refresh(): Promise<void> {
-    if (items.value === null || loading.value) return
-    await load()
+    try {
+      await inFlight?.catch(() => undefined)
+      await load()
+    } catch (e) {
+      console.warn('inbox: could not refresh the unread count', e)
+    }
   }
 
+  /** Forgets the list, and the answer of any read still in flight. */
   function clear(): void {
     items.value = null
+    inFlight = null
+    loading.value = false
   }
 
   // The server writes notices in the reader's language: after a switch, the ones held here are

@@ -1,4 +1,4 @@
-import type { MyHolding } from '@/api/types'
+import type { MyHolding, MyHomes } from '@/api/types'
 
 /** The i18n key saying how a holding's ballot stands: cast by me, by my proxy, on paper, or awaiting a clerk. */
 export function ballotTitleKey(h: MyHolding): string {
@@ -14,10 +14,13 @@ export function ballotTitleKey(h: MyHolding): string {
 export type MyVoteState = 'none' | 'todo' | 'some' | 'done'
 
 export function myVoteState(my: readonly MyHolding[]): MyVoteState {
-  if (my.length === 0) return 'none'
-  const cast = my.filter((h) => h.ballot).length
-  if (cast === 0) return 'todo'
-  return cast === my.length ? 'done' : 'some'
+  return stateOf(my.length, my.filter((h) => h.ballot).length)
+}
+
+function stateOf(homes: number, voted: number): MyVoteState {
+  if (homes === 0) return 'none'
+  if (voted === 0) return 'todo'
+  return voted >= homes ? 'done' : 'some'
 }
 
 /** Where I stand on a vote as its home card tells it: the state and how many homes still wait. */
@@ -26,6 +29,9 @@ export interface MyStanding {
   left: number
 }
 
-export function myStanding(my: readonly MyHolding[]): MyStanding {
-  return { state: myVoteState(my), left: my.filter((h) => !h.ballot).length }
+/** My standing from a vote's list entry (`mine`: null when none of my homes may vote in it). */
+export function myStanding(mine: MyHomes | null | undefined): MyStanding {
+  const homes = mine?.homes ?? 0
+  const voted = mine?.voted ?? 0
+  return { state: stateOf(homes, voted), left: Math.max(homes - voted, 0) }
 }

@@ -56,6 +56,55 @@ describe('inbox store', () => {
     expect(inbox.unread).toBe(1)
   })
 
+  it('refreshes the unread count after an action even when the list was never read', async () => {
+    const calls = mockFetch(() => json(200, [notice(3, false), notice(2, false), notice(1, true)]))
+    const inbox = useInboxStore()
+    expect(inbox.items).toBeNull()
+    await inbox.refresh()
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /me/inbox'])
+    expect(inbox.unread).toBe(2)
+  })
+
+  it('reads again after the action: the notice the server has just read no longer counts', async () => {
+    let unread = [notice(3, false), notice(2, false)]
+    mockFetch(() => json(200, unread))
+    const inbox = useInboxStore()
+    await inbox.load()
+    expect(inbox.unread).toBe(2)
+    unread = [notice(3, true), notice(2, false)]
+    await inbox.refresh()
+    expect(inbox.unread).toBe(1)
+  })
+
+  it('reads once more after a read that was already under way, and keeps the newer answer', async () => {
+    const answers: ((r: Response) => void)[] = []
+    const calls = mockFetch(() => new Promise<Response>((resolve) => answers.push(resolve)))
+    const inbox = useInboxStore()
+    const first = inbox.load()
+    const refreshed = inbox.refresh()
+    await flushPromises()
+    expect(calls).toHaveLength(1)
+    answers[0]?.(json(200, [notice(3, false), notice(2, false)]))
+    await first
+    await flushPromises()
+    expect(calls).toHaveLength(2)
+    answers[1]?.(json(200, [notice(3, true), notice(2, false)]))
+    await refreshed
+    expect(inbox.unread).toBe(1)
+    expect(inbox.loading).toBe(false)
+  })
+
+  it('does not fail the action when the inbox cannot be read', async () => {
+    mockFetch(() => apiError(500, 'internal', 'something went wrong'))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const inbox = useInboxStore()
+    await expect(inbox.refresh()).resolves.toBeUndefined()
+    expect(inbox.unread).toBe(0)
+    expect(inbox.loading).toBe(false)
+    expect(warn).toHaveBeenCalled()
+    warn.mockRestore()
+  })
+
   it('reads the notices again in the new language after a switch', async () => {
     const calls = mockFetch((req) => {
       if (req.method === 'PUT') return new Response(null, { status: 204 })
@@ -93,4 +142,5 @@ describe('inbox store', () => {
     expect(calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual(['GET /me/inbox'])
     expect(inbox.items).toHaveLength(1)
   })
+
 })
