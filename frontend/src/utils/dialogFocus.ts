@@ -1,4 +1,5 @@
-import type { OverlayProps } from 'vant'
+import { watch, type WatchSource } from 'vue'
+import { showConfirmDialog, type DialogOptions, type OverlayProps } from 'vant'
 
 /**
  * Focus for modal dialogs (WCAG 2.4.3): a dialog takes focus when it opens, keeps Tab inside,
@@ -62,4 +63,42 @@ export const QUIET_OVERLAY: Partial<OverlayProps> & Record<string, unknown> = {
   role: undefined,
   tabindex: undefined,
   'aria-hidden': 'true',
+}
+
+/** Gives focus back to what had it before `show` turned true, once it turns false again. */
+export function returnFocusOnClose(show: WatchSource<boolean>): void {
+  let restore: (() => void) | null = null
+  watch(
+    show,
+    (open) => {
+      if (open) {
+        restore = rememberFocus()
+      } else if (restore) {
+        restore()
+        restore = null
+      }
+    },
+    { immediate: true },
+  )
+}
+
+/**
+ * Names one of the kit's dialogs by its title (WCAG 4.1.2). The kit points aria-labelledby at the
+ * title's text rather than at an id, which names nothing; bind these attributes on the dialog.
+ */
+export function dialogName(title: string): Record<string, string | undefined> {
+  return { 'aria-label': title, 'aria-labelledby': undefined, 'aria-modal': 'true' }
+}
+
+/**
+ * The kit's confirm dialog, named by its title, with focus back on the control that asked once it
+ * closes. Resolves on confirm and rejects with 'cancel' as the kit's does.
+ */
+export async function confirmDialog(options: DialogOptions & { title: string }): Promise<void> {
+  const restore = rememberFocus()
+  try {
+    await showConfirmDialog({ ...options, ...dialogName(options.title) })
+  } finally {
+    restore()
+  }
 }
