@@ -58,7 +58,7 @@ export async function run() {
     await page.getByTestId('vote-body-input').fill('## 方案\n\n1. 外墙渗水修缮\n2. 费用按面积分摊')
     // The matter picker: "筹集维修资金" is a special matter.
     await page.getByTestId('rule-preview-empty').waitFor()
-    await page.locator('.van-field').filter({ hasText: '事项类别' }).click()
+    await page.locator('.sf-select').filter({ hasText: '事项类别' }).click()
     await page.locator('.van-picker-column__item').filter({ hasText: '筹集维修资金' }).click()
     await page.locator('.van-picker__confirm').click()
     const rule = page.getByTestId('vote-rule-text')

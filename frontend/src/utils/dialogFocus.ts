@@ -1,4 +1,4 @@
-import { watch, type WatchSource } from 'vue'
+import { nextTick, watch, type WatchSource } from 'vue'
 import { showConfirmDialog, type DialogOptions, type OverlayProps } from 'vant'
 
 /**
@@ -65,18 +65,23 @@ export const QUIET_OVERLAY: Partial<OverlayProps> & Record<string, unknown> = {
   'aria-hidden': 'true',
 }
 
-/** Gives focus back to what had it before `show` turned true, once it turns false again. */
-export function returnFocusOnClose(show: WatchSource<boolean>): void {
+/**
+ * While `show` is true a modal has focus: `target` (if any) takes it once the modal is drawn, and
+ * what had it before gets it back when `show` turns false again.
+ */
+export function useModalFocus(show: WatchSource<boolean>, target: () => HTMLElement | null | undefined = () => null): void {
   let restore: (() => void) | null = null
   watch(
     show,
-    (open) => {
-      if (open) {
-        restore = rememberFocus()
-      } else if (restore) {
-        restore()
+    async (open) => {
+      if (!open) {
+        restore?.()
         restore = null
+        return
       }
+      restore = rememberFocus()
+      await nextTick()
+      target()?.focus()
     },
     { immediate: true },
   )
