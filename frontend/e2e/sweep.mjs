@@ -2,7 +2,9 @@
 // large text, both), on a 360×640 phone. A page fails on any critical or serious axe-core
 // violation (and on missing landmarks or a missing or second <h1>), on a tap target under
 // 44×44 px (24×24 px at a desk's 1366 px), or when it scrolls sideways at 320 px wide or with its
-// text at 200 %. Runs against BASE_URL (a server started with --demo, after the scenarios)
+// text at 200 %. A page may list `states`: each opens one of its dialogs or sheets (without
+// changing any data), and the page is checked again with it open: axe-core, tap targets, focus
+// inside the dialog, and focus back on the page once Escape has closed it. Runs against BASE_URL (a server started with --demo, after the scenarios)
 // and ends with a plain "N passed, N failed" line, one check per page and mode.
 //
 //   node e2e/sweep.mjs [route-name …]
@@ -88,7 +90,23 @@ async function demoIds() {
   return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire }
 }
 
-/** Every route of the SPA, by its name in src/router/index.ts: who looks at it, and where. */
+/** A state reached by tapping these test ids in turn, the last of which opens a dialog. */
+function tapping(name, ...testids) {
+  return {
+    name,
+    async open(page) {
+      for (const id of testids) {
+        await page.getByTestId(id).first().click()
+        await page.waitForTimeout(350)
+      }
+    },
+  }
+}
+
+/**
+ * Every route of the SPA, by its name in src/router/index.ts: who looks at it, and where, and the
+ * dialogs and sheets it opens. No state confirms or saves anything: each is closed with Escape.
+ */
 function pages(ids) {
   const c = ids.compound
   return [
@@ -99,36 +117,70 @@ function pages(ids) {
     { route: 'home', user: 'owner001', path: '/' },
     { route: 'my-units', user: 'owner001', path: '/units' },
     { route: 'inbox', user: 'owner001', path: '/inbox' },
-    { route: 'settings', user: 'owner001', path: '/settings' },
+    { route: 'settings', user: 'owner001', path: '/settings', states: [tapping('logout confirm', 'logout-button')] },
     { route: 'redeem', user: 'owner001', path: '/redeem' },
     { route: 'votes', user: 'owner001', path: `/compounds/${c}/votes` },
-    { route: 'vote', user: 'owner001', path: `/votes/${ids.vote}` },
+    { route: 'vote', user: 'owner001', path: `/votes/${ids.vote}`, states: [tapping('ballot confirm', 'go-vote', 'choice-agree')] },
+    {
+      route: 'vote',
+      user: 'committee',
+      path: `/votes/${ids.vote}`,
+      states: [tapping('extend sheet', 'vote-extend'), tapping('cancel sheet', 'vote-cancel')],
+    },
     { route: 'vote-ballots', user: 'owner001', path: `/votes/${ids.vote}/ballots` },
     { route: 'questionnaires', user: 'owner001', path: `/compounds/${c}/questionnaires` },
     { route: 'questionnaire', user: 'owner001', path: `/questionnaires/${ids.questionnaire}` },
     { route: 'questionnaire-results', user: 'owner001', path: `/questionnaires/${ids.questionnaire}/results` },
     { route: 'concerns', user: 'owner001', path: `/compounds/${c}/concerns` },
-    { route: 'concern-new', user: 'owner001', path: `/compounds/${c}/concerns/new` },
+    {
+      route: 'concern-new',
+      user: 'owner001',
+      path: `/compounds/${c}/concerns/new`,
+      states: [{ name: 'category picker', open: (page) => page.getByTestId('concern-category').locator('.van-cell').click() }],
+    },
     { route: 'concern', user: 'committee', path: `/concerns/${ids.concern}` },
     { route: 'agendas', user: 'owner001', path: `/compounds/${c}/agendas` },
     { route: 'agenda', user: 'owner-bm01', path: `/agendas/${ids.agenda}` },
     { route: 'compound', user: 'committee', path: `/compounds/${c}` },
-    { route: 'compound-units', user: 'committee', path: `/compounds/${c}/units` },
-    { route: 'holders', user: 'committee', path: `/compounds/${c}/holders` },
+    { route: 'compound-units', user: 'committee', path: `/compounds/${c}/units`, states: [tapping('history sheet', 'unit-row')] },
+    { route: 'holders', user: 'committee', path: `/compounds/${c}/holders`, states: [tapping('holder sheet', 'holder-row')] },
     { route: 'confirmations', user: 'committee', path: `/compounds/${c}/confirmations` },
     { route: 'roster', user: 'committee', path: `/compounds/${c}/roster` },
     { route: 'vote-new', user: 'committee', path: `/compounds/${c}/votes/new` },
     { route: 'vote-paper', user: 'committee', path: `/votes/${ids.vote}/paper` },
-    { route: 'proxies', user: 'secretary', path: `/compounds/${c}/proxies` },
+    { route: 'proxies', user: 'secretary', path: `/compounds/${c}/proxies`, states: [tapping('proxy form', 'proxy-new')] },
     { route: 'questionnaire-new', user: 'committee', path: `/compounds/${c}/questionnaires/new` },
     { route: 'notices', user: 'committee', path: `/compounds/${c}/notices` },
     { route: 'agenda-new', user: 'committee', path: `/compounds/${c}/agendas/new` },
     { route: 'vote-edit', user: 'committee-bm', path: `/votes/${ids.draftVote}/edit` },
     { route: 'questionnaire-edit', user: 'committee-bm', path: `/questionnaires/${ids.draftQuestionnaire}/edit` },
     { route: 'community', user: 'secretary', path: `/community/${ids.community}` },
-    { route: 'concern-dashboard', user: 'secretary', path: `/community/${ids.community}/dashboard` },
-    { route: 'admin', user: 'admin', path: '/admin' },
-    { route: 'admin-users', user: 'admin', path: '/admin/users' },
+    {
+      route: 'concern-dashboard',
+      user: 'secretary',
+      path: `/community/${ids.community}/dashboard`,
+      states: [tapping('category editor', 'category-row')],
+    },
+    {
+      route: 'admin',
+      user: 'admin',
+      path: '/admin',
+      states: [
+        {
+          name: 'party rename',
+          async open(page) {
+            await page.getByTestId('admin-community-item').first().locator('.van-collapse-item__title').click()
+            await page.getByTestId('party-row').first().click()
+          },
+        },
+      ],
+    },
+    {
+      route: 'admin-users',
+      user: 'admin',
+      path: '/admin/users',
+      states: [tapping('user editor', 'user-row'), tapping('new user sheet', 'user-create-open')],
+    },
     { route: 'audit', user: 'admin', path: '/audit' },
   ]
 }
@@ -179,6 +231,47 @@ async function checkPage(page, entry, mode) {
     const desk = await smallTargets(page, MIN_DESK_TARGET)
     if (desk.length) problems.push(`tap targets under ${MIN_DESK_TARGET}×${MIN_DESK_TARGET} px at ${DESK.width} px wide: ${desk.slice(0, 6).join('; ')}`)
   }
+  for (const state of entry.states ?? []) {
+    problems.push(...(await checkState(page, entry, state, mode).catch((e) => [String(e instanceof Error ? e.message : e)])).map((p) => `[${state.name}] ${p}`))
+  }
+  return problems
+}
+
+const OPEN_DIALOG = '[role="dialog"][aria-modal="true"]:visible'
+
+/** Opens one dialog or sheet of the page from its resting state, checks it, and closes it with Escape. */
+async function checkState(page, entry, state, mode) {
+  const problems = []
+  await page.setViewportSize(PHONE)
+  await page.goto(`${BASE_URL}${entry.path}`)
+  await settle(page)
+  await state.open(page)
+  await page.locator(OPEN_DIALOG).first().waitFor({ timeout: 5_000 })
+  await settle(page)
+  problems.push(...(await axeViolations(page)))
+  const small = await smallTargets(page, MIN_TARGET)
+  if (small.length) problems.push(`tap targets under ${MIN_TARGET}×${MIN_TARGET} px: ${small.slice(0, 6).join('; ')}${small.length > 6 ? ` … ${small.length - 6} more` : ''}`)
+  const inside = await page.evaluate(() => document.activeElement?.closest('[role="dialog"][aria-modal="true"]') != null)
+  if (!inside) problems.push(`focus is not inside the open dialog but on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`)
+  if (mode.name === 'zh') {
+    await page.setViewportSize({ width: NARROW, height: PHONE.height })
+    await page.waitForTimeout(150)
+    const narrow = await sidewaysScroll(page)
+    if (narrow > 0) problems.push(`scrolls ${narrow} px sideways at ${NARROW} px wide: ${(await widestElements(page)).join(', ')}`)
+    await page.setViewportSize(PHONE)
+  }
+
+  await page.keyboard.press('Escape')
+  const closed = await page
+    .locator(OPEN_DIALOG)
+    .first()
+    .waitFor({ state: 'hidden', timeout: 3_000 })
+    .then(() => true)
+    .catch(() => false)
+  if (!closed) problems.push('Escape does not close it')
+  else if (await page.evaluate(() => document.activeElement === document.body || document.activeElement === null)) {
+    problems.push('focus does not go back to the page once it closes')
+  }
   return problems
 }
 
@@ -222,7 +315,8 @@ for (const mode of MODES) {
     const { page, errors, close } = await openAs(user, mode, tokens)
     try {
       for (const entry of chosen.filter((p) => p.user === user)) {
-        const label = `${entry.route} (${entry.path}) as ${user ?? 'a visitor'}, ${mode.name}`
+        const states = entry.states?.length ? ` with ${entry.states.map((s) => s.name).join(', ')}` : ''
+        const label = `${entry.route} (${entry.path}) as ${user ?? 'a visitor'}, ${mode.name}${states}`
         errors.length = 0
         let problems
         try {

@@ -1,7 +1,7 @@
 import { useI18n } from 'vue-i18n'
-import { showConfirmDialog } from 'vant'
 import type { PendingConfirmation } from '@/api/types'
 import { useFormat } from './format'
+import { confirmDialog } from '@/utils/dialogFocus'
 
 /** Words for the two-person rule: why someone may not confirm, and what they vouch for when they do. */
 export function useConfirmationText() {
@@ -38,7 +38,7 @@ export function useConfirmationText() {
 /** Asks before a step that cannot be undone; resolves false when the user backs out. */
 export async function ask(title: string, message: string, confirmButtonText: string, cancelButtonText: string): Promise<boolean> {
   try {
-    await showConfirmDialog({ title, message, confirmButtonText, cancelButtonText })
+    await confirmDialog({ title, message, confirmButtonText, cancelButtonText })
     return true
   } catch (cancelled) {
     if (cancelled === 'cancel') return false
