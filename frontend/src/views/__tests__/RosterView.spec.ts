@@ -19,6 +19,7 @@ function report(errors: RowError[], dryRun = true): ImportReport {
     holders_created: 1,
     holders_updated: 0,
     buildings_created: 0,
+    layout: { header_line: 1, columns: [], skipped: [], blank_lines: 0, area_source_from_heading: null },
     errors,
   }
 }
