@@ -30,11 +30,15 @@ struct ImportParams {
 
 /// Import the owner roster from the sheet the property company keeps (CSV UTF-8 or XLSX).
 ///
-/// Columns (header row, English or Chinese): building 楼栋, unit 房号, area 面积 (m², ≤ 2 decimals),
-/// area_source 面积来源 (registered | surveyed | contract), holder_name 业主姓名, holder_phone 联系电话
-/// (optional), holder_key 业主编号 (one per holder; a holder's units share it; `developer` marks the
-/// developer's unsold units). A dry run reports every bad row and writes nothing; a real import
-/// with bad rows is refused whole with 422 `roster_invalid` and the rows.
+/// Columns (header row, English or Chinese): building 楼栋, entrance 单元 (optional, joined to the
+/// room: 2 + 1201 → 2单元1201), unit 房号, area 面积 (m², ≤ 2 decimals), area_source 面积来源
+/// (registered | surveyed | contract; may be left out when the area column is headed 产权面积,
+/// 测绘面积 or 合同面积), holder_name 业主姓名, holder_phone 联系电话 (optional), holder_key 业主编号 (one
+/// per holder; a holder's units share it; `developer` marks the developer's unsold units). The
+/// header is looked for in the first 20 lines; title lines above it, blank lines and 合计 lines
+/// are passed over and reported in `layout`, with how each column was understood. A dry run
+/// reports every bad row and writes nothing; a real import with bad rows is refused whole with
+/// 422 `roster_invalid` and the rows.
 #[utoipa::path(post, path = "/compounds/{id}/roster", tag = "roster", security(("bearer" = [])),
     params(("id" = i64, Path), ImportParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",

@@ -11,7 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::sheet::{RosterRow, SheetFormat, parse_roster_within_bounds};
+use super::sheet::{RosterRow, SheetFormat, SheetLayout, parse_roster_within_bounds};
 use crate::{
     audit,
     db::write_txn,
@@ -36,6 +36,9 @@ pub struct ImportReport {
     pub holders_created: u64,
     pub holders_updated: u64,
     pub buildings_created: u64,
+    /// Where the header was found, which lines were passed over and why, and how each column
+    /// of the sheet was understood.
+    pub layout: SheetLayout,
     /// Every bad row; a non-empty list means nothing was (or would be) written.
     pub errors: Vec<RowError>,
 }
@@ -118,10 +121,10 @@ pub async fn import_roster(
     dry_run: bool,
     lang: Lang,
 ) -> AppResult<ImportReport> {
-    let (format, parsed) = parse_roster_within_bounds(bytes, lang)
+    let sheet = parse_roster_within_bounds(bytes, lang)
         .map_err(|e| AppError::Rows { message: msg!("roster_too_large"), rows: vec![e] })?;
-    let mut report = ImportReport { dry_run, format: Some(format), ..Default::default() };
-    let rows = match parsed {
+    let mut report = ImportReport { dry_run, format: Some(sheet.format), layout: sheet.layout, ..Default::default() };
+    let rows = match sheet.rows {
         Ok(rows) => rows,
         Err(errors) if dry_run => {
             report.errors = errors;

@@ -73,6 +73,7 @@ pub fn is_developer_key(key: &str) -> bool {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 enum Col {
     Building,
+    Entrance,
     Unit,
     Area,
     AreaSource,
@@ -81,15 +82,161 @@ enum Col {
     HolderKey,
 }
 
-const COLUMNS: [(Col, &str, &[&str]); 7] = [
-    (Col::Building, "building", &["building", "楼栋", "楼号", "楼栋号"]),
-    (Col::Unit, "unit", &["unit", "房号", "房间号", "门牌号", "户号"]),
-    (Col::Area, "area", &["area", "面积", "建筑面积", "专有面积", "面积(m²)", "面积（m²）", "面积(㎡)", "面积（㎡）"]),
+// Headings are compared after `normalize_heading`, so "建筑面积（㎡）", "建筑面积(m²)" and
+// "建筑 面积" all read as 建筑面积.
+const COLUMNS: [(Col, &str, &[&str]); 8] = [
+    (Col::Building, "building", &["building", "楼栋", "楼号", "楼栋号", "栋号", "幢", "幢号"]),
+    (Col::Entrance, "entrance", &["entrance", "单元", "单元号"]),
+    (Col::Unit, "unit", &["unit", "房号", "室号", "房间号", "门牌号", "户号"]),
+    (
+        Col::Area,
+        "area",
+        &[
+            "area",
+            "面积",
+            "建筑面积",
+            "套内面积",
+            "套内建筑面积",
+            "专有面积",
+            "产权面积",
+            "登记面积",
+            "测绘面积",
+            "实测面积",
+            "合同面积",
+        ],
+    ),
     (Col::AreaSource, "area_source", &["area_source", "面积来源"]),
-    (Col::HolderName, "holder_name", &["holder_name", "业主姓名", "业主", "姓名"]),
-    (Col::HolderPhone, "holder_phone", &["holder_phone", "联系电话", "电话", "手机", "手机号"]),
+    (Col::HolderName, "holder_name", &["holder_name", "业主姓名", "业主", "姓名", "产权人", "权利人"]),
+    (Col::HolderPhone, "holder_phone", &["holder_phone", "联系电话", "电话", "手机", "手机号", "手机号码"]),
     (Col::HolderKey, "holder_key", &["holder_key", "业主编号", "业主标识"]),
 ];
+
+/// Columns a sheet may go without.
+const OPTIONAL: [Col; 2] = [Col::HolderPhone, Col::Entrance];
+
+/// How far down the header row is looked for.
+pub const HEADER_SEARCH_LINES: usize = 20;
+
+/// Area headings that say where the area was established, so that a sheet without an
+/// `area_source` column still says it. 建筑面积 and 套内面积 say how an area was measured, not
+/// where it comes from, and imply nothing.
+const AREA_HEADINGS_WITH_SOURCE: [(&str, AreaSource); 5] = [
+    ("产权面积", AreaSource::Registered),
+    ("登记面积", AreaSource::Registered),
+    ("测绘面积", AreaSource::Surveyed),
+    ("实测面积", AreaSource::Surveyed),
+    ("合同面积", AreaSource::Contract),
+];
+
+/// Area headings that say how an area was measured (with or without the shared parts), which
+/// the area source does not record.
+const MEASURED_AREA_HEADINGS: [&str; 4] = ["建筑面积", "套内面积", "套内建筑面积", "专有面积"];
+
+/// Units written after an area, in a heading or a cell.
+const AREA_UNITS: [&str; 6] = ["㎡", "m²", "m2", "平方米", "平米", "sqm"];
+
+/// A heading as it is compared: full-width forms folded, spaces, underscores and a unit of
+/// area dropped, lower case.
+fn normalize_heading(text: &str) -> String {
+    let mut s: String = fold_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    for unit in AREA_UNITS {
+        for wrapped in [format!("({unit})"), format!("[{unit}]"), format!("【{unit}】"), unit.to_owned()] {
+            if let Some(rest) = s.strip_suffix(wrapped.as_str()) {
+                s = rest.to_owned();
+            }
+        }
+    }
+    s
+}
+
+/// Full-width ASCII (Ｈ, （, １) and the ideographic space as their half-width selves.
+fn fold_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+fn column_of(heading: &str) -> Option<Col> {
+    let heading = normalize_heading(heading);
+    if heading.is_empty() {
+        return None;
+    }
+    COLUMNS.iter().find(|(_, _, aliases)| aliases.iter().any(|a| normalize_heading(a) == heading)).map(|(c, _, _)| *c)
+}
+
+fn field_name(col: Col) -> &'static str {
+    COLUMNS.iter().find(|(c, _, _)| *c == col).map(|(_, n, _)| *n).unwrap_or("")
+}
+
+/// Why a line of the sheet was passed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Title lines (and blank lines) above the header.
+    Title,
+    /// A 合计 / 小计 / 总计 line.
+    Total,
+}
+
+/// Lines of the sheet that were passed over, and why.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SkippedLines {
+    /// First line passed over, as the sheet numbers it.
+    pub from: u64,
+    /// Last line passed over (the same as `from` for one line).
+    pub to: u64,
+    pub reason: SkipReason,
+    pub message: String,
+}
+
+/// How one column of the sheet was understood.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ColumnReading {
+    /// The column's letter in the sheet: A, B, … AA.
+    pub column: String,
+    /// The heading as the sheet writes it.
+    pub heading: String,
+    /// The roster field it is read as (`building`, `entrance`, `unit`, `area`, …); none when
+    /// the column is not read.
+    pub field: Option<String>,
+}
+
+/// How the sheet was read: where its header is, what was passed over, how each column was understood.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SheetLayout {
+    /// The line the header was found on; none when the file has no lines.
+    pub header_line: Option<u64>,
+    pub columns: Vec<ColumnReading>,
+    /// Title lines above the header and total lines, each with why.
+    pub skipped: Vec<SkippedLines>,
+    /// Blank lines between the header and the last row, passed over.
+    pub blank_lines: u64,
+    /// The area source every row takes from the area's heading (产权面积 → registered, …) when
+    /// the sheet has no area_source column.
+    pub area_source_from_heading: Option<AreaSource>,
+}
+
+/// A column's letter: 0 → A, 26 → AA.
+fn column_letter(mut i: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
 
 /// The file kinds we read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -298,19 +445,31 @@ fn read_xlsx(bytes: &[u8], lang: Lang) -> Result<Lines, ReadError> {
 /// A sheet's kind, and its good rows or every problem found.
 pub type Parsed = (SheetFormat, Result<Vec<RosterRow>, Vec<RowError>>);
 
+/// A sheet as read: its kind, how it was laid out, and its good rows or every problem found.
+pub struct Sheet {
+    pub format: SheetFormat,
+    pub layout: SheetLayout,
+    pub rows: Result<Vec<RosterRow>, Vec<RowError>>,
+}
+
 /// Check every row; return the good rows, or every problem found.
 pub fn parse_roster(bytes: &[u8], lang: Lang) -> Parsed {
     match parse_roster_within_bounds(bytes, lang) {
-        Ok(parsed) => parsed,
+        Ok(sheet) => (sheet.format, sheet.rows),
         Err(e) => (format_of(bytes), Err(vec![e])),
     }
 }
 
-/// As [`parse_roster`], but a file past the bounds is an error of its own.
-pub fn parse_roster_within_bounds(bytes: &[u8], lang: Lang) -> Result<Parsed, RowError> {
+/// As [`parse_roster`], with the sheet's layout; a file past the bounds is an error of its own.
+pub fn parse_roster_within_bounds(bytes: &[u8], lang: Lang) -> Result<Sheet, RowError> {
     match read_cells(bytes, lang) {
-        Ok((format, lines)) => Ok((format, check_lines(lines, lang))),
-        Err(ReadError::Unreadable(e)) => Ok((format_of(bytes), Err(vec![e]))),
+        Ok((format, lines)) => {
+            let (layout, rows) = check_lines(lines, lang);
+            Ok(Sheet { format, layout, rows })
+        }
+        Err(ReadError::Unreadable(e)) => {
+            Ok(Sheet { format: format_of(bytes), layout: SheetLayout::default(), rows: Err(vec![e]) })
+        }
         Err(ReadError::TooLarge(e)) => Err(e),
     }
 }
@@ -319,44 +478,176 @@ fn format_of(bytes: &[u8]) -> SheetFormat {
     if bytes.starts_with(b"PK") { SheetFormat::Xlsx } else { SheetFormat::Csv }
 }
 
-fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>> {
-    let mut lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
-    let Some((header_line, header)) = lines.next() else {
-        return Err(vec![file_error(msg!("sheet_empty").render(lang))]);
-    };
-    let mut index: HashMap<Col, usize> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        if let Some((col, _, _)) =
-            COLUMNS.iter().find(|(_, _, aliases)| aliases.iter().any(|a| a.to_lowercase() == name))
-        {
-            index.entry(*col).or_insert(i);
+/// Where each column is found in a header row.
+type Index = HashMap<Col, usize>;
+
+fn index_of(header: &[String]) -> Index {
+    let mut index = Index::new();
+    for (i, heading) in header.iter().enumerate() {
+        if let Some(col) = column_of(heading) {
+            index.entry(col).or_insert(i);
         }
     }
-    let missing: Vec<RowError> = COLUMNS
+    index
+}
+
+/// The area source the area column's heading names, when the sheet has no area_source column.
+fn implied_source(header: &[String], index: &Index) -> Option<AreaSource> {
+    if index.contains_key(&Col::AreaSource) {
+        return None;
+    }
+    let heading = normalize_heading(header.get(*index.get(&Col::Area)?)?);
+    AREA_HEADINGS_WITH_SOURCE.iter().find(|(h, _)| *h == heading).map(|(_, s)| *s)
+}
+
+/// The columns a header row lacks.
+fn missing_columns(header: &[String], index: &Index) -> Vec<Col> {
+    let implied = implied_source(header, index).is_some();
+    COLUMNS
         .iter()
-        .filter(|(c, _, _)| !index.contains_key(c) && *c != Col::HolderPhone)
-        .map(|(_, name, aliases)| RowError {
+        .map(|(c, _, _)| *c)
+        .filter(|c| !index.contains_key(c) && !OPTIONAL.contains(c))
+        .filter(|c| !(implied && *c == Col::AreaSource))
+        .collect()
+}
+
+/// The header: the first of the first lines in which every needed column is recognised; else
+/// the line that recognises the most of them, for its missing columns to be named; else the
+/// first line.
+fn find_header(lines: &[(u64, Vec<String>)]) -> usize {
+    let candidates = lines.iter().take(HEADER_SEARCH_LINES).enumerate();
+    let mut best: Option<(usize, usize)> = None;
+    for (i, (_, cells)) in candidates {
+        let index = index_of(cells);
+        if missing_columns(cells, &index).is_empty() {
+            return i;
+        }
+        if index.len() > best.map(|(_, n)| n).unwrap_or(0) {
+            best = Some((i, index.len()));
+        }
+    }
+    best.map(|(i, _)| i).unwrap_or(0)
+}
+
+/// A 合计 / 小计 / 总计 line: one of its first cells says so.
+fn is_total(cells: &[String]) -> bool {
+    cells.iter().take(3).any(|c| {
+        let c = normalize_heading(c);
+        ["合计", "小计", "总计", "total", "subtotal"].iter().any(|t| c.starts_with(t))
+    })
+}
+
+/// A room number within its entrance: 单元 2 and 房号 1201 make 2单元1201, as the demo names units.
+fn unit_number(entrance: &str, room: &str) -> String {
+    if entrance.is_empty() {
+        return room.to_owned();
+    }
+    let entrance = if entrance.ends_with("单元") { entrance.to_owned() } else { format!("{entrance}单元") };
+    if room.starts_with(&entrance) { room.to_owned() } else { format!("{entrance}{room}") }
+}
+
+/// An area cell as sheets write it: "1,234.50", "89.45㎡", "89.45 m²" read as plain metres.
+/// A comma is read as a thousands separator only where it stands before three digits.
+fn area_text(cell: &str) -> String {
+    let mut s: String = fold_width(cell).chars().filter(|c| !c.is_whitespace()).collect();
+    for unit in AREA_UNITS {
+        if let Some(rest) = s.to_lowercase().strip_suffix(unit) {
+            s = rest.to_owned();
+        }
+    }
+    let mut groups = s.split(',');
+    let first = groups.next().unwrap_or("");
+    let thousands = !first.is_empty()
+        && groups.all(|g| {
+            let digits = g.split('.').next().unwrap_or("");
+            digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit())
+        });
+    if thousands { s.replace(',', "") } else { s }
+}
+
+/// A phone cell as sheets write it: "139 1234 5678", "139-1234-5678", with full-width spaces.
+fn phone_text(cell: &str) -> Option<String> {
+    let s: String = fold_width(cell).chars().filter(|c| !c.is_whitespace() && !matches!(c, '—' | '－')).collect();
+    normalize_phone(&s)
+}
+
+fn layout_of(header_line: u64, header: &[String], index: &Index, lang: Lang) -> SheetLayout {
+    let columns = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !h.trim().is_empty())
+        .map(|(i, h)| ColumnReading {
+            column: column_letter(i),
+            heading: h.clone(),
+            field: index.iter().find(|(_, at)| **at == i).map(|(c, _)| field_name(*c).to_owned()),
+        })
+        .collect();
+    let mut skipped = Vec::new();
+    if header_line > 1 {
+        let to = header_line - 1;
+        let message = if to == 1 {
+            msg!("sheet_title_line", header = header_line)
+        } else {
+            msg!("sheet_title_lines", to = to, header = header_line)
+        };
+        skipped.push(SkippedLines { from: 1, to, reason: SkipReason::Title, message: message.render(lang) });
+    }
+    SheetLayout {
+        header_line: Some(header_line),
+        columns,
+        skipped,
+        blank_lines: 0,
+        area_source_from_heading: implied_source(header, index),
+    }
+}
+
+fn check_lines(lines: Lines, lang: Lang) -> (SheetLayout, Result<Vec<RosterRow>, Vec<RowError>>) {
+    let lines: Lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty())).collect();
+    if lines.is_empty() {
+        return (SheetLayout::default(), Err(vec![file_error(msg!("sheet_empty").render(lang))]));
+    }
+    let at = find_header(&lines);
+    let mut lines = lines.into_iter().skip(at);
+    let Some((header_line, header)) = lines.next() else {
+        return (SheetLayout::default(), Err(vec![file_error(msg!("sheet_empty").render(lang))]));
+    };
+    let index = index_of(&header);
+    let mut layout = layout_of(header_line, &header, &index, lang);
+    let missing: Vec<RowError> = missing_columns(&header, &index)
+        .into_iter()
+        .filter_map(|c| COLUMNS.iter().find(|(col, _, _)| *col == c))
+        .map(|(c, name, aliases)| RowError {
             line: header_line,
             field: Some((*name).into()),
-            message: missing_column(name, aliases, lang),
+            message: missing_column(*c, name, aliases, &header, &index, lang),
         })
         .collect();
     if !missing.is_empty() {
-        return Err(missing);
+        return (layout, Err(missing));
     }
+    let implied = layout.area_source_from_heading;
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut seen_units: HashMap<(String, String), u64> = HashMap::new();
     let mut holder_names: HashMap<String, (String, u64)> = HashMap::new();
+    let mut last_line = header_line;
     for (line, cells) in lines {
+        layout.blank_lines += line - last_line - 1;
+        last_line = line;
+        if is_total(&cells) {
+            let message = msg!("sheet_total_line", line = line).render(lang);
+            layout.skipped.push(SkippedLines { from: line, to: line, reason: SkipReason::Total, message });
+            continue;
+        }
         let cell = |c: Col| index.get(&c).and_then(|i| cells.get(*i)).map(|s| s.trim()).unwrap_or("");
         let mut err = |field: &str, message: Msg| {
             errors.push(RowError { line, field: Some(field.into()), message: message.render(lang) });
         };
         let building = cell(Col::Building);
-        let unit = cell(Col::Unit);
+        let room = cell(Col::Unit);
+        let unit = unit_number(cell(Col::Entrance), room);
+        let unit = unit.as_str();
         let mut ok = true;
         for (col, name, _) in COLUMNS.iter() {
             if crate::text::has_control(cell(*col)) {
@@ -374,14 +665,14 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
             err("building", msg!("sheet_building_too_long", max = 50));
             ok = false;
         }
-        if unit.is_empty() {
+        if room.is_empty() {
             err("unit", msg!("sheet_unit_missing"));
             ok = false;
         } else if unit.chars().count() > 50 {
             err("unit", msg!("sheet_unit_too_long", max = 50));
             ok = false;
         }
-        let area_centi = match area::parse(cell(Col::Area)) {
+        let area_centi = match area::parse(&area_text(cell(Col::Area))) {
             Ok(a) => Some(a),
             Err(m) => {
                 err("area", msg!("sheet_area_invalid", area = cell(Col::Area), problem = m.render(lang)));
@@ -389,7 +680,9 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
             }
         };
         let source_text = cell(Col::AreaSource);
-        let area_source = if source_text.is_empty() {
+        let area_source = if let Some(implied) = implied {
+            Some(implied)
+        } else if source_text.is_empty() {
             err("area_source", msg!("sheet_area_source_missing"));
             None
         } else {
@@ -415,19 +708,19 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
             err("holder_key", msg!("sheet_holder_key_too_long", max = 64));
             ok = false;
         }
-        let phone_text = cell(Col::HolderPhone);
-        let holder_phone = if phone_text.is_empty() {
+        let phone = cell(Col::HolderPhone);
+        let holder_phone = if phone.is_empty() {
             None
         } else {
-            let p = normalize_phone(phone_text);
+            let p = phone_text(phone);
             if p.is_none() {
-                err("holder_phone", msg!("sheet_phone_invalid", phone = phone_text));
+                err("holder_phone", msg!("sheet_phone_invalid", phone = phone));
                 ok = false;
             }
             p
         };
         if !building.is_empty()
-            && !unit.is_empty()
+            && !room.is_empty()
             && let Some(first) = seen_units.insert((building.to_owned(), unit.to_owned()), line)
         {
             err("unit", msg!("sheet_unit_twice", building = building, unit = unit, first = first));
@@ -469,16 +762,25 @@ fn check_lines(lines: Lines, lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>
         let message = msg!("sheet_no_units").render(lang);
         errors.push(RowError { line: header_line, field: None, message });
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    (layout, if errors.is_empty() { Ok(rows) } else { Err(errors) })
 }
 
 /// The problem of a header without column `name`: the column as the reader knows it, and the
-/// other headings it may have.
-fn missing_column(name: &str, aliases: &[&str], lang: Lang) -> String {
+/// other headings it may have. A missing area_source beside an area heading that names no
+/// source (建筑面积, 套内面积) says why that heading is not enough.
+fn missing_column(col: Col, name: &str, aliases: &[&str], header: &[String], index: &Index, lang: Lang) -> String {
     let heading = i18n::render(lang, &format!("sheet_column.{name}"), |_| None).unwrap_or_else(|| name.to_owned());
     let others: Vec<&str> = aliases.iter().copied().filter(|a| *a != heading).collect();
     let separator = msg!("sheet_alias_separator").render(lang);
-    msg!("sheet_column_missing", column = heading, aliases = others.join(&separator)).render(lang)
+    let message = msg!("sheet_column_missing", column = heading, aliases = others.join(&separator)).render(lang);
+    let area_heading = index.get(&Col::Area).and_then(|i| header.get(*i));
+    match (col, area_heading) {
+        (Col::AreaSource, Some(area)) if MEASURED_AREA_HEADINGS.contains(&normalize_heading(area).as_str()) => {
+            let why = msg!("sheet_area_heading_names_no_source", heading = area.trim()).render(lang);
+            format!("{message}{why}")
+        }
+        _ => message,
+    }
 }
 
 /// Holder keys that appear in more than one row keep one identity; a set of them, for reports.
@@ -583,5 +885,167 @@ mod tests {
     fn the_developer_key_marks_unsold_units() {
         let rows = parse_csv("1号楼,101,89.5,registered,开发商,,developer\n").unwrap();
         assert!(rows[0].is_developer());
+    }
+    /// A sheet the way property companies keep it: a title and a blank line above the header,
+    /// building, entrance and room in three columns, 建筑面积(㎡), spaced phones, a blank line
+    /// between buildings and a total line at the bottom.
+    const KEPT: &str = "\
+河畔花园业主信息登记表（2026年11月更新）,,,,,,,
+,,,,,,,
+楼栋,单元,房号,建筑面积（㎡）,面积来源,业主姓名,联系电话,业主编号
+3号楼,2,1201,\"1,089.45㎡\",登记,张三,139 1234 5678,H1
+3号楼,2,1202,120 m²,登记,李四,139-1234-5679,H2
+,,,,,,,
+5号楼,1单元,101,66.6,合同,王五,,H3
+合计,,,1276.05,,,,
+";
+
+    fn kept(lang: Lang) -> Sheet {
+        parse_roster_within_bounds(KEPT.as_bytes(), lang).unwrap()
+    }
+
+    #[test]
+    fn the_header_is_found_below_title_and_blank_lines() {
+        let sheet = kept(Lang::Zh);
+        let rows = sheet.rows.unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(sheet.layout.header_line, Some(3));
+        assert_eq!(sheet.layout.skipped[0].reason, SkipReason::Title);
+        assert_eq!((sheet.layout.skipped[0].from, sheet.layout.skipped[0].to), (1, 2));
+        assert_eq!(sheet.layout.skipped[0].message, "第 1–2 行是标题，已跳过；表头在第 3 行");
+        assert_eq!(rows[0].line, 4, "lines keep the sheet's own numbers");
+        assert_eq!(rows[2].line, 7);
+    }
+
+    #[test]
+    fn one_title_line_is_named_alone() {
+        let text = format!("业主名册\n{HEADER}1号楼,101,50,registered,张三,,H1\n");
+        let sheet = parse_roster_within_bounds(text.as_bytes(), Lang::En).unwrap();
+        assert_eq!(sheet.layout.skipped[0].message, "line 1 is a title, skipped; the header is on line 2");
+        assert_eq!(sheet.rows.unwrap()[0].line, 3);
+    }
+
+    #[test]
+    fn a_header_on_line_one_skips_nothing() {
+        let sheet =
+            parse_roster_within_bounds(format!("{HEADER}1号楼,101,50,registered,张三,,H1\n").as_bytes(), Lang::En)
+                .unwrap();
+        assert_eq!(sheet.layout.header_line, Some(1));
+        assert!(sheet.layout.skipped.is_empty());
+    }
+
+    #[test]
+    fn errors_below_a_found_header_keep_the_sheet_line() {
+        let text = format!("标题\n\n{HEADER}1号楼,101,-3,registered,张三,,H1\n");
+        let errs = parse_roster(text.as_bytes(), Lang::En).1.unwrap_err();
+        assert_eq!((errs[0].line, errs[0].field.as_deref()), (4, Some("area")));
+    }
+
+    #[test]
+    fn headings_are_read_whatever_their_brackets_units_spaces_and_case() {
+        for (heading, col) in [
+            ("建筑面积(㎡)", Col::Area),
+            ("建筑面积（㎡）", Col::Area),
+            ("建筑面积（平方米）", Col::Area),
+            ("套内面积(m²)", Col::Area),
+            ("专有面积 m2", Col::Area),
+            ("产权面积", Col::Area),
+            ("Area", Col::Area),
+            (" 楼 号 ", Col::Building),
+            ("栋号", Col::Building),
+            ("幢", Col::Building),
+            ("单元", Col::Entrance),
+            ("室号", Col::Unit),
+            ("房间号", Col::Unit),
+            ("产权人", Col::HolderName),
+            ("手机号", Col::HolderPhone),
+            ("Holder Key", Col::HolderKey),
+            ("ＡＲＥＡ＿ＳＯＵＲＣＥ", Col::AreaSource),
+        ] {
+            assert_eq!(column_of(heading), Some(col), "{heading}");
+        }
+        assert_eq!(column_of("业主信息登记表（2026年11月更新）"), None);
+    }
+
+    #[test]
+    fn each_column_is_reported_as_understood() {
+        let layout = kept(Lang::En).layout;
+        let read: Vec<(&str, &str, Option<&str>)> =
+            layout.columns.iter().map(|c| (c.column.as_str(), c.heading.as_str(), c.field.as_deref())).collect();
+        assert_eq!(read[0], ("A", "楼栋", Some("building")));
+        assert_eq!(read[1], ("B", "单元", Some("entrance")));
+        assert_eq!(read[2], ("C", "房号", Some("unit")));
+        assert_eq!(read[3], ("D", "建筑面积（㎡）", Some("area")));
+        assert_eq!(read[6], ("G", "联系电话", Some("holder_phone")));
+        assert_eq!(column_letter(26), "AA");
+    }
+
+    #[test]
+    fn a_column_read_twice_is_read_from_the_first_and_the_other_is_shown_unread() {
+        let text = "楼栋,房号,建筑面积,套内面积,面积来源,业主姓名,业主编号\n1号楼,101,90,75,登记,张三,H1\n";
+        let sheet = parse_roster_within_bounds(text.as_bytes(), Lang::En).unwrap();
+        assert_eq!(sheet.rows.unwrap()[0].area_centi, 9000);
+        assert_eq!(sheet.layout.columns[3].field, None);
+    }
+
+    #[test]
+    fn the_entrance_is_joined_to_the_room_as_the_demo_names_units() {
+        let rows = kept(Lang::En).rows.unwrap();
+        assert_eq!((rows[0].building.as_str(), rows[0].unit.as_str()), ("3号楼", "2单元1201"));
+        assert_eq!(rows[2].unit, "1单元101");
+        assert_eq!(unit_number("", "301"), "301");
+        assert_eq!(unit_number("2", "2单元301"), "2单元301");
+    }
+
+    #[test]
+    fn areas_with_units_and_thousands_commas_and_spaced_phones_are_read() {
+        let rows = kept(Lang::En).rows.unwrap();
+        assert_eq!(rows[0].area_centi, 108_945);
+        assert_eq!(rows[1].area_centi, 12_000);
+        assert_eq!(rows[0].holder_phone.as_deref(), Some("13912345678"));
+        assert_eq!(rows[1].holder_phone.as_deref(), Some("13912345679"));
+        assert_eq!(phone_text("139\u{3000}1234\u{3000}5678").as_deref(), Some("13912345678"));
+        assert_eq!(area_text("89.45 平方米"), "89.45");
+        assert_eq!(area_text("89,45"), "89,45", "a decimal comma is not a thousands separator");
+    }
+
+    #[test]
+    fn blank_lines_are_counted_and_total_lines_reported() {
+        let layout = kept(Lang::Zh).layout;
+        assert_eq!(layout.blank_lines, 1);
+        let total = &layout.skipped[1];
+        assert_eq!((total.from, total.reason), (8, SkipReason::Total));
+        assert_eq!(total.message, "第 8 行是合计行，已跳过");
+        for first in ["小计", "总 计", "合计：", "Total"] {
+            assert!(is_total(&[String::new(), first.to_owned()]), "{first}");
+        }
+        assert!(!is_total(&["3号楼".to_owned(), "101".to_owned()]));
+    }
+
+    #[test]
+    fn an_area_heading_naming_a_source_stands_for_the_missing_column() {
+        let text = "楼栋,房号,产权面积,业主姓名,业主编号\n1号楼,101,90,张三,H1\n";
+        let sheet = parse_roster_within_bounds(text.as_bytes(), Lang::En).unwrap();
+        assert_eq!(sheet.layout.area_source_from_heading, Some(AreaSource::Registered));
+        assert_eq!(sheet.rows.unwrap()[0].area_source, AreaSource::Registered);
+    }
+
+    #[test]
+    fn a_building_area_heading_does_not_stand_for_the_area_source() {
+        let text = "楼栋,房号,建筑面积(㎡),业主姓名,业主编号\n1号楼,101,90,张三,H1\n";
+        let errs = parse_roster(text.as_bytes(), Lang::Zh).1.unwrap_err();
+        assert_eq!((errs[0].line, errs[0].field.as_deref()), (1, Some("area_source")));
+        assert!(errs[0].message.contains("“建筑面积(㎡)”只说明面积怎么量"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn numeric_room_numbers_of_a_spreadsheet_read_as_written() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_number(0, 0, 1201.0).unwrap();
+        ws.write_number(0, 1, 13912345678.0).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let (_, lines) = read_cells(&bytes, Lang::En).unwrap();
+        assert_eq!(lines[0].1, ["1201", "13912345678"]);
     }
 }

@@ -373,3 +373,89 @@ async fn a_sheet_without_a_required_column_names_it() {
     assert_eq!(res.body["errors"][0]["line"], 1);
     assert_eq!(res.body["errors"][0]["field"], "area_source");
 }
+
+/// A roster sheet the way property companies keep it: a merged title line and a blank line
+/// above the header, 楼栋 / 单元 / 房号 in three columns with room numbers stored as numbers,
+/// 建筑面积(㎡), phones written with spaces, a blank line between buildings and a 合计 line with
+/// a SUM formula at the bottom.
+fn kept_xlsx() -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Formula};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = ["楼栋", "单元", "房号", "建筑面积(㎡)", "面积来源", "业主姓名", "联系电话", "业主编号"];
+    let title = "河畔花园业主信息登记表（2026年11月更新）";
+    ws.merge_range(0, 0, 0, header.len() as u16 - 1, title, &Format::new().set_bold()).unwrap();
+    for (c, name) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *name).unwrap();
+    }
+    let owners: [(u32, &str, u32, f64, &str, &str); 5] = [
+        (3, "3号楼", 1201, 89.45, "139 1234 5678", "H1"),
+        (4, "3号楼", 1202, 120.0, "139 1234 5679", "H2"),
+        (5, "3号楼", 1301, 66.66, "", "H1"),
+        // line 7 is blank, between the buildings
+        (7, "5号楼", 101, 75.5, "138 0013 8001", "H3"),
+        (8, "5号楼", 102, 100.01, "", "H4"),
+    ];
+    let names = [("H1", "张三"), ("H2", "李四"), ("H3", "王五"), ("H4", "赵六")];
+    for (r, building, room, area, phone, key) in owners {
+        let name = names.iter().find(|(k, _)| *k == key).unwrap().1;
+        ws.write_string(r, 0, building).unwrap();
+        ws.write_number(r, 1, if building == "3号楼" { 2.0 } else { 1.0 }).unwrap();
+        ws.write_number(r, 2, f64::from(room)).unwrap();
+        ws.write_number(r, 3, area).unwrap();
+        ws.write_string(r, 4, "不动产登记").unwrap();
+        ws.write_string(r, 5, name).unwrap();
+        if !phone.is_empty() {
+            ws.write_string(r, 6, phone).unwrap();
+        }
+        ws.write_string(r, 7, key).unwrap();
+    }
+    ws.write_string(9, 0, "合计").unwrap();
+    ws.write_formula(9, 3, Formula::new("=SUM(D4:D9)").set_result("451.62")).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_sheet_as_property_companies_keep_it_reads_every_owner_row_and_imports() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "河畔花园").await;
+    let res = import(&app, c, kept_xlsx(), true).await.expect(StatusCode::OK);
+    let report = &res.body;
+    assert_eq!(report["errors"], json!([]), "{report}");
+    assert_eq!(report["rows"], 5);
+    let layout = &report["layout"];
+    assert_eq!(layout["header_line"], 3);
+    assert_eq!(layout["blank_lines"], 1);
+    assert_eq!(layout["skipped"][0]["reason"], "title");
+    assert_eq!((layout["skipped"][0]["from"].as_u64(), layout["skipped"][0]["to"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(layout["skipped"][1]["reason"], "total");
+    assert_eq!(layout["skipped"][1]["from"], 10);
+    let fields: Vec<(&str, &str)> = layout["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["heading"].as_str().unwrap(), c["field"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(fields[..4], [("楼栋", "building"), ("单元", "entrance"), ("房号", "unit"), ("建筑面积(㎡)", "area")]);
+    assert!(app.units(c).await.is_empty(), "a dry run writes nothing");
+
+    import(&app, c, kept_xlsx(), false).await.expect(StatusCode::OK);
+    let roster = roster_of(&app, c).await;
+    assert_eq!(roster.len(), 5);
+    assert_eq!(roster[0], json!(["3号楼", "2单元1201", "89.45", "registered", "H1", "张三"]));
+    assert_eq!(roster[4], json!(["5号楼", "1单元102", "100.01", "registered", "H4", "赵六"]));
+    let holders = app.get(&format!("/api/v1/compounds/{c}/holders?q=H1"), &app.token("secretary").await).await;
+    assert!(holders.body.to_string().contains("13912345678"), "{}", holders.body);
+}
+
+#[tokio::test]
+async fn users_of_another_compound_cannot_import_a_kept_sheet_there() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let path = format!("/api/v1/compounds/{tyc}/roster?dry_run=true");
+    for (login, status) in [("property", StatusCode::FORBIDDEN), ("property2", StatusCode::NOT_FOUND)] {
+        let token = app.token(login).await;
+        let res = app.upload(&path, &token, kept_xlsx(), "application/octet-stream").await.expect(status);
+        assert_eq!(res.code(), if status == StatusCode::FORBIDDEN { "forbidden" } else { "not_found" }, "{login}");
+    }
+}

@@ -615,11 +615,15 @@ export interface paths {
         put?: never;
         /**
          * Import the owner roster from the sheet the property company keeps (CSV UTF-8 or XLSX).
-         * @description Columns (header row, English or Chinese): building 楼栋, unit 房号, area 面积 (m², ≤ 2 decimals),
-         *     area_source 面积来源 (registered | surveyed | contract), holder_name 业主姓名, holder_phone 联系电话
-         *     (optional), holder_key 业主编号 (one per holder; a holder's units share it; `developer` marks the
-         *     developer's unsold units). A dry run reports every bad row and writes nothing; a real import
-         *     with bad rows is refused whole with 422 `roster_invalid` and the rows.
+         * @description Columns (header row, English or Chinese): building 楼栋, entrance 单元 (optional, joined to the
+         *     room: 2 + 1201 → 2单元1201), unit 房号, area 面积 (m², ≤ 2 decimals), area_source 面积来源
+         *     (registered | surveyed | contract; may be left out when the area column is headed 产权面积,
+         *     测绘面积 or 合同面积), holder_name 业主姓名, holder_phone 联系电话 (optional), holder_key 业主编号 (one
+         *     per holder; a holder's units share it; `developer` marks the developer's unsold units). The
+         *     header is looked for in the first 20 lines; title lines above it, blank lines and 合计 lines
+         *     are passed over and reported in `layout`, with how each column was understood. A dry run
+         *     reports every bad row and writes nothing; a real import with bad rows is refused whole with
+         *     422 `roster_invalid` and the rows.
          */
         post: operations["import"];
         delete?: never;
@@ -2016,6 +2020,18 @@ export interface components {
          * @enum {string}
          */
         Choice: "agree" | "oppose" | "abstain";
+        /** @description How one column of the sheet was understood. */
+        ColumnReading: {
+            /** @description The column's letter in the sheet: A, B, … AA. */
+            column: string;
+            /**
+             * @description The roster field it is read as (`building`, `entrance`, `unit`, `area`, …); none when
+             *     the column is not read.
+             */
+            field?: string | null;
+            /** @description The heading as the sheet writes it. */
+            heading: string;
+        };
         CommentView: {
             author_name: string;
             /** @description `null` when hidden (moderators still see it). */
@@ -2461,6 +2477,11 @@ export interface components {
             holders_created: number;
             /** Format: int64 */
             holders_updated: number;
+            /**
+             * @description Where the header was found, which lines were passed over and why, and how each column
+             *     of the sheet was understood.
+             */
+            layout: components["schemas"]["SheetLayout"];
             /**
              * Format: int64
              * @description Unit rows read from the file.
@@ -3260,6 +3281,43 @@ export interface components {
          * @enum {string}
          */
         SheetFormat: "csv" | "xlsx";
+        /** @description How the sheet was read: where its header is, what was passed over, how each column was understood. */
+        SheetLayout: {
+            area_source_from_heading?: components["schemas"]["AreaSource"] | null;
+            /**
+             * Format: int64
+             * @description Blank lines between the header and the last row, passed over.
+             */
+            blank_lines: number;
+            columns: components["schemas"]["ColumnReading"][];
+            /**
+             * Format: int64
+             * @description The line the header was found on; none when the file has no lines.
+             */
+            header_line?: number | null;
+            /** @description Title lines above the header and total lines, each with why. */
+            skipped: components["schemas"]["SkippedLines"][];
+        };
+        /**
+         * @description Why a line of the sheet was passed over.
+         * @enum {string}
+         */
+        SkipReason: "title" | "total";
+        /** @description Lines of the sheet that were passed over, and why. */
+        SkippedLines: {
+            /**
+             * Format: int64
+             * @description First line passed over, as the sheet numbers it.
+             */
+            from: number;
+            message: string;
+            reason: components["schemas"]["SkipReason"];
+            /**
+             * Format: int64
+             * @description Last line passed over (the same as `from` for one line).
+             */
+            to: number;
+        };
         SubmitAnswers: {
             /** @description One item per question, in order. */
             answers: components["schemas"]["AnswerItem"][];

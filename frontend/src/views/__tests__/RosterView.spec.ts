@@ -19,6 +19,7 @@ function report(errors: RowError[], dryRun = true): ImportReport {
     holders_created: 1,
     holders_updated: 0,
     buildings_created: 0,
+    layout: { header_line: 1, columns: [], skipped: [], blank_lines: 0, area_source_from_heading: null },
     errors,
   }
 }
@@ -141,5 +142,45 @@ describe('RosterView', () => {
     const href = link.attributes('href') ?? ''
     expect(decodeURIComponent(href.slice(href.indexOf(',') + 1))).toBe('\uFEFF楼栋,房号,面积,面积来源,业主姓名,联系电话,业主编号\r\n')
     wrapper.unmount()
+  })
+  it('shows where the header was found, what was skipped and how each column was read', async () => {
+    const kept: ImportReport = {
+      ...report([]),
+      layout: {
+        header_line: 3,
+        columns: [
+          { column: 'A', heading: '楼栋', field: 'building' },
+          { column: 'B', heading: '单元', field: 'entrance' },
+          { column: 'D', heading: '建筑面积(㎡)', field: 'area' },
+          { column: 'I', heading: '备注', field: null },
+        ],
+        skipped: [
+          { from: 1, to: 2, reason: 'title', message: '第 1–2 行是标题，已跳过；表头在第 3 行' },
+          { from: 58, to: 58, reason: 'total', message: '第 58 行是合计行，已跳过' },
+        ],
+        blank_lines: 2,
+        area_source_from_heading: null,
+      },
+    }
+    mockFetch((req) => (req.path === '/compounds/7' ? json(200, compound) : json(200, kept)))
+    const wrapper = await mountRoster()
+    await pickFile(wrapper, '标题\n')
+    await wrapper.get('[data-testid="roster-dryrun"]').trigger('click')
+    await flushPromises()
+
+    const layout = wrapper.get('[data-testid="roster-layout"]')
+    expect(layout.get('[data-testid="roster-header-line"]').text()).toBe('表头在第 3 行')
+    expect(layout.findAll('[data-testid="roster-skipped"]').map((li) => li.text())).toEqual([
+      '第 1–2 行是标题，已跳过；表头在第 3 行',
+      '第 58 行是合计行，已跳过',
+    ])
+    expect(layout.get('[data-testid="roster-blank-lines"]').text()).toBe('空行 2 行，已跳过')
+    const columns = layout.findAll('[data-testid="roster-column"]').map((tr) => tr.findAll('td').map((td) => td.text()))
+    expect(columns).toEqual([
+      ['A', '楼栋', '楼栋 building'],
+      ['B', '单元', '单元 entrance'],
+      ['D', '建筑面积(㎡)', '面积 area'],
+      ['I', '备注', '不读取'],
+    ])
   })
 })
