@@ -35,6 +35,19 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
                    img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// `Cache-Control` of the SPA's built assets, whose names carry a hash of their content.
+const HASHED_ASSET: &str = "public, max-age=31536000, immutable";
+
+/// `Cache-Control` of `index.html` and the SPA's other files: checked with the server every time.
+const ASK_AGAIN: &str = "no-cache";
+
+/// Sets `value` on a file that was found; a 404 (an asset of an older build) is never cached.
+fn cache_when_found<B>(value: &'static str) -> impl Fn(&axum::http::Response<B>) -> Option<HeaderValue> + Clone {
+    move |res: &axum::http::Response<B>| {
+        (res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED).then(|| HeaderValue::from_static(value))
+    }
+}
+
 pub async fn api_not_found() -> AppError {
     AppError::NotFound
 }
@@ -44,6 +57,23 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
 }
 
+/// The built SPA under `router`: history fallback (non-API paths serve `index.html`). Hashed
+/// assets (their file names change with their content) never change: a year, immutable.
+/// Everything else, index.html above all, is asked for again each time.
+fn with_spa(router: Router, dir: PathBuf) -> Router {
+    let index = dir.join("index.html");
+    if !index.exists() {
+        tracing::warn!(dir = %dir.display(), "no built SPA here (run `make run`, or `npm run build` in frontend/)");
+    }
+    let assets = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache_when_found(HASHED_ASSET)))
+        .service(ServeDir::new(dir.join("assets")));
+    let pages = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, cache_when_found(ASK_AGAIN)))
+        .service(ServeDir::new(&dir).fallback(ServeFile::new(index)));
+    router.nest_service("/assets", assets).fallback_service(pages)
+}
+
 /// Add the SPA with history fallback (non-API paths serve `index.html`) and the layers every
 /// response passes through.
 ///
@@ -51,13 +81,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// a request clones one stack of them instead of one per layer.
 pub fn finish(router: Router, static_dir: Option<PathBuf>) -> Router {
     let router = match static_dir {
-        Some(dir) => {
-            let index = dir.join("index.html");
-            if !index.exists() {
-                tracing::warn!(dir = %dir.display(), "no built SPA here (run `make run`, or `npm run build` in frontend/)");
-            }
-            router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
-        }
+        Some(dir) => with_spa(router, dir),
         None => router,
     };
     let h = |name: HeaderName, value: &'static str| {
@@ -182,6 +206,46 @@ mod tests {
         let mut out = Vec::new();
         let _ = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
         String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// A built SPA in a fresh directory: index.html and one hashed asset.
+    fn built_spa() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sanfang-spa-{}-{}", std::process::id(), rand::random::<u64>()));
+        std::fs::create_dir_all(dir.join("assets")).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html><title>Sanfang</title>").unwrap();
+        std::fs::write(dir.join("assets/index-3f9a1c.js"), "console.log(1)").unwrap();
+        dir
+    }
+
+    async fn get_spa(app: Router, path: &str) -> Response {
+        use tower::ServiceExt;
+        app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap()
+    }
+
+    fn cache_control(res: &Response) -> Option<&str> {
+        res.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok())
+    }
+
+    #[tokio::test]
+    async fn hashed_assets_are_kept_for_a_year_and_pages_are_asked_for_again() {
+        let dir = built_spa();
+        let app = finish(Router::new(), Some(dir.clone()));
+
+        let asset = get_spa(app.clone(), "/assets/index-3f9a1c.js").await;
+        assert_eq!(asset.status(), StatusCode::OK);
+        assert_eq!(cache_control(&asset), Some("public, max-age=31536000, immutable"));
+
+        for page in ["/", "/index.html", "/votes/7"] {
+            let res = get_spa(app.clone(), page).await;
+            assert_eq!(res.status(), StatusCode::OK, "{page}");
+            assert_eq!(cache_control(&res), Some("no-cache"), "{page}");
+        }
+
+        // An asset of an older build is missing: 404, not the page, and nothing cached.
+        let gone = get_spa(app, "/assets/index-0ld.js").await;
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+        assert_eq!(cache_control(&gone), None);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[tokio::test]
