@@ -27,13 +27,7 @@ const ARGS = [
  */
 export async function openBrowser({ viewport = { width: 390, height: 844 }, locale = 'zh-CN' } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'sanfang-e2e-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    locale,
-    args: ARGS,
-  })
+  const context = await launch(profile, { viewport, locale })
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(15_000)
   const errors = []
@@ -49,6 +43,32 @@ export async function openBrowser({ viewport = { width: 390, height: 844 }, loca
     rmSync(profile, { recursive: true, force: true })
   }
   return { context, page, errors, close }
+}
+
+/**
+ * Starts Chromium on `profile`. A browser that dies while starting (it happens on a loaded
+ * machine, before any page is open) is started again, twice at most, and the retry is
+ * printed; only the start is retried, never a scenario's steps.
+ */
+async function launch(profile, { viewport, locale }, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        viewport,
+        locale,
+        args: ARGS,
+      })
+    } catch (e) {
+      if (attempt >= attempts) throw e
+      const first = String(e instanceof Error ? e.message : e).split('\n')[0]
+      console.log(`     chromium did not start (attempt ${attempt} of ${attempts}: ${first}); starting it again`)
+      rmSync(profile, { recursive: true, force: true })
+      mkdirSync(profile, { recursive: true })
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt))
+    }
+  }
 }
 
 export async function login(page, user, password = DEMO_PASSWORD) {
