@@ -219,6 +219,7 @@ const VOTES: &[(&str, &str)] = &[
     ("vote_close_not_open", "only an open vote closes"),
     ("vote_cancel_finished", "a closed or cancelled vote cannot be cancelled"),
     ("vote_notice_too_short", "owners must have {days} days' notice: the vote may open at {at} at the earliest"),
+    ("vote_opens_past", "is already past: published now, the vote may open at {at}"),
     ("vote_closes_past", "is already past"),
     ("vote_extension_not_later", "must be later than the current closing time"),
     ("vote_closes_before_opens", "must be after opens_at"),

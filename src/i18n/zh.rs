@@ -218,6 +218,7 @@ const VOTES: &[(&str, &str)] = &[
     ("vote_close_not_open", "只有进行中的表决才能结束"),
     ("vote_cancel_finished", "已结束或已取消的表决不能再取消"),
     ("vote_notice_too_short", "须提前 {days} 天公告：最早可于 {at}（UTC）开始投票"),
+    ("vote_opens_past", "已经过去：现在发布，即可于 {at}（UTC）开始投票"),
     ("vote_closes_past", "已经过去"),
     ("vote_extension_not_later", "须晚于当前截止时间"),
     ("vote_closes_before_opens", "须晚于开始时间"),

@@ -106,10 +106,12 @@ pub fn check_notice(
     let earliest = earliest_opening(now, notice_days);
     // A minute's grace, so a form filled in at "now + notice" is not refused for the seconds it took.
     if opens_at + Duration::minutes(1) < earliest {
-        return Err(AppError::field(
-            "opens_at",
-            msg!("vote_notice_too_short", days = notice_days, at = earliest.to_rfc3339()),
-        ));
+        // Without a notice period the only way to be too early is to open in the past.
+        let problem = match notice_days {
+            0 => msg!("vote_opens_past", at = earliest.to_rfc3339()),
+            _ => msg!("vote_notice_too_short", days = notice_days, at = earliest.to_rfc3339()),
+        };
+        return Err(AppError::field("opens_at", problem));
     }
     if closes_at <= now {
         return Err(AppError::field("closes_at", msg!("vote_closes_past")));
@@ -274,6 +276,16 @@ mod tests {
         assert!(check_notice(now, 7, at(days - 1), at(days + 60)).is_ok(), "a minute's grace");
         assert!(check_notice(now, 7, at(days - 2), at(days + 60)).is_err());
         assert!(check_notice(now, 0, at(0), at(60)).is_ok());
+    }
+
+    #[test]
+    fn without_a_notice_period_an_opening_in_the_past_is_named_as_such() {
+        let key = |e: AppError| match e {
+            AppError::Validation(fields) => fields["opens_at"].key,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(key(check_notice(at(0), 7, at(0), at(60)).unwrap_err()), "vote_notice_too_short");
+        assert_eq!(key(check_notice(at(10), 0, at(0), at(60)).unwrap_err()), "vote_opens_past");
     }
 
     #[test]

@@ -177,6 +177,8 @@ export type DraftField = 'title' | 'body' | 'matter' | 'candidates' | 'seats' | 
 export interface Problem {
   key: string
   params?: Record<string, string | number>
+  /** The count that picks the message's plural form (0, 1 or many). */
+  plural?: number
 }
 
 export const TITLE_MAX = 200
@@ -219,7 +221,7 @@ export function validateDraft(
   if (!opens) errors.opens_at = { key: 'votes.form.errors.timeRequired' }
   if (!closes) errors.closes_at = { key: 'votes.form.errors.timeRequired' }
   if (opens && ctx.noticeDays !== null && opens.getTime() + GRACE_MS < ctx.now + ctx.noticeDays * 86_400_000) {
-    errors.opens_at = { key: 'votes.form.errors.notice', params: { days: ctx.noticeDays } }
+    errors.opens_at = { key: 'votes.form.errors.notice', params: { days: ctx.noticeDays }, plural: ctx.noticeDays }
   }
   if (opens && closes && closes.getTime() <= opens.getTime()) errors.closes_at = { key: 'votes.form.errors.closesBeforeOpens' }
   else if (closes && closes.getTime() <= ctx.now) errors.closes_at = { key: 'votes.form.errors.closesPast' }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import en from '@/locales/en'
+import zhCN from '@/locales/zh-CN'
 import { i18n } from '@/i18n'
 import {
   MATTERS,
@@ -169,7 +172,7 @@ describe('the vote form', () => {
       'votes.form.errors.closesBeforeOpens',
     )
     expect(validateDraft(draft({ opensAt: '' }), { now, noticeDays: 0 }).opens_at?.key).toBe('votes.form.errors.timeRequired')
-    expect(validateDraft(draft(), { now, noticeDays: 15 }).opens_at).toEqual({ key: 'votes.form.errors.notice', params: { days: 15 } })
+    expect(validateDraft(draft(), { now, noticeDays: 15 }).opens_at).toEqual({ key: 'votes.form.errors.notice', params: { days: 15 }, plural: 15 })
     expect(validateDraft(draft(), { now, noticeDays: null }).opens_at).toBeUndefined()
     expect(validateDraft(draft({ opensAt: toLocalInput(new Date(now + 15 * day)), closesAt: toLocalInput(new Date(now + 30 * day)) }), { now, noticeDays: 15 })).toEqual({})
   })
@@ -222,5 +225,27 @@ describe('small helpers', () => {
     expect(internalLink('https://evil.example/')).toBeNull()
     expect(internalLink('/\\evil.example')).toBeNull()
     expect(internalLink(null)).toBeNull()
+  })
+})
+
+describe('the notice-period hints', () => {
+  const { t } = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN, en } }).global
+  const keys = ['votes.form.noticeKnown', 'votes.manage.noticeLine', 'votes.form.errors.notice']
+  const say = (locale: 'zh-CN' | 'en', key: string, days: number) => t(key, { days, earliest: '12月20日 08:00' }, { plural: days, locale })
+
+  it('read naturally without a notice period: no "0 days", in either language', () => {
+    for (const key of keys) {
+      expect(say('zh-CN', key, 0)).not.toMatch(/0 天/)
+      expect(say('en', key, 0)).not.toMatch(/0 days?/)
+    }
+    expect(say('zh-CN', 'votes.form.noticeKnown', 0)).toContain('不设公告期')
+    expect(say('en', 'votes.form.errors.notice', 0)).toContain('already passed')
+  })
+
+  it('say one day in the singular and more days with their number', () => {
+    expect(say('en', 'votes.form.noticeKnown', 1)).toContain('a day’s notice')
+    expect(say('en', 'votes.form.noticeKnown', 15)).toContain('15 days’ notice')
+    expect(say('zh-CN', 'votes.form.noticeKnown', 15)).toContain('公告期 15 天')
+    expect(say('zh-CN', 'votes.manage.noticeLine', 7)).toContain('最早可于 12月20日 08:00')
   })
 })
