@@ -13,6 +13,7 @@ mod m20261206_000010_create_throttles;
 mod m20261206_000011_two_person_links;
 mod m20261206_000020_reader_language;
 mod m20261206_000030_index_notice_links;
+mod m20261206_000100_create_meetings;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_two_person_links::Migration),
             Box::new(m20261206_000020_reader_language::Migration),
             Box::new(m20261206_000030_index_notice_links::Migration),
+            Box::new(m20261206_000100_create_meetings::Migration),
         ]
     }
 }

@@ -12,28 +12,8 @@
 //! Sources: 《业主大会和业主委员会指导规则》 (建房〔2009〕274号) Arts. 38–39 for the committee
 //! meeting; 《中华人民共和国城市居民委员会组织法》 Art. 10 for the residents' meeting; Civil Code
 //! Art. 278 and the votes engine for the owners' assembly.
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+pub use crate::entities::meeting::MeetingKind;
 use crate::policy::{PartyKind, Role};
-
-/// A kind of meeting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MeetingKind {
-    /// 三方协同协商会议: the community office, the property company and the owners' committee.
-    Consultation,
-    /// 业委会会议: the owners' committee deciding as a body.
-    Committee,
-    /// 业主大会现场会议: an on-site sitting of the owners' assembly.
-    AssemblySitting,
-    /// 居民议事会: chosen residents and the parties.
-    ResidentsCouncil,
-    /// 居民会议: the residents, or their households' representatives.
-    ResidentsMeeting,
-    /// 调解: the secretary between two named sides.
-    Mediation,
-}
 
 /// Who is asked to a meeting of a kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
