@@ -19,9 +19,9 @@
 # use_after_free, ensure_resource_availability) except positive_data_acceptance; see
 # scripts/fuzz.toml for why. The target is 0 failures of every check.
 #
-# Bounded: max-examples and max-steps in scripts/fuzz.toml, and FUZZ_BUDGET seconds (default 300)
-# for the whole step (about 2 minutes on 2 free cores); a role that would overrun it is
-# stopped and counted as a failure.
+# Bounded: max-examples and max-steps in scripts/fuzz.toml, and FUZZ_BUDGET seconds for the whole
+# step (default three per operation, at least 300; the step takes about 2 minutes on 2 free
+# cores); a role that would overrun it is stopped and counted as a failure.
 # Prints one line: `fuzz: N operations, N requests, N failures (check: n, …)`; exit 1 on failures.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +31,10 @@ ROOT=$PWD
 REQUIREMENTS=scripts/fuzz-requirements.txt
 VENV="$ROOT/.venv-fuzz"
 BIN="${CARGO_TARGET_DIR:-target}/debug/sanfang"
-BUDGET=${FUZZ_BUDGET:-300}
+# Three seconds per operation of the API document (at least 300), so that every operation is
+# still covered as the API grows.
+OPERATIONS=$(python3 -c 'import json; d = json.load(open("openapi.json")); print(sum(len([m for m in p if m in ("get", "post", "put", "patch", "delete")]) for p in d["paths"].values()))')
+BUDGET=${FUZZ_BUDGET:-$((OPERATIONS * 3 > 300 ? OPERATIONS * 3 : 300))}
 # The two longest runs (see FULL_COVERAGE) first, so they overlap.
 ROLES=(admin owner001 anonymous secretary staff property committee member)
 PASSWORD=sanfang-demo

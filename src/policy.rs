@@ -174,6 +174,10 @@ pub enum Permission {
     PublishNotices,
     /// See the notices published in the compound and how many have read them.
     ViewPublishedNotices,
+    /// See the meetings held where one has a role (a mediation only to its sides and the office).
+    ViewMeetings,
+    /// Convene a meeting: each kind narrows who (see `meetings::kinds`).
+    ConveneMeetings,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -231,6 +235,10 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
             &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember, Owner]
         }
         // A notice speaks for a party; an administrator is none of them.
+        Permission::ViewMeetings => &Role::ALL,
+        // The community office convenes its kinds; the owners' committee its own and the
+        // assembly's sittings.
+        Permission::ConveneMeetings => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
         Permission::PublishNotices => {
             &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
         }
@@ -247,6 +255,7 @@ pub fn manages(p: Permission) -> bool {
             | Permission::ModerateAgendas
             | Permission::ManageVotes
             | Permission::ManageQuestionnaires
+            | Permission::ConveneMeetings
     )
 }
 

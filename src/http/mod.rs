@@ -14,6 +14,7 @@ mod error;
 pub mod extract;
 mod files;
 mod language;
+mod meetings;
 mod notices;
 mod questionnaires;
 mod roster;
@@ -61,6 +62,7 @@ use crate::auth::{Network, jwt::JwtKeys, password::Hasher};
         (name = "files", description = "Attachments and scans"),
         (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
+        (name = "meetings", description = "Meetings: convening by kind, invitations and their answers, changes of plan"),
         (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
     )
 )]
@@ -124,6 +126,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(files::router())
         .merge(concerns::router())
         .merge(agendas::router())
+        .merge(meetings::router())
         .merge(questionnaires::router());
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
     api_doc::add_common_responses(&mut doc);

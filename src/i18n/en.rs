@@ -3,7 +3,7 @@
 //! Keys are grouped by area; [`super`] explains the templates.
 
 /// Every message, in sections.
-pub const CATALOGUE: &[&[(&str, &str)]] = &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL];
+pub const CATALOGUE: &[&[(&str, &str)]] = &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL, MEETINGS];
 
 /// Messages any request may answer with.
 const COMMON: &[(&str, &str)] = &[
@@ -65,6 +65,17 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.valid_until", "Proxy valid until"),
     ("field.note", "Note"),
     ("field.notice_days", "Days of notice"),
+    ("field.starts_at", "Start"),
+    ("field.duration_minutes", "Duration"),
+    ("field.place", "Place"),
+    ("field.online_link", "Online link"),
+    ("field.compound_ids", "Compounds taking part"),
+    ("field.chair_id", "Chair"),
+    ("field.recorder_id", "Recorder"),
+    ("field.items", "Items"),
+    ("field.invitee_ids", "People invited"),
+    ("field.deputy_name", "Deputy"),
+    ("field.answer", "Answer"),
     ("field.publicity_days", "Days on public display"),
     ("field.idempotency_key", "Request number"),
     ("field.text", "Text"),
@@ -574,4 +585,48 @@ const TRAIL: &[(&str, &str)] = &[
     ("record.vote.cancelled", "Cancelled: {reason}"),
     ("record.vote.closed", "Voting closed and counted"),
     ("record.vote.objection", "An objection was received"),
+];
+
+/// Meetings: scheduling, invitations and their notices and trail.
+const MEETINGS: &[(&str, &str)] = &[
+    ("meeting_starts_past", "is already past: choose a later time"),
+    ("meeting_notice_too_short", "must be announced {days} days ahead: the meeting may start at {at} at the earliest"),
+    (
+        "meeting_compounds_count",
+        "name one compound (several only for a consultation, a residents' council or a residents' meeting)",
+    ),
+    ("meeting_compound_unknown", "names a compound that is not in this community"),
+    ("meeting_link_https", "must be an https:// link"),
+    ("meeting_place_required", "give a place, an online link, or both"),
+    ("meeting_items_too_many", "at most {max} items"),
+    ("meeting_item_minutes", "the time box is 1 to 240 minutes"),
+    ("meeting_item_source", "give both what the item is drawn from and its number, or neither"),
+    ("meeting_item_source_unknown", "no such agenda, concern, questionnaire or vote in the compounds taking part"),
+    ("meeting_duration", "the duration is 15 to 480 minutes"),
+    ("meeting_sides_required", "a mediation names at least two sides, each with an account in the community"),
+    ("meeting_person_not_invited", "must be someone invited to the meeting"),
+    (
+        "meeting_not_answerable",
+        "The meeting has started, been held or been cancelled: invitations can no longer be answered",
+    ),
+    (
+        "meeting_answer_not_allowed",
+        "this invitation cannot be answered so: only a party may send a deputy, and committee members attend in person",
+    ),
+    (
+        "meeting_not_scheduled",
+        "The meeting has opened, been held or been cancelled: it can no longer be moved or cancelled",
+    ),
+    ("notice.meeting_invited.title", "Meeting invitation: {title}"),
+    ("notice.meeting_invited.body", "{starts_at}, {place}. Please say whether you will attend."),
+    ("notice.meeting_announced.title", "Owners' committee meeting: {title}"),
+    ("notice.meeting_announced.body", "{starts_at}, {place}. Owners may give their views beforehand and attend."),
+    ("notice.meeting_postponed.title", "Meeting moved: {title}"),
+    ("notice.meeting_postponed.body", "Now {starts_at}, {place}. Reason: {reason}"),
+    ("notice.meeting_cancelled.title", "Meeting cancelled: {title}"),
+    ("notice.meeting_cancelled.body", "Reason: {reason}"),
+    ("audit.meeting.convened", "{actor} convened meeting #{id} “{title}” and invited {invited} people"),
+    ("audit.meeting.answered", "{actor} answered the invitation to meeting #{id}"),
+    ("audit.meeting.postponed", "{actor} moved meeting #{id}: {reason}"),
+    ("audit.meeting.cancelled", "{actor} cancelled meeting #{id}: {reason}"),
 ];

@@ -2,7 +2,7 @@
 //! explains the templates.
 
 /// Every message in Chinese.
-pub const CATALOGUE: &[&[(&str, &str)]] = &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL];
+pub const CATALOGUE: &[&[(&str, &str)]] = &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL, MEETINGS];
 
 /// What any request may answer.
 const COMMON: &[(&str, &str)] = &[
@@ -64,6 +64,17 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.valid_until", "委托结束时间"),
     ("field.note", "备注"),
     ("field.notice_days", "公告期天数"),
+    ("field.starts_at", "开始时间"),
+    ("field.duration_minutes", "预计时长"),
+    ("field.place", "地点"),
+    ("field.online_link", "线上会议链接"),
+    ("field.compound_ids", "参会小区"),
+    ("field.chair_id", "主持人"),
+    ("field.recorder_id", "记录人"),
+    ("field.items", "议程"),
+    ("field.invitee_ids", "邀请对象"),
+    ("field.deputy_name", "代为出席的人"),
+    ("field.answer", "回复"),
     ("field.publicity_days", "公示期天数"),
     ("field.idempotency_key", "请求编号"),
     ("field.text", "内容"),
@@ -549,4 +560,36 @@ const TRAIL: &[(&str, &str)] = &[
     ("record.vote.cancelled", "已取消：{reason}"),
     ("record.vote.closed", "投票结束并完成计票"),
     ("record.vote.objection", "收到一份异议"),
+];
+
+/// Meetings: scheduling, invitations and their notices and trail.
+const MEETINGS: &[(&str, &str)] = &[
+    ("meeting_starts_past", "已经过去，请选择以后的时间"),
+    ("meeting_notice_too_short", "须提前 {days} 天公告：最早可于 {at}（UTC）开会"),
+    ("meeting_compounds_count", "请选择一个小区（只有三方协商会议、居民议事会和居民会议可以多个小区一起开）"),
+    ("meeting_compound_unknown", "所选小区不在本社区"),
+    ("meeting_link_https", "须为 https:// 开头的链接"),
+    ("meeting_place_required", "请填写地点或线上会议链接，或两者都填"),
+    ("meeting_items_too_many", "最多 {max} 项议程"),
+    ("meeting_item_minutes", "每项议程的时长为 1 到 240 分钟"),
+    ("meeting_item_source", "议程来源和编号须同时填写或同时不填"),
+    ("meeting_item_source_unknown", "参会小区中没有这个议题、诉求、问卷或表决"),
+    ("meeting_duration", "会议时长为 15 到 480 分钟"),
+    ("meeting_sides_required", "调解须列明至少两方当事人，且都有本社区的账号"),
+    ("meeting_person_not_invited", "须是受邀参会的人"),
+    ("meeting_not_answerable", "会议已开始、已召开或已取消，不能再回复邀请"),
+    ("meeting_answer_not_allowed", "不能这样回复：只有三方单位可以委派他人代为出席，业委会委员须本人出席"),
+    ("meeting_not_scheduled", "会议已开始、已召开或已取消，不能再改期或取消"),
+    ("notice.meeting_invited.title", "会议通知：{title}"),
+    ("notice.meeting_invited.body", "{starts_at}，{place}。请回复是否出席。"),
+    ("notice.meeting_announced.title", "业委会会议公告：{title}"),
+    ("notice.meeting_announced.body", "{starts_at}，{place}。业主可在会前提出意见，也可以列席。"),
+    ("notice.meeting_postponed.title", "会议改期：{title}"),
+    ("notice.meeting_postponed.body", "改为 {starts_at}，{place}。原因：{reason}"),
+    ("notice.meeting_cancelled.title", "会议取消：{title}"),
+    ("notice.meeting_cancelled.body", "原因：{reason}"),
+    ("audit.meeting.convened", "{actor}召集了会议 #{id}“{title}”，邀请 {invited} 人"),
+    ("audit.meeting.answered", "{actor}回复了会议 #{id} 的邀请"),
+    ("audit.meeting.postponed", "{actor}将会议 #{id} 改期：{reason}"),
+    ("audit.meeting.cancelled", "{actor}取消了会议 #{id}：{reason}"),
 ];

@@ -1,6 +1,36 @@
 //! Meetings (会议): the three-party consultation the community office convenes, the owners'
 //! committee's own meetings, the owners' assembly's sittings, the residents' council and
 //! meeting, and the secretary's mediation. Each kind carries its own rules, in [`kinds`].
+mod access;
+mod answering;
+mod convening;
+mod detail;
 pub mod kinds;
+mod rules;
+mod sources;
+mod views;
 
+pub use access::*;
+pub use answering::*;
+pub use convening::*;
+pub use detail::*;
 pub use kinds::*;
+pub use rules::*;
+pub use sources::*;
+pub use views::*;
+
+use crate::{audit::Subject, entities::meeting};
+
+impl Subject for meeting::Model {
+    fn subject(&self) -> String {
+        format!("meeting:{}", self.id)
+    }
+
+    fn community_id(&self) -> Option<i64> {
+        Some(self.community_id)
+    }
+
+    fn compound_id(&self) -> Option<i64> {
+        self.compound_id
+    }
+}

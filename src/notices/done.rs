@@ -37,6 +37,8 @@ pub enum Deed {
     HandleConcern,
     /// The raiser's answer to a resolved concern: confirming, reopening or rating it.
     SettleConcern,
+    /// Answering an invitation to a meeting.
+    AnswerInvitation,
 }
 
 impl Deed {
@@ -51,6 +53,7 @@ impl Deed {
             Deed::RouteConcern => &["concern_raised"],
             Deed::HandleConcern => &["concern_routed", "concern_reopened"],
             Deed::SettleConcern => &["concern_resolved"],
+            Deed::AnswerInvitation => &["meeting_invited"],
         }
     }
 
@@ -119,18 +122,22 @@ mod tests {
     use super::*;
     use crate::i18n::{self, Lang};
 
-    const ALL: [Deed; 7] = [
+    const ALL: [Deed; 8] = [
         Deed::Answer { anonymous: false },
         Deed::Vote,
         Deed::JoinAgenda,
         Deed::TakeUpAgenda,
         Deed::RouteConcern,
         Deed::HandleConcern,
+        Deed::AnswerInvitation,
         Deed::SettleConcern,
     ];
 
     /// Kinds that tell and ask for nothing: read only when their reader opens them.
     const TELLING: &[&str] = &[
+        "meeting_announced",
+        "meeting_postponed",
+        "meeting_cancelled",
         "vote_cancelled",
         "vote_result",
         "questionnaire_closed",

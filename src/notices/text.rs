@@ -98,6 +98,10 @@ mod tests {
             ("questionnaire", json!({ "title": "养犬", "closes_at": at, "anonymous": true })),
             ("questionnaire_closed", json!({ "title": "养犬", "respondents": 6 })),
             ("agenda_opened", json!({ "title": "路灯", "compound": null, "community_wide": true })),
+            ("meeting_invited", json!({ "title": "协商", "starts_at": at, "place": "会议室" })),
+            ("meeting_announced", json!({ "title": "协商", "starts_at": at, "place": "会议室" })),
+            ("meeting_postponed", json!({ "title": "协商", "starts_at": at, "place": "会议室", "reason": "出差" })),
+            ("meeting_cancelled", json!({ "title": "协商", "reason": "已解决" })),
             ("agenda_statutory_request", json!({ "title": "改选", "heads": 12, "area": "1234.50" })),
             (
                 "concern_raised",

@@ -73,6 +73,8 @@ pub(crate) struct Ids {
     pub(crate) link_request: i64,
     pub(crate) invitation: i64,
     pub(crate) recovery: i64,
+    /// A three-party consultation of 太阳城二期, convened by the secretary.
+    pub(crate) meeting: i64,
 }
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -289,6 +291,22 @@ pub(crate) fn routes() -> Vec<Route> {
             Compound,
             Json(|_| json!({ "party": "property_company", "title": "冒名公告", "body": "冒名" })),
         ),
+        r(
+            Method::POST,
+            "/api/v1/communities/{id}/meetings",
+            Compound,
+            Json(|ids| crate::meetings::new_meeting("consultation", &[ids.compound], 3)),
+        ),
+        r(Method::GET, "/api/v1/compounds/{id}/meetings", Compound, Nothing),
+        r(Method::GET, "/api/v1/meetings/{id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/meetings/{id}/answer", Compound, Json(|_| json!({ "answer": "attending" }))),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/postpone",
+            Compound,
+            Json(|_| json!({ "starts_at": "2098-01-01T00:00:00Z", "reason": "冒名改期" })),
+        ),
+        r(Method::POST, "/api/v1/meetings/{id}/cancel", Compound, Json(|_| json!({ "reason": "冒名取消" }))),
     ]
 }
 
@@ -328,6 +346,7 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "link-requests" => ids.link_request,
         "invitations" => ids.invitation,
         "recovery-codes" => ids.recovery,
+        "meetings" => ids.meeting,
         other => panic!("no object to aim {other} at"),
     };
     format!("{}{}", route.path, route.query)
@@ -465,7 +484,10 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
         .post(&format!("/api/v1/users/{}/recovery-codes", holder["linked_users"][0]["id"]), Some(&secretary), json!({}))
         .await
         .expect(StatusCode::CREATED);
+    let meeting =
+        crate::meetings::convene(app, "secretary", crate::meetings::new_meeting("consultation", &[compound], 3)).await;
     Ids {
+        meeting: meeting.expect(StatusCode::CREATED).id(),
         link_request: link_request.id(),
         invitation: invitation.id(),
         recovery: recovery.id(),

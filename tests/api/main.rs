@@ -15,6 +15,7 @@ mod fuzz_found;
 mod isolation;
 mod limits;
 mod matrix;
+mod meetings;
 mod names;
 mod notices;
 mod notices_in_step;

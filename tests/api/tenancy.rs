@@ -225,3 +225,14 @@ async fn an_administrator_renames_a_party_and_others_cannot() {
     assert!(names.contains(&"阳光物业服务有限公司"), "{names:?}");
     assert!(!names.contains(&"冒名物业"));
 }
+
+#[tokio::test]
+async fn an_administrator_is_refused_a_communitys_office_business_with_403_not_404() {
+    let app = spawn_demo().await;
+    let admin = app.token("admin").await;
+    let created = app.post("/api/v1/communities", Some(&admin), json!({ "name": "七里河社区" })).await;
+    let id = created.expect(StatusCode::CREATED).body["community"]["id"].as_i64().unwrap();
+    // The administrator made it, so it exists for them; recovering accounts is the office's.
+    app.get(&format!("/api/v1/communities/{id}/recovery-codes"), &admin).await.expect(StatusCode::FORBIDDEN);
+    app.get(&format!("/api/v1/communities/{id}"), &admin).await.expect(StatusCode::OK);
+}

@@ -388,6 +388,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Convene a meeting in the community: its kind decides who may (the community office for a
+         *     consultation, residents' council, residents' meeting or mediation; the committee chair for a
+         *     committee meeting; the owners' committee for an assembly sitting), whom it invites, and the
+         *     notice it needs. Everyone invited is told; a committee meeting is also announced to the
+         *     compound's owners.
+         */
+        post: operations["convene"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities/{id}/recovery-codes": {
         parameters: {
             query?: never;
@@ -530,6 +553,26 @@ export interface paths {
         };
         /** The compound's holders with their units, area and verified accounts. */
         get: operations["list_holders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The meetings the compound takes part in, soonest first (a mediation only to its sides and the
+         *     community office).
+         */
+        get: operations["list_compound_meetings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1212,6 +1255,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A meeting with its items, the invitations of the parties, members and sides (owners and
+         *     residents are counted), the caller's own invitation and what the caller may do.
+         */
+        get: operations["get_meeting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer my invitation: attending, absent, or (for a party, where the kind allows) a deputy in
+         *     my place. A deputy is never a ballot proxy.
+         */
+        post: operations["answer_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a meeting, with a reason everyone invited is told. */
+        post: operations["cancel_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/postpone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a meeting to a new time, with a reason everyone invited is told. */
+        post: operations["postpone_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memberships/{id}": {
         parameters: {
             query?: never;
@@ -1872,6 +1989,21 @@ export interface components {
             vote_id?: number | null;
             withdraw_reason?: string | null;
         };
+        /** @enum {string} */
+        Answer: "pending" | "attending" | "absent" | "deputy";
+        /** @description Answers to the invitations, counted. */
+        AnswerCounts: {
+            /** Format: int64 */
+            absent: number;
+            /** Format: int64 */
+            attending: number;
+            /** Format: int64 */
+            deputies: number;
+            /** Format: int64 */
+            invited: number;
+            /** Format: int64 */
+            pending: number;
+        };
         /**
          * @description The answer to one question. Which field is used depends on the question: `choices` (option
          *     indexes, from 0) for choice questions, `rating` (1–5) for ratings, `text` for free text. An
@@ -1894,6 +2026,12 @@ export interface components {
             /** Format: int64 */
             questionnaire_id: number;
             submitted: boolean;
+        };
+        /** @description An answer to an invitation. */
+        AnswerRequest: {
+            answer: components["schemas"]["Answer"];
+            /** @description With `deputy`: who comes in the invitee's place (at most 50 characters). */
+            deputy_name?: string | null;
         };
         /**
          * @description How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
@@ -1964,6 +2102,11 @@ export interface components {
             /** Format: int32 */
             position: number;
         };
+        /**
+         * @description In what capacity someone is asked.
+         * @enum {string}
+         */
+        Capacity: "party" | "member" | "owner" | "resident" | "side";
         CastRequest: {
             /** @description For elections: positions of the supported candidates. */
             candidates?: number[] | null;
@@ -2552,6 +2695,34 @@ export interface components {
             /** Format: int64 */
             id: number;
         };
+        /** @enum {string} */
+        ItemOutcome: "agreed" | "not_agreed" | "deferred";
+        /**
+         * @description What an item is drawn from.
+         * @enum {string}
+         */
+        ItemSource: "agenda" | "concern" | "questionnaire" | "vote";
+        /** @enum {string} */
+        ItemStatus: "pending" | "open" | "done";
+        /** @description An item of a meeting. */
+        ItemView: {
+            description: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            minutes: number;
+            outcome?: components["schemas"]["ItemOutcome"] | null;
+            /** Format: int32 */
+            position: number;
+            presenter?: components["schemas"]["Person"] | null;
+            source?: components["schemas"]["ItemSource"] | null;
+            /** Format: int64 */
+            source_id?: number | null;
+            /** @description Where the source is in the app, e.g. `/agendas/3`. */
+            source_link?: string | null;
+            status: components["schemas"]["ItemStatus"];
+            title: string;
+        };
         LanguageRequest: {
             /** @description `zh-CN` or `en`. */
             language: string;
@@ -2590,6 +2761,69 @@ export interface components {
             language?: string | null;
             memberships: components["schemas"]["MembershipView"][];
             user: components["schemas"]["UserView"];
+        };
+        /** @description What the caller may do with a meeting. */
+        MeetingCan: {
+            /** @description Answer their own invitation (the meeting is still ahead). */
+            answer: boolean;
+            /** @description Postpone or cancel it. */
+            manage: boolean;
+            /** @description Send a deputy in their place (a party may; a committee member may not). */
+            send_deputy: boolean;
+        };
+        /**
+         * @description A kind of meeting; its rules are in `meetings::kinds`.
+         * @enum {string}
+         */
+        MeetingKind: "consultation" | "committee" | "assembly_sitting" | "residents_council" | "residents_meeting" | "mediation";
+        /** @enum {string} */
+        MeetingStatus: "scheduled" | "in_progress" | "held" | "cancelled";
+        /** @description A meeting in a list. */
+        MeetingSummary: {
+            /** Format: int64 */
+            community_id: number;
+            compound_ids: number[];
+            /** Format: int32 */
+            duration_minutes: number;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["MeetingKind"];
+            my_answer?: components["schemas"]["Answer"] | null;
+            place?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["MeetingStatus"];
+            title: string;
+        };
+        /** @description A meeting with its items and invitations. */
+        MeetingView: {
+            answers: components["schemas"]["AnswerCounts"];
+            can: components["schemas"]["MeetingCan"];
+            cancel_reason?: string | null;
+            chair: components["schemas"]["Person"];
+            /** Format: int64 */
+            community_id: number;
+            compound_ids: number[];
+            convened_by: components["schemas"]["Person"];
+            convening_party: components["schemas"]["PartyKind"];
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: int32 */
+            duration_minutes: number;
+            /** Format: int64 */
+            id: number;
+            invitations: components["schemas"]["InvitationView"][];
+            items: components["schemas"]["ItemView"][];
+            kind: components["schemas"]["MeetingKind"];
+            my_invitation?: components["schemas"]["InvitationView"] | null;
+            online_link?: string | null;
+            place?: string | null;
+            recorder: components["schemas"]["Person"];
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["MeetingStatus"];
+            title: string;
         };
         /** @description A role held by a user, with the names of where it is held. */
         MembershipView: {
@@ -2749,6 +2983,63 @@ export interface components {
             /** @description Where exactly, in the raiser's words ("北门外垃圾桶旁"). */
             location?: string | null;
             text: string;
+        };
+        /** @description An item of a meeting to convene. */
+        NewItem: {
+            description?: string;
+            /**
+             * Format: int32
+             * @description The time box: 1 to 240 minutes.
+             */
+            minutes: number;
+            /** Format: int64 */
+            presenter_id?: number | null;
+            source?: components["schemas"]["ItemSource"] | null;
+            /** Format: int64 */
+            source_id?: number | null;
+            /** @description At most 200 characters. */
+            title: string;
+        };
+        /** @description A meeting to convene. */
+        NewMeeting: {
+            /**
+             * Format: int64
+             * @description Who chairs and who keeps the record: whoever convenes, unless others are named (they must
+             *     be invited or of the convening party).
+             */
+            chair_id?: number | null;
+            /**
+             * @description The compounds taking part: exactly one, or several for a three-party consultation, a
+             *     residents' council or a residents' meeting. All in the community.
+             */
+            compound_ids: number[];
+            /** @description What it is about, in Markdown: at most 20 000 characters. */
+            description?: string;
+            /**
+             * Format: int32
+             * @description Expected duration: 15 to 480 minutes.
+             */
+            duration_minutes: number;
+            /**
+             * @description For a residents' council: the residents asked besides the parties; for a mediation: the
+             *     sides (at least two). Ignored for the other kinds, whose invitees follow from the kind.
+             */
+            invitee_ids?: number[];
+            /** @description The items, in order: at most 30. */
+            items?: components["schemas"]["NewItem"][];
+            kind: components["schemas"]["MeetingKind"];
+            online_link?: string | null;
+            /**
+             * @description Where it is held; a place, an online link or both (at most 200 characters each; the link
+             *     is https).
+             */
+            place?: string | null;
+            /** Format: int64 */
+            recorder_id?: number | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description At most 200 characters. */
+            title: string;
         };
         NewMembership: {
             /**
@@ -2980,6 +3271,12 @@ export interface components {
          * @enum {string}
          */
         PendingKind: "link" | "invitation" | "proxy";
+        /** @description Someone as the meeting shows them. */
+        Person: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+        };
         /**
          * @description A person's name as others see it: official when they hold a role in one of the three parties.
          *     The flag comes from their memberships, never from what the name says.
@@ -2989,6 +3286,13 @@ export interface components {
             /** @description A member of the community office, the property company or the owners' committee. */
             official: boolean;
             party_kind?: components["schemas"]["PartyKind"] | null;
+        };
+        /** @description A new time for a meeting, and why. */
+        PostponeRequest: {
+            /** @description At most 500 characters. */
+            reason: string;
+            /** Format: date-time */
+            starts_at: string;
         };
         ProxyView: {
             /** Format: int64 */
@@ -5068,6 +5372,82 @@ export interface operations {
             };
         };
     };
+    convene: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMeeting"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_pending_recovery_codes: {
         parameters: {
             query?: never;
@@ -5692,6 +6072,44 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_compound_meetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSummary"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8239,6 +8657,296 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    postpone_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostponeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
