@@ -12,7 +12,11 @@ use proptest::{
     prelude::*,
     test_runner::{Config, TestCaseError, TestRunner},
 };
-use sanfang::{i18n::Lang, roster::sheet::parse_roster, votes::recount::recount};
+use sanfang::{
+    i18n::Lang,
+    roster::sheet::{Choices, Refusal, parse_roster, read_roster},
+    votes::recount::recount,
+};
 
 #[path = "support/sheets.rs"]
 mod sheets;
@@ -76,6 +80,49 @@ fn a_near_valid_roster_is_refused_at_the_line_that_is_wrong() {
                 }
                 let named = errs.iter().any(|e| e.line == *touched || e.message.contains(&touched.to_string()));
                 prop_assert!(named, "no error names line {touched}: {errs:?}");
+            }
+        }
+        Ok(())
+    });
+}
+
+/// A reading of the columns as a secretary might send it: fields, `-`, blanks and junk, in any
+/// number.
+fn arbitrary_mapping() -> impl Strategy<Value = Vec<String>> {
+    let token = prop_oneof![
+        prop::sample::select(vec![
+            "building",
+            "entrance",
+            "unit",
+            "area",
+            "area_source",
+            "holder_name",
+            "holder_phone",
+            "holder_key",
+            "-",
+            "",
+        ])
+        .prop_map(str::to_owned),
+        ".{0,8}",
+    ];
+    prop::collection::vec(token, 0..12)
+}
+
+#[test]
+fn a_roster_read_with_an_arbitrary_column_mapping_is_refused_naming_a_column_or_read_without_panicking() {
+    let strategy =
+        (prop_oneof![near_valid_roster().prop_map(|(t, _)| t.into_bytes()), arbitrary_sheet()], arbitrary_mapping());
+    run("roster sheet, arbitrary column mapping", strategy, |(bytes, mapping)| {
+        let choices = Choices { columns: Some(mapping.clone()), area_source: None };
+        match read_roster(bytes, &choices, Lang::En) {
+            Err(Refusal::Columns(message)) => {
+                prop_assert!(message.contains("column"), "{message}");
+            }
+            Err(Refusal::TooLarge(e)) => prop_assert!(!e.message.trim().is_empty()),
+            Ok(sheet) => {
+                if let Err(errs) = sheet.rows {
+                    prop_assert!(errs.iter().all(|e| !e.message.trim().is_empty()));
+                }
             }
         }
         Ok(())

@@ -111,7 +111,9 @@ pub async fn seed(url: &str, owners: usize, votes: usize) -> Seeded {
     )
     .await
     .expect("clerk role");
-    import_roster(&db, &c, clerk.id, csv.as_bytes(), false, sanfang::i18n::Lang::En).await.expect("roster");
+    import_roster(&db, &c, clerk.id, csv.as_bytes(), false, &Default::default(), sanfang::i18n::Lang::En)
+        .await
+        .expect("roster");
     let holders = holder::Entity::find().filter(holder::Column::CompoundId.eq(c.id)).all(&db).await.expect("holders");
     let txn = sanfang::db::write_txn(&db).await.expect("txn");
     let mut seeded = Vec::with_capacity(owners);

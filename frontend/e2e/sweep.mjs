@@ -103,6 +103,19 @@ function tapping(name, ...testids) {
   }
 }
 
+/** The roster page showing the preview of a dry run (which writes nothing): a sheet with a
+ * title, no area source and no holder keys, so the column choices, the area basis and the
+ * proposed holders are all on screen. */
+const rosterDryRun = {
+  name: 'a dry run preview',
+  async run(page) {
+    const sheet = '业主名册,,,,,\n,,,,,\n楼栋,单元,房号,建筑面积(㎡),业主姓名,联系电话\n1,2,301,89.5,张三,139 1234 5678\n1,2,302,90,张三,139 1234 5678\n1,2,401,75,王芳,\n'
+    await page.getByTestId('roster-file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) })
+    await page.getByTestId('roster-dryrun').click()
+    await page.getByTestId('roster-holders').waitFor()
+  },
+}
+
 /**
  * Every route of the SPA, by its name in src/router/index.ts: who looks at it, and where, and the
  * dialogs and sheets it opens. No state confirms or saves anything: each is closed with Escape.
@@ -146,6 +159,7 @@ function pages(ids) {
     { route: 'holders', user: 'committee', path: `/compounds/${c}/holders`, states: [tapping('holder sheet', 'holder-row')] },
     { route: 'confirmations', user: 'committee', path: `/compounds/${c}/confirmations` },
     { route: 'roster', user: 'committee', path: `/compounds/${c}/roster` },
+    { route: 'roster', user: 'secretary', path: `/compounds/${c}/roster`, prepare: rosterDryRun },
     { route: 'vote-new', user: 'committee', path: `/compounds/${c}/votes/new` },
     { route: 'vote-paper', user: 'committee', path: `/votes/${ids.vote}/paper` },
     { route: 'proxies', user: 'secretary', path: `/compounds/${c}/proxies`, states: [tapping('proxy form', 'proxy-new')] },
@@ -203,6 +217,10 @@ async function checkPage(page, entry, mode) {
   await page.setViewportSize(PHONE)
   await page.goto(`${BASE_URL}${entry.path}`)
   await settle(page)
+  if (entry.prepare) {
+    await entry.prepare.run(page)
+    await settle(page)
+  }
   const at = new URL(page.url()).pathname
   if (at !== entry.path) problems.push(`landed on ${at} instead`)
   problems.push(...(await axeViolations(page)))
@@ -315,8 +333,9 @@ for (const mode of MODES) {
     const { page, errors, close } = await openAs(user, mode, tokens)
     try {
       for (const entry of chosen.filter((p) => p.user === user)) {
-        const states = entry.states?.length ? ` with ${entry.states.map((s) => s.name).join(', ')}` : ''
-        const label = `${entry.route} (${entry.path}) as ${user ?? 'a visitor'}, ${mode.name}${states}`
+        const states = [entry.prepare?.name, ...(entry.states ?? []).map((s) => s.name)].filter(Boolean)
+        const shown = states.length ? ` with ${states.join(', ')}` : ''
+        const label = `${entry.route} (${entry.path}) as ${user ?? 'a visitor'}, ${mode.name}${shown}`
         errors.length = 0
         let problems
         try {

@@ -89,6 +89,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.request", "Request"),
     ("field.response", "Department's response"),
     ("field.key", "Category code"),
+    ("field.columns", "Columns"),
+    ("field.holder_keys", "Holder keys"),
+    ("field.area_source", "Area source"),
     ("field.name_zh", "Chinese name"),
     ("field.name_en", "English name"),
     ("field.time_limit_hours", "Time limit"),
@@ -219,6 +222,23 @@ const ACCOUNTS: &[(&str, &str)] = &[
     ("sheet_phone_invalid", "the phone '{phone}' is not an 11-digit mobile number"),
     ("sheet_unit_twice", "unit {building} {unit} is listed twice (first on line {first})"),
     ("sheet_holder_key_two_names", "holder key {key} is '{name}' on line {first} but '{other}' here"),
+    ("roster_columns_invalid", "{detail}"),
+    ("sheet_mapping_column", "column {letter} '{heading}'"),
+    (
+        "sheet_mapping_count",
+        "the columns chosen name {given} column(s) but the header on line {line} has {width}: {columns}",
+    ),
+    ("sheet_mapping_unknown", "{column}: '{field}' is not a roster field ({fields})"),
+    (
+        "sheet_mapping_twice",
+        "{first} and {other} are both read as {field}: read one of them as another field or leave it unread",
+    ),
+    ("sheet_mapping_required", "no column is read as {field}"),
+    ("sheet_area_basis_choose", "; or choose the area source for the whole sheet (registered, surveyed or contract)"),
+    (
+        "roster_holder_keys_unconfirmed",
+        "the sheet has no holder keys: check the proposed holders and confirm them (holder_keys=proposed), or add a 业主编号 column",
+    ),
 ];
 
 /// Votes, ballots, proxies and sealed scans.
@@ -498,6 +518,10 @@ const TRAIL: &[(&str, &str)] = &[
         "{actor} set compound #{id}'s notice period to {notice_days} days and its publicity period to {publicity_days} days",
     ),
     ("audit.roster.imported", "{actor} imported the roster of compound #{id}: {rows} rows"),
+    (
+        "audit.roster.holder_keys_confirmed",
+        "{actor} checked and confirmed the keys of {holders} holders proposed from names and phones for compound #{id}",
+    ),
     (
         "audit.owner.link_requested",
         "{actor} asked, for the {party}, to verify account #{user} as an owner of holder #{id}",

@@ -88,6 +88,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.request", "请求事项"),
     ("field.response", "部门答复"),
     ("field.key", "类别代码"),
+    ("field.columns", "列的读法"),
+    ("field.holder_keys", "业主编号"),
+    ("field.area_source", "面积来源"),
     ("field.name_zh", "中文名称"),
     ("field.name_en", "英文名称"),
     ("field.time_limit_hours", "办理时限"),
@@ -218,6 +221,17 @@ const ACCOUNTS: &[(&str, &str)] = &[
     ("sheet_phone_invalid", "电话“{phone}”不是 11 位手机号"),
     ("sheet_unit_twice", "{building} {unit} 重复出现（首次在第 {first} 行）"),
     ("sheet_holder_key_two_names", "业主编号 {key} 在第 {first} 行是“{name}”，此处却是“{other}”"),
+    ("roster_columns_invalid", "{detail}"),
+    ("sheet_mapping_column", "第 {letter} 列“{heading}”"),
+    ("sheet_mapping_count", "所选读法共 {given} 列，但第 {line} 行的表头有 {width} 列：{columns}"),
+    ("sheet_mapping_unknown", "{column}：“{field}”不是名册字段（{fields}）"),
+    ("sheet_mapping_twice", "{first}和{other}都读作“{field}”：请把其中一列改读别的字段或不读"),
+    ("sheet_mapping_required", "没有哪一列读作“{field}”"),
+    ("sheet_area_basis_choose", "；或为整张表选择面积来源（产权登记、实测或合同）"),
+    (
+        "roster_holder_keys_unconfirmed",
+        "表中没有业主编号：请核对建议的业主并确认（holder_keys=proposed），或在表中加上“业主编号”列",
+    ),
 ];
 
 /// Votes, ballots, proxies and sealed scans.
@@ -479,6 +493,7 @@ const TRAIL: &[(&str, &str)] = &[
         "{actor}将小区 #{id} 的表决公告期设为 {notice_days} 天、结果公示期设为 {publicity_days} 天",
     ),
     ("audit.roster.imported", "{actor}导入了小区 #{id} 的业主名册，共 {rows} 行"),
+    ("audit.roster.holder_keys_confirmed", "{actor}核对并确认了按姓名和电话为小区 #{id} 建议的 {holders} 位业主的编号"),
     ("audit.owner.link_requested", "{actor}代表{party}申请将账号 #{user} 绑定到业主 #{id}"),
     ("audit.owner.link_withdrawn", "{actor}撤回了将账号 #{user} 绑定到业主 #{id} 的申请"),
     ("audit.owner.linked", "账号 #{user} 已绑定业主 #{id}，成为认证业主"),

@@ -11,7 +11,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::sheet::{RosterRow, SheetFormat, SheetLayout, parse_roster_within_bounds};
+use super::keys::{ProposedHolder, name_key, propose_keys};
+use super::sheet::{Choices, HolderKeysFrom, Refusal, RosterRow, SheetFormat, SheetLayout, read_roster};
 use crate::{
     audit,
     db::write_txn,
@@ -39,6 +40,11 @@ pub struct ImportReport {
     /// Where the header was found, which lines were passed over and why, and how each column
     /// of the sheet was understood.
     pub layout: SheetLayout,
+    /// The holders proposed from names and phones when the sheet has no holder key column: whom
+    /// the headcount will count. Empty when the sheet has its own keys.
+    pub proposed_holders: Vec<ProposedHolder>,
+    /// The proposed holder keys were confirmed for this import.
+    pub holder_keys_confirmed: bool,
     /// Every bad row; a non-empty list means nothing was (or would be) written.
     pub errors: Vec<RowError>,
 }
@@ -109,25 +115,39 @@ fn plan(cur: &Current, rows: &[RosterRow], report: &mut ImportReport) {
     report.units_not_in_file = cur.units.values().filter(|u| !listed.contains(&u.id)).count() as u64;
 }
 
+/// What the secretary chose in the preview of a sheet.
+#[derive(Clone, Debug, Default)]
+pub struct ImportChoices {
+    pub sheet: Choices,
+    /// She checked the proposed holders and confirms their keys.
+    pub confirm_proposed_keys: bool,
+}
+
 /// Check and (unless `dry_run`) apply a roster sheet to `compound`.
 ///
 /// Re-importing updates units in place; every change of a unit's area, area source or holder is
-/// kept in its history with who and when. Units the file no longer lists are left alone.
+/// kept in its history with who and when. Units the file no longer lists are left alone. A sheet
+/// without holder keys is imported with the proposed ones only when they are confirmed.
 pub async fn import_roster(
     db: &DatabaseConnection,
     compound: &compound::Model,
     actor_id: i64,
     bytes: &[u8],
     dry_run: bool,
+    choices: &ImportChoices,
     lang: Lang,
 ) -> AppResult<ImportReport> {
-    let sheet = parse_roster_within_bounds(bytes, lang)
-        .map_err(|e| AppError::Rows { message: msg!("roster_too_large"), rows: vec![e] })?;
+    let sheet = read_roster(bytes, &choices.sheet, lang).map_err(|r| match r {
+        Refusal::TooLarge(e) => AppError::Rows { message: msg!("roster_too_large"), rows: vec![e] },
+        Refusal::Columns(message) => AppError::field("columns", msg!("roster_columns_invalid", detail = message)),
+    })?;
+    let proposing = sheet.layout.holder_keys == HolderKeysFrom::Proposed;
     let mut report = ImportReport { dry_run, format: Some(sheet.format), layout: sheet.layout, ..Default::default() };
-    let rows = match sheet.rows {
+    let mut rows = match sheet.rows {
         Ok(rows) => rows,
         Err(errors) if dry_run => {
             report.errors = errors;
+            report.proposed_holders = sheet.holders;
             return Ok(report);
         }
         Err(errors) => {
@@ -136,6 +156,21 @@ pub async fn import_roster(
         }
     };
     report.rows = rows.len() as u64;
+    if proposing {
+        if !dry_run && !choices.confirm_proposed_keys {
+            return Err(AppError::field("holder_keys", msg!("roster_holder_keys_unconfirmed")));
+        }
+        // Holders already in the roster keep their keys when their name and phone match.
+        let existing: Vec<(String, Option<String>, String)> = holder::Entity::find()
+            .filter(holder::Column::CompoundId.eq(compound.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| (name_key(&h.name), h.phone, h.holder_key))
+            .collect();
+        report.proposed_holders = propose_keys(&mut rows, &existing);
+        report.holder_keys_confirmed = !dry_run;
+    }
     if dry_run {
         let cur = load(db, compound.id).await?;
         plan(&cur, &rows, &mut report);
@@ -144,6 +179,11 @@ pub async fn import_roster(
 
     let txn = write_txn(db).await?;
     apply(&txn, compound, actor_id, bytes, &rows, &mut report).await?;
+    if report.holder_keys_confirmed {
+        // The keys follow from the file, whose hash the import's own entry keeps.
+        let detail = json!({ "holders": report.proposed_holders.len() });
+        audit::note(&txn, Some(actor_id), compound, "roster.holder_keys_confirmed", detail).await?;
+    }
     txn.commit().await?;
     Ok(report)
 }
@@ -273,6 +313,10 @@ pub async fn apply(
         "holders_created": report.holders_created,
         "holders_updated": report.holders_updated,
         "buildings_created": report.buildings_created,
+        "columns_chosen": report.layout.columns_chosen,
+        "area_basis": report.layout.area_basis,
+        "holder_keys": report.layout.holder_keys,
+        "holder_keys_confirmed_by": report.holder_keys_confirmed.then_some(actor_id),
     });
     audit::note(txn, Some(actor_id), compound, "roster.imported", detail).await?;
     Ok(())

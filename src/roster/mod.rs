@@ -3,6 +3,7 @@
 pub use crate::area;
 mod holders;
 mod import;
+mod keys;
 mod ops;
 pub mod sheet;
 
@@ -14,7 +15,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 pub use holders::*;
-pub use import::{ImportReport, apply as apply_rows, import_roster};
+pub use import::{ImportChoices, ImportReport, apply as apply_rows, import_roster};
+pub use keys::{HolderNote, ProposedHolder, mask_phone, propose_keys, proposed_key};
 pub use ops::*;
 pub use sheet::AreaSource;
 

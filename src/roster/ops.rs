@@ -10,7 +10,9 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{AreaSource, HolderView, ImportReport, UnitView, area, holder_views, import_roster, unit_views};
+use super::{
+    AreaSource, HolderView, ImportChoices, ImportReport, UnitView, area, holder_views, import_roster, unit_views,
+};
 use crate::{
     accounts::user_names,
     auth::Actor,
@@ -31,6 +33,7 @@ pub async fn import(
     compound_id: i64,
     upload: AppResult<impl AsRef<[u8]>>,
     dry_run: bool,
+    choices: &ImportChoices,
     lang: Lang,
 ) -> AppResult<ImportReport> {
     let c = compound_for(db, actor, compound_id, Permission::ImportRoster).await?;
@@ -40,7 +43,7 @@ pub async fn import(
     if bytes.is_empty() {
         return Err(AppError::field("file", msg!("roster_no_file")));
     }
-    import_roster(db, &c, actor.user.id, bytes, dry_run, lang).await
+    import_roster(db, &c, actor.user.id, bytes, dry_run, choices, lang).await
 }
 
 /// The units of compound `compound_id`, in building `building_id` when given, whose building,

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::area;
+use super::keys::{ProposedHolder, propose_keys};
 use crate::{
     error::RowError,
     i18n::Lang,
@@ -111,9 +112,6 @@ const COLUMNS: [(Col, &str, &[&str]); 8] = [
     (Col::HolderKey, "holder_key", &["holder_key", "业主编号", "业主标识"]),
 ];
 
-/// Columns a sheet may go without.
-const OPTIONAL: [Col; 2] = [Col::HolderPhone, Col::Entrance];
-
 /// How far down the header row is looked for.
 pub const HEADER_SEARCH_LINES: usize = 20;
 
@@ -154,7 +152,7 @@ fn normalize_heading(text: &str) -> String {
 }
 
 /// Full-width ASCII (Ｈ, （, １) and the ideographic space as their half-width selves.
-fn fold_width(text: &str) -> String {
+pub(crate) fn fold_width(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
@@ -174,6 +172,12 @@ fn column_of(heading: &str) -> Option<Col> {
 
 fn field_name(col: Col) -> &'static str {
     COLUMNS.iter().find(|(c, _, _)| *c == col).map(|(_, n, _)| *n).unwrap_or("")
+}
+
+/// A field as the reader knows it: 楼栋 in Chinese, building in English.
+fn field_label(col: Col, lang: Lang) -> String {
+    let name = field_name(col);
+    i18n::render(lang, &format!("sheet_column.{name}"), |_| None).unwrap_or_else(|| name.to_owned())
 }
 
 /// Why a line of the sheet was passed over.
@@ -207,6 +211,61 @@ pub struct ColumnReading {
     /// The roster field it is read as (`building`, `entrance`, `unit`, `area`, …); none when
     /// the column is not read.
     pub field: Option<String>,
+    /// The column's cells on the first few rows below the header, as written.
+    pub samples: Vec<String>,
+}
+
+/// Where the area source of the rows comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AreaBasisFrom {
+    /// Each row's 面积来源 cell.
+    Column,
+    /// The area column's heading (产权面积 → registered, …).
+    Heading,
+    /// The secretary's choice for the whole sheet (`area_source`).
+    Chosen,
+    /// Nowhere yet: the sheet says nothing and nothing was chosen.
+    #[default]
+    Missing,
+}
+
+/// The area basis applied to the sheet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct AreaBasis {
+    pub from: AreaBasisFrom,
+    /// The source every row takes; none when each row says its own or nothing was chosen.
+    pub source: Option<AreaSource>,
+}
+
+/// Where the holder keys of the rows come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HolderKeysFrom {
+    /// The sheet's 业主编号 column.
+    #[default]
+    Column,
+    /// Proposed from names and phones, to be confirmed before importing.
+    Proposed,
+}
+
+/// What the secretary chose in the preview, beside the file.
+#[derive(Clone, Debug, Default)]
+pub struct Choices {
+    /// For each column of the header from A, the field it is read as (`building`, …) or `-` to
+    /// leave it unread; none to read the headings.
+    pub columns: Option<Vec<String>>,
+    /// The area source of every row, for a sheet that names none.
+    pub area_source: Option<AreaSource>,
+}
+
+/// Why a sheet is refused whole, before its rows are looked at.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Past one of the bounds on size.
+    TooLarge(RowError),
+    /// The chosen columns do not fit the header.
+    Columns(String),
 }
 
 /// How the sheet was read: where its header is, what was passed over, how each column was understood.
@@ -222,6 +281,10 @@ pub struct SheetLayout {
     /// The area source every row takes from the area's heading (产权面积 → registered, …) when
     /// the sheet has no area_source column.
     pub area_source_from_heading: Option<AreaSource>,
+    /// The columns were read as the secretary chose, not from their headings.
+    pub columns_chosen: bool,
+    pub area_basis: AreaBasis,
+    pub holder_keys: HolderKeysFrom,
 }
 
 /// A column's letter: 0 → A, 26 → AA.
@@ -450,6 +513,8 @@ pub struct Sheet {
     pub format: SheetFormat,
     pub layout: SheetLayout,
     pub rows: Result<Vec<RosterRow>, Vec<RowError>>,
+    /// The holders proposed when the sheet has no holder key column, from its good rows.
+    pub holders: Vec<ProposedHolder>,
 }
 
 /// Check every row; return the good rows, or every problem found.
@@ -462,15 +527,31 @@ pub fn parse_roster(bytes: &[u8], lang: Lang) -> Parsed {
 
 /// As [`parse_roster`], with the sheet's layout; a file past the bounds is an error of its own.
 pub fn parse_roster_within_bounds(bytes: &[u8], lang: Lang) -> Result<Sheet, RowError> {
+    read_roster(bytes, &Choices::default(), lang).map_err(|r| match r {
+        Refusal::TooLarge(e) => e,
+        Refusal::Columns(message) => RowError { line: 1, field: Some("columns".into()), message },
+    })
+}
+
+/// As [`parse_roster_within_bounds`], reading the columns and the area basis as `choices` say.
+pub fn read_roster(bytes: &[u8], choices: &Choices, lang: Lang) -> Result<Sheet, Refusal> {
     match read_cells(bytes, lang) {
         Ok((format, lines)) => {
-            let (layout, rows) = check_lines(lines, lang);
-            Ok(Sheet { format, layout, rows })
+            let (layout, mut rows, errors) = check_lines(lines, choices, lang)?;
+            let holders = match layout.holder_keys {
+                HolderKeysFrom::Proposed => propose_keys(&mut rows, &[]),
+                HolderKeysFrom::Column => Vec::new(),
+            };
+            let rows = if errors.is_empty() { Ok(rows) } else { Err(errors) };
+            Ok(Sheet { format, layout, rows, holders })
         }
-        Err(ReadError::Unreadable(e)) => {
-            Ok(Sheet { format: format_of(bytes), layout: SheetLayout::default(), rows: Err(vec![e]) })
-        }
-        Err(ReadError::TooLarge(e)) => Err(e),
+        Err(ReadError::Unreadable(e)) => Ok(Sheet {
+            format: format_of(bytes),
+            layout: SheetLayout::default(),
+            rows: Err(vec![e]),
+            holders: Vec::new(),
+        }),
+        Err(ReadError::TooLarge(e)) => Err(Refusal::TooLarge(e)),
     }
 }
 
@@ -491,6 +572,64 @@ fn index_of(header: &[String]) -> Index {
     index
 }
 
+/// The columns of a header row: up to its last heading.
+fn width_of(header: &[String]) -> usize {
+    header.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1)
+}
+
+/// The columns as the secretary chose them: `mapping` names, for each column of `header` from
+/// A, a field or `-`. Every problem is named with the column's letter and heading.
+fn index_from_mapping(mapping: &[String], header: &[String], header_line: u64, lang: Lang) -> Result<Index, String> {
+    let width = width_of(header);
+    let name = |i: usize| {
+        let heading = header.get(i).map(|h| h.trim()).unwrap_or("");
+        msg!("sheet_mapping_column", letter = column_letter(i), heading = heading).render(lang)
+    };
+    let mut problems = Vec::new();
+    if mapping.len() != width {
+        let headings: Vec<String> = (0..width).map(name).collect();
+        let separator = msg!("sheet_alias_separator").render(lang);
+        problems.push(
+            msg!(
+                "sheet_mapping_count",
+                given = mapping.len(),
+                line = header_line,
+                width = width,
+                columns = headings.join(&separator)
+            )
+            .render(lang),
+        );
+    }
+    let mut index = Index::new();
+    for (i, token) in mapping.iter().enumerate() {
+        let token = token.trim();
+        if token.is_empty() || token == "-" {
+            continue;
+        }
+        let Some((col, _, _)) = COLUMNS.iter().find(|(_, n, _)| *n == token) else {
+            let fields: Vec<&str> = COLUMNS.iter().map(|(_, n, _)| *n).collect();
+            problems.push(
+                msg!("sheet_mapping_unknown", column = name(i), field = token, fields = fields.join(", ")).render(lang),
+            );
+            continue;
+        };
+        if let Some(first) = index.get(col) {
+            problems.push(
+                msg!("sheet_mapping_twice", field = field_label(*col, lang), first = name(*first), other = name(i))
+                    .render(lang),
+            );
+        } else {
+            index.insert(*col, i);
+        }
+    }
+    for col in REQUIRED {
+        if !index.contains_key(&col) {
+            problems.push(msg!("sheet_mapping_required", field = field_label(col, lang)).render(lang));
+        }
+    }
+    if problems.is_empty() { Ok(index) } else { Err(problems.join(&msg!("list_separator").render(lang))) }
+}
+
 /// The area source the area column's heading names, when the sheet has no area_source column.
 fn implied_source(header: &[String], index: &Index) -> Option<AreaSource> {
     if index.contains_key(&Col::AreaSource) {
@@ -500,15 +639,13 @@ fn implied_source(header: &[String], index: &Index) -> Option<AreaSource> {
     AREA_HEADINGS_WITH_SOURCE.iter().find(|(h, _)| *h == heading).map(|(_, s)| *s)
 }
 
-/// The columns a header row lacks.
-fn missing_columns(header: &[String], index: &Index) -> Vec<Col> {
-    let implied = implied_source(header, index).is_some();
-    COLUMNS
-        .iter()
-        .map(|(c, _, _)| *c)
-        .filter(|c| !index.contains_key(c) && !OPTIONAL.contains(c))
-        .filter(|c| !(implied && *c == Col::AreaSource))
-        .collect()
+/// The columns every sheet needs: the area source may be chosen for the whole sheet and holder
+/// keys proposed, the entrance and the phone may be left out.
+const REQUIRED: [Col; 4] = [Col::Building, Col::Unit, Col::Area, Col::HolderName];
+
+/// The needed columns a header row lacks.
+fn missing_columns(index: &Index) -> Vec<Col> {
+    REQUIRED.into_iter().filter(|c| !index.contains_key(c)).collect()
 }
 
 /// The header: the first of the first lines in which every needed column is recognised; else
@@ -519,7 +656,7 @@ fn find_header(lines: &[(u64, Vec<String>)]) -> usize {
     let mut best: Option<(usize, usize)> = None;
     for (i, (_, cells)) in candidates {
         let index = index_of(cells);
-        if missing_columns(cells, &index).is_empty() {
+        if missing_columns(&index).is_empty() {
             return i;
         }
         if index.len() > best.map(|(_, n)| n).unwrap_or(0) {
@@ -571,15 +708,19 @@ fn phone_text(cell: &str) -> Option<String> {
     normalize_phone(&s)
 }
 
+/// Rows below the header whose cells are shown as samples of each column.
+const SAMPLE_ROWS: usize = 3;
+
 fn layout_of(header_line: u64, header: &[String], index: &Index, lang: Lang) -> SheetLayout {
     let columns = header
         .iter()
+        .take(width_of(header))
         .enumerate()
-        .filter(|(_, h)| !h.trim().is_empty())
         .map(|(i, h)| ColumnReading {
             column: column_letter(i),
-            heading: h.clone(),
+            heading: h.trim().to_owned(),
             field: index.iter().find(|(_, at)| **at == i).map(|(c, _)| field_name(*c).to_owned()),
+            samples: Vec::new(),
         })
         .collect();
     let mut skipped = Vec::new();
@@ -598,22 +739,43 @@ fn layout_of(header_line: u64, header: &[String], index: &Index, lang: Lang) -> 
         skipped,
         blank_lines: 0,
         area_source_from_heading: implied_source(header, index),
+        columns_chosen: false,
+        area_basis: AreaBasis::default(),
+        holder_keys: if index.contains_key(&Col::HolderKey) {
+            HolderKeysFrom::Column
+        } else {
+            HolderKeysFrom::Proposed
+        },
     }
 }
 
-fn check_lines(lines: Lines, lang: Lang) -> (SheetLayout, Result<Vec<RosterRow>, Vec<RowError>>) {
+/// A sheet's layout, its good rows and every problem found in it.
+type Checked = (SheetLayout, Vec<RosterRow>, Vec<RowError>);
+
+fn check_lines(lines: Lines, choices: &Choices, lang: Lang) -> Result<Checked, Refusal> {
     let lines: Lines = lines.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.is_empty())).collect();
+    let empty = || (SheetLayout::default(), Vec::new(), vec![file_error(msg!("sheet_empty").render(lang))]);
     if lines.is_empty() {
-        return (SheetLayout::default(), Err(vec![file_error(msg!("sheet_empty").render(lang))]));
+        return Ok(empty());
     }
     let at = find_header(&lines);
     let mut lines = lines.into_iter().skip(at);
     let Some((header_line, header)) = lines.next() else {
-        return (SheetLayout::default(), Err(vec![file_error(msg!("sheet_empty").render(lang))]));
+        return Ok(empty());
     };
-    let index = index_of(&header);
+    let index = match &choices.columns {
+        Some(mapping) => index_from_mapping(mapping, &header, header_line, lang).map_err(Refusal::Columns)?,
+        None => index_of(&header),
+    };
     let mut layout = layout_of(header_line, &header, &index, lang);
-    let missing: Vec<RowError> = missing_columns(&header, &index)
+    layout.columns_chosen = choices.columns.is_some();
+    let lines: Lines = lines.collect();
+    for (_, cells) in lines.iter().filter(|(_, cells)| !is_total(cells)).take(SAMPLE_ROWS) {
+        for (i, column) in layout.columns.iter_mut().enumerate() {
+            column.samples.push(cells.get(i).map(|c| c.trim().to_owned()).unwrap_or_default());
+        }
+    }
+    let missing: Vec<RowError> = missing_columns(&index)
         .into_iter()
         .filter_map(|c| COLUMNS.iter().find(|(col, _, _)| *col == c))
         .map(|(c, name, aliases)| RowError {
@@ -623,12 +785,25 @@ fn check_lines(lines: Lines, lang: Lang) -> (SheetLayout, Result<Vec<RosterRow>,
         })
         .collect();
     if !missing.is_empty() {
-        return (layout, Err(missing));
+        return Ok((layout, Vec::new(), missing));
     }
     let implied = layout.area_source_from_heading;
+    layout.area_basis = match (index.contains_key(&Col::AreaSource), implied, choices.area_source) {
+        (true, _, _) => AreaBasis { from: AreaBasisFrom::Column, source: None },
+        (false, Some(s), _) => AreaBasis { from: AreaBasisFrom::Heading, source: Some(s) },
+        (false, None, Some(s)) => AreaBasis { from: AreaBasisFrom::Chosen, source: Some(s) },
+        (false, None, None) => AreaBasis { from: AreaBasisFrom::Missing, source: None },
+    };
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    if layout.area_basis.from == AreaBasisFrom::Missing {
+        let (c, name, aliases) = &COLUMNS[4];
+        let message = missing_column(*c, name, aliases, &header, &index, lang);
+        let choose = msg!("sheet_area_basis_choose").render(lang);
+        errors.push(RowError { line: header_line, field: Some((*name).into()), message: format!("{message}{choose}") });
+    }
+    let proposing = layout.holder_keys == HolderKeysFrom::Proposed;
     let mut seen_units: HashMap<(String, String), u64> = HashMap::new();
     let mut holder_names: HashMap<String, (String, u64)> = HashMap::new();
     let mut last_line = header_line;
@@ -680,8 +855,9 @@ fn check_lines(lines: Lines, lang: Lang) -> (SheetLayout, Result<Vec<RosterRow>,
             }
         };
         let source_text = cell(Col::AreaSource);
-        let area_source = if let Some(implied) = implied {
-            Some(implied)
+        let area_source = if layout.area_basis.from != AreaBasisFrom::Column {
+            // Missing was reported once, on the header line; the rows are still checked.
+            Some(layout.area_basis.source.unwrap_or(AreaSource::Registered))
         } else if source_text.is_empty() {
             err("area_source", msg!("sheet_area_source_missing"));
             None
@@ -701,10 +877,11 @@ fn check_lines(lines: Lines, lang: Lang) -> (SheetLayout, Result<Vec<RosterRow>,
             err("holder_name", msg!("sheet_holder_name_too_long", max = 100));
             ok = false;
         }
-        if holder_key.is_empty() {
+        // Without a key column, keys are proposed from names and phones once every row is read.
+        if !proposing && holder_key.is_empty() {
             err("holder_key", msg!("sheet_holder_key_missing"));
             ok = false;
-        } else if holder_key.chars().count() > 64 {
+        } else if !proposing && holder_key.chars().count() > 64 {
             err("holder_key", msg!("sheet_holder_key_too_long", max = 64));
             ok = false;
         }
@@ -762,7 +939,7 @@ fn check_lines(lines: Lines, lang: Lang) -> (SheetLayout, Result<Vec<RosterRow>,
         let message = msg!("sheet_no_units").render(lang);
         errors.push(RowError { line: header_line, field: None, message });
     }
-    (layout, if errors.is_empty() { Ok(rows) } else { Err(errors) })
+    Ok((layout, rows, errors))
 }
 
 /// The problem of a header without column `name`: the column as the reader knows it, and the
@@ -856,9 +1033,15 @@ mod tests {
     fn a_missing_column_is_named_as_the_reader_knows_it() {
         let bytes = b"building,unit,area,holder_name,holder_key\n1,1,1,a,b\n";
         let en = parse_roster(bytes, Lang::En).1.unwrap_err();
-        assert_eq!(en[0].message, "the header has no 'area_source' column (also accepted: 面积来源)");
+        assert_eq!(
+            en[0].message,
+            "the header has no 'area_source' column (also accepted: 面积来源); or choose the area source for the whole sheet (registered, surveyed or contract)"
+        );
         let zh = parse_roster(bytes, Lang::Zh).1.unwrap_err();
-        assert_eq!(zh[0].message, "表头缺少“面积来源”列（也可写作：area_source）");
+        assert_eq!(
+            zh[0].message,
+            "表头缺少“面积来源”列（也可写作：area_source）；或为整张表选择面积来源（产权登记、实测或合同）"
+        );
     }
 
     #[test]
@@ -1036,6 +1219,74 @@ mod tests {
         let errs = parse_roster(text.as_bytes(), Lang::Zh).1.unwrap_err();
         assert_eq!((errs[0].line, errs[0].field.as_deref()), (1, Some("area_source")));
         assert!(errs[0].message.contains("“建筑面积(㎡)”只说明面积怎么量"), "{}", errs[0].message);
+    }
+
+    /// The sheet of the issue: a title, a blank line, 楼栋/单元/房号 numbers, 建筑面积(㎡), spaced
+    /// phones, no area source and no holder key; 户主 is a heading the reader does not know.
+    const BARE: &str = "\
+阳光里小区业主名册,,,,,
+,,,,,
+楼栋,单元,房号,建筑面积(㎡),户主,联系电话
+1,2,301,89.5,张三,139 1234 5678
+1,2,302,90,张三,139 1234 5678
+1,2,401,75,李四,
+";
+
+    fn choose(columns: &str, source: Option<AreaSource>) -> Choices {
+        Choices { columns: Some(columns.split(',').map(str::to_owned).collect()), area_source: source }
+    }
+
+    #[test]
+    fn a_chosen_mapping_reads_the_columns_as_chosen_below_the_found_header() {
+        let choices = choose("building,entrance,unit,area,holder_name,holder_phone", Some(AreaSource::Surveyed));
+        let sheet = read_roster(BARE.as_bytes(), &choices, Lang::En).unwrap();
+        assert_eq!(sheet.layout.header_line, Some(3));
+        assert!(sheet.layout.columns_chosen);
+        assert_eq!(sheet.layout.columns[4].field.as_deref(), Some("holder_name"));
+        assert_eq!(sheet.layout.columns[4].samples, ["张三", "张三", "李四"]);
+        let rows = sheet.rows.unwrap();
+        assert_eq!((rows[0].line, rows[0].unit.as_str(), rows[0].holder_name.as_str()), (4, "2单元301", "张三"));
+        assert_eq!(rows[0].area_source, AreaSource::Surveyed);
+        assert_eq!(
+            sheet.layout.area_basis,
+            AreaBasis { from: AreaBasisFrom::Chosen, source: Some(AreaSource::Surveyed) }
+        );
+        assert_eq!(sheet.layout.holder_keys, HolderKeysFrom::Proposed);
+        assert_eq!(sheet.holders.len(), 2, "张三 twice with one phone is one holder");
+    }
+
+    #[test]
+    fn a_bad_mapping_is_refused_naming_the_column() {
+        let refused = |columns: &str| match read_roster(BARE.as_bytes(), &choose(columns, None), Lang::En) {
+            Err(Refusal::Columns(m)) => m,
+            _ => panic!("{columns} was accepted"),
+        };
+        let twice = refused("building,entrance,unit,area,holder_name,holder_name");
+        assert!(twice.contains("column E '户主' and column F '联系电话' are both read as holder_name"), "{twice}");
+        let short = refused("building,entrance,unit,area,holder_name");
+        assert!(short.contains("name 5 column(s) but the header on line 3 has 6"), "{short}");
+        assert!(short.contains("column F '联系电话'"), "{short}");
+        let missing = refused("building,entrance,unit,-,holder_name,holder_phone");
+        assert!(missing.contains("no column is read as area"), "{missing}");
+        let unknown = refused("building,entrance,unit,area,owner,holder_phone");
+        assert!(unknown.contains("column E '户主': 'owner' is not a roster field"), "{unknown}");
+    }
+
+    #[test]
+    fn without_a_source_the_dry_run_asks_for_the_basis_and_a_chosen_one_is_applied() {
+        let text = "楼栋,房号,建筑面积,业主姓名,业主编号\n1号楼,101,90,张三,H1\n";
+        let sheet = read_roster(text.as_bytes(), &Choices::default(), Lang::En).unwrap();
+        assert_eq!(sheet.layout.area_basis.from, AreaBasisFrom::Missing);
+        let errs = sheet.rows.unwrap_err();
+        assert_eq!((errs.len(), errs[0].line, errs[0].field.as_deref()), (1, 1, Some("area_source")));
+        let choices = Choices { columns: None, area_source: Some(AreaSource::Contract) };
+        let rows = read_roster(text.as_bytes(), &choices, Lang::En).unwrap().rows.unwrap();
+        assert_eq!(rows[0].area_source, AreaSource::Contract);
+        // A sheet that names its source keeps it, whatever was chosen.
+        let text = "楼栋,房号,产权面积,业主姓名,业主编号\n1号楼,101,90,张三,H1\n";
+        let sheet = read_roster(text.as_bytes(), &choices, Lang::En).unwrap();
+        assert_eq!(sheet.layout.area_basis.from, AreaBasisFrom::Heading);
+        assert_eq!(sheet.rows.unwrap()[0].area_source, AreaSource::Registered);
     }
 
     #[test]

@@ -459,3 +459,196 @@ async fn users_of_another_compound_cannot_import_a_kept_sheet_there() {
         assert_eq!(res.code(), if status == StatusCode::FORBIDDEN { "forbidden" } else { "not_found" }, "{login}");
     }
 }
+
+/// The sheet of the issue: a title and a blank line, 楼栋 / 单元 / 房号 as numbers, 建筑面积(㎡),
+/// spaced phones, no area source and no holder key; 户主 is a heading the reader does not know.
+/// 张三 holds two units with one phone, 王芳 appears with two phones, 赵六 has none.
+const BARE: &str = "\
+阳光里小区业主名册（2026年12月）,,,,,
+,,,,,
+楼栋,单元,房号,建筑面积(㎡),户主,联系电话
+1,2,301,89.5,张三,139 1234 5678
+1,2,302,90,张三,139 1234 5678
+1,2,401,75,王芳,138 0000 0001
+2,1,101,66.6,王芳,138 0000 0002
+2,1,102,70,赵六,
+";
+
+/// How [`BARE`]'s columns are read once the secretary corrects 户主.
+const BARE_COLUMNS: &str = "building,entrance,unit,area,holder_name,holder_phone";
+
+async fn import_with(app: &TestApp, login: &str, compound: i64, bytes: &[u8], query: &str) -> Res {
+    let token = app.token(login).await;
+    let path = format!("/api/v1/compounds/{compound}/roster?{query}");
+    app.upload(&path, &token, bytes.to_vec(), "text/csv").await
+}
+
+#[tokio::test]
+async fn a_corrected_column_mapping_imports_a_sheet_whose_heading_was_not_understood() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "阳光里").await;
+    let guessed = import_with(&app, "secretary", c, BARE.as_bytes(), "dry_run=true").await.expect(StatusCode::OK);
+    let columns = guessed.body["layout"]["columns"].as_array().unwrap();
+    assert_eq!((columns[4]["heading"].as_str(), columns[4]["field"].as_str()), (Some("户主"), None));
+    assert_eq!(columns[4]["samples"], json!(["张三", "张三", "王芳"]));
+    assert_eq!(guessed.body["errors"][0]["field"], "holder_name", "{}", guessed.body);
+
+    let query = format!("dry_run=true&columns={BARE_COLUMNS}&area_source=registered");
+    let res = import_with(&app, "secretary", c, BARE.as_bytes(), &query).await.expect(StatusCode::OK);
+    assert_eq!(res.body["errors"], json!([]), "{}", res.body);
+    assert_eq!(res.body["layout"]["columns_chosen"], true);
+    assert_eq!(res.body["layout"]["columns"][4]["field"], "holder_name");
+    assert_eq!(res.body["layout"]["header_line"], 3);
+    assert_eq!(res.body["units_created"], 5);
+    assert!(app.units(c).await.is_empty(), "a dry run writes nothing");
+
+    let query = format!("columns={BARE_COLUMNS}&area_source=registered&holder_keys=proposed");
+    import_with(&app, "secretary", c, BARE.as_bytes(), &query).await.expect(StatusCode::OK);
+    let roster = roster_of(&app, c).await;
+    assert_eq!(roster.len(), 5);
+    assert_eq!(
+        roster[0].as_array().unwrap()[..4],
+        json!(["1", "2单元301", "89.50", "registered"]).as_array().unwrap()[..]
+    );
+}
+
+#[tokio::test]
+async fn a_bad_column_mapping_is_refused_naming_the_column() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "阳光里").await;
+    for (columns, says) in [
+        ("building,entrance,unit,area,holder_name,holder_name", "column E '户主' and column F '联系电话'"),
+        ("building,entrance,unit,area,holder_name", "the header on line 3 has 6"),
+        ("building,entrance,unit,-,holder_name,holder_phone", "no column is read as area"),
+        ("building,entrance,unit,area,owner,holder_phone", "column E '户主': 'owner'"),
+    ] {
+        for dry_run in [true, false] {
+            let query = format!("dry_run={dry_run}&columns={columns}&area_source=registered&holder_keys=proposed");
+            let res = import_with(&app, "secretary", c, BARE.as_bytes(), &query)
+                .await
+                .expect(StatusCode::UNPROCESSABLE_ENTITY);
+            let message = res.body["error"]["fields"]["columns"].as_str().unwrap_or_default();
+            assert!(message.contains(says), "{columns}: {}", res.body);
+        }
+    }
+    assert!(app.units(c).await.is_empty());
+}
+
+#[tokio::test]
+async fn without_an_area_source_the_import_asks_for_the_basis_then_applies_the_one_chosen() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "阳光里").await;
+    let base = format!("columns={BARE_COLUMNS}&holder_keys=proposed");
+    let dry = import_with(&app, "secretary", c, BARE.as_bytes(), &format!("dry_run=true&{base}")).await;
+    let dry = dry.expect(StatusCode::OK);
+    assert_eq!(dry.body["layout"]["area_basis"], json!({ "from": "missing", "source": null }));
+    assert_eq!(
+        (dry.body["errors"][0]["line"].as_i64(), dry.body["errors"][0]["field"].as_str()),
+        (Some(3), Some("area_source"))
+    );
+
+    let res = import_with(&app, "secretary", c, BARE.as_bytes(), &base).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.code(), "roster_invalid");
+    assert_eq!(res.body["error"]["rows"][0]["field"], "area_source");
+    assert!(app.units(c).await.is_empty());
+
+    let res = import_with(&app, "secretary", c, BARE.as_bytes(), &format!("{base}&area_source=surveyed")).await;
+    let res = res.expect(StatusCode::OK);
+    assert_eq!(res.body["layout"]["area_basis"], json!({ "from": "chosen", "source": "surveyed" }));
+    assert!(app.units(c).await.iter().all(|u| u["area_source"] == "surveyed"));
+}
+
+#[tokio::test]
+async fn proposed_holder_keys_are_imported_only_once_confirmed_and_count_one_head_per_name_and_phone() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "阳光里").await;
+    let base = format!("columns={BARE_COLUMNS}&area_source=registered");
+    let dry = import_with(&app, "secretary", c, BARE.as_bytes(), &format!("dry_run=true&{base}")).await;
+    let dry = dry.expect(StatusCode::OK);
+    assert_eq!(dry.body["layout"]["holder_keys"], "proposed");
+    let holders = dry.body["proposed_holders"].as_array().unwrap();
+    let seen: Vec<(&str, &str, usize)> = holders
+        .iter()
+        .map(|h| (h["name"].as_str().unwrap(), h["phone"].as_str().unwrap_or(""), h["units"].as_array().unwrap().len()))
+        .collect();
+    assert_eq!(
+        seen,
+        [("张三", "139****5678", 2), ("王芳", "138****0001", 1), ("王芳", "138****0002", 1), ("赵六", "", 1)]
+    );
+    assert_eq!(holders[1]["notes"], json!(["same_name_other_phone"]));
+    assert_eq!(holders[3]["notes"], json!(["no_phone"]));
+    assert_eq!(holders[0]["units"], json!(["1 2单元301", "1 2单元302"]));
+
+    let res = import_with(&app, "secretary", c, BARE.as_bytes(), &base).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body["error"]["fields"]["holder_keys"].is_string(), "{}", res.body);
+    assert!(app.units(c).await.is_empty());
+
+    let res = import_with(&app, "secretary", c, BARE.as_bytes(), &format!("{base}&holder_keys=proposed")).await;
+    let res = res.expect(StatusCode::OK);
+    assert_eq!(res.body["holder_keys_confirmed"], true);
+    assert_counts(&app.compound_summary(c).await, 2, 5, 4);
+    let keys: Vec<Value> = holders.iter().map(|h| h["key"].clone()).collect();
+    let mut stored: Vec<Value> = app.holders(c).await.iter().map(|h| h["holder_key"].clone()).collect();
+    stored.sort_by_key(|k| k.to_string());
+    let mut proposed = keys.clone();
+    proposed.sort_by_key(|k| k.to_string());
+    assert_eq!(stored, proposed, "the keys imported are the keys shown");
+
+    let token = app.token("admin").await;
+    let trail = app.get(&format!("/api/v1/audit?compound_id={c}&limit=50"), &token).await.expect(StatusCode::OK);
+    let events = trail.body.as_array().unwrap();
+    let confirmed = events.iter().find(|e| e["action"] == "roster.holder_keys_confirmed").expect("confirmation noted");
+    assert_eq!(confirmed["detail"]["holders"], 4);
+    assert!(confirmed["actor"].as_str().is_some());
+    let imported = events.iter().find(|e| e["action"] == "roster.imported").unwrap();
+    assert_eq!(imported["detail"]["holder_keys"], "proposed");
+    assert!(imported["detail"]["holder_keys_confirmed_by"].is_i64());
+}
+
+#[tokio::test]
+async fn re_importing_the_same_sheet_without_keys_updates_rather_than_duplicates() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "阳光里").await;
+    let query = format!("columns={BARE_COLUMNS}&area_source=registered&holder_keys=proposed");
+    import_with(&app, "secretary", c, BARE.as_bytes(), &query).await.expect(StatusCode::OK);
+    let first = roster_of(&app, c).await;
+    let again = BARE.replace("1,2,302,90,", "1,2,302,91,");
+    let res = import_with(&app, "secretary", c, again.as_bytes(), &query).await.expect(StatusCode::OK);
+    assert_eq!((res.body["holders_created"].as_i64(), res.body["units_updated"].as_i64()), (Some(0), Some(1)));
+    assert_counts(&app.compound_summary(c).await, 2, 5, 4);
+    let second = roster_of(&app, c).await;
+    assert_eq!(
+        first.iter().map(|u| u[4].clone()).collect::<Vec<_>>(),
+        second.iter().map(|u| u[4].clone()).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn a_sheet_without_keys_matches_holders_already_in_the_roster_by_name_and_phone() {
+    let app = spawn_demo().await;
+    let c = new_compound(&app, "河畔花园").await;
+    import(&app, c, csv(GOOD), false).await.expect(StatusCode::OK);
+    let without_keys = "building,unit,area,area_source,holder_name,holder_phone\n\
+                        1号楼,101,89.45,registered,张三,13800138000\n\
+                        1号楼,103,50,registered,张三,13800138000\n";
+    let res = import_with(&app, "secretary", c, without_keys.as_bytes(), "dry_run=true").await.expect(StatusCode::OK);
+    assert_eq!(res.body["proposed_holders"][0]["key"], "H1");
+    assert_eq!(res.body["proposed_holders"][0]["notes"], json!(["existing"]));
+    assert_eq!(res.body["holders_created"], 0);
+}
+
+#[tokio::test]
+async fn the_preview_choices_do_not_open_another_compound_or_an_owner_to_import() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let query = format!("dry_run=true&columns={BARE_COLUMNS}&area_source=registered&holder_keys=proposed");
+    for (login, status) in
+        [("owner001", StatusCode::FORBIDDEN), ("property", StatusCode::FORBIDDEN), ("property2", StatusCode::NOT_FOUND)]
+    {
+        let res = import_with(&app, login, tyc, BARE.as_bytes(), &query).await.expect(status);
+        assert_eq!(res.code(), if status == StatusCode::FORBIDDEN { "forbidden" } else { "not_found" }, "{login}");
+    }
+    // A bad mapping tells a stranger nothing either.
+    let bad = "dry_run=true&columns=building";
+    import_with(&app, "property2", tyc, BARE.as_bytes(), bad).await.expect(StatusCode::NOT_FOUND);
+}

@@ -661,12 +661,22 @@ export interface paths {
          * @description Columns (header row, English or Chinese): building 楼栋, entrance 单元 (optional, joined to the
          *     room: 2 + 1201 → 2单元1201), unit 房号, area 面积 (m², ≤ 2 decimals), area_source 面积来源
          *     (registered | surveyed | contract; may be left out when the area column is headed 产权面积,
-         *     测绘面积 or 合同面积), holder_name 业主姓名, holder_phone 联系电话 (optional), holder_key 业主编号 (one
-         *     per holder; a holder's units share it; `developer` marks the developer's unsold units). The
-         *     header is looked for in the first 20 lines; title lines above it, blank lines and 合计 lines
-         *     are passed over and reported in `layout`, with how each column was understood. A dry run
-         *     reports every bad row and writes nothing; a real import with bad rows is refused whole with
-         *     422 `roster_invalid` and the rows.
+         *     测绘面积 or 合同面积, or chosen for the whole sheet with `area_source`), holder_name 业主姓名,
+         *     holder_phone 联系电话 (optional), holder_key 业主编号 (optional: one per holder; a holder's units
+         *     share it; `developer` marks the developer's unsold units). The header is looked for in the
+         *     first 20 lines; title lines above it, blank lines and 合计 lines are passed over and reported
+         *     in `layout`, with how each column was understood (and sample cells) and which area basis
+         *     applies; `columns` corrects how the columns are read.
+         *
+         *     Without a holder key column, keys are proposed (`proposed_holders`): rows with the same name
+         *     and phone are one holder; the same name with another phone is another holder, flagged; rows
+         *     without a phone join their name's one phone, else stand together by name, flagged. A key is
+         *     `P` + 10 hex digits of SHA-256 over name and phone, so the same sheet gives the same keys;
+         *     a holder already in the compound with that name and phone keeps its key. The real import
+         *     takes them only with `holder_keys=proposed`, recorded in the audit trail with who confirmed.
+         *
+         *     A dry run reports every bad row and writes nothing; a real import with bad rows (a missing
+         *     area basis among them) is refused whole with 422 `roster_invalid` and the rows.
          */
         post: operations["import"];
         delete?: never;
@@ -2033,6 +2043,16 @@ export interface components {
             /** @description With `deputy`: who comes in the invitee's place (at most 50 characters). */
             deputy_name?: string | null;
         };
+        /** @description The area basis applied to the sheet. */
+        AreaBasis: {
+            from: components["schemas"]["AreaBasisFrom"];
+            source?: components["schemas"]["AreaSource"] | null;
+        };
+        /**
+         * @description Where the area source of the rows comes from.
+         * @enum {string}
+         */
+        AreaBasisFrom: "column" | "heading" | "chosen" | "missing";
         /**
          * @description How an area was established, in the order the law prefers them (法释〔2009〕7号 Art. 8).
          * @enum {string}
@@ -2174,6 +2194,8 @@ export interface components {
             field?: string | null;
             /** @description The heading as the sheet writes it. */
             heading: string;
+            /** @description The column's cells on the first few rows below the header, as written. */
+            samples: string[];
         };
         CommentView: {
             author_name: string;
@@ -2574,6 +2596,16 @@ export interface components {
         HideRequest: {
             reason: string;
         };
+        /**
+         * @description Where the holder keys of the rows come from.
+         * @enum {string}
+         */
+        HolderKeysFrom: "column" | "proposed";
+        /**
+         * @description Why a proposed holder wants a second look.
+         * @enum {string}
+         */
+        HolderNote: "same_name_other_phone" | "no_phone" | "joined_by_name" | "existing";
         /** @description A holder of the roster: the unit of headcount. */
         HolderView: {
             area: string;
@@ -2616,6 +2648,8 @@ export interface components {
             /** @description Every bad row; a non-empty list means nothing was (or would be) written. */
             errors: components["schemas"]["RowError"][];
             format?: components["schemas"]["SheetFormat"] | null;
+            /** @description The proposed holder keys were confirmed for this import. */
+            holder_keys_confirmed: boolean;
             /** Format: int64 */
             holders_created: number;
             /** Format: int64 */
@@ -2625,6 +2659,11 @@ export interface components {
              *     of the sheet was understood.
              */
             layout: components["schemas"]["SheetLayout"];
+            /**
+             * @description The holders proposed from names and phones when the sheet has no holder key column: whom
+             *     the headcount will count. Empty when the sheet has its own keys.
+             */
+            proposed_holders: components["schemas"]["ProposedHolder"][];
             /**
              * Format: int64
              * @description Unit rows read from the file.
@@ -3294,6 +3333,18 @@ export interface components {
             /** Format: date-time */
             starts_at: string;
         };
+        /** @description A holder the import would create from the sheet's names and phones, for the secretary to confirm. */
+        ProposedHolder: {
+            key: string;
+            /** @description The sheet's lines of those rows. */
+            lines: number[];
+            name: string;
+            notes: components["schemas"]["HolderNote"][];
+            /** @description The phone with its middle four digits hidden: 139****5678. */
+            phone?: string | null;
+            /** @description Building and unit of each row this holder holds: `3号楼 2单元1201`. */
+            units: string[];
+        };
         ProxyView: {
             /** Format: int64 */
             compound_id: number;
@@ -3587,6 +3638,7 @@ export interface components {
         SheetFormat: "csv" | "xlsx";
         /** @description How the sheet was read: where its header is, what was passed over, how each column was understood. */
         SheetLayout: {
+            area_basis: components["schemas"]["AreaBasis"];
             area_source_from_heading?: components["schemas"]["AreaSource"] | null;
             /**
              * Format: int64
@@ -3594,11 +3646,14 @@ export interface components {
              */
             blank_lines: number;
             columns: components["schemas"]["ColumnReading"][];
+            /** @description The columns were read as the secretary chose, not from their headings. */
+            columns_chosen: boolean;
             /**
              * Format: int64
              * @description The line the header was found on; none when the file has no lines.
              */
             header_line?: number | null;
+            holder_keys: components["schemas"]["HolderKeysFrom"];
             /** @description Title lines above the header and total lines, each with why. */
             skipped: components["schemas"]["SkippedLines"][];
         };
@@ -6488,6 +6543,27 @@ export interface operations {
             query?: {
                 /** @description Check the file and report what would change, writing nothing. */
                 dry_run?: boolean;
+                /**
+                 * @description The secretary's reading of the columns, replacing the headings' guess: for each column of
+                 *     the header row from A, in order and separated by commas, the field it is read as
+                 *     (building, entrance, unit, area, area_source, holder_name, holder_phone, holder_key) or
+                 *     `-` to leave it unread, e.g. `building,entrance,unit,area,-,holder_name,holder_phone`.
+                 *     The header is still found below titles. A field given twice, a needed field (building,
+                 *     unit, area, holder_name) given to none, an unknown field or a count other than the
+                 *     header's columns is refused with 422 naming the column by letter and heading.
+                 */
+                columns?: string | null;
+                /**
+                 * @description The area source of every row, for a sheet without a 面积来源 column whose area heading
+                 *     names no source (建筑面积 does not): registered 产权登记, surveyed 实测 or contract 合同.
+                 *     A sheet that names its source keeps it.
+                 */
+                area_source?: components["schemas"]["AreaSource"] | null;
+                /**
+                 * @description `proposed`: the secretary checked the holders proposed by the dry run and confirms their
+                 *     keys. Needed to import a sheet without a holder key column (422 on `holder_keys` without).
+                 */
+                holder_keys?: "proposed" | null;
             };
             header?: never;
             path: {
