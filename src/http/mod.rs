@@ -14,6 +14,7 @@ mod error;
 pub mod extract;
 mod files;
 mod language;
+mod markdown;
 mod notices;
 mod questionnaires;
 mod roster;
@@ -62,6 +63,7 @@ use crate::auth::{Network, jwt::JwtKeys, password::Hasher};
         (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
         (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
+        (name = "markdown", description = "Markdown texts as the app shows them"),
     )
 )]
 struct ApiDoc;
@@ -124,7 +126,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(files::router())
         .merge(concerns::router())
         .merge(agendas::router())
-        .merge(questionnaires::router());
+        .merge(questionnaires::router())
+        .merge(markdown::router());
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
     api_doc::add_common_responses(&mut doc);
     (router, doc)

@@ -18,6 +18,8 @@ function vote(patch: Partial<VoteView> = {}): VoteView {
     compound_name: '太阳城二期',
     title: '《太阳城二期文明养犬公约》表决',
     body: '## 公约\n\n1. 束犬链\n\n<script>alert(1)</script>',
+    // As the server renders and sanitizes it.
+    body_html: '<h4>公约</h4>\n<ol>\n<li>束犬链</li>\n</ol>\n&lt;script&gt;alert(1)&lt;/script&gt;',
     matter: 'covenant',
     threshold: 'ordinary',
     form: 'motion',
@@ -81,7 +83,7 @@ describe('VoteView', () => {
     expect(wrapper.get('[data-testid="vote-title"]').text()).toBe('《太阳城二期文明养犬公约》表决')
     expect(wrapper.get('[data-testid="vote-status"]').text()).toBe('投票中')
     const body = wrapper.get('[data-testid="vote-body"]')
-    expect(body.find('h2').text()).toBe('公约')
+    expect(body.find('h4').text()).toBe('公约')
     expect(body.find('script').exists()).toBe(false)
     expect(body.text()).toContain('<script>alert(1)</script>')
     expect(wrapper.get('[data-testid="vote-rule-text"]').text()).toMatch(/^普通事项：.*过半数的业主同意$/)
