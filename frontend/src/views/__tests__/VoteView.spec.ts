@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { BallotReceipt, MyHolding, VoteView } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import VoteViewPage from '@/views/VoteView.vue'
-import { apiError, freshPage, inDocument, json, mockFetch, openAt, type RecordedRequest, tokens } from '@/__tests__/helpers'
+import { apiError, freshPage, inDocument, json, mockFetch, openAt, type RecordedRequest, settle, tokens } from '@/__tests__/helpers'
 
 function holding(patch: Partial<MyHolding> = {}): MyHolding {
   return { holder_id: 3, holder_key: 'TYC0003', units: ['1号楼 1单元202'], area: '105.08', proxy_id: null, ballot: null, can_replace: false, ...patch }
@@ -109,7 +109,7 @@ describe('VoteView', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false)
 
     inDocument('confirm-cast')?.click()
-    await flushPromises()
+    await settle()
 
     const posts = calls.filter((c) => c.method === 'POST') as RecordedRequest[]
     expect(posts).toHaveLength(1)
