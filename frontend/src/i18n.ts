@@ -1,5 +1,6 @@
 import { createI18n } from 'vue-i18n'
 import { Locale as VantLocale } from 'vant'
+import vantZh from 'vant/es/locale/lang/zh-CN'
 import type { MessageSchema } from './locales/zh-CN'
 
 export type AppLocale = 'zh-CN' | 'en'
@@ -24,7 +25,8 @@ type VantMessages = Parameters<typeof VantLocale.use>[1]
 
 /** The app's and Vant's messages of each language, and how to fetch them. */
 const LOADERS: Record<AppLocale, () => Promise<[MessageSchema, VantMessages]>> = {
-  'zh-CN': () => Promise.all([import('./locales/zh-CN'), import('vant/es/locale/lang/zh-CN')]).then(([app, vant]) => [app.default, vant.default]),
+  // Vant's Chinese texts are its defaults, in the bundle anyway.
+  'zh-CN': () => import('./locales/zh-CN').then((app) => [app.default, vantZh]),
   en: () => Promise.all([import('./locales/en'), import('vant/es/locale/lang/en-US')]).then(([app, vant]) => [app.default, vant.default]),
 }
 const VANT_NAMES: Record<AppLocale, string> = { 'zh-CN': 'zh-CN', en: 'en-US' }
