@@ -88,6 +88,12 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/me", Open("the caller's own account"), Nothing),
         r(Method::POST, "/api/v1/me/password", Open("the caller's own account"), Nothing),
         r(Method::PUT, "/api/v1/me/language", Open("the caller's own account"), Nothing),
+        r(
+            Method::POST,
+            "/api/v1/markdown",
+            Open("renders the text sent, reads nothing stored"),
+            Json(|_| json!({ "text": "**预览**" })),
+        ),
         r(Method::POST, "/api/v1/invitations/redeem", Open("the invitation code is the credential"), Nothing),
         r(Method::POST, "/api/v1/auth/recover", Open("the confirmed recovery code is the credential"), Nothing),
         r(Method::GET, "/api/v1/communities", Open("lists only the caller's own communities"), Nothing),
