@@ -16,10 +16,17 @@ use crate::{error::AppError, msg};
 pub const PREVIEW_MAX_CHARS: usize = 20_000;
 
 /// An editor's live preview of `text`: [`to_html`], refused with a validation error on `text`
-/// beyond [`PREVIEW_MAX_CHARS`].
+/// beyond [`PREVIEW_MAX_CHARS`] or holding what no saved text may (control or hidden characters),
+/// so the preview says so before saving does.
 pub fn preview(text: &str) -> Result<String, AppError> {
     if text.chars().count() > PREVIEW_MAX_CHARS {
         return Err(AppError::field("text", msg!("text_too_long", max = PREVIEW_MAX_CHARS)));
+    }
+    if crate::text::has_control(text) {
+        return Err(AppError::field("text", msg!("text_control")));
+    }
+    if crate::text::has_hidden(text) {
+        return Err(AppError::field("text", crate::text::HIDDEN_MESSAGE));
     }
     Ok(to_html(text))
 }
@@ -109,6 +116,8 @@ mod tests {
         );
         assert!(preview(&"字".repeat(PREVIEW_MAX_CHARS)).is_ok());
         assert_eq!(preview("").unwrap(), "");
+        assert!(matches!(preview("a\u{202E}b"), Err(AppError::Validation(f)) if f.contains_key("text")));
+        assert!(matches!(preview("a\u{7}b"), Err(AppError::Validation(f)) if f.contains_key("text")));
     }
 
     #[test]

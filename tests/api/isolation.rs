@@ -318,7 +318,7 @@ fn new_vote() -> Value {
 fn fill(route: &Route, ids: &Ids) -> String {
     let target = match route.path.trim_start_matches("/api/v1/").split('/').next().unwrap() {
         "communities" => ids.community,
-        "compounds" | "audit" => ids.compound,
+        "compounds" | "audit" | "markdown" => ids.compound,
         "units" => ids.unit,
         "holders" => ids.holder,
         "users" => ids.user,
