@@ -2,7 +2,7 @@
 # `make test`: every check, in order, ending with one summary line.
 #   fmt · clippy (with the shape of src/ checked by tests/layers.rs) · Rust tests on SQLite ·
 #   the same on a throw-away PostgreSQL · duplicate code · API types in sync · SPA type-check, unit tests and build · browser tests against the binary ·
-#   the accessibility sweep of every route (e2e/sweep.mjs) ·
+#   the page weight of the owner's pages (e2e/budget.mjs) · the accessibility sweep of every route (e2e/sweep.mjs) ·
 #   API fuzzing (scripts/fuzz.sh); the trust checks' figure lines (matrix, fields, races, bad
 #   input, fuzzing) are repeated before the total
 set -uo pipefail
@@ -102,6 +102,13 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/
 (cd frontend && BASE_URL="http://127.0.0.1:$PORT" node e2e/run.mjs) 2>&1 | tee "$WORK/e2e.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { fail e2e; tail -20 "$WORK/server.log"; }
 if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/e2e.log" | tail -n 1); then
+  passed=$((passed + $(echo "$line" | cut -d' ' -f1))); failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+fi
+
+step "Page weight: the vote, questionnaire and concern pages, cold, on a slow phone line"
+(cd frontend && BASE_URL="http://127.0.0.1:$PORT" node e2e/budget.mjs) 2>&1 | tee "$WORK/budget.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || fail budget
+if line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/budget.log" | tail -n 1); then
   passed=$((passed + $(echo "$line" | cut -d' ' -f1))); failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 fi
 

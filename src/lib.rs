@@ -17,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod i18n;
+pub mod markdown;
 pub mod meetings;
 pub mod notices;
 pub mod policy;

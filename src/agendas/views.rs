@@ -116,6 +116,8 @@ pub struct AgendaView {
     pub compound_name: Option<String>,
     pub title: String,
     pub description: String,
+    /// `description` (Markdown) as sanitized HTML, ready to show.
+    pub description_html: String,
     pub category: Option<CategoryView>,
     pub opened_by_name: String,
     /// The name with its official badge, from the person's memberships.
@@ -124,6 +126,8 @@ pub struct AgendaView {
     pub concern_id: Option<i64>,
     pub status: AgendaStatus,
     pub decision: Option<String>,
+    /// `decision` (Markdown) as sanitized HTML.
+    pub decision_html: Option<String>,
     pub vote_id: Option<i64>,
     pub questionnaire_id: Option<i64>,
     pub withdraw_reason: Option<String>,

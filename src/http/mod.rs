@@ -14,6 +14,7 @@ mod error;
 pub mod extract;
 mod files;
 mod language;
+mod markdown;
 mod meetings;
 mod notices;
 mod questionnaires;
@@ -64,6 +65,7 @@ use crate::auth::{Network, jwt::JwtKeys, password::Hasher};
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
         (name = "meetings", description = "Meetings: convening by kind, invitations and their answers, changes of plan"),
         (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
+        (name = "markdown", description = "Markdown texts as the app shows them"),
     )
 )]
 struct ApiDoc;
@@ -127,7 +129,8 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(concerns::router())
         .merge(agendas::router())
         .merge(meetings::router())
-        .merge(questionnaires::router());
+        .merge(questionnaires::router())
+        .merge(markdown::router());
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();
     api_doc::add_common_responses(&mut doc);
     (router, doc)

@@ -71,11 +71,13 @@ pub async fn inbox(db: &impl ConnectionTrait, user_id: i64, lang: Lang) -> AppRe
         .filter_map(|r| {
             let n = notices.get(&r.notice_id)?;
             let (title, body) = text::shown(n, lang);
+            let body_html = (n.kind == PARTY_NOTICE).then(|| crate::markdown::to_html(&body));
             Some(InboxItem {
                 id: n.id,
                 kind: n.kind.clone(),
                 title,
                 body,
+                body_html,
                 link: n.link.clone(),
                 compound_id: n.compound_id,
                 created_at: n.created_at,
@@ -151,6 +153,7 @@ async fn views(db: &impl ConnectionTrait, notices: Vec<notice::Model>) -> AppRes
                 author: n.created_by.and_then(|u| authors.get(&u)).map(|p| p.name.clone()),
                 author_person: n.created_by.and_then(|u| authors.get(&u).cloned()),
                 title: n.title,
+                body_html: crate::markdown::to_html(&n.body),
                 body: n.body,
                 created_at: n.created_at,
                 recipients,

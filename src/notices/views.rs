@@ -15,6 +15,9 @@ pub struct InboxItem {
     pub title: String,
     /// As `title`; a party's notice is Markdown.
     pub body: String,
+    /// A party's notice's `body` as sanitized HTML; `null` for the notices the server writes
+    /// (plain text).
+    pub body_html: Option<String>,
     pub link: Option<String>,
     pub compound_id: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -39,7 +42,10 @@ pub struct NewPartyNotice {
 pub struct PublishedNotice {
     pub id: i64,
     pub title: String,
+    /// Markdown, as written.
     pub body: String,
+    /// `body` as sanitized HTML, ready to show.
+    pub body_html: String,
     pub party_kind: Option<PartyKind>,
     pub party_name: Option<String>,
     pub building_ids: Option<Vec<i64>>,

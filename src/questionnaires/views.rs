@@ -103,6 +103,8 @@ pub struct QuestionnaireView {
     pub compound_name: String,
     pub title: String,
     pub description: String,
+    /// `description` (Markdown) as sanitized HTML, ready to show.
+    pub description_html: String,
     pub questions: Vec<Question>,
     pub audience: Audience,
     pub building_ids: Option<Vec<i64>>,
@@ -289,6 +291,7 @@ pub async fn view(
         compound_name: c.name.clone(),
         title: q.title.clone(),
         description: q.description.clone(),
+        description_html: crate::markdown::to_html(&q.description),
         questions: questions_of(q),
         audience: Audience::parse(&q.audience),
         building_ids: ids,

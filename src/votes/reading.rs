@@ -242,6 +242,7 @@ pub async fn view(
         compound_name: c.name.clone(),
         title: v.title.clone(),
         body: v.body.clone(),
+        body_html: crate::markdown::to_html(&v.body),
         matter,
         threshold: matter.threshold(),
         form: VoteForm::parse(&v.form),

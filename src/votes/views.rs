@@ -114,7 +114,10 @@ pub struct VoteView {
     pub compound_id: i64,
     pub compound_name: String,
     pub title: String,
+    /// Markdown, as written.
     pub body: String,
+    /// `body` as sanitized HTML, ready to show.
+    pub body_html: String,
     pub matter: Matter,
     pub threshold: Threshold,
     pub form: VoteForm,

@@ -90,6 +90,12 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/me", Open("the caller's own account"), Nothing),
         r(Method::POST, "/api/v1/me/password", Open("the caller's own account"), Nothing),
         r(Method::PUT, "/api/v1/me/language", Open("the caller's own account"), Nothing),
+        r(
+            Method::POST,
+            "/api/v1/markdown",
+            Open("renders the text sent, reads nothing stored"),
+            Json(|_| json!({ "text": "**预览**" })),
+        ),
         r(Method::POST, "/api/v1/invitations/redeem", Open("the invitation code is the credential"), Nothing),
         r(Method::POST, "/api/v1/auth/recover", Open("the confirmed recovery code is the credential"), Nothing),
         r(Method::GET, "/api/v1/communities", Open("lists only the caller's own communities"), Nothing),
@@ -330,7 +336,7 @@ fn new_vote() -> Value {
 fn fill(route: &Route, ids: &Ids) -> String {
     let target = match route.path.trim_start_matches("/api/v1/").split('/').next().unwrap() {
         "communities" => ids.community,
-        "compounds" | "audit" => ids.compound,
+        "compounds" | "audit" | "markdown" => ids.compound,
         "units" => ids.unit,
         "holders" => ids.holder,
         "users" => ids.user,

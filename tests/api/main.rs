@@ -14,6 +14,7 @@ mod errors;
 mod fuzz_found;
 mod isolation;
 mod limits;
+mod markdown;
 mod matrix;
 mod meetings;
 mod names;

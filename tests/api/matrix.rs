@@ -42,7 +42,7 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
         ("GET", "/health")
         | ("POST", "/auth/login" | "/auth/refresh" | "/auth/logout" | "/auth/register" | "/auth/recover")
         | ("GET", "/me" | "/me/inbox" | "/communities" | "/communities/{id}")
-        | ("POST", "/me/password" | "/invitations/redeem")
+        | ("POST", "/me/password" | "/invitations/redeem" | "/markdown")
         | ("PUT", "/me/language")
         | ("GET", "/communities/{id}/concern-categories") => Untargeted,
         ("POST", "/me/inbox/{id}/read") => Recipients,

@@ -46,7 +46,9 @@ async function build() {
     // Only the first and the rating must be answered.
     await page.getByTestId('question-editor').nth(1).getByTestId('question-required').click()
     await page.getByTestId('question-editor').nth(3).getByTestId('question-required').click()
-    await page.getByTestId('description-preview').locator('strong').filter({ hasText: '文明养犬公约' }).waitFor()
+    // The editor's preview is the server's rendering of the text, as owners will see it.
+    await page.getByTestId('questionnaire-description-input-tab-preview').click()
+    await page.getByTestId('questionnaire-description-input-preview').locator('strong').filter({ hasText: '文明养犬公约' }).waitFor()
     await screenshot(page, 'questionnaire-builder')
 
     await page.getByTestId('questionnaire-save').click()

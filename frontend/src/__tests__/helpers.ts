@@ -162,8 +162,15 @@ export async function openAt(component: Component, router: Router, path: string,
   await router.push(path)
   await router.isReady()
   const wrapper = mount(component, { global: { plugins: [pinia, router, i18n] }, attachTo: document.body })
-  await flushPromises()
+  await settle()
   return wrapper
+}
+
+/** Waits for pending requests and for the parts of a page that load when shown (async components). */
+export async function settle(): Promise<void> {
+  await flushPromises()
+  await vi.dynamicImportSettled()
+  await flushPromises()
 }
 
 /** An element anywhere in the document (sheets and dialogs are teleported out of the wrapper). */

@@ -1180,6 +1180,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/markdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Markdown rendered as the app shows it, for an editor's live preview (signed in). */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1980,7 +1997,11 @@ export interface components {
             /** Format: date-time */
             decided_at?: string | null;
             decision?: string | null;
+            /** @description `decision` (Markdown) as sanitized HTML. */
+            decision_html?: string | null;
             description: string;
+            /** @description `description` (Markdown) as sanitized HTML, ready to show. */
+            description_html: string;
             /** Format: int64 */
             id: number;
             opened_by_name: string;
@@ -2684,6 +2705,11 @@ export interface components {
         InboxItem: {
             /** @description As `title`; a party's notice is Markdown. */
             body: string;
+            /**
+             * @description A party's notice's `body` as sanitized HTML; `null` for the notices the server writes
+             *     (plain text).
+             */
+            body_html?: string | null;
             /** Format: int64 */
             compound_id?: number | null;
             /** Format: date-time */
@@ -3333,6 +3359,14 @@ export interface components {
             /** Format: date-time */
             starts_at: string;
         };
+        PreviewRequest: {
+            /** @description Markdown, at most 20 000 characters. */
+            text: string;
+        };
+        PreviewView: {
+            /** @description `text` as sanitized HTML, exactly as the app will show it once saved. */
+            html: string;
+        };
         /** @description A holder the import would create from the sheet's names and phones, for the secretary to confirm. */
         ProposedHolder: {
             key: string;
@@ -3392,7 +3426,10 @@ export interface components {
         PublishedNotice: {
             author?: string | null;
             author_person?: components["schemas"]["PersonName"] | null;
+            /** @description Markdown, as written. */
             body: string;
+            /** @description `body` as sanitized HTML, ready to show. */
+            body_html: string;
             building_ids?: number[] | null;
             /** Format: date-time */
             created_at: string;
@@ -3520,6 +3557,8 @@ export interface components {
             created_at: string;
             created_by: string;
             description: string;
+            /** @description `description` (Markdown) as sanitized HTML, ready to show. */
+            description_html: string;
             /** Format: int64 */
             id: number;
             my: components["schemas"]["MyAnswer"];
@@ -3885,7 +3924,10 @@ export interface components {
         VoteView: {
             allow_change: boolean;
             attachments: components["schemas"]["FileView"][];
+            /** @description Markdown, as written. */
             body: string;
+            /** @description `body` as sanitized HTML, ready to show. */
+            body_html: string;
             building_ids?: number[] | null;
             /** @description Names of the buildings in scope; empty for the whole compound. */
             buildings: string[];
@@ -8547,6 +8589,63 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

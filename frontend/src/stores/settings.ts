@@ -1,11 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
-import { Locale as VantLocale } from 'vant'
-import vantEn from 'vant/es/locale/lang/en-US'
-import vantZh from 'vant/es/locale/lang/zh-CN'
 import { client } from '@/api/client'
 import type { Me } from '@/api/types'
-import { i18n, isAppLocale, type AppLocale } from '@/i18n'
+import { isAppLocale, isLoaded, loadLocale, useLocale, type AppLocale } from '@/i18n'
 import { useAuthStore } from '@/stores/auth'
 
 export const SETTINGS_KEY = 'sanfang.settings'
@@ -38,11 +35,15 @@ export const useSettingsStore = defineStore('settings', () => {
   const largeText = ref<boolean>(saved.largeText ?? false)
 
   function apply(): void {
-    i18n.global.locale.value = locale.value
-    if (locale.value === 'en') VantLocale.use('en-US', vantEn)
-    else VantLocale.use('zh-CN', vantZh)
+    const chosen = locale.value
+    if (isLoaded(chosen)) useLocale(chosen)
+    else
+      loadLocale(chosen)
+        .then(() => {
+          if (locale.value === chosen) useLocale(chosen)
+        })
+        .catch((e: unknown) => console.error('settings: the language could not be loaded', e))
     const root = document.documentElement
-    root.lang = locale.value
     root.classList.toggle(LARGE_TEXT_CLASS, largeText.value)
     localStorage.setItem(SETTINGS_KEY, JSON.stringify({ locale: locale.value, largeText: largeText.value }))
   }

@@ -22,6 +22,7 @@ function vote(patch: Partial<VoteView> = {}): VoteView {
     compound_name: '太阳城二期',
     title: '选聘物业服务企业',
     body: '',
+    body_html: '',
     matter: 'manager',
     threshold: 'special',
     form: 'motion',

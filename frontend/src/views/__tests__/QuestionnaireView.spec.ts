@@ -14,6 +14,7 @@ function questionnaire(patch: Partial<QuestionnaireView> = {}): QuestionnaireVie
     compound_name: '太阳城二期',
     title: '养犬情况调查',
     description: '为起草**公约**调查。<img src=x onerror=alert(1)>',
+    description_html: '<p>为起草<strong>公约</strong>调查。&lt;img src=x onerror=alert(1)&gt;</p>\n',
     questions: [
       { kind: 'single', text: '您家是否养犬？', required: true, options: ['养犬', '不养犬'] },
       { kind: 'rating', text: '赞同程度', required: true },

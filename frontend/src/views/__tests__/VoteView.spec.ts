@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { BallotReceipt, MyHolding, VoteView } from '@/api/types'
 import { useAuthStore } from '@/stores/auth'
 import VoteViewPage from '@/views/VoteView.vue'
-import { apiError, freshPage, inDocument, json, mockFetch, openAt, type RecordedRequest, tokens } from '@/__tests__/helpers'
+import { apiError, freshPage, inDocument, json, mockFetch, openAt, type RecordedRequest, settle, tokens } from '@/__tests__/helpers'
 
 function holding(patch: Partial<MyHolding> = {}): MyHolding {
   return { holder_id: 3, holder_key: 'TYC0003', units: ['1号楼 1单元202'], area: '105.08', proxy_id: null, ballot: null, can_replace: false, ...patch }
@@ -18,6 +18,8 @@ function vote(patch: Partial<VoteView> = {}): VoteView {
     compound_name: '太阳城二期',
     title: '《太阳城二期文明养犬公约》表决',
     body: '## 公约\n\n1. 束犬链\n\n<script>alert(1)</script>',
+    // As the server renders and sanitizes it.
+    body_html: '<h4>公约</h4>\n<ol>\n<li>束犬链</li>\n</ol>\n&lt;script&gt;alert(1)&lt;/script&gt;',
     matter: 'covenant',
     threshold: 'ordinary',
     form: 'motion',
@@ -81,7 +83,7 @@ describe('VoteView', () => {
     expect(wrapper.get('[data-testid="vote-title"]').text()).toBe('《太阳城二期文明养犬公约》表决')
     expect(wrapper.get('[data-testid="vote-status"]').text()).toBe('投票中')
     const body = wrapper.get('[data-testid="vote-body"]')
-    expect(body.find('h2').text()).toBe('公约')
+    expect(body.find('h4').text()).toBe('公约')
     expect(body.find('script').exists()).toBe(false)
     expect(body.text()).toContain('<script>alert(1)</script>')
     expect(wrapper.get('[data-testid="vote-rule-text"]').text()).toMatch(/^普通事项：.*过半数的业主同意$/)
@@ -107,7 +109,7 @@ describe('VoteView', () => {
     expect(calls.some((c) => c.method === 'POST')).toBe(false)
 
     inDocument('confirm-cast')?.click()
-    await flushPromises()
+    await settle()
 
     const posts = calls.filter((c) => c.method === 'POST') as RecordedRequest[]
     expect(posts).toHaveLength(1)
