@@ -154,8 +154,8 @@ mod tests {
 
     #[test]
     fn newest_first_unless_asked_otherwise() {
-        assert_eq!(sort_key(AgendaSort::default()), (agenda::Column::CreatedAt, Order::Desc));
-        assert_eq!(sort_key(AgendaSort::Title), (agenda::Column::Title, Order::Asc));
-        assert_eq!(sort_key(AgendaSort::StatusDesc), (agenda::Column::Status, Order::Desc));
+        assert!(matches!(sort_key(AgendaSort::default()), (agenda::Column::CreatedAt, Order::Desc)));
+        assert!(matches!(sort_key(AgendaSort::Title), (agenda::Column::Title, Order::Asc)));
+        assert!(matches!(sort_key(AgendaSort::StatusDesc), (agenda::Column::Status, Order::Desc)));
     }
 }
