@@ -1000,7 +1000,6 @@ const en: MessageSchema = {
       agendasOpen: 'Agendas open',
       agendasDeliberating: 'Agendas in deliberation',
       confirmations: 'To confirm',
-      countLink: '{compound}: {what} {count}',
       loadFailed: 'Could not read the work waiting',
     },
   },

@@ -998,7 +998,6 @@ const zhCN = {
       agendasOpen: '议题征集中',
       agendasDeliberating: '议题审议中',
       confirmations: '待确认',
-      countLink: '{compound}：{what} {count} 件',
       loadFailed: '待办读取失败',
     },
   },
