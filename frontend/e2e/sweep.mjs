@@ -1,5 +1,6 @@
 // The accessibility sweep: every route of the SPA, once in each of four modes (Chinese, English,
-// large text, both), on a 360×640 phone. A page fails on any critical or serious axe-core
+// large text, both), on a 360×640 phone, and the staff routes once more in the desk mode: at 1366×768
+// with the side navigation, 24 px targets and no sideways scroll there. A page fails on any critical or serious axe-core
 // violation (and on missing landmarks or a missing or second <h1>), on a tap target under
 // 44×44 px (24×24 px at a desk's 1366 px), or when it scrolls sideways at 320 px wide or with its
 // text at 200 %. A page may list `states`: each opens one of its dialogs or sheets (without
@@ -19,8 +20,11 @@ const MODES = [
   { name: 'en', locale: 'en', largeText: false },
   { name: 'en+large', locale: 'en', largeText: true },
   { name: 'zh+large', locale: 'zh-CN', largeText: true },
+  { name: 'desk', locale: 'zh-CN', largeText: false, desk: true },
   { name: 'zh', locale: 'zh-CN', largeText: false },
 ]
+/** The accounts whose pages are staff pages, checked again in the desk mode. */
+const STAFF = new Set(['committee', 'committee-bm', 'secretary', 'admin'])
 const PHONE = { width: 360, height: 640 }
 const NARROW = 320
 const MIN_TARGET = 44
@@ -169,6 +173,11 @@ function pages(ids) {
     { route: 'vote-edit', user: 'committee-bm', path: `/votes/${ids.draftVote}/edit` },
     { route: 'questionnaire-edit', user: 'committee-bm', path: `/questionnaires/${ids.draftQuestionnaire}/edit` },
     { route: 'community', user: 'secretary', path: `/community/${ids.community}` },
+    // The secretary's home opens with the desk, on phones too; the lists only in the desk mode (the same
+    // pages are checked as an owner on phones).
+    { route: 'home', user: 'secretary', path: '/' },
+    { route: 'concerns', user: 'secretary', path: `/compounds/${c}/concerns?status=submitted`, deskOnly: true },
+    { route: 'agendas', user: 'secretary', path: `/compounds/${c}/agendas`, deskOnly: true },
     {
       route: 'concern-dashboard',
       user: 'secretary',
@@ -212,7 +221,34 @@ async function settle(page) {
   await page.waitForTimeout(350)
 }
 
+/** The desk mode: the page at 1366×768, with the side navigation, 24 px targets and nothing wider than the window. */
+async function checkDesk(page, entry) {
+  const problems = []
+  await page.setViewportSize(DESK)
+  await page.goto(`${BASE_URL}${entry.path}`)
+  await settle(page)
+  const at = new URL(page.url())
+  if (`${at.pathname}${at.search}` !== entry.path) problems.push(`landed on ${at.pathname}${at.search} instead`)
+  problems.push(...(await axeViolations(page)))
+  const headings = await page.locator('h1:visible').count()
+  if (headings !== 1) problems.push(`${headings} visible <h1> elements instead of one`)
+  if (!(await page.getByTestId('sidenav').isVisible())) problems.push('no side navigation at desk width')
+  if (await page.getByTestId('tabbar').count()) problems.push('the phone tab bar shows at desk width')
+  const small = await smallTargets(page, MIN_DESK_TARGET)
+  if (small.length) problems.push(`tap targets under ${MIN_DESK_TARGET}×${MIN_DESK_TARGET} px: ${small.slice(0, 6).join('; ')}${small.length > 6 ? ` … ${small.length - 6} more` : ''}`)
+  const wide = await sidewaysScroll(page)
+  if (wide > 0) problems.push(`scrolls ${wide} px sideways at ${DESK.width} px wide: ${(await widestElements(page)).join(', ')}`)
+  return problems
+}
+
 async function checkPage(page, entry, mode) {
+  if (mode.desk) {
+    const problems = await checkDesk(page, entry)
+    for (const state of entry.states ?? []) {
+      problems.push(...(await checkState(page, entry, state, mode).catch((e) => [String(e instanceof Error ? e.message : e)])).map((p) => `[${state.name}] ${p}`))
+    }
+    return problems
+  }
   const problems = []
   await page.setViewportSize(PHONE)
   await page.goto(`${BASE_URL}${entry.path}`)
@@ -260,15 +296,16 @@ const OPEN_DIALOG = '[role="dialog"][aria-modal="true"]:visible'
 /** Opens one dialog or sheet of the page from its resting state, checks it, and closes it with Escape. */
 async function checkState(page, entry, state, mode) {
   const problems = []
-  await page.setViewportSize(PHONE)
+  const [viewport, minTarget] = mode.desk ? [DESK, MIN_DESK_TARGET] : [PHONE, MIN_TARGET]
+  await page.setViewportSize(viewport)
   await page.goto(`${BASE_URL}${entry.path}`)
   await settle(page)
   await state.open(page)
   await page.locator(OPEN_DIALOG).first().waitFor({ timeout: 5_000 })
   await settle(page)
   problems.push(...(await axeViolations(page)))
-  const small = await smallTargets(page, MIN_TARGET)
-  if (small.length) problems.push(`tap targets under ${MIN_TARGET}×${MIN_TARGET} px: ${small.slice(0, 6).join('; ')}${small.length > 6 ? ` … ${small.length - 6} more` : ''}`)
+  const small = await smallTargets(page, minTarget)
+  if (small.length) problems.push(`tap targets under ${minTarget}×${minTarget} px: ${small.slice(0, 6).join('; ')}${small.length > 6 ? ` … ${small.length - 6} more` : ''}`)
   const inside = await page.evaluate(() => document.activeElement?.closest('[role="dialog"][aria-modal="true"]') != null)
   if (!inside) problems.push(`focus is not inside the open dialog but on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`)
   if (mode.name === 'zh') {
@@ -324,15 +361,17 @@ if (missing.length) {
 }
 
 const chosen = all.filter((p) => only.length === 0 || only.includes(p.route))
-const users = [...new Set(chosen.map((p) => p.user))]
+/** The pages of a mode: the staff pages (and the desk-only ones) in the desk mode, the others elsewhere. */
+const inMode = (mode) => chosen.filter((p) => (mode.desk ? p.deskOnly || STAFF.has(p.user) : !p.deskOnly))
 for (const mode of MODES) {
+  const users = [...new Set(inMode(mode).map((p) => p.user))]
   for (const user of users) {
     // The account keeps the mode's language, so the app takes it up when it loads the account.
     const tokens = user ? await signIn(user) : null
     if (tokens) await api('/me/language', { token: tokens.access_token, method: 'PUT', body: { language: mode.locale } })
     const { page, errors, close } = await openAs(user, mode, tokens)
     try {
-      for (const entry of chosen.filter((p) => p.user === user)) {
+      for (const entry of inMode(mode).filter((p) => p.user === user)) {
         const states = [entry.prepare?.name, ...(entry.states ?? []).map((s) => s.name)].filter(Boolean)
         const shown = states.length ? ` with ${states.join(', ')}` : ''
         const label = `${entry.route} (${entry.path}) as ${user ?? 'a visitor'}, ${mode.name}${shown}`

@@ -2,13 +2,13 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
     prelude::Expr,
     sea_query::{ExprTrait, Func, LikeExpr},
 };
 
-use super::{AgendaFilter, AgendaPage, AgendaSummary};
+use super::{AgendaFilter, AgendaPage, AgendaSort, AgendaSummary};
 use crate::{
     auth::Actor,
     concerns::categories_of,
@@ -30,9 +30,10 @@ pub async fn list(
     let find = filtered(c.community_id, c.id, &f)?;
     let PageWindow { page, per_page, offset } = page_window(f.page, f.per_page, 20, 50);
     let total = find.clone().count(db).await?;
+    let (column, order) = sort_key(f.sort.unwrap_or_default());
     let rows = find
-        .order_by_desc(agenda::Column::CreatedAt)
-        .order_by_desc(agenda::Column::Id)
+        .order_by(column, order.clone())
+        .order_by(agenda::Column::Id, order)
         .offset(offset)
         .limit(per_page)
         .all(db)
@@ -58,6 +59,18 @@ pub async fn list(
         })
         .collect();
     Ok(AgendaPage { items, total, page, per_page })
+}
+
+/// The column an agenda list is ordered by, and which way; ties go by id the same way.
+fn sort_key(sort: AgendaSort) -> (agenda::Column, Order) {
+    use AgendaSort::*;
+    let column = match sort {
+        CreatedAt | CreatedAtDesc => agenda::Column::CreatedAt,
+        Title | TitleDesc => agenda::Column::Title,
+        Status | StatusDesc => agenda::Column::Status,
+    };
+    let descending = matches!(sort, CreatedAtDesc | TitleDesc | StatusDesc);
+    (column, if descending { Order::Desc } else { Order::Asc })
 }
 
 /// The agendas of compound `compound_id` and the community-wide ones of `community_id` that pass
@@ -137,5 +150,12 @@ mod tests {
     fn wildcards_in_search_words_are_taken_literally() {
         assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
         assert_eq!(escape_like("北门"), "北门");
+    }
+
+    #[test]
+    fn newest_first_unless_asked_otherwise() {
+        assert!(matches!(sort_key(AgendaSort::default()), (agenda::Column::CreatedAt, Order::Desc)));
+        assert!(matches!(sort_key(AgendaSort::Title), (agenda::Column::Title, Order::Asc)));
+        assert!(matches!(sort_key(AgendaSort::StatusDesc), (agenda::Column::Status, Order::Desc)));
     }
 }

@@ -47,10 +47,31 @@ pub struct AgendaFilter {
     /// Words that must all appear in the title or description:
     /// at most 5 words and 100 characters (400 `search_too_long` beyond).
     pub q: Option<String>,
+    /// The order of the list: `-created_at` (newest first) unless given; a leading `-` means descending.
+    #[param(inline)]
+    pub sort: Option<AgendaSort>,
     /// 1-based page number.
     pub page: Option<i64>,
     /// At most 50.
     pub per_page: Option<i64>,
+}
+
+/// What an agenda list is ordered by; a leading `-` means descending.
+#[derive(Deserialize, ToSchema, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AgendaSort {
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[default]
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    #[serde(rename = "title")]
+    Title,
+    #[serde(rename = "-title")]
+    TitleDesc,
+    #[serde(rename = "status")]
+    Status,
+    #[serde(rename = "-status")]
+    StatusDesc,
 }
 
 /// Co-signing toward the statutory 20 %.

@@ -3,11 +3,13 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, prelude::Expr, sea_query::ExprTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, prelude::Expr, sea_query::ExprTrait,
 };
 
-use super::{ConcernFilter, ConcernPage, ConcernStatus, ConcernSummary, categories_of, excerpt, is_overdue};
+use super::{
+    ConcernFilter, ConcernPage, ConcernSort, ConcernStatus, ConcernSummary, categories_of, excerpt, is_overdue,
+};
 use crate::{
     accounts::{PersonName, person_names},
     auth::Actor,
@@ -35,9 +37,10 @@ pub async fn list(
     let find = filtered(c.id, mine_only, &f, now);
     let PageWindow { page, per_page, offset } = page_window(f.page, f.per_page, 20, 50);
     let total = find.clone().count(db).await?;
+    let (column, order) = sort_key(f.sort.unwrap_or_default());
     let rows = find
-        .order_by_desc(concern::Column::CreatedAt)
-        .order_by_desc(concern::Column::Id)
+        .order_by(column, order.clone())
+        .order_by(concern::Column::Id, order)
         .offset(offset)
         .limit(per_page)
         .all(db)
@@ -50,6 +53,19 @@ pub async fn list(
     let row = Row { viewer: actor.user.id, now, categories: &categories, names: &names, photos: &photos };
     let items = rows.iter().filter_map(|r| row.summary(r)).collect();
     Ok(ConcernPage { items, total, page, per_page })
+}
+
+/// The column a concern list is ordered by, and which way; ties go by id the same way.
+fn sort_key(sort: ConcernSort) -> (concern::Column, Order) {
+    use ConcernSort::*;
+    let column = match sort {
+        CreatedAt | CreatedAtDesc => concern::Column::CreatedAt,
+        UpdatedAt | UpdatedAtDesc => concern::Column::UpdatedAt,
+        DueAt | DueAtDesc => concern::Column::DueAt,
+        Status | StatusDesc => concern::Column::Status,
+    };
+    let descending = matches!(sort, CreatedAtDesc | UpdatedAtDesc | DueAtDesc | StatusDesc);
+    (column, if descending { Order::Desc } else { Order::Asc })
 }
 
 /// The concerns of compound `compound_id` that pass the filter (only those raised by
@@ -128,5 +144,17 @@ impl Row<'_> {
             photos: self.photos.get(&r.id).copied().unwrap_or(0),
             rating: r.rating,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newest_first_unless_asked_otherwise() {
+        assert!(matches!(sort_key(ConcernSort::default()), (concern::Column::CreatedAt, Order::Desc)));
+        assert!(matches!(sort_key(ConcernSort::DueAt), (concern::Column::DueAt, Order::Asc)));
+        assert!(matches!(sort_key(ConcernSort::StatusDesc), (concern::Column::Status, Order::Desc)));
     }
 }

@@ -116,10 +116,35 @@ pub struct ConcernFilter {
     pub overdue: Option<bool>,
     /// Only my own concerns.
     pub mine: Option<bool>,
+    /// The order of the list: `-created_at` (newest first) unless given; a leading `-` means descending.
+    #[param(inline)]
+    pub sort: Option<ConcernSort>,
     /// 1-based page number.
     pub page: Option<i64>,
     /// At most 50.
     pub per_page: Option<i64>,
+}
+
+/// What a concern list is ordered by; a leading `-` means descending.
+#[derive(Deserialize, ToSchema, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConcernSort {
+    #[serde(rename = "created_at")]
+    CreatedAt,
+    #[default]
+    #[serde(rename = "-created_at")]
+    CreatedAtDesc,
+    #[serde(rename = "updated_at")]
+    UpdatedAt,
+    #[serde(rename = "-updated_at")]
+    UpdatedAtDesc,
+    #[serde(rename = "due_at")]
+    DueAt,
+    #[serde(rename = "-due_at")]
+    DueAtDesc,
+    #[serde(rename = "status")]
+    Status,
+    #[serde(rename = "-status")]
+    StatusDesc,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -519,3 +519,40 @@ async fn a_compound_party_cannot_decide_a_community_wide_agenda_and_the_office_c
     go("close", "committee-bm", json!({})).await.expect(StatusCode::FORBIDDEN);
     go("close", "staff", json!({})).await.expect(StatusCode::OK);
 }
+
+#[tokio::test]
+async fn lists_sort_by_title_status_or_age_and_refuse_an_unknown_order() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let committee = app.token("committee").await;
+    let secretary = app.token("secretary").await;
+    let b = open(&app, &committee, tyc, "Bins by the gate").await.expect(StatusCode::CREATED).id();
+    let a = open(&app, &committee, tyc, "Alley lights").await.expect(StatusCode::CREATED).id();
+    let c = open(&app, &committee, tyc, "Canopy repair").await.expect(StatusCode::CREATED).id();
+    app.post(&format!("/api/v1/agendas/{c}/deliberate"), Some(&secretary), json!({})).await.expect(StatusCode::OK);
+    let ids = |q: &'static str| {
+        let app = app.clone();
+        let token = committee.clone();
+        async move {
+            let res = app.get(&format!("/api/v1/compounds/{tyc}/agendas{q}"), &token).await.expect(StatusCode::OK);
+            let ids: Vec<i64> =
+                res.body["items"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).collect();
+            ids.into_iter().filter(|id| [a, b, c].contains(id)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids("").await, [c, a, b], "newest first by default");
+    assert_eq!(ids("?sort=-created_at").await, [c, a, b]);
+    assert_eq!(ids("?sort=created_at").await, [b, a, c]);
+    assert_eq!(ids("?sort=title").await, [a, b, c]);
+    assert_eq!(ids("?sort=-title").await, [c, b, a]);
+    assert_eq!(ids("?sort=status").await[0], c, "deliberating comes before open");
+    assert_eq!(ids("?sort=-status&status=open").await, [a, b], "ties in the order of their ids, filters kept");
+
+    let bad = app.get(&format!("/api/v1/compounds/{tyc}/agendas?sort=votes"), &committee).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.code(), "invalid_query");
+    assert!(bad.body["error"]["message"].as_str().unwrap().contains("sort"), "{}", bad.body);
+    let stranger = app.token("owner-bm01").await;
+    let res = app.get(&format!("/api/v1/compounds/{tyc}/agendas?sort=title"), &stranger).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "another compound's list is not there for them: {}", res.body);
+}

@@ -474,3 +474,53 @@ async fn the_timeline_is_told_in_the_saved_language_before_the_asked_one() {
     let answered = step(&app, &secretary, c.id(), "replies", json!({ "text": "已安排" })).await.expect(StatusCode::OK);
     assert_eq!(answered.body["timeline"][2]["text"], "The community office replied");
 }
+
+#[tokio::test]
+async fn lists_sort_by_due_date_status_or_age_and_refuse_an_unknown_order() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let owner = app.token("owner001").await;
+    let secretary = app.token("secretary").await;
+    let a = raise(&app, &owner, tyc, "hygiene", "甲").await.expect(StatusCode::CREATED).id();
+    let b = raise(&app, &owner, tyc, "noise", "乙").await.expect(StatusCode::CREATED).id();
+    let c = raise(&app, &owner, tyc, "hygiene", "丙").await.expect(StatusCode::CREATED).id();
+    step(&app, &secretary, b, "route", json!({})).await.expect(StatusCode::OK);
+    // `c` fell due first, then `a`, then `b`.
+    for (id, hours) in [(c, 3), (a, 2), (b, 1)] {
+        concern::Entity::update_many()
+            .col_expr(concern::Column::DueAt, Expr::value(Utc::now() - Duration::hours(hours)))
+            .filter(concern::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let ids = |q: &'static str| {
+        let app = app.clone();
+        let token = secretary.clone();
+        async move {
+            let res = app
+                .get(&format!("/api/v1/compounds/{tyc}/concerns?per_page=50{q}"), &token)
+                .await
+                .expect(StatusCode::OK);
+            let ids: Vec<i64> =
+                res.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+            ids.into_iter().filter(|id| [a, b, c].contains(id)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(ids("").await, [c, b, a], "newest first by default");
+    assert_eq!(ids("&sort=created_at").await, [a, b, c]);
+    assert_eq!(ids("&sort=due_at").await, [c, a, b]);
+    assert_eq!(ids("&sort=-due_at").await, [b, a, c]);
+    assert_eq!(ids("&sort=-status").await, [c, a, b], "submitted after routed, ties by id the same way");
+    assert_eq!(ids("&sort=due_at&status=submitted").await, [c, a], "filters kept");
+    let updated = ids("&sort=-updated_at").await;
+    assert_eq!(updated[0], b, "the routed one changed last");
+
+    let bad = app.get(&format!("/api/v1/compounds/{tyc}/concerns?sort=rating"), &secretary).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.code(), "invalid_query");
+    assert!(bad.body["error"]["message"].as_str().unwrap().contains("sort"), "{}", bad.body);
+    let stranger = app.token("owner-bm01").await;
+    let res = app.get(&format!("/api/v1/compounds/{tyc}/concerns?sort=due_at"), &stranger).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "another compound's list is not there for them: {}", res.body);
+}

@@ -5641,6 +5641,8 @@ export interface operations {
                  *     at most 5 words and 100 characters (400 `search_too_long` beyond).
                  */
                 q?: string | null;
+                /** @description The order of the list: `-created_at` (newest first) unless given; a leading `-` means descending. */
+                sort?: ("created_at" | "-created_at" | "title" | "-title" | "status" | "-status") | null;
                 /** @description 1-based page number. */
                 page?: number | null;
                 /** @description At most 50. */
@@ -5868,6 +5870,8 @@ export interface operations {
                 overdue?: boolean | null;
                 /** @description Only my own concerns. */
                 mine?: boolean | null;
+                /** @description The order of the list: `-created_at` (newest first) unless given; a leading `-` means descending. */
+                sort?: ("created_at" | "-created_at" | "updated_at" | "-updated_at" | "due_at" | "-due_at" | "status" | "-status") | null;
                 /** @description 1-based page number. */
                 page?: number | null;
                 /** @description At most 50. */

@@ -61,3 +61,35 @@ describe('the header', () => {
     expect(wrapper.find('button').exists()).toBe(false)
   })
 })
+
+describe('the side navigation', () => {
+  it('is a named landmark with the tabs and the staff links, the page shown marked', async () => {
+    const { default: AppSideNav } = await import('../AppSideNav.vue')
+    const r = router()
+    r.addRoute({ path: '/compounds/:id/units', name: 'compound-units', component: page })
+    await r.push('/compounds/5/units')
+    const groups = [
+      { key: 'compound-5', kind: 'compound' as const, id: 5, links: [{ key: 'units', label: 'desk.nav.units', to: { name: 'compound-units', params: { id: 5 } } }] },
+    ]
+    const wrapper = mount(AppSideNav, {
+      props: {
+        tabs: TABS,
+        active: 'home',
+        groups,
+        groupName: () => '太阳城二期',
+        current: (_g: unknown, key: string) => key === 'units',
+        label: '主导航',
+      },
+      global: { plugins: [r, i18n] },
+    })
+    const nav = wrapper.get('nav')
+    expect(nav.attributes('aria-label')).toBe('主导航')
+    expect(nav.get('h2').text()).toBe('太阳城二期')
+    const staff = wrapper.get('[data-testid="side-compound-units"]')
+    expect(staff.text()).toBe('房屋')
+    expect(staff.attributes('href')).toBe('/compounds/5/units')
+    expect(staff.attributes('aria-current')).toBe('page')
+    // The home tab is not the page shown while a staff page under it is.
+    expect(wrapper.get('[data-testid="side-home"]').attributes('aria-current')).toBeUndefined()
+  })
+})
