@@ -6,11 +6,14 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    QueryFilter, Statement, UpdateMany, Value,
+    FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement, UpdateMany, Value,
     sea_query::{Expr, IntoCondition},
 };
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    text::PageWindow,
+};
 
 /// Connect to `url` and run pending migrations.
 ///
@@ -167,4 +170,28 @@ pub async fn claim<E: EntityTrait>(
     lost: impl FnOnce() -> AppError,
 ) -> AppResult<()> {
     if update.exec(db).await?.rows_affected == 1 { Ok(()) } else { Err(lost()) }
+}
+
+/// One page of `find` ordered by `sort` (a column and a direction), ties broken by `id` the same
+/// way so that pages never overlap, with the number of rows in all.
+pub async fn sorted_page<E>(
+    db: &impl ConnectionTrait,
+    find: Select<E>,
+    (column, order): (E::Column, Order),
+    id: E::Column,
+    window: PageWindow,
+) -> AppResult<(Vec<E::Model>, u64)>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+{
+    let total = find.clone().count(db).await?;
+    let rows = find
+        .order_by(column, order.clone())
+        .order_by(id, order)
+        .offset(window.offset)
+        .limit(window.per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
 }

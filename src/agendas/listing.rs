@@ -2,8 +2,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QuerySelect, Select,
     prelude::Expr,
     sea_query::{ExprTrait, Func, LikeExpr},
 };
@@ -12,6 +11,7 @@ use super::{AgendaFilter, AgendaPage, AgendaSort, AgendaSummary};
 use crate::{
     auth::Actor,
     concerns::categories_of,
+    db::sorted_page,
     entities::{agenda, agenda_comment, agenda_cosign, concern_category},
     error::AppResult,
     policy::{PartyKind, Permission},
@@ -28,16 +28,9 @@ pub async fn list(
 ) -> AppResult<AgendaPage> {
     let c = compound_for(db, actor, compound_id, Permission::ViewAgendas).await?;
     let find = filtered(c.community_id, c.id, &f)?;
-    let PageWindow { page, per_page, offset } = page_window(f.page, f.per_page, 20, 50);
-    let total = find.clone().count(db).await?;
-    let (column, order) = sort_key(f.sort.unwrap_or_default());
-    let rows = find
-        .order_by(column, order.clone())
-        .order_by(agenda::Column::Id, order)
-        .offset(offset)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let window = page_window(f.page, f.per_page, 20, 50);
+    let (rows, total) = sorted_page(db, find, sort_key(f.sort.unwrap_or_default()), agenda::Column::Id, window).await?;
+    let PageWindow { page, per_page, .. } = window;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let cosigners = cosigner_counts(db, ids.clone()).await?;
     let comments = comment_counts(db, ids).await?;

@@ -3,8 +3,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, prelude::Expr, sea_query::ExprTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QuerySelect, Select, prelude::Expr,
+    sea_query::ExprTrait,
 };
 
 use super::{
@@ -13,6 +13,7 @@ use super::{
 use crate::{
     accounts::{PersonName, person_names},
     auth::Actor,
+    db::sorted_page,
     entities::{compound, concern, concern_category, concern_photo},
     error::{AppError, AppResult},
     policy::{PartyKind, Permission},
@@ -35,16 +36,10 @@ pub async fn list(
     let now = Utc::now();
     let mine_only = (!all || f.mine == Some(true)).then_some(actor.user.id);
     let find = filtered(c.id, mine_only, &f, now);
-    let PageWindow { page, per_page, offset } = page_window(f.page, f.per_page, 20, 50);
-    let total = find.clone().count(db).await?;
-    let (column, order) = sort_key(f.sort.unwrap_or_default());
-    let rows = find
-        .order_by(column, order.clone())
-        .order_by(concern::Column::Id, order)
-        .offset(offset)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let window = page_window(f.page, f.per_page, 20, 50);
+    let (rows, total) =
+        sorted_page(db, find, sort_key(f.sort.unwrap_or_default()), concern::Column::Id, window).await?;
+    let PageWindow { page, per_page, .. } = window;
     let categories: HashMap<i64, concern_category::Model> =
         categories_of(db, c.community_id).await?.into_iter().map(|c| (c.id, c)).collect();
     let raisers: Vec<i64> = rows.iter().map(|r| r.raised_by).collect();

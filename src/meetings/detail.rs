@@ -8,23 +8,13 @@ use super::{
     answerable, may_manage, meeting_for, source_link,
 };
 use crate::{
+    accounts::user_names,
     auth::Actor,
-    entities::{meeting, meeting_compound, meeting_invitation, meeting_item, party, user},
+    entities::{meeting, meeting_compound, meeting_invitation, meeting_item, party},
     error::AppResult,
     policy::{PartyKind, Permission},
     tenancy::compound_for,
 };
-
-/// Display names of `ids`.
-async fn people(db: &impl ConnectionTrait, ids: Vec<i64>) -> AppResult<HashMap<i64, String>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect())
-}
 
 fn person(names: &HashMap<i64, String>, id: i64) -> Person {
     Person { id, name: names.get(&id).cloned().unwrap_or_default() }
@@ -74,7 +64,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
     let mut ids: Vec<i64> = listed.iter().map(|i| i.user_id).collect();
     ids.extend([mt.chair_id, mt.recorder_id, mt.convened_by]);
     ids.extend(items.iter().filter_map(|i| i.presenter_id));
-    let names = people(db, ids).await?;
+    let names = user_names(db, ids).await?;
     let party_ids: Vec<i64> = listed.iter().filter_map(|i| i.party_id).collect();
     let parties: HashMap<i64, party::Model> = party::Entity::find()
         .filter(party::Column::Id.is_in(party_ids))
