@@ -167,6 +167,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     if let Err(e) = sanfang::questionnaires::lifecycle::tick(&ticker.db).await {
                         tracing::warn!(error = %e, "closing due questionnaires failed");
                     }
+                    if let Err(e) = sanfang::meetings::tasks::remind_overdue(&ticker.db).await {
+                        tracing::warn!(error = %e, "reminding of overdue action items failed");
+                    }
                     if let Err(e) = auth::ratelimit::sweep(&ticker.db).await {
                         tracing::warn!(error = %e, "forgetting old sign-in attempts failed");
                     }

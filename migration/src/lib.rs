@@ -14,6 +14,7 @@ mod m20261206_000011_two_person_links;
 mod m20261206_000020_reader_language;
 mod m20261206_000030_index_notice_links;
 mod m20261206_000100_create_meetings;
+mod m20261206_000200_meeting_record_and_tasks;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_reader_language::Migration),
             Box::new(m20261206_000030_index_notice_links::Migration),
             Box::new(m20261206_000100_create_meetings::Migration),
+            Box::new(m20261206_000200_meeting_record_and_tasks::Migration),
         ]
     }
 }

@@ -54,6 +54,7 @@ enum Meetings {
     UpdatedAt,
     OpenedAt,
     ClosedAt,
+    SignInSheetFileId,
 }
 
 #[derive(DeriveIden)]
@@ -79,6 +80,9 @@ enum MeetingItems {
     Notes,
     Outcome,
     OutcomeText,
+    HandsFor,
+    HandsAgainst,
+    HandsAbstaining,
     CarriedFrom,
     OpenedAt,
     ClosedAt,
@@ -157,6 +161,8 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(Meetings::UpdatedAt))
                 .col(timestamp_with_time_zone_null(Meetings::OpenedAt))
                 .col(timestamp_with_time_zone_null(Meetings::ClosedAt))
+                // The photo of the paper sign-in sheet, where one was used.
+                .col(big_integer_null(Meetings::SignInSheetFileId))
                 .foreign_key(&mut fk(
                     "fk_meetings_community",
                     (Meetings::Table, Meetings::CommunityId),
@@ -228,6 +234,10 @@ impl MigrationTrait for Migration {
                 .col(text(MeetingItems::Notes))
                 .col(string_null(MeetingItems::Outcome))
                 .col(text_null(MeetingItems::OutcomeText))
+                // A show of hands, where one was counted.
+                .col(integer_null(MeetingItems::HandsFor))
+                .col(integer_null(MeetingItems::HandsAgainst))
+                .col(integer_null(MeetingItems::HandsAbstaining))
                 // The unresolved item of an earlier meeting of the same body that this one takes up.
                 .col(big_integer_null(MeetingItems::CarriedFrom))
                 .col(timestamp_with_time_zone_null(MeetingItems::OpenedAt))

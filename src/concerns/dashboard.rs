@@ -48,6 +48,8 @@ pub struct MonthlySatisfaction {
 pub struct ConcernDashboard {
     pub open: i64,
     pub overdue: i64,
+    /// Meetings' action items past their day and not confirmed done.
+    pub overdue_tasks: i64,
     pub open_by_party: Vec<PartyCount>,
     pub open_by_category: Vec<CategoryCount>,
     /// The last twelve months, oldest first.
@@ -81,6 +83,7 @@ pub async fn dashboard(
     let open_by_party = scope.open_by_party(db).await?;
     let by_category = scope.open_by_category(db).await?;
     let overdue = scope.overdue(db).await?;
+    let overdue_tasks = crate::meetings::tasks::overdue_count(db, c.id, f.compound_id).await? as i64;
     let rated = scope.ratings_of_the_year(db).await?;
     let open_by_category = categories_of(db, c.id)
         .await?
@@ -90,6 +93,7 @@ pub async fn dashboard(
     Ok(ConcernDashboard {
         open: open_by_party.iter().map(|p| p.count).sum(),
         overdue,
+        overdue_tasks,
         open_by_party,
         open_by_category,
         satisfaction: monthly_satisfaction(&rated),

@@ -29,6 +29,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// The photo of the paper sign-in sheet, where one was used.
+    pub sign_in_sheet_file_id: Option<i64>,
 }
 
 /// A kind of meeting; its rules are in `meetings::kinds`.

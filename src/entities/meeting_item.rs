@@ -20,7 +20,12 @@ pub struct Model {
     pub status: ItemStatus,
     pub notes: String,
     pub outcome: Option<ItemOutcome>,
+    /// The agreement's words (a mediation), or what the outcome says beyond agreed or not.
     pub outcome_text: Option<String>,
+    /// A show of hands, where one was counted.
+    pub hands_for: Option<i32>,
+    pub hands_against: Option<i32>,
+    pub hands_abstaining: Option<i32>,
     pub carried_from: Option<i64>,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,

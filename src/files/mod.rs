@@ -23,7 +23,7 @@ pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 /// 64 MiB once a phone unpacks it to show it. A file declaring more is refused before it is kept.
 pub const MAX_IMAGE_PIXELS: u64 = 16 * 1024 * 1024;
 
-#[derive(Serialize, ToSchema, Clone, sea_orm::FromQueryResult)]
+#[derive(Serialize, ToSchema, Clone, Debug, sea_orm::FromQueryResult)]
 pub struct FileView {
     pub id: i64,
     pub name: String,

@@ -63,7 +63,7 @@ use crate::auth::{Network, jwt::JwtKeys, password::Hasher};
         (name = "files", description = "Attachments and scans"),
         (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
-        (name = "meetings", description = "Meetings: convening by kind, invitations and their answers, changes of plan"),
+        (name = "meetings", description = "Meetings: convening by kind, invitations and their answers, changes of plan, signing in, the live room, outcomes, action items and the calendar"),
         (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
         (name = "markdown", description = "Markdown texts as the app shows them"),
     )
@@ -107,6 +107,8 @@ impl AppState {
             hasher: Hasher::new(),
             ballots: crate::votes::BallotWriter::spawn(db.clone(), rosters.clone()),
             rosters,
+            room: crate::meetings::Room::start(db.clone()),
+            sign_in_key: crate::meetings::SignInKey::derive(jwt_secret),
             db,
             trusted_proxies,
         })

@@ -37,6 +37,10 @@ pub struct Shared {
     pub rosters: Arc<Rosters>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`SANFANG_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<Network>,
+    /// The screens following live meetings.
+    pub room: Arc<crate::meetings::Room>,
+    /// The key that seals the codes meeting rooms show for signing in.
+    pub sign_in_key: crate::meetings::SignInKey,
 }
 
 impl FromRef<AppState> for DatabaseConnection {

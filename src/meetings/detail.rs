@@ -4,13 +4,14 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
-    AnswerCounts, Capacity, InvitationView, ItemView, LoadedMeeting, MeetingCan, MeetingSummary, MeetingView, Person,
-    answerable, may_manage, meeting_for, source_link,
+    AnswerCounts, Capacity, Hands, InvitationView, ItemView, LoadedMeeting, MeetingCan, MeetingSummary, MeetingView,
+    Person, PositionView, answerable, attendance, may_chair, may_manage, may_record, meeting_for, room::parties_of,
+    sign_in_open, source_link, tasks::tasks_of_meeting,
 };
 use crate::{
     accounts::user_names,
     auth::Actor,
-    entities::{meeting, meeting_compound, meeting_invitation, meeting_item, party},
+    entities::{meeting, meeting_compound, meeting_invitation, meeting_item, meeting_position},
     error::AppResult,
     policy::{PartyKind, Permission},
     tenancy::compound_for,
@@ -64,15 +65,29 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
     let mut ids: Vec<i64> = listed.iter().map(|i| i.user_id).collect();
     ids.extend([mt.chair_id, mt.recorder_id, mt.convened_by]);
     ids.extend(items.iter().filter_map(|i| i.presenter_id));
-    let names = user_names(db, ids).await?;
-    let party_ids: Vec<i64> = listed.iter().filter_map(|i| i.party_id).collect();
-    let parties: HashMap<i64, party::Model> = party::Entity::find()
-        .filter(party::Column::Id.is_in(party_ids))
+    let positions = meeting_position::Entity::find()
+        .filter(meeting_position::Column::ItemId.is_in(items.iter().map(|i| i.id)))
+        .order_by_asc(meeting_position::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+        .await?;
+    ids.extend(positions.iter().filter_map(|p| p.user_id));
+    let names = user_names(db, ids).await?;
+    let parties = parties_of(db, &invitations).await?;
+    let tasks = tasks_of_meeting(db, mt.id).await?;
+    let sheet = match mt.sign_in_sheet_file_id {
+        Some(id) => crate::files::views_of(db, &[id]).await?.into_iter().next(),
+        None => None,
+    };
+    let position_view = |p: &meeting_position::Model| {
+        let party = p.party_id.and_then(|id| parties.get(&id));
+        PositionView {
+            party_id: p.party_id,
+            party_kind: party.and_then(|p| PartyKind::parse(&p.kind)),
+            party_name: party.map(|p| p.name.clone()),
+            person: p.user_id.map(|id| person(&names, id)),
+            position: p.position,
+        }
+    };
     let invitation = |i: &meeting_invitation::Model| {
         let p = i.party_id.and_then(|id| parties.get(&id));
         InvitationView {
@@ -85,6 +100,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
             deputy_name: i.deputy_name.clone(),
             answered_at: i.answered_at,
             signed_in_at: i.signed_in_at,
+            sign_in_method: i.sign_in_method,
         }
     };
     let now = chrono::Utc::now();
@@ -93,6 +109,10 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
         send_deputy: m.mine.as_ref().is_some_and(|i| super::may_answer(mt.kind, i.capacity, super::Answer::Deputy))
             && answerable(mt.status, mt.starts_at, now),
         manage: may_manage(actor, m) && super::changeable(mt.status),
+        chair: may_chair(actor, m),
+        record: may_record(actor, m),
+        sign_in: m.mine.as_ref().is_some_and(|i| i.signed_in_at.is_none())
+            && sign_in_open(mt.status, mt.starts_at, now),
     };
     Ok(MeetingView {
         id: mt.id,
@@ -125,11 +145,25 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
                 minutes: i.minutes,
                 status: i.status,
                 outcome: i.outcome,
+                notes: i.notes.clone(),
+                outcome_text: i.outcome_text.clone(),
+                positions: positions.iter().filter(|p| p.item_id == i.id).map(position_view).collect(),
+                hands: i.hands_for.map(|in_favour| Hands {
+                    in_favour,
+                    against: i.hands_against.unwrap_or(0),
+                    abstaining: i.hands_abstaining.unwrap_or(0),
+                }),
+                tasks: tasks.iter().filter(|t| t.item_id == i.id).cloned().collect(),
             })
             .collect(),
         invitations: listed.iter().map(|i| invitation(i)).collect(),
         answers: count_answers(&invitations),
         my_invitation: m.mine.as_ref().map(invitation),
+        attendance: attendance(mt.kind, &invitations, &parties),
+        current_item_id: mt.current_item_id,
+        opened_at: mt.opened_at,
+        closed_at: mt.closed_at,
+        sign_in_sheet: sheet,
         can,
         created_at: mt.created_at,
     })
@@ -151,10 +185,47 @@ pub async fn list_in_compound(
         .map(|mc| mc.meeting_id)
         .collect();
     let meetings = meeting::Entity::find()
-        .filter(meeting::Column::Id.is_in(ids.clone()))
+        .filter(meeting::Column::Id.is_in(ids))
         .order_by_asc(meeting::Column::StartsAt)
         .all(db)
         .await?;
+    summaries(db, actor, c.community_id, meetings, |_| true).await
+}
+
+/// The meetings of community `community_id`, soonest first, that the caller may see: all of them
+/// to the community office; to the others, those of the compounds where they have a role and
+/// those they are invited to (a mediation only to its sides and the office).
+pub async fn list_in_community(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    community_id: i64,
+) -> AppResult<Vec<MeetingSummary>> {
+    actor.authorize_community(Permission::ViewMeetings, community_id)?;
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::CommunityId.eq(community_id))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(db)
+        .await?;
+    let mine: Vec<i64> = actor.memberships.iter().filter_map(|m| m.compound_id).collect();
+    let office = super::is_office(actor, community_id);
+    let links = meeting_compound::Entity::find()
+        .filter(meeting_compound::Column::MeetingId.is_in(meetings.iter().map(|m| m.id)))
+        .all(db)
+        .await?;
+    let in_mine = |id: i64| office || links.iter().any(|l| l.meeting_id == id && mine.contains(&l.compound_id));
+    summaries(db, actor, community_id, meetings, |m| in_mine(m.id)).await
+}
+
+/// The summaries of `meetings` the caller may see: those `in_scope` for them, a mediation only
+/// to its sides and the office; and those the caller is invited to.
+async fn summaries(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    community_id: i64,
+    meetings: Vec<meeting::Model>,
+    in_scope: impl Fn(&meeting::Model) -> bool,
+) -> AppResult<Vec<MeetingSummary>> {
+    let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
     let links =
         meeting_compound::Entity::find().filter(meeting_compound::Column::MeetingId.is_in(ids.clone())).all(db).await?;
     let mine: HashMap<i64, meeting_invitation::Model> = meeting_invitation::Entity::find()
@@ -165,10 +236,14 @@ pub async fn list_in_compound(
         .into_iter()
         .map(|i| (i.meeting_id, i))
         .collect();
-    let office = super::is_office(actor, c.community_id);
+    let office = super::is_office(actor, community_id);
+    let visible = |m: &meeting::Model| {
+        mine.contains_key(&m.id)
+            || (in_scope(m) && (m.kind.rules().visibility == super::Visibility::Compounds || office))
+    };
     Ok(meetings
         .into_iter()
-        .filter(|m| m.kind.rules().visibility == super::Visibility::Compounds || office || mine.contains_key(&m.id))
+        .filter(|m| visible(m))
         .map(|m| MeetingSummary {
             id: m.id,
             community_id: m.community_id,

@@ -3,19 +3,31 @@
 //! meeting, and the secretary's mediation. Each kind carries its own rules, in [`kinds`].
 mod access;
 mod answering;
+mod attendance;
+pub mod calendar;
 mod convening;
 mod detail;
 pub mod kinds;
+mod live;
+mod outcomes;
+pub mod room;
 mod rules;
+mod signin;
 mod sources;
+pub mod tasks;
 mod views;
 
 pub use access::*;
 pub use answering::*;
+pub use attendance::*;
 pub use convening::*;
 pub use detail::*;
 pub use kinds::*;
+pub use live::*;
+pub use outcomes::*;
+pub use room::{LiveState, Room, live_state};
 pub use rules::*;
+pub use signin::*;
 pub use sources::*;
 pub use views::*;
 

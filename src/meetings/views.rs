@@ -3,12 +3,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::MeetingKind;
+use super::{Attendance, Hands, MeetingKind, Position, tasks::TaskSummary};
 pub use crate::entities::{
     meeting::MeetingStatus,
-    meeting_invitation::{Answer, Capacity},
+    meeting_invitation::{Answer, Capacity, SignInMethod},
     meeting_item::{ItemOutcome, ItemSource, ItemStatus},
 };
+use crate::files::FileView;
 use crate::policy::PartyKind;
 
 /// A meeting to convene.
@@ -81,6 +82,25 @@ pub struct ItemView {
     pub minutes: i32,
     pub status: ItemStatus,
     pub outcome: Option<ItemOutcome>,
+    /// The recorder's notes.
+    pub notes: String,
+    /// The agreement's words, or a note on the outcome.
+    pub outcome_text: Option<String>,
+    /// Each party's position (a consultation) or each member's vote (a committee meeting).
+    pub positions: Vec<PositionView>,
+    pub hands: Option<Hands>,
+    /// The tasks this item set going.
+    pub tasks: Vec<TaskSummary>,
+}
+
+/// A party's position or a member's vote on an item.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct PositionView {
+    pub party_id: Option<i64>,
+    pub party_kind: Option<PartyKind>,
+    pub party_name: Option<String>,
+    pub person: Option<Person>,
+    pub position: Position,
 }
 
 /// An invitation and its answer.
@@ -96,6 +116,7 @@ pub struct InvitationView {
     pub deputy_name: Option<String>,
     pub answered_at: Option<DateTime<Utc>>,
     pub signed_in_at: Option<DateTime<Utc>>,
+    pub sign_in_method: Option<SignInMethod>,
 }
 
 /// Answers to the invitations, counted.
@@ -133,6 +154,12 @@ pub struct MeetingCan {
     pub send_deputy: bool,
     /// Postpone or cancel it.
     pub manage: bool,
+    /// Open it and its items, record outcomes and close it (the chair, or whoever manages it).
+    pub chair: bool,
+    /// Take notes, show the room's sign-in code, tick names, set tasks (the recorder, or the chair).
+    pub record: bool,
+    /// Sign oneself in with the room's code now.
+    pub sign_in: bool,
 }
 
 /// A meeting with its items and invitations.
@@ -158,6 +185,14 @@ pub struct MeetingView {
     pub invitations: Vec<InvitationView>,
     pub answers: AnswerCounts,
     pub my_invitation: Option<InvitationView>,
+    /// Who is in the room, per party, and the kind's quorum.
+    pub attendance: Attendance,
+    /// The item the room follows.
+    pub current_item_id: Option<i64>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The photo of the paper sign-in sheet, where one was used.
+    pub sign_in_sheet: Option<FileView>,
     pub can: MeetingCan,
     pub created_at: DateTime<Utc>,
 }

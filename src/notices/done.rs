@@ -39,6 +39,10 @@ pub enum Deed {
     SettleConcern,
     /// Answering an invitation to a meeting.
     AnswerInvitation,
+    /// Reporting an action item done, by the party responsible.
+    ReportTask,
+    /// Confirming an action item done or sending it back, by the convening office.
+    ReviewTask,
 }
 
 impl Deed {
@@ -54,6 +58,8 @@ impl Deed {
             Deed::HandleConcern => &["concern_routed", "concern_reopened"],
             Deed::SettleConcern => &["concern_resolved"],
             Deed::AnswerInvitation => &["meeting_invited"],
+            Deed::ReportTask => &["task_assigned", "task_returned", "task_overdue"],
+            Deed::ReviewTask => &["task_reported"],
         }
     }
 
@@ -122,7 +128,7 @@ mod tests {
     use super::*;
     use crate::i18n::{self, Lang};
 
-    const ALL: [Deed; 8] = [
+    const ALL: [Deed; 10] = [
         Deed::Answer { anonymous: false },
         Deed::Vote,
         Deed::JoinAgenda,
@@ -131,6 +137,8 @@ mod tests {
         Deed::HandleConcern,
         Deed::AnswerInvitation,
         Deed::SettleConcern,
+        Deed::ReportTask,
+        Deed::ReviewTask,
     ];
 
     /// Kinds that tell and ask for nothing: read only when their reader opens them.
@@ -138,6 +146,7 @@ mod tests {
         "meeting_announced",
         "meeting_postponed",
         "meeting_cancelled",
+        "task_done",
         "vote_cancelled",
         "vote_result",
         "questionnaire_closed",

@@ -102,6 +102,11 @@ mod tests {
             ("meeting_announced", json!({ "title": "协商", "starts_at": at, "place": "会议室" })),
             ("meeting_postponed", json!({ "title": "协商", "starts_at": at, "place": "会议室", "reason": "出差" })),
             ("meeting_cancelled", json!({ "title": "协商", "reason": "已解决" })),
+            ("task_assigned", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
+            ("task_reported", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
+            ("task_done", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
+            ("task_returned", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
+            ("task_overdue", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
             ("agenda_statutory_request", json!({ "title": "改选", "heads": 12, "area": "1234.50" })),
             (
                 "concern_raised",

@@ -267,6 +267,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar/{token}/meetings.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's meetings as an iCalendar feed (RFC 5545), on the secret address made for them. */
+        get: operations["feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities": {
         parameters: {
             query?: never;
@@ -395,7 +412,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The community's meetings, soonest first: all of them to the community office; to the others,
+         *     those of their compounds and those they are invited to.
+         */
+        get: operations["list_community_meetings"];
         put?: never;
         /**
          * Convene a meeting in the community: its kind decides who may (the community office for a
@@ -420,6 +441,26 @@ export interface paths {
         };
         /** Recovery codes of the community's accounts waiting for a second clerk, oldest first. */
         get: operations["list_pending_recovery_codes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The community's action items, soonest due first: all to the community office, their own
+         *     party's to the others; `status=overdue` for those past their day.
+         */
+        get: operations["list_tasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1214,6 +1255,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether I have a calendar feed, and since when (its address is shown only when made). */
+        get: operations["feed_status"];
+        put?: never;
+        /**
+         * Make me a new calendar feed address (the old one stops working). Calendar apps subscribe to
+         *     it without signing in, so it is a secret: shown once, renewed when it leaks.
+         */
+        post: operations["renew_feed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/inbox": {
         parameters: {
             query?: never;
@@ -1322,6 +1384,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark people present or not, by ticking their names or from the paper sheet's photo. */
+        post: operations["mark_attendance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1339,6 +1418,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the meeting; items without an outcome are left for the next meeting of the same body. */
+        post: operations["close_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/items/{item_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The recorder's notes on an item (replacing the notes so far). */
+        put: operations["note_item"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/items/{item_id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take up an item: the room and everyone's phones follow it. */
+        post: operations["open_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/items/{item_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an item's outcome with the parties' positions, the members' votes or a show of hands,
+         *     as the kind decides: refused when they do not give that outcome.
+         */
+        post: operations["record_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/items/{item_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set an action item going from an item of the meeting: the party responsible is told. */
+        post: operations["create_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the meeting live: server-sent events, each `state` event the JSON of a [`LiveState`]
+         *     (the first at once, then one per change). The stream ends when the caller's access token
+         *     would have expired; reconnect with a fresh one.
+         */
+        get: operations["follow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the meeting (the chair, from an hour before its start). */
+        post: operations["open_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/postpone": {
         parameters: {
             query?: never;
@@ -1350,6 +1555,64 @@ export interface paths {
         put?: never;
         /** Move a meeting to a new time, with a reason everyone invited is told. */
         post: operations["postpone_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign myself in with the code the room shows: only someone invited, only with a code of the
+         *     last minute.
+         */
+        post: operations["sign_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/sign-in-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The code the room shows for signing in now (it changes every 30 seconds; a code works for
+         *     at most a minute), for whoever keeps the record or chairs, from an hour before the start.
+         */
+        get: operations["sign_in_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/sign-in-sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo of the paper sign-in sheet. */
+        get: operations["sheet"];
+        put?: never;
+        /** Keep the photo of the paper sign-in sheet with the meeting (JPEG or PNG, at most 10 MiB). */
+        post: operations["attach_sheet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1599,6 +1862,97 @@ export interface paths {
         put?: never;
         /** Confirm a recovery code as the second clerk of the community office. */
         post: operations["confirm_recovery_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An action item with its progress and photos. */
+        get: operations["get_task"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a photo as evidence (JPEG or PNG, at most 10 MiB, at most six; location and other
+         *     metadata are stripped).
+         */
+        post: operations["add_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/photos/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of an action item's photos. */
+        get: operations["photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm an action item done, or send it back with a reason (the convening office). */
+        post: operations["review_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post progress, or report the item done (the party responsible): the convening office is
+         *     asked to confirm.
+         */
+        post: operations["post_update"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2079,6 +2433,38 @@ export interface components {
          * @enum {string}
          */
         AreaSource: "registered" | "surveyed" | "contract";
+        /** @description Attendance at a meeting, as the room screen shows it. */
+        Attendance: {
+            /** @description For a consultation: the parties with no one signed in (flagged, never blocking). */
+            absent_parties: components["schemas"]["PartyKind"][];
+            /** Format: int64 */
+            invited: number;
+            /** @description Per party, in the order of the three parties. */
+            parties: components["schemas"]["PartyAttendance"][];
+            /**
+             * Format: int64
+             * @description Everyone signed in, and everyone invited.
+             */
+            present: number;
+            /** Format: int64 */
+            quorum_expected: number;
+            quorum_met: boolean;
+            /** Format: int64 */
+            quorum_needed: number;
+            /**
+             * Format: int64
+             * @description For a kind with a quorum: those it counts (members, residents) present and expected, and
+             *     the fewest present that meet it.
+             */
+            quorum_present: number;
+        };
+        /** @description Staff marking people present or not, by ticking names or from the paper sheet. */
+        AttendanceRequest: {
+            invitation_ids: number[];
+            /** @description `staff` (ticked) or `sheet` (from the photo of the paper sheet). */
+            method: components["schemas"]["SignInMethod"];
+            present: boolean;
+        };
         /**
          * @description Who is asked.
          * @enum {string}
@@ -2371,6 +2757,11 @@ export interface components {
             open_by_party: components["schemas"]["PartyCount"][];
             /** Format: int64 */
             overdue: number;
+            /**
+             * Format: int64
+             * @description Meetings' action items past their day and not confirmed done.
+             */
+            overdue_tasks: number;
             /** @description The last twelve months, oldest first. */
             satisfaction: components["schemas"]["MonthlySatisfaction"][];
         };
@@ -2573,6 +2964,18 @@ export interface components {
             closes_at: string;
             reason: string;
         };
+        /** @description A new feed address: shown once; only its digest is kept. */
+        FeedSecret: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The path of the feed on this server, e.g. `/api/v1/calendar/…/meetings.ics`. */
+            path: string;
+        };
+        /** @description Whether the caller has a feed, and since when. */
+        FeedStatus: {
+            /** Format: date-time */
+            created_at?: string | null;
+        };
         FileView: {
             content_type: string;
             /** Format: int64 */
@@ -2599,6 +3002,15 @@ export interface components {
         GrantableRole: {
             held_in: components["schemas"]["HeldIn"];
             role: components["schemas"]["Role"];
+        };
+        /** @description A show of hands. */
+        Hands: {
+            /** Format: int32 */
+            abstaining: number;
+            /** Format: int32 */
+            against: number;
+            /** Format: int32 */
+            for: number;
         };
         Health: {
             status: string;
@@ -2772,13 +3184,20 @@ export interface components {
         /** @description An item of a meeting. */
         ItemView: {
             description: string;
+            hands?: components["schemas"]["Hands"] | null;
             /** Format: int64 */
             id: number;
             /** Format: int32 */
             minutes: number;
+            /** @description The recorder's notes. */
+            notes: string;
             outcome?: components["schemas"]["ItemOutcome"] | null;
+            /** @description The agreement's words, or a note on the outcome. */
+            outcome_text?: string | null;
             /** Format: int32 */
             position: number;
+            /** @description Each party's position (a consultation) or each member's vote (a committee meeting). */
+            positions: components["schemas"]["PositionView"][];
             presenter?: components["schemas"]["Person"] | null;
             source?: components["schemas"]["ItemSource"] | null;
             /** Format: int64 */
@@ -2786,6 +3205,8 @@ export interface components {
             /** @description Where the source is in the app, e.g. `/agendas/3`. */
             source_link?: string | null;
             status: components["schemas"]["ItemStatus"];
+            /** @description The tasks this item set going. */
+            tasks: components["schemas"]["TaskSummary"][];
             title: string;
         };
         LanguageRequest: {
@@ -2795,6 +3216,47 @@ export interface components {
         LinkRequest: {
             /** @description The account's user name or phone number. */
             login: string;
+        };
+        /** @description The item the chair has open, in full. */
+        LiveCurrent: {
+            description_html: string;
+            /** Format: int64 */
+            id: number;
+            /** @description The recorder's notes so far. */
+            notes: string;
+            /** Format: date-time */
+            opened_at?: string | null;
+            /** Format: int32 */
+            position: number;
+            title: string;
+        };
+        /** @description An item as the room follows it. */
+        LiveItem: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            minutes: number;
+            outcome?: components["schemas"]["ItemOutcome"] | null;
+            /** Format: int32 */
+            position: number;
+            status: components["schemas"]["ItemStatus"];
+            title: string;
+        };
+        /** @description What every screen in the room shows: the same for everyone who may see the meeting. */
+        LiveState: {
+            /**
+             * Format: date-time
+             * @description When this state was read.
+             */
+            at: string;
+            attendance: components["schemas"]["Attendance"];
+            current?: components["schemas"]["LiveCurrent"] | null;
+            items: components["schemas"]["LiveItem"][];
+            kind: components["schemas"]["MeetingKind"];
+            /** Format: int64 */
+            meeting_id: number;
+            status: components["schemas"]["MeetingStatus"];
+            title: string;
         };
         LoginRequest: {
             /**
@@ -2831,10 +3293,16 @@ export interface components {
         MeetingCan: {
             /** @description Answer their own invitation (the meeting is still ahead). */
             answer: boolean;
+            /** @description Open it and its items, record outcomes and close it (the chair, or whoever manages it). */
+            chair: boolean;
             /** @description Postpone or cancel it. */
             manage: boolean;
+            /** @description Take notes, show the room's sign-in code, tick names, set tasks (the recorder, or the chair). */
+            record: boolean;
             /** @description Send a deputy in their place (a party may; a committee member may not). */
             send_deputy: boolean;
+            /** @description Sign oneself in with the room's code now. */
+            sign_in: boolean;
         };
         /**
          * @description A kind of meeting; its rules are in `meetings::kinds`.
@@ -2863,9 +3331,13 @@ export interface components {
         /** @description A meeting with its items and invitations. */
         MeetingView: {
             answers: components["schemas"]["AnswerCounts"];
+            /** @description Who is in the room, per party, and the kind's quorum. */
+            attendance: components["schemas"]["Attendance"];
             can: components["schemas"]["MeetingCan"];
             cancel_reason?: string | null;
             chair: components["schemas"]["Person"];
+            /** Format: date-time */
+            closed_at?: string | null;
             /** Format: int64 */
             community_id: number;
             compound_ids: number[];
@@ -2873,6 +3345,11 @@ export interface components {
             convening_party: components["schemas"]["PartyKind"];
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: int64
+             * @description The item the room follows.
+             */
+            current_item_id?: number | null;
             description: string;
             /** Format: int32 */
             duration_minutes: number;
@@ -2883,12 +3360,21 @@ export interface components {
             kind: components["schemas"]["MeetingKind"];
             my_invitation?: components["schemas"]["InvitationView"] | null;
             online_link?: string | null;
+            /** Format: date-time */
+            opened_at?: string | null;
             place?: string | null;
             recorder: components["schemas"]["Person"];
+            sign_in_sheet?: components["schemas"]["FileView"] | null;
             /** Format: date-time */
             starts_at: string;
             status: components["schemas"]["MeetingStatus"];
             title: string;
+        };
+        /** @description A member's vote on an item (a committee meeting): agree, disagree, or `reserve` to abstain. */
+        MemberVote: {
+            position: components["schemas"]["Position"];
+            /** Format: int64 */
+            user_id: number;
         };
         /** @description A role held by a user, with the names of where it is held. */
         MembershipView: {
@@ -3175,6 +3661,26 @@ export interface components {
             results_visibility: components["schemas"]["ResultsVisibility"];
             title: string;
         };
+        /** @description A task to set going. */
+        NewTask: {
+            /**
+             * Format: int64
+             * @description The person who answers for it, of that party.
+             */
+            assignee_id?: number | null;
+            /**
+             * Format: date
+             * @description Done by this day (not before the meeting's).
+             */
+            due_on: string;
+            /**
+             * Format: int64
+             * @description The party responsible: one of the meeting's compounds, or the community office.
+             */
+            party_id: number;
+            /** @description What is to be done: at most 200 characters. */
+            title: string;
+        };
         NewUnseal: {
             /** @description Why the scan must be opened (a dispute, a court's or the street office's request…). */
             reason: string;
@@ -3214,6 +3720,11 @@ export interface components {
         NoteRequest: {
             note?: string | null;
         };
+        /** @description The recorder's notes on an item. */
+        NotesRequest: {
+            /** @description At most 20 000 characters; replaces the notes so far. */
+            notes: string;
+        };
         /** @description An objection to a published result (visible to the three parties; never published with names). */
         ObjectionView: {
             by: string;
@@ -3235,6 +3746,20 @@ export interface components {
              * @description Of those who answered the question, rounded half up to one decimal.
              */
             percent: number;
+        };
+        /** @description The outcome the chair records for an item. */
+        OutcomeRequest: {
+            hands?: components["schemas"]["Hands"] | null;
+            outcome: components["schemas"]["ItemOutcome"];
+            /** @description A consultation: the position of each party present. */
+            positions?: components["schemas"]["PartyPosition"][];
+            /**
+             * @description The agreement's words (required when a mediation agrees), or a note on the outcome: at
+             *     most 5 000 characters.
+             */
+            text?: string | null;
+            /** @description A committee meeting: the vote of each member present. */
+            votes?: components["schemas"]["MemberVote"][];
         };
         PaperBallotRequest: {
             candidates?: number[] | null;
@@ -3273,6 +3798,17 @@ export interface components {
             status: string;
             units: string[];
         };
+        /** @description Those of one party invited and signed in. */
+        PartyAttendance: {
+            /** Format: int64 */
+            invited: number;
+            /** Format: int64 */
+            party_id: number;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            party_name: string;
+            /** Format: int64 */
+            present: number;
+        };
         PartyCount: {
             /** Format: int64 */
             count: number;
@@ -3280,6 +3816,12 @@ export interface components {
         };
         /** @enum {string} */
         PartyKind: "community_office" | "property_company" | "owners_committee";
+        /** @description A party's position on an item (a consultation). */
+        PartyPosition: {
+            /** Format: int64 */
+            party_id: number;
+            position: components["schemas"]["Position"];
+        };
         PartyView: {
             /** Format: int64 */
             community_id: number;
@@ -3351,6 +3893,20 @@ export interface components {
             /** @description A member of the community office, the property company or the owners' committee. */
             official: boolean;
             party_kind?: components["schemas"]["PartyKind"] | null;
+        };
+        /**
+         * @description Where a party or a member stands on an item.
+         * @enum {string}
+         */
+        Position: "agree" | "disagree" | "reserve";
+        /** @description A party's position or a member's vote on an item. */
+        PositionView: {
+            /** Format: int64 */
+            party_id?: number | null;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            party_name?: string | null;
+            person?: components["schemas"]["Person"] | null;
+            position: components["schemas"]["Position"];
         };
         /** @description A new time for a meeting, and why. */
         PostponeRequest: {
@@ -3696,6 +4252,20 @@ export interface components {
             /** @description Title lines above the header and total lines, each with why. */
             skipped: components["schemas"]["SkippedLines"][];
         };
+        /** @description The code the room shows, and when the next one replaces it. */
+        SignInCode: {
+            code: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The page a phone opens by scanning it, relative to the app: `/meetings/{id}/sign-in?code=…`. */
+            path: string;
+        };
+        /** @enum {string} */
+        SignInMethod: "qr" | "staff" | "sheet";
+        /** @description Signing oneself in with the room's code. */
+        SignInRequest: {
+            code: string;
+        };
         /**
          * @description Why a line of the sheet was passed over.
          * @enum {string}
@@ -3724,6 +4294,78 @@ export interface components {
              * @description The household answered for (per-holder questionnaires, when I hold more than one).
              */
             holder_id?: number | null;
+        };
+        /** @description What the caller may do with a task. */
+        TaskCan: {
+            /** @description Post progress, add photos, report it done (the party responsible). */
+            report: boolean;
+            /** @description Confirm it done or send it back (the convening office). */
+            review: boolean;
+        };
+        /** @description The party a task is for. */
+        TaskParty: {
+            /** Format: int64 */
+            id: number;
+            kind?: components["schemas"]["PartyKind"] | null;
+            name: string;
+        };
+        /** @description The convening office's answer to a task reported done. */
+        TaskReview: {
+            /** @description Confirm it done, or send it back. */
+            accept: boolean;
+            /** @description Why it goes back (required then): at most 500 characters. */
+            note?: string;
+        };
+        /** @enum {string} */
+        TaskStatus: "open" | "reported" | "done";
+        /** @description A task in a list. */
+        TaskSummary: {
+            assignee?: components["schemas"]["Person"] | null;
+            /** Format: date */
+            due_on: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            item_id: number;
+            /** Format: int64 */
+            meeting_id: number;
+            /** @description Past its day and not confirmed done. */
+            overdue: boolean;
+            party: components["schemas"]["TaskParty"];
+            status: components["schemas"]["TaskStatus"];
+            title: string;
+        };
+        /** @description Progress on a task, by the party responsible. */
+        TaskUpdateRequest: {
+            /** @description At most 2 000 characters. */
+            body: string;
+            /** @description Report the task done: the convening office then confirms it. */
+            done?: boolean;
+        };
+        /** @description Progress posted on a task. */
+        TaskUpdateView: {
+            author: components["schemas"]["Person"];
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            marks_done: boolean;
+        };
+        /** @description A task in full. */
+        TaskView: components["schemas"]["TaskSummary"] & {
+            can: components["schemas"]["TaskCan"];
+            /** Format: date-time */
+            confirmed_at?: string | null;
+            confirmed_by?: components["schemas"]["Person"] | null;
+            /** Format: date-time */
+            created_at: string;
+            item_title: string;
+            meeting_title: string;
+            photos: components["schemas"]["FileView"][];
+            /** Format: date-time */
+            reported_at?: string | null;
+            updates: components["schemas"]["TaskUpdateView"][];
         };
         /** @description A free-text answer, with its author where the questionnaire is named and the reader may know. */
         TextAnswer: {
@@ -4905,6 +5547,35 @@ export interface operations {
             };
         };
     };
+    feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_communities: {
         parameters: {
             query?: never;
@@ -5469,6 +6140,52 @@ export interface operations {
             };
         };
     };
+    list_community_meetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSummary"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     convene: {
         parameters: {
             query?: never;
@@ -5562,6 +6279,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecoveryCodeView"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tasks: {
+        parameters: {
+            query?: {
+                /** @description `open` (including reported), `overdue`, `reported` or `done`; all when left out. */
+                status?: "open" | "overdue" | "reported" | "done";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskSummary"][];
+                };
+            };
+            /** @description A malformed query string. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in, or the access token is invalid or has expired. */
@@ -8686,6 +9461,62 @@ export interface operations {
             };
         };
     };
+    feed_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedStatus"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renew_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedSecret"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     inbox: {
         parameters: {
             query?: never;
@@ -8984,6 +9815,90 @@ export interface operations {
             };
         };
     };
+    mark_attendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttendanceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cancel_meeting: {
         parameters: {
             query?: never;
@@ -9068,6 +9983,462 @@ export interface operations {
             };
         };
     };
+    close_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    note_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    open_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_outcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTask"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["LiveState"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    open_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     postpone_meeting: {
         parameters: {
             query?: never;
@@ -9134,6 +10505,269 @@ export interface operations {
                 };
             };
             /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_in_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInCode"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": number[];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    attach_sheet: {
+        parameters: {
+            query: {
+                /** @description The photo's file name. */
+                name: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description the photo as it is */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            /** @description A malformed query string. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10057,6 +11691,338 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_photo: {
+        parameters: {
+            query: {
+                /** @description The photo's file name on the phone. */
+                name: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        /** @description the photo as it is */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
+                };
+            };
+            /** @description A malformed query string. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": number[];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    review_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskReview"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

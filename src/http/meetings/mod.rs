@@ -1,5 +1,9 @@
 //! `/communities/{id}/meetings`, `/compounds/{id}/meetings`, `/meetings/{id}/…`: convening
 //! meetings, answering invitations, postponing and cancelling.
+mod calendar;
+mod live;
+mod tasks;
+
 use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -22,6 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(answer_invitation))
         .routes(routes!(postpone_meeting))
         .routes(routes!(cancel_meeting))
+        .merge(live::router())
+        .merge(tasks::router())
+        .merge(calendar::router())
 }
 
 /// Answer a meeting after a change, as the caller now sees it.

@@ -1,0 +1,244 @@
+//! `/meetings/{id}/…`: signing in, the chair's and the recorder's steps, and the live room as
+//! server-sent events.
+use std::{convert::Infallible, time::Duration};
+
+use axum::{
+    extract::State,
+    http::StatusCode,
+    response::{
+        Response,
+        sse::{Event, KeepAlive, Sse},
+    },
+};
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::answer;
+use crate::meetings::{
+    self, AttendanceRequest, LiveState, LoadedMeeting, MeetingView, NotesRequest, OutcomeRequest, SignInCode,
+    SignInRequest,
+};
+use crate::{
+    auth::{Actor, jwt::ACCESS_TTL_SECS},
+    db::write_txn,
+    error::{AppResult, ErrorBody},
+    files::FileView,
+    http::AppState,
+    http::extract::{Json, Path, Query, Upload},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in_code))
+        .routes(routes!(sign_in))
+        .routes(routes!(mark_attendance))
+        .routes(routes!(attach_sheet, sheet))
+        .routes(routes!(open_meeting))
+        .routes(routes!(open_item))
+        .routes(routes!(note_item))
+        .routes(routes!(record_outcome))
+        .routes(routes!(close_meeting))
+        .routes(routes!(follow))
+}
+
+/// Tell the room a meeting changed, then answer it as the caller sees it.
+async fn changed(state: &AppState, actor: &Actor, m: &LoadedMeeting) -> AppResult<Json<MeetingView>> {
+    state.room.changed(m.meeting.id).await;
+    answer(state, actor, m).await
+}
+
+/// The code the room shows for signing in now (it changes every 30 seconds; a code works for
+/// at most a minute), for whoever keeps the record or chairs, from an hour before the start.
+#[utoipa::path(get, path = "/meetings/{id}/sign-in-code", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = SignInCode), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn sign_in_code(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<SignInCode>> {
+    Ok(Json(meetings::sign_in_code(&state.db, &actor, &state.sign_in_key, id).await?))
+}
+
+/// Sign myself in with the code the room shows: only someone invited, only with a code of the
+/// last minute.
+#[utoipa::path(post, path = "/meetings/{id}/sign-in", tag = "meetings", request_body = SignInRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn sign_in(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<SignInRequest>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::sign_in(&txn, &actor, &state.sign_in_key, id, req).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+/// Mark people present or not, by ticking their names or from the paper sheet's photo.
+#[utoipa::path(post, path = "/meetings/{id}/attendance", tag = "meetings", request_body = AttendanceRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn mark_attendance(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<AttendanceRequest>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::mark_attendance(&txn, &actor, id, req).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+#[derive(Deserialize, IntoParams)]
+struct SheetParams {
+    /// The photo's file name.
+    name: String,
+}
+
+/// Keep the photo of the paper sign-in sheet with the meeting (JPEG or PNG, at most 10 MiB).
+#[utoipa::path(post, path = "/meetings/{id}/sign-in-sheet", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path), SheetParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the photo as it is"),
+    responses((status = 201, body = FileView), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn attach_sheet(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(p): Query<SheetParams>,
+    body: Upload,
+) -> AppResult<(StatusCode, Json<FileView>)> {
+    let txn = write_txn(&state.db).await?;
+    let f = meetings::attach_sheet(&txn, &actor, id, &p.name, body.bytes()).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json((&f).into())))
+}
+
+/// The photo of the paper sign-in sheet.
+#[utoipa::path(get, path = "/meetings/{id}/sign-in-sheet", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn sheet(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
+    Ok(crate::http::files::serve(meetings::sheet(&state.db, &actor, id).await?))
+}
+
+/// Open the meeting (the chair, from an hour before its start).
+#[utoipa::path(post, path = "/meetings/{id}/open", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn open_meeting(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::open(&txn, &actor, id).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+/// Take up an item: the room and everyone's phones follow it.
+#[utoipa::path(post, path = "/meetings/{id}/items/{item_id}/open", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("item_id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn open_item(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, item_id)): Path<(i64, i64)>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::open_item(&txn, &actor, id, item_id).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+/// The recorder's notes on an item (replacing the notes so far).
+#[utoipa::path(put, path = "/meetings/{id}/items/{item_id}/notes", tag = "meetings", request_body = NotesRequest,
+    security(("bearer" = [])), params(("id" = i64, Path), ("item_id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn note_item(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, item_id)): Path<(i64, i64)>,
+    Json(req): Json<NotesRequest>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::note_item(&txn, &actor, id, item_id, req).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+/// Record an item's outcome with the parties' positions, the members' votes or a show of hands,
+/// as the kind decides: refused when they do not give that outcome.
+#[utoipa::path(post, path = "/meetings/{id}/items/{item_id}/outcome", tag = "meetings", request_body = OutcomeRequest,
+    security(("bearer" = [])), params(("id" = i64, Path), ("item_id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn record_outcome(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, item_id)): Path<(i64, i64)>,
+    Json(req): Json<OutcomeRequest>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::record_outcome(&txn, &actor, id, item_id, req).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+/// Close the meeting; items without an outcome are left for the next meeting of the same body.
+#[utoipa::path(post, path = "/meetings/{id}/close", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn close_meeting(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = meetings::close(&txn, &actor, id).await?;
+    txn.commit().await?;
+    changed(&state, &actor, &m).await
+}
+
+/// Follow the meeting live: server-sent events, each `state` event the JSON of a [`LiveState`]
+/// (the first at once, then one per change). The stream ends when the caller's access token
+/// would have expired; reconnect with a fresh one.
+#[utoipa::path(get, path = "/meetings/{id}/live", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, content_type = "text/event-stream", body = LiveState), (status = 404, body = ErrorBody)))]
+async fn follow(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    meetings::meeting_for(&state.db, &actor, id).await?;
+    let rx = state.room.follow(id);
+    let first = serde_json::to_string(&meetings::live_state(&state.db, id).await?)
+        .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+    let until = tokio::time::Instant::now() + Duration::from_secs(ACCESS_TTL_SECS as u64);
+    let events = stream::unfold((Some(first), rx), move |(first, mut rx)| async move {
+        if let Some(json) = first {
+            return Some((Ok(Event::default().event("state").data(json)), (None, rx)));
+        }
+        loop {
+            match tokio::time::timeout_at(until, rx.recv()).await {
+                Ok(Ok(json)) => return Some((Ok(Event::default().event("state").data(&*json)), (None, rx))),
+                // Fell behind: the next state carries everything.
+                Ok(Err(RecvError::Lagged(_))) => continue,
+                Ok(Err(RecvError::Closed)) | Err(_) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
