@@ -30,6 +30,7 @@ fuzz:
 
 bench: release
 	cargo bench --locked --bench cast
+	cargo bench --locked --bench live
 
 soak: release
 	cargo bench --locked --bench soak

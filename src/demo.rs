@@ -206,6 +206,12 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         }
     }
     north_gate_yard(&txn, community.id, &hash, secretary.id).await?;
+    let compounds = compound::Entity::find()
+        .filter(compound::Column::CommunityId.eq(community.id))
+        .order_by_asc(compound::Column::Id)
+        .all(&txn)
+        .await?;
+    crate::meetings::seed_demo(&txn, community.id, &compounds[0], &compounds[1]).await?;
     audit::record(
         &txn,
         Event {

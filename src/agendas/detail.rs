@@ -54,6 +54,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, a: &LoadedAgenda) ->
         decided_at: g.decided_at,
         closed_at: g.closed_at,
         cosign,
+        meetings: crate::meetings::mentions(db, crate::meetings::ItemSource::Agenda, g.id).await?,
         can,
     })
 }

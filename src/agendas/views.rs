@@ -159,6 +159,8 @@ pub struct AgendaView {
     pub closed_at: Option<DateTime<Utc>>,
     /// For agendas of one compound.
     pub cosign: Option<CosignProgress>,
+    /// The meetings that took it up: each body's outcome, the parties' positions and the tasks set.
+    pub meetings: Vec<crate::meetings::MeetingMention>,
     pub can: AgendaActions,
 }
 

@@ -57,6 +57,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, lang: La
         photos,
         timeline: events.iter().filter_map(|e| names.event(e, lang)).collect(),
         escalations: escalations.iter().map(|e| names.escalation(e)).collect(),
+        meetings: crate::meetings::mentions(db, crate::meetings::ItemSource::Concern, c.id).await?,
         can: actions(actor, l),
     })
 }

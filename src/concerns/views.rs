@@ -254,5 +254,8 @@ pub struct ConcernView {
     pub photos: Vec<FileView>,
     pub timeline: Vec<ConcernEventView>,
     pub escalations: Vec<EscalationView>,
+    /// The meetings that took it up: each body's outcome, the parties' positions, and the action
+    /// items set going, to done.
+    pub meetings: Vec<crate::meetings::MeetingMention>,
     pub can: ConcernActions,
 }

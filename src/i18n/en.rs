@@ -33,6 +33,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.phone", "Mobile number"),
     ("field.username", "User name"),
     ("field.display_name", "Name"),
+    ("field.sign_in_code", "Sign-in code"),
     ("field.code", "Invitation code"),
     ("field.recovery_code", "Recovery code"),
     ("field.name", "Name"),
@@ -613,8 +614,15 @@ const TRAIL: &[(&str, &str)] = &[
 
 /// Meetings: scheduling, invitations and their notices and trail.
 const MEETINGS: &[(&str, &str)] = &[
+    (
+        "meeting_item_not_carried",
+        "is not an unsettled item of an earlier meeting of the same body, or was taken up already",
+    ),
     ("meeting_starts_past", "is already past: choose a later time"),
-    ("meeting_notice_too_short", "must be announced {days} days ahead: the meeting may start at {at} at the earliest"),
+    (
+        "meeting_notice_too_short",
+        "must be announced {days} days ahead: the meeting may start at {at} (Beijing time) at the earliest",
+    ),
     (
         "meeting_compounds_count",
         "name one compound (several only for a consultation, a residents' council or a residents' meeting)",

@@ -32,6 +32,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.phone", "手机号"),
     ("field.username", "用户名"),
     ("field.display_name", "姓名"),
+    ("field.sign_in_code", "签到码"),
     ("field.code", "邀请码"),
     ("field.recovery_code", "找回码"),
     ("field.name", "名称"),
@@ -580,7 +581,7 @@ const TRAIL: &[(&str, &str)] = &[
 /// Meetings: scheduling, invitations and their notices and trail.
 const MEETINGS: &[(&str, &str)] = &[
     ("meeting_starts_past", "已经过去，请选择以后的时间"),
-    ("meeting_notice_too_short", "须提前 {days} 天公告：最早可于 {at}（UTC）开会"),
+    ("meeting_notice_too_short", "须提前 {days} 天公告：最早可于 {at}（北京时间）开会"),
     ("meeting_compounds_count", "请选择一个小区（只有三方协商会议、居民议事会和居民会议可以多个小区一起开）"),
     ("meeting_compound_unknown", "所选小区不在本社区"),
     ("meeting_link_https", "须为 https:// 开头的链接"),
@@ -594,6 +595,7 @@ const MEETINGS: &[(&str, &str)] = &[
     ("meeting_person_not_invited", "须是受邀参会的人"),
     ("meeting_not_answerable", "会议已开始、已召开或已取消，不能再回复邀请"),
     ("meeting_answer_not_allowed", "不能这样回复：只有三方单位可以委派他人代为出席，业委会委员须本人出席"),
+    ("meeting_item_not_carried", "不是同一议事机构以往会议中未议决的事项，或已在其他会议中提出"),
     ("meeting_not_scheduled", "会议已开始、已召开或已取消，不能再改期或取消"),
     ("notice.meeting_invited.title", "会议通知：{title}"),
     ("notice.meeting_invited.body", "{starts_at}，{place}。请回复是否出席。"),

@@ -218,6 +218,7 @@ pub async fn convene(
     let items = checked_items(&req.items)?;
     let compound_ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
     super::sources::check_sources(db, &compound_ids, &req.items).await?;
+    super::check_carried(db, community_id, req.kind, &compound_ids, &req.items).await?;
 
     let memberships = membership::Entity::find()
         .filter(membership::Column::CommunityId.eq(community_id))
@@ -291,6 +292,7 @@ pub async fn convene(
                 minutes: Set(minutes),
                 status: Set(ItemStatus::Pending),
                 notes: Set(String::new()),
+                carried_from: Set(item.carried_from),
                 ..Default::default()
             },
         ))

@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
-    AnswerCounts, Capacity, Hands, InvitationView, ItemView, LoadedMeeting, MeetingCan, MeetingSummary, MeetingView,
-    Person, PositionView, answerable, attendance, may_chair, may_manage, may_record, meeting_for, room::parties_of,
-    sign_in_open, source_link, tasks::tasks_of_meeting,
+    AnswerCounts, Capacity, Hands, ItemView, LoadedMeeting, MeetingCan, MeetingInvitationView, MeetingSummary,
+    MeetingView, Person, PositionView, answerable, attendance, may_chair, may_manage, may_record, meeting_for,
+    room::parties_of, sign_in_open, source_link, tasks::tasks_of_meeting,
 };
 use crate::{
     accounts::user_names,
@@ -74,6 +74,16 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
     let names = user_names(db, ids).await?;
     let parties = parties_of(db, &invitations).await?;
     let tasks = tasks_of_meeting(db, mt.id).await?;
+    let open_tasks = if mt.status == super::MeetingStatus::Held {
+        Vec::new()
+    } else {
+        let compound_ids: Vec<i64> = m.compounds.iter().map(|c| c.id).collect();
+        let q = super::CarryOverQuery {
+            kind: mt.kind,
+            compound_ids: compound_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        };
+        super::carry_over(db, actor, mt.community_id, q).await.map(|c| c.tasks).unwrap_or_default()
+    };
     let sheet = match mt.sign_in_sheet_file_id {
         Some(id) => crate::files::views_of(db, &[id]).await?.into_iter().next(),
         None => None,
@@ -90,7 +100,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
     };
     let invitation = |i: &meeting_invitation::Model| {
         let p = i.party_id.and_then(|id| parties.get(&id));
-        InvitationView {
+        MeetingInvitationView {
             id: i.id,
             person: person(&names, i.user_id),
             capacity: i.capacity,
@@ -121,6 +131,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
         kind: mt.kind,
         title: mt.title.clone(),
         description: mt.description.clone(),
+        description_html: crate::markdown::to_html(&mt.description),
         status: mt.status,
         starts_at: mt.starts_at,
         duration_minutes: mt.duration_minutes,
@@ -138,6 +149,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
                 position: i.position,
                 title: i.title.clone(),
                 description: i.description.clone(),
+                description_html: crate::markdown::to_html(&i.description),
                 source: i.source_kind,
                 source_id: i.source_id,
                 source_link: source_link(i.source_kind, i.source_id),
@@ -154,6 +166,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
                     abstaining: i.hands_abstaining.unwrap_or(0),
                 }),
                 tasks: tasks.iter().filter(|t| t.item_id == i.id).cloned().collect(),
+                carried_from: i.carried_from,
             })
             .collect(),
         invitations: listed.iter().map(|i| invitation(i)).collect(),
@@ -164,6 +177,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
         opened_at: mt.opened_at,
         closed_at: mt.closed_at,
         sign_in_sheet: sheet,
+        open_tasks,
         can,
         created_at: mt.created_at,
     })

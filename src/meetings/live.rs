@@ -35,7 +35,8 @@ pub struct SignInCode {
 /// Signing oneself in with the room's code.
 #[derive(Deserialize, ToSchema, Debug, Clone)]
 pub struct SignInRequest {
-    pub code: String,
+    /// The code the room shows (in the scanned link's `code`).
+    pub sign_in_code: String,
 }
 
 /// Staff marking people present or not, by ticking names or from the paper sheet.
@@ -105,8 +106,8 @@ pub async fn sign_in(
     let mut m = meeting_for(db, actor, id).await?;
     let Some(mine) = m.mine.clone() else { return Err(AppError::Forbidden) };
     require_sign_in_open(&m.meeting)?;
-    if !key.accepts(id, req.code.trim(), Utc::now()) {
-        return Err(AppError::field("code", msg!("meeting_code_expired")));
+    if !key.accepts(id, req.sign_in_code.trim(), Utc::now()) {
+        return Err(AppError::field("sign_in_code", msg!("meeting_code_expired")));
     }
     if mine.signed_in_at.is_none() {
         let mut row = mine.into_active_model();

@@ -19,7 +19,11 @@ pub fn check_start(kind: MeetingKind, now: DateTime<Utc>, starts_at: DateTime<Ut
     }
     let problem = match kind.rules().notice_days {
         0 => msg!("meeting_starts_past"),
-        days => msg!("meeting_notice_too_short", days = days, at = earliest.to_rfc3339()),
+        // Told in Beijing time, to the minute, as the people convening read a clock.
+        days => {
+            let at = (earliest + Duration::hours(8)).format("%Y-%m-%d %H:%M");
+            msg!("meeting_notice_too_short", days = days, at = at)
+        }
     };
     Err(AppError::field("starts_at", problem))
 }

@@ -423,7 +423,7 @@ pub async fn remind_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
 }
 
 /// The summaries of `tasks`, with their parties and people named.
-async fn summaries(db: &impl ConnectionTrait, tasks: Vec<meeting_task::Model>) -> AppResult<Vec<TaskSummary>> {
+pub async fn summaries(db: &impl ConnectionTrait, tasks: Vec<meeting_task::Model>) -> AppResult<Vec<TaskSummary>> {
     let names = user_names(db, tasks.iter().filter_map(|t| t.assignee_id).collect::<Vec<_>>()).await?;
     let parties: std::collections::HashMap<i64, party::Model> = party::Entity::find()
         .filter(party::Column::Id.is_in(tasks.iter().map(|t| t.party_id)))

@@ -58,6 +58,9 @@ pub struct NewItem {
     pub presenter_id: Option<i64>,
     /// The time box: 1 to 240 minutes.
     pub minutes: i32,
+    /// The unsettled item of an earlier meeting of the same body that this one takes up (see
+    /// `GET /communities/{id}/meetings/carry-over`).
+    pub carried_from: Option<i64>,
 }
 
 /// Someone as the meeting shows them.
@@ -74,6 +77,7 @@ pub struct ItemView {
     pub position: i32,
     pub title: String,
     pub description: String,
+    pub description_html: String,
     pub source: Option<ItemSource>,
     pub source_id: Option<i64>,
     /// Where the source is in the app, e.g. `/agendas/3`.
@@ -91,6 +95,8 @@ pub struct ItemView {
     pub hands: Option<Hands>,
     /// The tasks this item set going.
     pub tasks: Vec<TaskSummary>,
+    /// The earlier meeting's item this one takes up.
+    pub carried_from: Option<i64>,
 }
 
 /// A party's position or a member's vote on an item.
@@ -105,7 +111,7 @@ pub struct PositionView {
 
 /// An invitation and its answer.
 #[derive(Serialize, ToSchema, Debug, Clone)]
-pub struct InvitationView {
+pub struct MeetingInvitationView {
     pub id: i64,
     pub person: Person,
     pub capacity: Capacity,
@@ -171,6 +177,8 @@ pub struct MeetingView {
     pub kind: MeetingKind,
     pub title: String,
     pub description: String,
+    /// The description as the app shows it: sanitized HTML from its Markdown.
+    pub description_html: String,
     pub status: MeetingStatus,
     pub starts_at: DateTime<Utc>,
     pub duration_minutes: i32,
@@ -182,9 +190,9 @@ pub struct MeetingView {
     pub convening_party: PartyKind,
     pub cancel_reason: Option<String>,
     pub items: Vec<ItemView>,
-    pub invitations: Vec<InvitationView>,
+    pub invitations: Vec<MeetingInvitationView>,
     pub answers: AnswerCounts,
-    pub my_invitation: Option<InvitationView>,
+    pub my_invitation: Option<MeetingInvitationView>,
     /// Who is in the room, per party, and the kind's quorum.
     pub attendance: Attendance,
     /// The item the room follows.
@@ -193,6 +201,8 @@ pub struct MeetingView {
     pub closed_at: Option<DateTime<Utc>>,
     /// The photo of the paper sign-in sheet, where one was used.
     pub sign_in_sheet: Option<FileView>,
+    /// The action items of the same body's earlier meetings not yet done, to review at this one.
+    pub open_tasks: Vec<TaskSummary>,
     pub can: MeetingCan,
     pub created_at: DateTime<Utc>,
 }

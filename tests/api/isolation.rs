@@ -73,8 +73,11 @@ pub(crate) struct Ids {
     pub(crate) link_request: i64,
     pub(crate) invitation: i64,
     pub(crate) recovery: i64,
-    /// A three-party consultation of 太阳城二期, convened by the secretary.
+    /// A three-party consultation of 太阳城二期, convened by the secretary, and its first item.
     pub(crate) meeting: i64,
+    pub(crate) item: i64,
+    /// An action item for 太阳城二期's property company, set at a consultation under way.
+    pub(crate) task: i64,
 }
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -313,6 +316,57 @@ pub(crate) fn routes() -> Vec<Route> {
             Json(|_| json!({ "starts_at": "2098-01-01T00:00:00Z", "reason": "冒名改期" })),
         ),
         r(Method::POST, "/api/v1/meetings/{id}/cancel", Compound, Json(|_| json!({ "reason": "冒名取消" }))),
+        r(
+            Method::GET,
+            "/api/v1/communities/{id}/meetings",
+            Open("lists only the meetings the caller may see"),
+            Nothing,
+        ),
+        r(Method::GET, "/api/v1/me/calendar", Open("the caller's own feed"), Nothing),
+        r(Method::POST, "/api/v1/me/calendar", Open("the caller's own feed"), Nothing),
+        r(Method::GET, "/api/v1/calendar/{token}/meetings.ics", Open("the secret address is the credential"), Nothing),
+        Route {
+            query: "?kind=consultation&compound_ids={compound}",
+            ..r(Method::GET, "/api/v1/communities/{id}/meetings/carry-over", Compound, Nothing)
+        },
+        r(Method::GET, "/api/v1/meetings/{id}/sign-in-code", Compound, Nothing),
+        r(Method::POST, "/api/v1/meetings/{id}/sign-in", Compound, Json(|_| json!({ "sign_in_code": "1.00" }))),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/attendance",
+            Compound,
+            Json(|_| json!({ "invitation_ids": [1], "present": true, "method": "staff" })),
+        ),
+        Route { query: "?name=x.jpg", ..r(Method::POST, "/api/v1/meetings/{id}/sign-in-sheet", Compound, Csv) },
+        r(Method::GET, "/api/v1/meetings/{id}/sign-in-sheet", Compound, Nothing),
+        r(Method::POST, "/api/v1/meetings/{id}/open", Compound, Nothing),
+        r(Method::POST, "/api/v1/meetings/{id}/items/{item_id}/open", Compound, Nothing),
+        r(Method::PUT, "/api/v1/meetings/{id}/items/{item_id}/notes", Compound, Json(|_| json!({ "notes": "冒名" }))),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/items/{item_id}/outcome",
+            Compound,
+            Json(|_| json!({ "outcome": "deferred" })),
+        ),
+        r(Method::POST, "/api/v1/meetings/{id}/close", Compound, Nothing),
+        r(Method::GET, "/api/v1/meetings/{id}/live", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/items/{item_id}/tasks",
+            Compound,
+            Json(|ids| json!({ "title": "冒名督办", "party_id": ids.party, "due_on": "2098-01-01" })),
+        ),
+        r(
+            Method::GET,
+            "/api/v1/communities/{id}/tasks",
+            Open("lists only the action items the caller may see"),
+            Nothing,
+        ),
+        r(Method::GET, "/api/v1/tasks/{id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/tasks/{id}/updates", Compound, Json(|_| json!({ "body": "冒名", "done": true }))),
+        Route { query: "?name=x.jpg", ..r(Method::POST, "/api/v1/tasks/{id}/photos", Compound, Csv) },
+        r(Method::GET, "/api/v1/tasks/{id}/photos/{file_id}", Compound, Nothing),
+        r(Method::POST, "/api/v1/tasks/{id}/review", Compound, Json(|_| json!({ "accept": true }))),
     ]
 }
 
@@ -353,6 +407,7 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "invitations" => ids.invitation,
         "recovery-codes" => ids.recovery,
         "meetings" => ids.meeting,
+        "tasks" => ids.task,
         other => panic!("no object to aim {other} at"),
     };
     format!("{}{}", route.path, route.query)
@@ -363,6 +418,8 @@ fn fill(route: &Route, ids: &Ids) -> String {
         .replace("{escalation_id}", &ids.escalation.to_string())
         .replace("{file_id}", &ids.concern_photo.to_string())
         .replace("{comment_id}", &ids.comment.to_string())
+        .replace("{item_id}", &ids.item.to_string())
+        .replace("{compound}", &ids.compound.to_string())
         // The file is checked first: an outsider never reaches the request.
         .replace("{request_id}", "1")
 }
@@ -491,9 +548,14 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
         .await
         .expect(StatusCode::CREATED);
     let meeting =
-        crate::meetings::convene(app, "secretary", crate::meetings::new_meeting("consultation", &[compound], 3)).await;
+        crate::meetings::convene(app, "secretary", crate::meetings::new_meeting("consultation", &[compound], 3))
+            .await
+            .expect(StatusCode::CREATED);
+    let task = crate::meetings_live::task_under_way(app).await;
     Ids {
-        meeting: meeting.expect(StatusCode::CREATED).id(),
+        meeting: meeting.id(),
+        item: meeting.body["items"][0]["id"].as_i64().unwrap(),
+        task,
         link_request: link_request.id(),
         invitation: invitation.id(),
         recovery: recovery.id(),

@@ -17,6 +17,7 @@ mod limits;
 mod markdown;
 mod matrix;
 mod meetings;
+mod meetings_live;
 mod names;
 mod notices;
 mod notices_in_step;

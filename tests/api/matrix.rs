@@ -124,7 +124,39 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
             Needs(&[ConveneMeetings])
         }
         ("GET", "/compounds/{id}/meetings" | "/meetings/{id}") => Needs(&[ViewMeetings]),
-        ("POST", "/meetings/{id}/answer") => Invited(&[
+        ("GET", "/meetings/{id}/sign-in-code")
+        | (
+            "POST",
+            "/meetings/{id}/attendance"
+            | "/meetings/{id}/sign-in-sheet"
+            | "/meetings/{id}/open"
+            | "/meetings/{id}/items/{item_id}/open"
+            | "/meetings/{id}/items/{item_id}/outcome"
+            | "/meetings/{id}/close"
+            | "/meetings/{id}/items/{item_id}/tasks"
+            | "/tasks/{id}/review",
+        )
+        | ("PUT", "/meetings/{id}/items/{item_id}/notes") => Invited(&[Role::Secretary, Role::CommunityStaff]),
+        (
+            "GET",
+            "/meetings/{id}/live"
+            | "/meetings/{id}/sign-in-sheet"
+            | "/tasks/{id}"
+            | "/tasks/{id}/photos/{file_id}"
+            | "/communities/{id}/meetings/carry-over",
+        ) => Needs(&[ViewMeetings]),
+        ("POST", "/tasks/{id}/updates" | "/tasks/{id}/photos") => {
+            Invited(&[Role::PropertyManager, Role::PropertyStaff])
+        }
+        (
+            "GET",
+            "/communities/{id}/meetings"
+            | "/me/calendar"
+            | "/communities/{id}/tasks"
+            | "/calendar/{token}/meetings.ics",
+        )
+        | ("POST", "/me/calendar") => Untargeted,
+        ("POST", "/meetings/{id}/answer" | "/meetings/{id}/sign-in") => Invited(&[
             Role::Secretary,
             Role::CommunityStaff,
             Role::PropertyManager,

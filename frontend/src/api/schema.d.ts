@@ -275,7 +275,7 @@ export interface paths {
             cookie?: never;
         };
         /** A person's meetings as an iCalendar feed (RFC 5545), on the secret address made for them. */
-        get: operations["feed"];
+        get: operations["calendar_feed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -426,6 +426,27 @@ export interface paths {
          *     compound's owners.
          */
         post: operations["convene"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/communities/{id}/meetings/carry-over": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the earlier meetings of a body (a kind, with the compounds taking part) leave to its
+         *     next one: the items they did not settle, to take up again (`carried_from`), and the action
+         *     items not yet done, to review.
+         */
+        get: operations["carry_over"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1518,7 +1539,7 @@ export interface paths {
          *     (the first at once, then one per change). The stream ends when the caller's access token
          *     would have expired; reconnect with a fresh one.
          */
-        get: operations["follow"];
+        get: operations["follow_meeting"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1574,7 +1595,7 @@ export interface paths {
          * Sign myself in with the code the room shows: only someone invited, only with a code of the
          *     last minute.
          */
-        post: operations["sign_in"];
+        post: operations["sign_in_meeting"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1609,10 +1630,10 @@ export interface paths {
             cookie?: never;
         };
         /** The photo of the paper sign-in sheet. */
-        get: operations["sheet"];
+        get: operations["sign_in_sheet"];
         put?: never;
         /** Keep the photo of the paper sign-in sheet with the meeting (JPEG or PNG, at most 10 MiB). */
-        post: operations["attach_sheet"];
+        post: operations["attach_sign_in_sheet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1898,7 +1919,7 @@ export interface paths {
          * Add a photo as evidence (JPEG or PNG, at most 10 MiB, at most six; location and other
          *     metadata are stripped).
          */
-        post: operations["add_photo"];
+        post: operations["add_task_photo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1913,7 +1934,7 @@ export interface paths {
             cookie?: never;
         };
         /** One of an action item's photos. */
-        get: operations["photo"];
+        get: operations["task_photo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1952,7 +1973,7 @@ export interface paths {
          * Post progress, or report the item done (the party responsible): the convening office is
          *     asked to confirm.
          */
-        post: operations["post_update"];
+        post: operations["post_task_update"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2358,6 +2379,8 @@ export interface components {
             description_html: string;
             /** Format: int64 */
             id: number;
+            /** @description The meetings that took it up: each body's outcome, the parties' positions and the tasks set. */
+            meetings: components["schemas"]["MeetingMention"][];
             opened_by_name: string;
             /** @description The name with its official badge, from the person's memberships. */
             opened_by_person: components["schemas"]["PersonName"];
@@ -2534,6 +2557,33 @@ export interface components {
          * @enum {string}
          */
         Capacity: "party" | "member" | "owner" | "resident" | "side";
+        /** @description An item an earlier meeting left unsettled. */
+        CarriedItem: {
+            /** @description Deferred by the meeting, rather than not reached. */
+            deferred: boolean;
+            description: string;
+            /**
+             * Format: int64
+             * @description The item itself: give it as `carried_from` of a new item.
+             */
+            id: number;
+            /** Format: int64 */
+            meeting_id: number;
+            /** Format: date-time */
+            meeting_starts_at: string;
+            meeting_title: string;
+            source?: components["schemas"]["ItemSource"] | null;
+            /** Format: int64 */
+            source_id?: number | null;
+            source_link?: string | null;
+            title: string;
+        };
+        /** @description What the body's earlier meetings leave. */
+        CarryOver: {
+            items: components["schemas"]["CarriedItem"][];
+            /** @description Their action items not yet confirmed done, soonest due first. */
+            tasks: components["schemas"]["TaskSummary"][];
+        };
         CastRequest: {
             /** @description For elections: positions of the supported candidates. */
             candidates?: number[] | null;
@@ -2853,6 +2903,11 @@ export interface components {
             /** Format: int64 */
             id: number;
             location?: string | null;
+            /**
+             * @description The meetings that took it up: each body's outcome, the parties' positions, and the action
+             *     items set going, to done.
+             */
+            meetings: components["schemas"]["MeetingMention"][];
             mine: boolean;
             overdue: boolean;
             photos: components["schemas"]["FileView"][];
@@ -3183,7 +3238,13 @@ export interface components {
         ItemStatus: "pending" | "open" | "done";
         /** @description An item of a meeting. */
         ItemView: {
+            /**
+             * Format: int64
+             * @description The earlier meeting's item this one takes up.
+             */
+            carried_from?: number | null;
             description: string;
+            description_html: string;
             hands?: components["schemas"]["Hands"] | null;
             /** Format: int64 */
             id: number;
@@ -3304,11 +3365,46 @@ export interface components {
             /** @description Sign oneself in with the room's code now. */
             sign_in: boolean;
         };
+        /** @description An invitation and its answer. */
+        MeetingInvitationView: {
+            answer: components["schemas"]["Answer"];
+            /** Format: date-time */
+            answered_at?: string | null;
+            capacity: components["schemas"]["Capacity"];
+            deputy_name?: string | null;
+            /** Format: int64 */
+            id: number;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            party_name?: string | null;
+            person: components["schemas"]["Person"];
+            sign_in_method?: components["schemas"]["SignInMethod"] | null;
+            /** Format: date-time */
+            signed_in_at?: string | null;
+        };
         /**
          * @description A kind of meeting; its rules are in `meetings::kinds`.
          * @enum {string}
          */
         MeetingKind: "consultation" | "committee" | "assembly_sitting" | "residents_council" | "residents_meeting" | "mediation";
+        /** @description One meeting that took the thing up. */
+        MeetingMention: {
+            item_title: string;
+            kind: components["schemas"]["MeetingKind"];
+            /** Format: int64 */
+            meeting_id: number;
+            /**
+             * Format: int64
+             * @description How many members agreed, of those who voted (a committee meeting).
+             */
+            members_agreeing?: number | null;
+            outcome?: components["schemas"]["ItemOutcome"] | null;
+            positions: components["schemas"]["MentionPosition"][];
+            /** Format: date-time */
+            starts_at: string;
+            status: components["schemas"]["MeetingStatus"];
+            tasks: components["schemas"]["TaskSummary"][];
+            title: string;
+        };
         /** @enum {string} */
         MeetingStatus: "scheduled" | "in_progress" | "held" | "cancelled";
         /** @description A meeting in a list. */
@@ -3351,15 +3447,19 @@ export interface components {
              */
             current_item_id?: number | null;
             description: string;
+            /** @description The description as the app shows it: sanitized HTML from its Markdown. */
+            description_html: string;
             /** Format: int32 */
             duration_minutes: number;
             /** Format: int64 */
             id: number;
-            invitations: components["schemas"]["InvitationView"][];
+            invitations: components["schemas"]["MeetingInvitationView"][];
             items: components["schemas"]["ItemView"][];
             kind: components["schemas"]["MeetingKind"];
-            my_invitation?: components["schemas"]["InvitationView"] | null;
+            my_invitation?: components["schemas"]["MeetingInvitationView"] | null;
             online_link?: string | null;
+            /** @description The action items of the same body's earlier meetings not yet done, to review at this one. */
+            open_tasks: components["schemas"]["TaskSummary"][];
             /** Format: date-time */
             opened_at?: string | null;
             place?: string | null;
@@ -3393,6 +3493,12 @@ export interface components {
             role: components["schemas"]["Role"];
             /** Format: int64 */
             user_id: number;
+        };
+        /** @description A party's position, as a mention shows it. */
+        MentionPosition: {
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            party_name: string;
+            position: components["schemas"]["Position"];
         };
         MonthlySatisfaction: {
             /**
@@ -3537,6 +3643,12 @@ export interface components {
         };
         /** @description An item of a meeting to convene. */
         NewItem: {
+            /**
+             * Format: int64
+             * @description The unsettled item of an earlier meeting of the same body that this one takes up (see
+             *     `GET /communities/{id}/meetings/carry-over`).
+             */
+            carried_from?: number | null;
             description?: string;
             /**
              * Format: int32
@@ -4264,7 +4376,8 @@ export interface components {
         SignInMethod: "qr" | "staff" | "sheet";
         /** @description Signing oneself in with the room's code. */
         SignInRequest: {
-            code: string;
+            /** @description The code the room shows (in the scanned link's `code`). */
+            sign_in_code: string;
         };
         /**
          * @description Why a line of the sheet was passed over.
@@ -5547,7 +5660,7 @@ export interface operations {
             };
         };
     };
-    feed: {
+    calendar_feed: {
         parameters: {
             query?: never;
             header?: never;
@@ -6245,6 +6358,73 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    carry_over: {
+        parameters: {
+            query: {
+                kind: "consultation" | "committee" | "assembly_sitting" | "residents_council" | "residents_meeting" | "mediation";
+                /** @description The compounds taking part, comma-separated (e.g. `1,2`). */
+                compound_ids: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarryOver"];
+                };
+            };
+            /** @description A malformed query string. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10347,7 +10527,7 @@ export interface operations {
             };
         };
     };
-    follow: {
+    follow_meeting: {
         parameters: {
             query?: never;
             header?: never;
@@ -10523,7 +10703,7 @@ export interface operations {
             };
         };
     };
-    sign_in: {
+    sign_in_meeting: {
         parameters: {
             query?: never;
             header?: never;
@@ -10661,7 +10841,7 @@ export interface operations {
             };
         };
     };
-    sheet: {
+    sign_in_sheet: {
         parameters: {
             query?: never;
             header?: never;
@@ -10699,7 +10879,7 @@ export interface operations {
             };
         };
     };
-    attach_sheet: {
+    attach_sign_in_sheet: {
         parameters: {
             query: {
                 /** @description The photo's file name. */
@@ -11738,7 +11918,7 @@ export interface operations {
             };
         };
     };
-    add_photo: {
+    add_task_photo: {
         parameters: {
             query: {
                 /** @description The photo's file name on the phone. */
@@ -11825,7 +12005,7 @@ export interface operations {
             };
         };
     };
-    photo: {
+    task_photo: {
         parameters: {
             query?: never;
             header?: never;
@@ -11948,7 +12128,7 @@ export interface operations {
             };
         };
     };
-    post_update: {
+    post_task_update: {
         parameters: {
             query?: never;
             header?: never;

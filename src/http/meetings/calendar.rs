@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_community_meetings))
         .routes(routes!(feed_status, renew_feed))
-        .routes(routes!(feed))
+        .routes(routes!(calendar_feed))
 }
 
 /// The community's meetings, soonest first: all of them to the community office; to the others,
@@ -69,7 +69,11 @@ fn origin(headers: &HeaderMap) -> String {
 /// A person's meetings as an iCalendar feed (RFC 5545), on the secret address made for them.
 #[utoipa::path(get, path = "/calendar/{token}/meetings.ics", tag = "meetings", params(("token" = String, Path)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
-async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>) -> AppResult<Response> {
+async fn calendar_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
     let ics = calendar::feed(&state.db, &token, &origin(&headers)).await?;
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], ics)
         .into_response())

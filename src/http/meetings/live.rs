@@ -33,15 +33,15 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in_code))
-        .routes(routes!(sign_in))
+        .routes(routes!(sign_in_meeting))
         .routes(routes!(mark_attendance))
-        .routes(routes!(attach_sheet, sheet))
+        .routes(routes!(attach_sign_in_sheet, sign_in_sheet))
         .routes(routes!(open_meeting))
         .routes(routes!(open_item))
         .routes(routes!(note_item))
         .routes(routes!(record_outcome))
         .routes(routes!(close_meeting))
-        .routes(routes!(follow))
+        .routes(routes!(follow_meeting))
 }
 
 /// Tell the room a meeting changed, then answer it as the caller sees it.
@@ -66,7 +66,7 @@ async fn sign_in_code(State(state): State<AppState>, actor: Actor, Path(id): Pat
     security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn sign_in(
+async fn sign_in_meeting(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
@@ -107,7 +107,7 @@ struct SheetParams {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the photo as it is"),
     responses((status = 201, body = FileView), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn attach_sheet(
+async fn attach_sign_in_sheet(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
@@ -124,7 +124,7 @@ async fn attach_sheet(
 #[utoipa::path(get, path = "/meetings/{id}/sign-in-sheet", tag = "meetings", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
-async fn sheet(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
+async fn sign_in_sheet(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
     Ok(crate::http::files::serve(meetings::sheet(&state.db, &actor, id).await?))
 }
 
@@ -217,7 +217,7 @@ async fn close_meeting(
 #[utoipa::path(get, path = "/meetings/{id}/live", tag = "meetings", security(("bearer" = [])),
     params(("id" = i64, Path)),
     responses((status = 200, content_type = "text/event-stream", body = LiveState), (status = 404, body = ErrorBody)))]
-async fn follow(
+async fn follow_meeting(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,

@@ -8,20 +8,22 @@ use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::meetings::{
-    self, AnswerRequest, CancelRequest, LoadedMeeting, MeetingSummary, MeetingView, NewMeeting, PostponeRequest,
+    self, AnswerRequest, CancelRequest, CarryOver, CarryOverQuery, LoadedMeeting, MeetingSummary, MeetingView,
+    NewMeeting, PostponeRequest,
 };
 use crate::{
     auth::Actor,
     db::write_txn,
     error::{AppResult, ErrorBody},
     http::AppState,
-    http::extract::{Json, Path},
+    http::extract::{Json, Path, Query},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(convene))
         .routes(routes!(list_compound_meetings))
+        .routes(routes!(carry_over))
         .routes(routes!(get_meeting))
         .routes(routes!(answer_invitation))
         .routes(routes!(postpone_meeting))
@@ -68,6 +70,22 @@ async fn list_compound_meetings(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<MeetingSummary>>> {
     Ok(Json(meetings::list_in_compound(&state.db, &actor, id).await?))
+}
+
+/// What the earlier meetings of a body (a kind, with the compounds taking part) leave to its
+/// next one: the items they did not settle, to take up again (`carried_from`), and the action
+/// items not yet done, to review.
+#[utoipa::path(get, path = "/communities/{id}/meetings/carry-over", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path), CarryOverQuery),
+    responses((status = 200, body = CarryOver), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+async fn carry_over(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(q): Query<CarryOverQuery>,
+) -> AppResult<Json<CarryOver>> {
+    Ok(Json(meetings::carry_over(&state.db, &actor, id, q).await?))
 }
 
 /// A meeting with its items, the invitations of the parties, members and sides (owners and

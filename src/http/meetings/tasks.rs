@@ -20,9 +20,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_task))
         .routes(routes!(list_tasks))
         .routes(routes!(get_task))
-        .routes(routes!(post_update))
-        .routes(routes!(add_photo))
-        .routes(routes!(photo))
+        .routes(routes!(post_task_update))
+        .routes(routes!(add_task_photo))
+        .routes(routes!(task_photo))
         .routes(routes!(review_task))
 }
 
@@ -71,7 +71,7 @@ async fn get_task(State(state): State<AppState>, actor: Actor, Path(id): Path<i6
     security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = TaskView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn post_update(
+async fn post_task_update(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
@@ -96,7 +96,7 @@ struct PhotoParams {
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the photo as it is"),
     responses((status = 201, body = FileView), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn add_photo(
+async fn add_task_photo(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
@@ -113,7 +113,7 @@ async fn add_photo(
 #[utoipa::path(get, path = "/tasks/{id}/photos/{file_id}", tag = "meetings", security(("bearer" = [])),
     params(("id" = i64, Path), ("file_id" = i64, Path)),
     responses((status = 200, content_type = "image/jpeg", body = Vec<u8>), (status = 404, body = ErrorBody)))]
-async fn photo(
+async fn task_photo(
     State(state): State<AppState>,
     actor: Actor,
     Path((id, file_id)): Path<(i64, i64)>,
