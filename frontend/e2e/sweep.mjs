@@ -201,6 +201,8 @@ function pages(ids) {
       states: [tapping('chair picker', 'meeting-chair-field'), tapping('item source picker', 'item-add', 'item-source')],
     },
     { route: 'meeting', user: 'property', path: `/meetings/${ids.meeting}` },
+    // The property manager's home opens with the meeting invitations.
+    { route: 'home', user: 'property', path: '/' },
     {
       route: 'meeting',
       user: 'secretary',
