@@ -91,7 +91,26 @@ async function demoIds() {
       },
     })
   ).id
-  return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire }
+  // A consultation ahead in the compound, convened by the secretary: the property manager is invited to it.
+  const secretary = (await signIn('secretary')).access_token
+  let meeting = (await api(`/compounds/${compound}/meetings`, { token: secretary })).find((m) => m.status === 'scheduled' && new Date(m.starts_at).getTime() > now)?.id
+  meeting ??= (
+    await api(`/communities/${community}/meetings`, {
+      token: secretary,
+      method: 'POST',
+      body: {
+        kind: 'consultation',
+        title: '北门垃圾清运三方协商',
+        description: '请三方就北门垃圾清运时间和噪音问题协商。',
+        compound_ids: [compound],
+        starts_at: new Date(now + 10 * 86_400_000).toISOString(),
+        duration_minutes: 90,
+        place: '社区党群服务中心二楼会议室',
+        items: [{ title: '物业说明清运安排', minutes: 20 }],
+      },
+    })
+  ).id
+  return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire, meeting }
 }
 
 /** A state reached by tapping these test ids in turn, the last of which opens a dialog. */
@@ -173,6 +192,23 @@ function pages(ids) {
     { route: 'vote-edit', user: 'committee-bm', path: `/votes/${ids.draftVote}/edit` },
     { route: 'questionnaire-edit', user: 'committee-bm', path: `/questionnaires/${ids.draftQuestionnaire}/edit` },
     { route: 'community', user: 'secretary', path: `/community/${ids.community}` },
+    { route: 'meetings', user: 'owner001', path: `/compounds/${c}/meetings` },
+    { route: 'meetings', user: 'secretary', path: `/compounds/${c}/meetings`, deskOnly: true },
+    {
+      route: 'meeting-new',
+      user: 'secretary',
+      path: `/communities/${ids.community}/meetings/new`,
+      states: [tapping('chair picker', 'meeting-chair-field'), tapping('item source picker', 'item-add', 'item-source')],
+    },
+    { route: 'meeting', user: 'property', path: `/meetings/${ids.meeting}` },
+    // The property manager's home opens with the meeting invitations.
+    { route: 'home', user: 'property', path: '/' },
+    {
+      route: 'meeting',
+      user: 'secretary',
+      path: `/meetings/${ids.meeting}`,
+      states: [tapping('postpone sheet', 'meeting-postpone'), tapping('cancel sheet', 'meeting-cancel')],
+    },
     // The secretary's home opens with the desk, on phones too; the lists only in the desk mode (the same
     // pages are checked as an owner on phones).
     { route: 'home', user: 'secretary', path: '/' },

@@ -137,6 +137,10 @@ export const routes = [
     component: () => import('@/views/NoticesView.vue'),
     meta: { title: 'notices.listTitle', requiresAuth: true, can: { compound: 'view_published_notices' }, tab: 'manage' },
   },
+  { path: '/compounds/:id(\\d+)/meetings', name: 'meetings', component: () => import('@/views/MeetingListView.vue'), meta: { title: 'meetings.listTitle', requiresAuth: true, tab: 'home' } },
+  // Who may convene which kind is the server's say: it refuses with its reason, which the form shows.
+  { path: '/communities/:id(\\d+)/meetings/new', name: 'meeting-new', component: () => import('@/views/MeetingFormView.vue'), meta: { title: 'meetings.newTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/meetings/:id(\\d+)', name: 'meeting', component: () => import('@/views/MeetingView.vue'), meta: { title: 'meetings.title', requiresAuth: true, tab: 'home' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ] satisfies Parameters<typeof createRouter>[0]['routes']
 

@@ -18,8 +18,8 @@ export interface DeskGroup {
 
 /**
  * The staff destinations the server lets this user reach, from the `can` flags of `/me`: per
- * community its overview and concern dashboard, per compound its homes, owners, concerns and
- * agendas. Groups without a destination are left out.
+ * community its overview and concern dashboard, per compound its homes, owners, concerns,
+ * agendas and meetings. Groups without a destination are left out.
  */
 export function deskGroups(me: Pick<Me, 'communities' | 'compounds'> | null): DeskGroup[] {
   if (!me) return []
@@ -47,6 +47,8 @@ export function deskGroups(me: Pick<Me, 'communities' | 'compounds'> | null): De
     if (c.can.verify_owners) {
       links.push({ key: 'confirmations', label: 'desk.nav.confirmations', to: { name: 'confirmations', params: { id } } })
     }
+    // Everyone in a compound sees its meetings; at the desk they sit with the staff destinations.
+    if (links.length) links.push({ key: 'meetings', label: 'desk.nav.meetings', to: { name: 'meetings', params: { id } } })
     if (links.length) groups.push({ key: `compound-${id}`, kind: 'compound', id, links })
   }
   return groups

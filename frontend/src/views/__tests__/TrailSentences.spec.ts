@@ -35,6 +35,7 @@ const concern: Concern = {
   building_id: null,
   building_name: null,
   location: '北门外',
+  meetings: [],
   category: { id: 3, key: 'hygiene', name_zh: '环境卫生', name_en: 'Hygiene', default_party_kind: 'property_company', time_limit_hours: 48, position: 1 },
   text: '北门外垃圾无人清理',
   raised_by_name: '王芳',
