@@ -1246,6 +1246,7 @@ const en: MessageSchema = {
       title: 'Room screen',
       waiting: 'The meeting will begin shortly',
       ended: 'The meeting has ended',
+      between: 'The chair will take up the next item shortly',
       signIn: 'Sign in',
       qrAlt: 'Sign-in QR code: scan it with your phone and tap “Sign in”',
       qrHint: 'Scan with your phone to sign in',
@@ -1284,7 +1285,6 @@ const en: MessageSchema = {
     },
     outcome: {
       title: 'Outcome',
-      noParties: 'No party has signed in yet.',
       noMembers: 'No member has signed in yet.',
       memberTally: '{agree} agree, of {total} members in all',
       hands: 'Show of hands ({present} present)',
@@ -1297,6 +1297,7 @@ const en: MessageSchema = {
       note: 'Note on the outcome (optional)',
       gives: 'These give: {outcome}',
       missing: {
+        nobody: 'No party has signed in: there is nothing to decide with.',
         positions: 'Choose a position for every party present.',
         hands: 'Enter the show of hands.',
         handsTooMany: 'More hands than the {present} present.',

@@ -1244,6 +1244,7 @@ const zhCN = {
       title: '会场屏幕',
       waiting: '会议即将开始',
       ended: '会议已结束',
+      between: '请稍候，主持人即将开始下一项议题',
       signIn: '扫码签到',
       qrAlt: '签到二维码：用手机扫描后点“签到”',
       qrHint: '请用手机扫码签到',
@@ -1282,7 +1283,6 @@ const zhCN = {
     },
     outcome: {
       title: '议定结果',
-      noParties: '还没有参会方签到。',
       noMembers: '还没有委员签到。',
       memberTally: '同意 {agree} 人，全体委员 {total} 人',
       hands: '举手表决（到会 {present} 人）',
@@ -1295,6 +1295,7 @@ const zhCN = {
       note: '结果说明（可不填）',
       gives: '按以上情况，结果为：{outcome}',
       missing: {
+        nobody: '还没有参会方签到，无法议定。',
         positions: '请为每个到场的参会方选择表态。',
         hands: '请填写举手表决的人数。',
         handsTooMany: '举手人数超过了到会的 {present} 人。',

@@ -36,7 +36,7 @@ export interface OutcomeEntries {
 }
 
 /** What still stops the outcome from being recorded, as a message key of `meetingLive.outcome.missing`. */
-export type Missing = 'positions' | 'hands' | 'handsTooMany' | 'text' | 'choose' | 'throughVote'
+export type Missing = 'nobody' | 'positions' | 'hands' | 'handsTooMany' | 'text' | 'choose' | 'throughVote'
 
 export function roomOf(m: Pick<MeetingView, 'attendance' | 'invitations'>): Room {
   const members = m.invitations.filter((i) => i.capacity === 'member')
@@ -56,6 +56,8 @@ export function missing(kind: MeetingKind, e: OutcomeEntries, room: Room): Missi
     case 'vote':
       return 'throughVote'
     case 'positions':
+      // The server would take an agreement of nobody; the desk does not offer one.
+      if (!room.parties.length) return 'nobody'
       return room.parties.every((p) => e.positions[p]) ? null : 'positions'
     case 'members':
       return null

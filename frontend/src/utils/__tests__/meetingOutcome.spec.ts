@@ -15,6 +15,7 @@ describe('the outcome an item gets', () => {
     e.positions[2] = 'disagree'
     expect(outcomeOf('consultation', e, room)).toBe('not_agreed')
     e.positions[9] = 'agree'
+    expect(missing('consultation', e, { ...room, parties: [] })).toBe('nobody')
     expect(outcomeBody('consultation', 'not_agreed', e, room).positions).toEqual([
       { party_id: 1, position: 'agree' },
       { party_id: 2, position: 'disagree' },
