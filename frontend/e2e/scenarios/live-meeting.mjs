@@ -121,6 +121,14 @@ export async function run() {
     await mine.click()
     await chair.locator('[data-testid="attendance-tick"][data-present="yes"]').filter({ hasText: '李书记' }).waitFor()
     await room.getByTestId('live-absent').waitFor({ state: 'detached' })
+
+    // A committee member signed the paper sheet: its photo is kept and the name ticked from it.
+    await chair.getByTestId('sheet-input').setInputFiles({ name: 'sign-in-sheet.png', mimeType: 'image/png', buffer: photo() })
+    await chair.getByTestId('sheet-view').waitFor()
+    await chair.getByTestId('from-sheet').click()
+    await chair.getByTestId('attendance-tick').filter({ hasText: '陈委员' }).click()
+    await chair.locator('[data-testid="attendance-tick"][data-present="yes"]').filter({ hasText: '纸质签到表' }).waitFor()
+    await room.locator('[data-testid="live-party"][data-party="owners_committee"][data-present="2"]').waitFor()
     await screenshot(room, 'live-meeting-room-signed-in')
 
     // The property manager follows the meeting on the phone.
