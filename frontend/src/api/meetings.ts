@@ -1,4 +1,4 @@
-import type { components } from './schema'
+import type { components, operations } from './schema'
 
 type Schemas = components['schemas']
 
@@ -20,3 +20,21 @@ export type MeetingInvitation = Schemas['MeetingInvitationView']
 
 /** A meeting with its items, invitations and attendance. */
 export type MeetingView = Schemas['MeetingView']
+
+// The live meeting, its action items and the calendar feed.
+export type MeetingItemView = Schemas['ItemView']
+export type Attendance = Schemas['Attendance']
+export type PartyAttendance = Schemas['PartyAttendance']
+export type LiveState = Schemas['LiveState']
+export type LiveItem = Schemas['LiveItem']
+export type ItemStatus = Schemas['ItemStatus']
+export type ItemOutcome = Schemas['ItemOutcome']
+export type Position = Schemas['Position']
+export type Hands = Schemas['Hands']
+export type OutcomeRequest = Schemas['OutcomeRequest']
+export type SignInCode = Schemas['SignInCode']
+export type SignInMethod = Schemas['SignInMethod']
+export type TaskView = Schemas['TaskView']
+export type TaskSummary = Schemas['TaskSummary']
+export type TaskStatus = Schemas['TaskStatus']
+export type TaskFilterStatus = NonNullable<NonNullable<operations['list_tasks']['parameters']['query']>['status']>

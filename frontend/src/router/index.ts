@@ -23,6 +23,8 @@ declare module 'vue-router' {
     tab?: Tab
     /** A tab's own page: no back arrow. */
     root?: boolean
+    /** A screen of its own (the room's projector): no header, navigation or tab bar. */
+    bare?: boolean
   }
 }
 
@@ -141,6 +143,14 @@ export const routes = [
   // Who may convene which kind is the server's say: it refuses with its reason, which the form shows.
   { path: '/communities/:id(\\d+)/meetings/new', name: 'meeting-new', component: () => import('@/views/MeetingFormView.vue'), meta: { title: 'meetings.newTitle', requiresAuth: true, tab: 'home' } },
   { path: '/meetings/:id(\\d+)', name: 'meeting', component: () => import('@/views/MeetingView.vue'), meta: { title: 'meetings.title', requiresAuth: true, tab: 'home' } },
+  // The live meeting: the room's screen, the chair's desk, signing in by the room's code, following on a phone;
+  // and the action items its decisions set going.
+  { path: '/meetings/:id(\\d+)/room', name: 'meeting-room', component: () => import('@/views/MeetingRoomView.vue'), meta: { title: 'meetingLive.room.title', requiresAuth: true, bare: true } },
+  { path: '/meetings/:id(\\d+)/chair', name: 'meeting-chair', component: () => import('@/views/MeetingChairView.vue'), meta: { title: 'meetingLive.chair.title', requiresAuth: true, tab: 'manage' } },
+  { path: '/meetings/:id(\\d+)/sign-in', name: 'meeting-sign-in', component: () => import('@/views/MeetingSignInView.vue'), meta: { title: 'meetingLive.signIn.title', requiresAuth: true, tab: 'home' } },
+  { path: '/meetings/:id(\\d+)/live', name: 'meeting-live', component: () => import('@/views/MeetingLiveView.vue'), meta: { title: 'meetingLive.follow.title', requiresAuth: true, tab: 'home' } },
+  { path: '/tasks/:id(\\d+)', name: 'task', component: () => import('@/views/TaskView.vue'), meta: { title: 'tasks.title', requiresAuth: true, tab: 'home' } },
+  { path: '/communities/:id(\\d+)/tasks', name: 'community-tasks', component: () => import('@/views/TaskListView.vue'), meta: { title: 'tasks.listTitle', requiresAuth: true, tab: 'manage' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ] satisfies Parameters<typeof createRouter>[0]['routes']
 
