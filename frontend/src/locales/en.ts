@@ -476,6 +476,11 @@ const en: MessageSchema = {
       meeting_announced: 'Meeting announced',
       meeting_postponed: 'Meeting postponed',
       meeting_cancelled: 'Meeting cancelled',
+      task_assigned: 'Action item',
+      task_reported: 'Action item to confirm',
+      task_done: 'Action item done',
+      task_returned: 'Action item sent back',
+      task_overdue: 'Action item overdue',
     },
   },
   holderPicker: {
@@ -1360,6 +1365,7 @@ const en: MessageSchema = {
     },
   },
   meetingLive: {
+    runLabel: 'Run the meeting',
     itemTitle: 'Item {position}: {title}',
     items: 'Items',
     current: 'Under discussion',

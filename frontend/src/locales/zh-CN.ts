@@ -474,6 +474,11 @@ const zhCN = {
       meeting_announced: '会议公告',
       meeting_postponed: '会议改期',
       meeting_cancelled: '会议取消',
+      task_assigned: '督办事项',
+      task_reported: '督办待确认',
+      task_done: '督办已办结',
+      task_returned: '督办退回',
+      task_overdue: '督办逾期',
     },
   },
   holderPicker: {
@@ -1358,6 +1363,7 @@ const zhCN = {
     },
   },
   meetingLive: {
+    runLabel: '主持会议',
     itemTitle: '议题 {position}：{title}',
     items: '议题',
     current: '正在讨论',
