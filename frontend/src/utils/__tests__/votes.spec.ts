@@ -9,7 +9,6 @@ import {
   areaPercent,
   atLeast,
   ballotMatches,
-  emptyDraft,
   formatPercent,
   fromLocalInput,
   internalLink,
@@ -20,11 +19,9 @@ import {
   thresholdOf,
   timeLeft,
   toLocalInput,
-  toNewVote,
   turnoutShare,
-  validateDraft,
-  type VoteDraft,
 } from '@/utils/votes'
+import { emptyDraft, toNewVote, validateDraft, type VoteDraft } from '@/utils/voteDraft'
 
 function inLocale(locale: 'zh-CN' | 'en', key: string): string {
   const previous = i18n.global.locale.value
