@@ -86,6 +86,11 @@ export function loadMessages(area: MessageArea): Promise<void> {
   return loadArea(target, area)
 }
 
+/** A part of a page loaded when it is first shown, for `defineAsyncComponent`, with the messages of its own `area`. */
+export function withMessages<T>(area: MessageArea, load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([load(), loadMessages(area)]).then(([loaded]) => loaded)
+}
+
 /** Shows the app and Vant's own texts in `locale`, whose messages must be loaded. */
 export function useLocale(locale: AppLocale): void {
   target = locale

@@ -3,8 +3,9 @@
  * lists (`plugins/messages.ts`), so an owner opening a vote from a notice does not download the
  * texts of the roster import. A route names its area in `meta.messages`; a page without one loads
  * every message. A list holds message keys and key prefixes; `!prefix` leaves a part out again, and
- * of two entries that both hold a key, the longer one decides. `__tests__/areas.spec.ts` checks that
- * every key a page's code uses is in its area.
+ * of two entries that both hold a key, the longer one decides. A part of a page loaded when shown may
+ * bring an area of its own besides the page's (`withMessages` in `src/i18n.ts`).
+ * `__tests__/areas.spec.ts` checks that every key a page's code uses is in its area.
  */
 
 /** The messages of one language: texts under nested keys. */
@@ -76,9 +77,10 @@ export const AREAS = {
     ...CONFIRMATIONS,
     'votes',
     '!votes.form',
-    'votes.form.closesAt',
-    'votes.form.errors.timeRequired',
-    'objections',
+    '!votes.turnout',
+    '!votes.chart',
+    '!votes.result',
+    '!votes.manage',
     'files',
     'ballots.title',
     'ballots.linkHint',
@@ -87,6 +89,8 @@ export const AREAS = {
     'proxies.title',
     'proxies.linkHint',
   ],
+  /** Besides `vote`: the vote page's panels for counters, managers, results and objections, which come when shown. */
+  votePanels: ['votes.turnout', 'votes.chart', 'votes.result', 'votes.manage', 'votes.form.closesAt', 'votes.form.errors.timeRequired', 'objections'],
   /** A questionnaire and the list of questionnaires. */
   questionnaire: [
     ...FRAME,

@@ -34,14 +34,28 @@ function walk(node: unknown, visit: (node: Node) => boolean | void): void {
   for (const value of Object.values(node)) if (typeof value === 'object') walk(value, visit)
 }
 
-/** What a file imports when it runs: at once, or (`lazy`) when a part of it is shown. */
-function imports(file: string): { spec: string; lazy: boolean }[] {
+/** An import: at once, when a part is shown (`lazy`), or (`area`) with that area's messages by `withMessages`. */
+interface Import {
+  spec: string
+  lazy: boolean
+  area?: MessageArea
+}
+
+/** What a file imports when it runs. */
+function imports(file: string): Import[] {
   const text = readFileSync(file, 'utf8')
   const code = file.endsWith('.vue') ? [...text.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n') : text
-  const found: { spec: string; lazy: boolean }[] = []
+  const literal = (node: unknown): string | undefined => (isNode(node) && node.type === 'Literal' && typeof node.value === 'string' ? node.value : undefined)
+  const found: Import[] = []
   walk(parseAst(code, { lang: 'ts' }), (node) => {
-    const source = node.source as Node | undefined
-    const spec = source?.type === 'Literal' && typeof source.value === 'string' ? source.value : undefined
+    const [area, load] = node.type === 'CallExpression' && (node.callee as Node).type === 'Identifier' && (node.callee as Node).name === 'withMessages' ? (node.arguments as Node[]) : []
+    const loaded = load?.type === 'ArrowFunctionExpression' ? (load.body as Node) : undefined
+    const panel = loaded?.type === 'ImportExpression' ? literal(loaded.source) : undefined
+    if (panel) {
+      found.push({ spec: panel, lazy: true, area: literal(area) as MessageArea })
+      return false
+    }
+    const spec = literal(node.source)
     if (!spec) return
     if (node.type === 'ImportExpression') found.push({ spec, lazy: true })
     else if (node.importKind !== 'type' && node.exportKind !== 'type') found.push({ spec, lazy: false })
@@ -49,19 +63,24 @@ function imports(file: string): { spec: string; lazy: boolean }[] {
   return found
 }
 
-/** `start` and every file of ours it runs, at once or when a part is shown; the router's pages are not followed. */
-function reach(start: string): string[] {
+/**
+ * `start` and every file of ours it runs, at once or when a part is shown; the router's pages are not
+ * followed, nor the parts that bring messages of their own: those are listed apart with their area.
+ */
+function reach(start: string): { files: string[]; parts: { file: string; area: MessageArea }[] } {
   const seen = new Set<string>()
+  const parts: { file: string; area: MessageArea }[] = []
   const todo = [start]
   for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
     if (seen.has(file)) continue
     seen.add(file)
-    for (const { spec, lazy } of imports(file)) {
+    for (const { spec, lazy, area } of imports(file)) {
       const next = lazy && file === ROUTER ? null : resolveImport(spec, file)
-      if (next) todo.push(next)
+      if (next && area) parts.push({ file: next, area })
+      else if (next) todo.push(next)
     }
   }
-  return [...seen]
+  return { files: [...seen], parts }
 }
 
 /** The keys and key prefixes `files` use; the router's own are its calls of t(). */
@@ -119,8 +138,22 @@ function pages(): Page[] {
   return found
 }
 
-function messagesOf(area: MessageArea): MessageTree {
-  return area === 'all' ? zhCN : pickMessages(zhCN, AREAS[area])
+/** The messages the browser holds once `areas` are loaded, one after the other. */
+function messagesOf(areas: MessageArea[]): MessageTree {
+  const merge = (into: MessageTree, from: MessageTree): MessageTree => {
+    for (const [key, value] of Object.entries(from)) {
+      const there = into[key]
+      into[key] = typeof value === 'object' && typeof there === 'object' ? merge({ ...there }, value) : value
+    }
+    return into
+  }
+  return areas.reduce<MessageTree>((held, area) => merge(held, area === 'all' ? zhCN : pickMessages(zhCN, AREAS[area])), {})
+}
+
+/** What `start` uses that `areas` lack, and what each part it brings with its own area lacks. */
+function lackingFrom(start: string, areas: MessageArea[], extra: { file: string; key: string }[] = []): string[] {
+  const { files, parts } = reach(start)
+  return [...lacking(messagesOf(areas), [...usedKeys(files), ...extra]), ...parts.flatMap((part) => lackingFrom(part.file, [...areas, part.area]))]
 }
 
 describe('message areas', () => {
@@ -137,15 +170,21 @@ describe('message areas', () => {
   })
 
   it('each hold what the frame of every page uses', () => {
-    const frame = usedKeys(reach(join(SRC, 'main.ts')))
-    expect(frame.length).toBeGreaterThan(10)
-    const missing = Object.keys(AREAS).flatMap((area) => lacking(messagesOf(area as MessageArea), frame).map((m) => `${area}: ${m}`))
+    const frame = reach(join(SRC, 'main.ts'))
+    expect(frame.parts).toEqual([])
+    const keys = usedKeys(frame.files)
+    expect(keys.length).toBeGreaterThan(10)
+    const pageAreas = new Set(routes.map((p) => p.area).filter((area) => area !== 'all'))
+    const missing = [...pageAreas].flatMap((area) => lacking(messagesOf([area]), keys).map((m) => `${area}: ${m}`))
     expect(missing).toEqual([])
   })
 
-  it.each(pages().filter((p) => p.area !== 'all'))('hold what the $name page uses ($area)', (page) => {
-    const keys = usedKeys(reach(page.view))
-    if (page.title) keys.push({ file: 'router/index.ts', key: page.title })
-    expect(lacking(messagesOf(page.area), keys)).toEqual([])
+  it('find the parts of the vote page that bring their own messages', () => {
+    const { parts } = reach(join(SRC, 'views/VoteView.vue'))
+    expect(parts.map((p) => [relative(SRC, p.file), p.area])).toContainEqual(['components/votes/VoteResults.vue', 'votePanels'])
+  })
+
+  it.each(routes.filter((p) => p.area !== 'all'))('hold what the $name page uses ($area)', (page) => {
+    expect(lackingFrom(page.view, [page.area], page.title ? [{ file: 'router/index.ts', key: page.title }] : [])).toEqual([])
   })
 })
