@@ -5,6 +5,7 @@ import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
+import { messages } from './plugins/messages.ts'
 
 /**
  * Vant's icon font is inlined in its CSS as a 40 kB data: URL (with a fallback on a CDN that the
@@ -36,26 +37,32 @@ function vantIconFont(): Plugin {
 }
 
 /**
- * The messages of the default language are fetched with a dynamic import (English comes only when
- * chosen); preloading them from the page saves the round trip after the entry has run.
+ * vue-i18n reads `getCurrentInstance` off `import * as Vue from 'vue'` with a computed key (first
+ * trying `currentInstance`, which Vue does not export). A computed key keeps every export of Vue
+ * in the bundle: hydration, Suspense, KeepAlive, custom elements, some 13 kB gzipped on every page.
+ * Read by its name, the rest of Vue is left out.
  */
-function preloadDefaultMessages(): Plugin {
+function vueI18nNamedLookup(): Plugin {
+  const lookup = /const key = 'currentInstance';\s*if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
   return {
-    name: 'sanfang:preload-default-messages',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, { bundle }) {
-        const chunk = Object.values(bundle ?? {}).find((c) => c.type === 'chunk' && /src[\\/]locales[\\/]zh-CN\.ts$/.test(c.facadeModuleId ?? ''))
-        if (!chunk) throw new Error('sanfang:preload-default-messages: no chunk for the zh-CN messages')
-        return [{ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` }, injectTo: 'head' }]
-      },
+    name: 'sanfang:vue-i18n-named-lookup',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]vue-i18n[\\/]dist[\\/][^/\\]+\.mjs$/.test(id.split('?')[0] ?? '')) return null
+      if (!lookup.test(code)) throw new Error('sanfang:vue-i18n-named-lookup: vue-i18n no longer looks Vue up this way')
+      return { code: code.replace(lookup, 'return Vue.getCurrentInstance();'), map: null }
     },
   }
 }
 
 export default defineConfig({
-  plugins: [vantIconFont(), preloadDefaultMessages(), vue(), Components({ dirs: [], resolvers: [VantResolver()], dts: 'src/components.d.ts' })],
+  plugins: [
+    vantIconFont(),
+    vueI18nNamedLookup(),
+    messages({ dir: fileURLToPath(new URL('./src/locales', import.meta.url)), locales: ['zh-CN', 'en'] }),
+    vue(),
+    Components({ dirs: [], resolvers: [VantResolver()], dts: 'src/components.d.ts' }),
+  ],
   define: {
     // Every component (ours, Vant's, the router's) is written with setup(): no Options API in the bundle.
     __VUE_OPTIONS_API__: 'false',
@@ -63,6 +70,8 @@ export default defineConfig({
     __VUE_I18N_FULL_INSTALL__: 'false',
     __VUE_I18N_LEGACY_API__: 'false',
     __INTLIFY_PROD_DEVTOOLS__: 'false',
+    // The messages come compiled (plugins/messages.ts): vue-i18n's message compiler stays out.
+    __INTLIFY_DROP_MESSAGE_COMPILER__: 'true',
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
   },
   resolve: {

@@ -5,7 +5,7 @@ import 'vant/es/notify/style'
 import 'vant/es/dialog/style'
 import './styles/main.css'
 import App from './App.vue'
-import { i18n, loadLocale } from './i18n'
+import { i18n } from './i18n'
 import { createAppRouter } from './router'
 import { useSettingsStore } from './stores/settings'
 import { installKeyboardPress } from './utils/keyboard'
@@ -13,10 +13,13 @@ import { installKeyboardPress } from './utils/keyboard'
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
-const settings = useSettingsStore()
-app.use(createAppRouter())
+// Creating the settings brings the reader's language (Vant's texts; the router loads the page's messages).
+useSettingsStore()
+const router = createAppRouter()
+app.use(router)
 installKeyboardPress()
-// The first render waits for the messages of the reader's language (the route's chunk loads meanwhile).
-loadLocale(settings.locale)
-  .catch((e: unknown) => console.error('the messages could not be loaded', e))
+// The first render waits for the first page: its messages and its code.
+router
+  .isReady()
+  .catch((e: unknown) => console.error('the first page could not be loaded', e))
   .finally(() => app.mount('#app'))

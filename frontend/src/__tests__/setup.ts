@@ -1,4 +1,6 @@
-import { loadLocale } from '@/i18n'
+import { loadLocale, loadMessages } from '@/i18n'
 
-// The app loads the language in use before its first render; tests have both at hand.
-await Promise.all([loadLocale('zh-CN'), loadLocale('en')])
+// The app loads the messages of the page shown in the reader's language; tests have all of both at hand.
+await loadMessages('all')
+await loadLocale('en')
+await loadLocale('zh-CN')

@@ -2,7 +2,8 @@ import { createRouter, createWebHistory, type RouteLocationNormalized, type Rout
 import { showNotify } from 'vant'
 import { ApiError } from '@/api/http'
 import { reportError } from '@/composables/report'
-import { t } from '@/i18n'
+import { loadMessages, t } from '@/i18n'
+import type { MessageArea } from '@/locales/areas'
 import { type CommunityFlag, type CompoundFlag, type GlobalFlag, useAuthStore } from '@/stores/auth'
 
 export type Tab = 'home' | 'units' | 'inbox' | 'manage' | 'settings'
@@ -25,20 +26,22 @@ declare module 'vue-router' {
     root?: boolean
     /** A screen of its own (the room's projector): no header, navigation or tab bar. */
     bare?: boolean
+    /** The messages the page needs (src/locales/areas.ts); without one, it loads them all. */
+    messages?: MessageArea
   }
 }
 
 export const routes = [
-  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'login.title', guestOnly: true } },
-  { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue'), meta: { title: 'register.title', guestOnly: true } },
-  { path: '/recover', name: 'recover', component: () => import('@/views/RecoverView.vue'), meta: { title: 'recover.title', guestOnly: true } },
-  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'home.title', requiresAuth: true, tab: 'home', root: true } },
-  { path: '/units', name: 'my-units', component: () => import('@/views/MyUnitsView.vue'), meta: { title: 'myUnits.title', requiresAuth: true, tab: 'units', root: true } },
-  { path: '/inbox', name: 'inbox', component: () => import('@/views/InboxView.vue'), meta: { title: 'inbox.title', requiresAuth: true, tab: 'inbox', root: true } },
+  { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue'), meta: { title: 'login.title', guestOnly: true, messages: 'guest' } },
+  { path: '/register', name: 'register', component: () => import('@/views/RegisterView.vue'), meta: { title: 'register.title', guestOnly: true, messages: 'guest' } },
+  { path: '/recover', name: 'recover', component: () => import('@/views/RecoverView.vue'), meta: { title: 'recover.title', guestOnly: true, messages: 'guest' } },
+  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'home.title', requiresAuth: true, tab: 'home', root: true, messages: 'home' } },
+  { path: '/units', name: 'my-units', component: () => import('@/views/MyUnitsView.vue'), meta: { title: 'myUnits.title', requiresAuth: true, tab: 'units', root: true, messages: 'home' } },
+  { path: '/inbox', name: 'inbox', component: () => import('@/views/InboxView.vue'), meta: { title: 'inbox.title', requiresAuth: true, tab: 'inbox', root: true, messages: 'home' } },
   // Notices about an account's homes link to /me.
   { path: '/me', redirect: { name: 'my-units' } },
-  { path: '/redeem', name: 'redeem', component: () => import('@/views/RedeemView.vue'), meta: { title: 'redeem.title', requiresAuth: true, tab: 'units' } },
-  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title', requiresAuth: true, tab: 'settings', root: true } },
+  { path: '/redeem', name: 'redeem', component: () => import('@/views/RedeemView.vue'), meta: { title: 'redeem.title', requiresAuth: true, tab: 'units', messages: 'home' } },
+  { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title', requiresAuth: true, tab: 'settings', root: true, messages: 'home' } },
   {
     path: '/community/:id(\\d+)',
     name: 'community',
@@ -79,7 +82,7 @@ export const routes = [
     path: '/compounds/:id(\\d+)/votes',
     name: 'votes',
     component: () => import('@/views/VoteListView.vue'),
-    meta: { title: 'votes.listTitle', requiresAuth: true, tab: 'home' },
+    meta: { title: 'votes.listTitle', requiresAuth: true, tab: 'home', messages: 'vote' },
   },
   {
     path: '/compounds/:id(\\d+)/votes/new',
@@ -94,24 +97,24 @@ export const routes = [
     meta: { title: 'proxies.title', requiresAuth: true, can: { compound: 'count_paper' }, tab: 'manage' },
   },
   // A vote's compound is known only once it is loaded: these pages ask the server what the user may do.
-  { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('@/views/VoteView.vue'), meta: { title: 'votes.title', requiresAuth: true, tab: 'home' } },
+  { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('@/views/VoteView.vue'), meta: { title: 'votes.title', requiresAuth: true, tab: 'home', messages: 'vote' } },
   { path: '/votes/:id(\\d+)/edit', name: 'vote-edit', component: () => import('@/views/VoteFormView.vue'), meta: { title: 'votes.form.editTitle', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/ballots', name: 'vote-ballots', component: () => import('@/views/BallotsView.vue'), meta: { title: 'ballots.title', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/paper', name: 'vote-paper', component: () => import('@/views/PaperBallotsView.vue'), meta: { title: 'paper.title', requiresAuth: true, tab: 'home' } },
   { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { title: 'admin.title', requiresAuth: true, can: { global: 'manage_tenancy' }, tab: 'manage', root: true } },
   { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, can: { global: 'manage_tenancy' }, tab: 'manage' } },
   { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, can: { global: 'view_audit' }, tab: 'manage' } },
-  { path: '/compounds/:id(\\d+)/concerns', name: 'concerns', component: () => import('@/views/ConcernListView.vue'), meta: { title: 'concerns.listTitle', requiresAuth: true, tab: 'home' } },
-  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, can: { compound: 'raise_concern' }, tab: 'home' } },
-  { path: '/concerns/:id(\\d+)', name: 'concern', component: () => import('@/views/ConcernView.vue'), meta: { title: 'concerns.title', requiresAuth: true, tab: 'home' } },
-  { path: '/compounds/:id(\\d+)/agendas', name: 'agendas', component: () => import('@/views/AgendaListView.vue'), meta: { title: 'agendas.listTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/compounds/:id(\\d+)/concerns', name: 'concerns', component: () => import('@/views/ConcernListView.vue'), meta: { title: 'concerns.listTitle', requiresAuth: true, tab: 'home', messages: 'concern' } },
+  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, can: { compound: 'raise_concern' }, tab: 'home', messages: 'concern' } },
+  { path: '/concerns/:id(\\d+)', name: 'concern', component: () => import('@/views/ConcernView.vue'), meta: { title: 'concerns.title', requiresAuth: true, tab: 'home', messages: 'concern' } },
+  { path: '/compounds/:id(\\d+)/agendas', name: 'agendas', component: () => import('@/views/AgendaListView.vue'), meta: { title: 'agendas.listTitle', requiresAuth: true, tab: 'home', messages: 'agenda' } },
   {
     path: '/compounds/:id(\\d+)/agendas/new',
     name: 'agenda-new',
     component: () => import('@/views/AgendaFormView.vue'),
     meta: { title: 'agendas.newTitle', requiresAuth: true, can: { compound: 'open_agendas' }, tab: 'home' },
   },
-  { path: '/agendas/:id(\\d+)', name: 'agenda', component: () => import('@/views/AgendaView.vue'), meta: { title: 'agendas.title', requiresAuth: true, tab: 'home' } },
+  { path: '/agendas/:id(\\d+)', name: 'agenda', component: () => import('@/views/AgendaView.vue'), meta: { title: 'agendas.title', requiresAuth: true, tab: 'home', messages: 'agenda' } },
   {
     path: '/community/:id(\\d+)/dashboard',
     name: 'concern-dashboard',
@@ -122,7 +125,7 @@ export const routes = [
     path: '/compounds/:id(\\d+)/questionnaires',
     name: 'questionnaires',
     component: () => import('@/views/QuestionnaireListView.vue'),
-    meta: { title: 'questionnaires.listTitle', requiresAuth: true, tab: 'home' },
+    meta: { title: 'questionnaires.listTitle', requiresAuth: true, tab: 'home', messages: 'questionnaire' },
   },
   {
     path: '/compounds/:id(\\d+)/questionnaires/new',
@@ -130,7 +133,7 @@ export const routes = [
     component: () => import('@/views/QuestionnaireFormView.vue'),
     meta: { title: 'questionnaires.form.newTitle', requiresAuth: true, can: { compound: 'manage_questionnaires' }, tab: 'home' },
   },
-  { path: '/questionnaires/:id(\\d+)', name: 'questionnaire', component: () => import('@/views/QuestionnaireView.vue'), meta: { title: 'questionnaires.title', requiresAuth: true, tab: 'home' } },
+  { path: '/questionnaires/:id(\\d+)', name: 'questionnaire', component: () => import('@/views/QuestionnaireView.vue'), meta: { title: 'questionnaires.title', requiresAuth: true, tab: 'home', messages: 'questionnaire' } },
   { path: '/questionnaires/:id(\\d+)/edit', name: 'questionnaire-edit', component: () => import('@/views/QuestionnaireFormView.vue'), meta: { title: 'questionnaires.form.editTitle', requiresAuth: true, tab: 'home' } },
   { path: '/questionnaires/:id(\\d+)/results', name: 'questionnaire-results', component: () => import('@/views/QuestionnaireResultsView.vue'), meta: { title: 'questionnaires.results.title', requiresAuth: true, tab: 'home' } },
   {
@@ -169,8 +172,8 @@ function allowed(to: RouteLocationNormalized): boolean {
   return auth.can[need.global]
 }
 
-/** The one navigation guard: sign-in, then what the server allows in the page's compound or community. */
-export async function guard(to: RouteLocationNormalized) {
+/** Whether the visitor may go to `to` as far as signing in goes: true, or where to go instead. */
+async function signIn(to: RouteLocationNormalized) {
   const auth = useAuthStore()
   if (to.meta.guestOnly) return auth.isLoggedIn ? { name: 'home' } : true
   if (!to.meta.requiresAuth) return true
@@ -184,6 +187,18 @@ export async function guard(to: RouteLocationNormalized) {
     }
     if (!auth.isLoggedIn) return loginRedirect(to)
   }
+  return true
+}
+
+/**
+ * The one navigation guard: sign-in, then what the server allows in the page's compound or
+ * community. The page's messages load meanwhile; it is shown once they are here.
+ */
+export async function guard(to: RouteLocationNormalized) {
+  const messages = loadMessages(to.meta.messages ?? 'all').catch((e: unknown) => console.error('the messages could not be loaded', e))
+  const verdict = await signIn(to)
+  if (verdict !== true) return verdict
+  await messages
   if (!allowed(to)) {
     showNotify({ type: 'warning', message: t('errors.forbidden') })
     return to.name === 'home' ? false : { name: 'home' }

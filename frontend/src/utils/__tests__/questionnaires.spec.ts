@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Question } from '@/api/types'
+import { answersFrom, missingRequired, questionIndex, toAnswerItems, togglePick } from '@/utils/questionnaires'
 import {
-  answersFrom,
   emptyQuestionnaire,
-  missingRequired,
   moveQuestion,
   newQuestion,
-  questionIndex,
   setKind,
-  toAnswerItems,
   toNewQuestionnaire,
-  togglePick,
   validateQuestionnaire,
-} from '@/utils/questionnaires'
+} from '@/utils/questionnaireDraft'
 
 const questions: Question[] = [
   { kind: 'single', text: '您家是否养犬？', required: true, options: ['养犬', '不养犬'] },

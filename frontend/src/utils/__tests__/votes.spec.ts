@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { createI18n } from 'vue-i18n'
-import en from '@/locales/en'
-import zhCN from '@/locales/zh-CN'
 import { i18n } from '@/i18n'
 import {
   MATTERS,
@@ -9,7 +6,6 @@ import {
   areaPercent,
   atLeast,
   ballotMatches,
-  emptyDraft,
   formatPercent,
   fromLocalInput,
   internalLink,
@@ -20,11 +16,9 @@ import {
   thresholdOf,
   timeLeft,
   toLocalInput,
-  toNewVote,
   turnoutShare,
-  validateDraft,
-  type VoteDraft,
 } from '@/utils/votes'
+import { emptyDraft, toNewVote, validateDraft, type VoteDraft } from '@/utils/voteDraft'
 
 function inLocale(locale: 'zh-CN' | 'en', key: string): string {
   const previous = i18n.global.locale.value
@@ -229,7 +223,8 @@ describe('small helpers', () => {
 })
 
 describe('the notice-period hints', () => {
-  const { t } = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN, en } }).global
+  // The app's messages, compiled as the browser gets them.
+  const { t } = i18n.global
   const keys = ['votes.form.noticeKnown', 'votes.manage.noticeLine', 'votes.form.errors.notice']
   const say = (locale: 'zh-CN' | 'en', key: string, days: number) => t(key, { days, earliest: '12月20日 08:00' }, { plural: days, locale })
 
