@@ -285,7 +285,13 @@ pub async fn post_update(
     if !responsible(actor, &t) {
         return Err(AppError::Forbidden);
     }
-    if t.status != TaskStatus::Open && !(t.status == TaskStatus::Reported && !req.done) {
+    // Progress may still be posted while the office checks a report; done is reported once.
+    let open = match t.status {
+        TaskStatus::Open => true,
+        TaskStatus::Reported => !req.done,
+        TaskStatus::Done => false,
+    };
+    if !open {
         return Err(AppError::conflict("task_not_open", msg!("task_not_open")));
     }
     let body = required_text("body", &req.body, 2_000)?;
