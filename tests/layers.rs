@@ -347,7 +347,10 @@ fn areas_of_one_layer_importing_each_other_make_a_circle() {
 #[test]
 fn an_area_in_no_layer_must_be_placed() {
     let problems = breaches(&[file("conventions/mod.rs", "")]);
-    assert_eq!(problems, ["src/conventions/mod.rs: area `conventions` is in no layer; add it to LAYERS in tests/layers.rs"]);
+    assert_eq!(
+        problems,
+        ["src/conventions/mod.rs: area `conventions` is in no layer; add it to LAYERS in tests/layers.rs"]
+    );
 }
 
 #[test]

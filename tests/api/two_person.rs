@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use sanfang::entities::{audit_event, owner_link};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 use crate::{
@@ -32,6 +32,7 @@ fn kinds(items: &[Value]) -> Vec<&str> {
 async fn actions(app: &TestApp, holder: i64) -> Vec<String> {
     audit_event::Entity::find()
         .filter(audit_event::Column::Subject.eq(format!("holder:{holder}")))
+        .order_by_asc(audit_event::Column::Seq)
         .all(&app.db)
         .await
         .unwrap()
@@ -322,6 +323,7 @@ async fn a_confirmed_recovery_code_resets_its_own_accounts_password_once_and_end
     assert!(kinds(told.body.as_array().unwrap()).contains(&"account_recovered"));
     let trail: Vec<String> = audit_event::Entity::find()
         .filter(audit_event::Column::Subject.eq(format!("user:{user}")))
+        .order_by_asc(audit_event::Column::Seq)
         .all(&app.db)
         .await
         .unwrap()
