@@ -62,7 +62,7 @@ fn order(kind: Option<PartyKind>) -> usize {
 pub fn attendance(
     kind: MeetingKind,
     invitations: &[meeting_invitation::Model],
-    parties: &BTreeMap<i64, party::Model>,
+    parties: &std::collections::HashMap<i64, party::Model>,
 ) -> Attendance {
     let present = |i: &&meeting_invitation::Model| i.signed_in_at.is_some();
     let mut per_party: BTreeMap<i64, PartyAttendance> = BTreeMap::new();
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_consultation_counts_each_party_and_flags_the_one_with_no_one_in_the_room() {
-        let parties = BTreeMap::from([
+        let parties = std::collections::HashMap::from([
             party(1, PartyKind::CommunityOffice),
             party(2, PartyKind::PropertyCompany),
             party(3, PartyKind::OwnersCommittee),
@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_committee_meeting_needs_more_than_half_of_its_members_signed_in() {
-        let parties = BTreeMap::from([party(3, PartyKind::OwnersCommittee)]);
+        let parties = std::collections::HashMap::from([party(3, PartyKind::OwnersCommittee)]);
         let mut invitations: Vec<_> = (0..7).map(|u| inv(u, Some(3), Capacity::Member, u < 3)).collect();
         invitations.push(inv(99, None, Capacity::Owner, true));
         let a = attendance(MeetingKind::Committee, &invitations, &parties);

@@ -220,22 +220,39 @@ async fn item_of(db: &impl ConnectionTrait, m: &LoadedMeeting, item_id: i64) -> 
         .ok_or(AppError::NotFound)
 }
 
-/// Open item `item_id`: the room follows it. An item left open without an outcome goes back to
-/// waiting.
-pub async fn open_item(db: &impl ConnectionTrait, actor: &Actor, id: i64, item_id: i64) -> AppResult<LoadedMeeting> {
-    let mut m = meeting_for(db, actor, id).await?;
+/// Meeting `id` under way and its item `item_id` without an outcome yet, for whoever chairs.
+async fn chaired_item(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    item_id: i64,
+) -> AppResult<(LoadedMeeting, meeting_item::Model)> {
+    let m = meeting_for(db, actor, id).await?;
     require(may_chair(actor, &m))?;
     require_in_progress(&m.meeting)?;
     let item = item_of(db, &m, item_id).await?;
     if item.status == ItemStatus::Done {
         return Err(AppError::conflict("meeting_item_done", msg!("meeting_item_done")));
     }
+    Ok((m, item))
+}
+
+/// Put the item of meeting `id` left open without an outcome back to waiting.
+async fn back_to_waiting(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
     meeting_item::Entity::update_many()
         .col_expr(meeting_item::Column::Status, Expr::value(ItemStatus::Pending.to_value()))
         .filter(meeting_item::Column::MeetingId.eq(id))
         .filter(meeting_item::Column::Status.eq(ItemStatus::Open.to_value()))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// Open item `item_id`: the room follows it. An item left open without an outcome goes back to
+/// waiting.
+pub async fn open_item(db: &impl ConnectionTrait, actor: &Actor, id: i64, item_id: i64) -> AppResult<LoadedMeeting> {
+    let (mut m, item) = chaired_item(db, actor, id, item_id).await?;
+    back_to_waiting(db, id).await?;
     let mut row = item.into_active_model();
     row.status = Set(ItemStatus::Open);
     row.opened_at = Set(Some(Utc::now()));
@@ -299,13 +316,7 @@ pub async fn record_outcome(
     item_id: i64,
     req: OutcomeRequest,
 ) -> AppResult<LoadedMeeting> {
-    let m = meeting_for(db, actor, id).await?;
-    require(may_chair(actor, &m))?;
-    require_in_progress(&m.meeting)?;
-    let item = item_of(db, &m, item_id).await?;
-    if item.status == ItemStatus::Done {
-        return Err(AppError::conflict("meeting_item_done", msg!("meeting_item_done")));
-    }
+    let (m, item) = chaired_item(db, actor, id, item_id).await?;
     let text = optional_text("text", req.text.as_deref(), 5_000)?;
     check_outcome(m.kind(), &OutcomeRequest { text: text.clone(), ..req.clone() }, &present(db, &m).await?)?;
     let positions = req.positions.iter().map(|p| (Some(p.party_id), None, p.position));
@@ -344,12 +355,7 @@ pub async fn close(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResu
     let mut m = meeting_for(db, actor, id).await?;
     require(may_chair(actor, &m))?;
     require_in_progress(&m.meeting)?;
-    meeting_item::Entity::update_many()
-        .col_expr(meeting_item::Column::Status, Expr::value(ItemStatus::Pending.to_value()))
-        .filter(meeting_item::Column::MeetingId.eq(id))
-        .filter(meeting_item::Column::Status.eq(ItemStatus::Open.to_value()))
-        .exec(db)
-        .await?;
+    back_to_waiting(db, id).await?;
     let mut row = m.meeting.clone().into_active_model();
     row.status = Set(MeetingStatus::Held);
     row.current_item_id = Set(None);

@@ -6,7 +6,7 @@
 //! serves, it goes straight to them. Each process loads the meeting's live state once per change
 //! and hands the same bytes to all its screens.
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -112,15 +112,8 @@ pub async fn live_state(db: &impl ConnectionTrait, id: i64) -> AppResult<LiveSta
 pub async fn parties_of(
     db: &impl ConnectionTrait,
     invitations: &[meeting_invitation::Model],
-) -> AppResult<BTreeMap<i64, party::Model>> {
-    let ids: Vec<i64> = invitations.iter().filter_map(|i| i.party_id).collect();
-    Ok(party::Entity::find()
-        .filter(party::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+) -> AppResult<HashMap<i64, party::Model>> {
+    crate::tenancy::parties_by_id(db, invitations.iter().filter_map(|i| i.party_id)).await
 }
 
 /// The screens following each meeting in this process.

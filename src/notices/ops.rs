@@ -41,13 +41,7 @@ async fn parties(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> AppResult<HashMap<i64, party::Model>> {
-    Ok(party::Entity::find()
-        .filter(party::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect())
+    crate::tenancy::parties_by_id(db, ids).await
 }
 
 /// `user_id`'s inbox, newest first (the latest [`INBOX_LIMIT`]), in `lang`.

@@ -352,6 +352,20 @@ pub async fn party_of(
 }
 
 /// The names of the buildings `ids`.
+/// The parties `ids`, by id.
+pub async fn parties_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, party::Model>> {
+    Ok(party::Entity::find()
+        .filter(party::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
 pub async fn building_names(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<String>> {
     let found = building::Entity::find().filter(building::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(found.into_iter().map(|b| b.name).collect())

@@ -21,6 +21,8 @@ use crate::meetings::{
     self, AttendanceRequest, LiveState, LoadedMeeting, MeetingView, NotesRequest, OutcomeRequest, SignInCode,
     SignInRequest,
 };
+use sea_orm::DatabaseTransaction;
+
 use crate::{
     auth::{Actor, jwt::ACCESS_TTL_SECS},
     db::write_txn,
@@ -44,10 +46,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_meeting))
 }
 
-/// Tell the room a meeting changed, then answer it as the caller sees it.
-async fn changed(state: &AppState, actor: &Actor, m: &LoadedMeeting) -> AppResult<Json<MeetingView>> {
+/// Run one step of a meeting in a write transaction, tell the room once it has committed, and
+/// answer the meeting as the caller now sees it.
+async fn step(
+    state: &AppState,
+    actor: &Actor,
+    run: impl AsyncFnOnce(&DatabaseTransaction) -> AppResult<LoadedMeeting>,
+) -> AppResult<Json<MeetingView>> {
+    let txn = write_txn(&state.db).await?;
+    let m = run(&txn).await?;
+    txn.commit().await?;
     state.room.changed(m.meeting.id).await;
-    answer(state, actor, m).await
+    answer(state, actor, &m).await
 }
 
 /// The code the room shows for signing in now (it changes every 30 seconds; a code works for
@@ -72,10 +82,7 @@ async fn sign_in_meeting(
     Path(id): Path<i64>,
     Json(req): Json<SignInRequest>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::sign_in(&txn, &actor, &state.sign_in_key, id, req).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::sign_in(txn, &actor, &state.sign_in_key, id, req).await).await
 }
 
 /// Mark people present or not, by ticking their names or from the paper sheet's photo.
@@ -89,10 +96,7 @@ async fn mark_attendance(
     Path(id): Path<i64>,
     Json(req): Json<AttendanceRequest>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::mark_attendance(&txn, &actor, id, req).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::mark_attendance(txn, &actor, id, req).await).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -138,10 +142,7 @@ async fn open_meeting(
     actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::open(&txn, &actor, id).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::open(txn, &actor, id).await).await
 }
 
 /// Take up an item: the room and everyone's phones follow it.
@@ -154,10 +155,7 @@ async fn open_item(
     actor: Actor,
     Path((id, item_id)): Path<(i64, i64)>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::open_item(&txn, &actor, id, item_id).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::open_item(txn, &actor, id, item_id).await).await
 }
 
 /// The recorder's notes on an item (replacing the notes so far).
@@ -171,10 +169,7 @@ async fn note_item(
     Path((id, item_id)): Path<(i64, i64)>,
     Json(req): Json<NotesRequest>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::note_item(&txn, &actor, id, item_id, req).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::note_item(txn, &actor, id, item_id, req).await).await
 }
 
 /// Record an item's outcome with the parties' positions, the members' votes or a show of hands,
@@ -189,10 +184,7 @@ async fn record_outcome(
     Path((id, item_id)): Path<(i64, i64)>,
     Json(req): Json<OutcomeRequest>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::record_outcome(&txn, &actor, id, item_id, req).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::record_outcome(txn, &actor, id, item_id, req).await).await
 }
 
 /// Close the meeting; items without an outcome are left for the next meeting of the same body.
@@ -205,10 +197,7 @@ async fn close_meeting(
     actor: Actor,
     Path(id): Path<i64>,
 ) -> AppResult<Json<MeetingView>> {
-    let txn = write_txn(&state.db).await?;
-    let m = meetings::close(&txn, &actor, id).await?;
-    txn.commit().await?;
-    changed(&state, &actor, &m).await
+    step(&state, &actor, async |txn| meetings::close(txn, &actor, id).await).await
 }
 
 /// Follow the meeting live: server-sent events, each `state` event the JSON of a [`LiveState`]

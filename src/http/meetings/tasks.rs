@@ -100,11 +100,11 @@ async fn add_task_photo(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
-    Query(p): Query<PhotoParams>,
+    Query(photo): Query<PhotoParams>,
     body: Upload,
 ) -> AppResult<(StatusCode, Json<FileView>)> {
     let txn = write_txn(&state.db).await?;
-    let f = tasks::add_photo(&txn, &actor, id, &p.name, body.bytes()).await?;
+    let f = tasks::add_photo(&txn, &actor, id, &photo.name, body.bytes()).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json((&f).into())))
 }
