@@ -168,4 +168,4 @@ for p in "${pids[@]}"; do wait "$p" || errors=$((errors + 1)); done
 for role in "${ROLES[@]}"; do cat "$WORK/$role.out"; done
 echo "fuzz: $((SECONDS)) s"
 
-python3 scripts/fuzz_summary.py "$REPORTS" "$errors"
+FUZZ_LEFT_OUT=$(printf '%s\n' "${STREAMS[@]}") python3 scripts/fuzz_summary.py "$REPORTS" "$errors"
