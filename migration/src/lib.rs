@@ -15,6 +15,7 @@ mod m20261206_000020_reader_language;
 mod m20261206_000030_index_notice_links;
 mod m20261206_000100_create_meetings;
 mod m20261206_000200_meeting_record_and_tasks;
+mod m20261206_000300_meeting_handoffs_and_attachments;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_index_notice_links::Migration),
             Box::new(m20261206_000100_create_meetings::Migration),
             Box::new(m20261206_000200_meeting_record_and_tasks::Migration),
+            Box::new(m20261206_000300_meeting_handoffs_and_attachments::Migration),
         ]
     }
 }

@@ -82,6 +82,38 @@ pub async fn decide(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Deci
     apply_move(db, actor, &a, AgendaMove::Decide, set, detail).await
 }
 
+/// Record in the caller's transaction what a meeting reached on agenda `id` (`detail` names the
+/// meeting, the item and its outcome). Where `decides` (the kind of meeting decides agendas), the
+/// caller may manage this agenda and it is still being discussed, the meeting's outcome is its
+/// decision, in the words `decision`; otherwise the meeting's position goes on its record only.
+/// Answers whether it decided the agenda; a chair who may not see the agenda records nothing.
+pub async fn taken_up_at_meeting(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    decides: bool,
+    decision: String,
+    detail: serde_json::Value,
+) -> AppResult<bool> {
+    let a = match agenda_for(db, actor, id).await {
+        Ok(a) => a,
+        Err(AppError::NotFound | AppError::Forbidden) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if decides && a.status().is_active() && authorize(actor, &a, Permission::ManageAgendas).is_ok() {
+        let set = vec![
+            (agenda::Column::Decision, Value::from(decision.clone())),
+            (agenda::Column::DecidedAt, Value::from(Utc::now())),
+        ];
+        let mut detail = detail;
+        detail["decision"] = json!(decision);
+        apply_move(db, actor, &a, AgendaMove::Decide, set, detail).await?;
+        return Ok(true);
+    }
+    audit::note(db, Some(actor.user.id), &a.agenda, "agenda.discussed", detail).await?;
+    Ok(false)
+}
+
 /// Whether a vote or questionnaire held in compound `held` (`None`: no such thing) may settle `a`.
 async fn citable(db: &impl ConnectionTrait, a: &LoadedAgenda, held: Option<i64>) -> AppResult<bool> {
     let Some(held) = held else { return Ok(false) };

@@ -42,6 +42,10 @@ pub fn raiser_notice(m: &Moved<'_>) -> Option<(&'static str, Value)> {
             ("concern_department_responded", json!({ "department": department()?, "text": note_or_text() }))
         }
         ConcernStep::TurnedIntoAgenda => ("concern_became_agenda", json!({ "text": excerpt(m.text, 80) })),
+        ConcernStep::Discussed => {
+            let meeting = m.detail.get("meeting").and_then(Value::as_str)?;
+            ("concern_discussed", json!({ "meeting": meeting, "text": excerpt(m.text, 80) }))
+        }
         ConcernStep::Raised
         | ConcernStep::Confirmed
         | ConcernStep::Reopened
@@ -61,7 +65,8 @@ pub fn settles(step: ConcernStep) -> Option<Deed> {
         | ConcernStep::Escalated
         | ConcernStep::DepartmentResponded
         | ConcernStep::TurnedIntoAgenda
-        | ConcernStep::PhotoAdded => None,
+        | ConcernStep::PhotoAdded
+        | ConcernStep::Discussed => None,
     }
 }
 
@@ -78,7 +83,7 @@ mod tests {
 
     #[test]
     fn the_raiser_hears_of_every_step_others_take_that_moves_the_concern() {
-        let detail = json!({ "department": "城管执法队" });
+        let detail = json!({ "department": "城管执法队", "meeting": "北门垃圾问题三方协商会" });
         let told: Vec<ConcernStep> = ConcernStep::ALL
             .into_iter()
             .filter(|&s| raiser_notice(&moved(s, Some("好的"), &detail)).is_some())
@@ -93,7 +98,8 @@ mod tests {
                 S::Resolved,
                 S::Escalated,
                 S::DepartmentResponded,
-                S::TurnedIntoAgenda
+                S::TurnedIntoAgenda,
+                S::Discussed
             ]
         );
     }
@@ -122,7 +128,7 @@ mod tests {
 
     #[test]
     fn every_notice_the_raiser_gets_renders_in_both_languages() {
-        let detail = json!({ "department": "城管执法队" });
+        let detail = json!({ "department": "城管执法队", "meeting": "北门垃圾问题三方协商会" });
         for s in ConcernStep::ALL {
             for note in [None, Some("好的")] {
                 let Some((kind, params)) = raiser_notice(&moved(s, note, &detail)) else { continue };

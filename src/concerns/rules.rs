@@ -52,11 +52,13 @@ pub enum ConcernStep {
     DepartmentResponded,
     TurnedIntoAgenda,
     PhotoAdded,
+    /// A meeting took the concern up: what it reached goes on the timeline.
+    Discussed,
 }
 
 impl ConcernStep {
     /// Every step, in the order of a concern's life.
-    pub const ALL: [ConcernStep; 12] = [
+    pub const ALL: [ConcernStep; 13] = [
         ConcernStep::Raised,
         ConcernStep::Routed,
         ConcernStep::Acknowledged,
@@ -69,6 +71,7 @@ impl ConcernStep {
         ConcernStep::DepartmentResponded,
         ConcernStep::TurnedIntoAgenda,
         ConcernStep::PhotoAdded,
+        ConcernStep::Discussed,
     ];
 
     /// The step as stored on the timeline.
@@ -86,6 +89,7 @@ impl ConcernStep {
             ConcernStep::DepartmentResponded => "department_responded",
             ConcernStep::TurnedIntoAgenda => "turned_into_agenda",
             ConcernStep::PhotoAdded => "photo_added",
+            ConcernStep::Discussed => "discussed",
         }
     }
 
@@ -137,7 +141,9 @@ pub fn next_status(status: ConcernStatus, step: ConcernStep) -> Result<ConcernSt
                 Ok(status)
             }
         }
-        ConcernStep::DepartmentResponded => Ok(status),
+        // A meeting never settles a concern: the party handling it resolves it and whoever raised
+        // it confirms. What the meeting reached is on the record whatever the status.
+        ConcernStep::DepartmentResponded | ConcernStep::Discussed => Ok(status),
         ConcernStep::Raised => Err(("concern_exists", msg!("concern_exists"))),
     }
 }

@@ -390,6 +390,19 @@ pub async fn turned_into_agenda(db: &impl ConnectionTrait, actor: &Actor, l: &Lo
     Ok(())
 }
 
+/// Record in the caller's transaction what a meeting reached on concern `id` (`detail` names the
+/// meeting and its outcome): a step on the timeline that leaves the status as it is, and news to
+/// whoever raised it. A chair who may not see the concern records nothing on it.
+pub async fn discussed(db: &impl ConnectionTrait, actor: &Actor, id: i64, detail: serde_json::Value) -> AppResult<()> {
+    let l = match concern_for(db, actor, id).await {
+        Ok(l) => l,
+        Err(AppError::NotFound | AppError::Forbidden) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    take_step(db, actor, &l, Step::new(ConcernStep::Discussed).detail(detail)).await?;
+    Ok(())
+}
+
 /// One step on a concern, with what its taker sent.
 pub enum Act {
     Route(RouteRequest),

@@ -26,6 +26,7 @@ pub fn step_sentence(lang: Lang, step: ConcernStep, taker: &Taker<'_>, detail: &
     let arg = |name: &str| match name {
         "who" => Some(who.clone()),
         "party" => kind_word(lang, "party", detail.get("party_kind")),
+        "outcome" => kind_word(lang, "meeting_outcome", detail.get("outcome")),
         other => scalar(detail.get(other)),
     };
     fill(lang, &format!("timeline.{}", step.as_str()), arg)

@@ -27,6 +27,9 @@ pub struct Model {
     pub hands_against: Option<i32>,
     pub hands_abstaining: Option<i32>,
     pub carried_from: Option<i64>,
+    /// The binding vote or questionnaire drafted from this item, where it went on to be decided.
+    pub handed_to_kind: Option<ItemSource>,
+    pub handed_to_id: Option<i64>,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
 }

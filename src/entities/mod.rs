@@ -20,6 +20,7 @@ pub mod invitation;
 pub mod known_device;
 pub mod link_request;
 pub mod meeting;
+pub mod meeting_attachment;
 pub mod meeting_compound;
 pub mod meeting_invitation;
 pub mod meeting_item;

@@ -219,6 +219,7 @@ pub async fn convene(
     let compound_ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
     super::sources::check_sources(db, &compound_ids, &req.items).await?;
     super::check_carried(db, community_id, req.kind, &compound_ids, &req.items).await?;
+    let attachments = super::checked_attachments(db, &compound_ids, &req.attachment_ids).await?;
 
     let memberships = membership::Entity::find()
         .filter(membership::Column::CommunityId.eq(community_id))
@@ -299,6 +300,7 @@ pub async fn convene(
         .exec(db)
         .await?;
     }
+    super::write_attachments(db, m.id, &attachments).await?;
     for chunk in invitees.chunks(500) {
         meeting_invitation::Entity::insert_many(chunk.iter().map(|i| meeting_invitation::ActiveModel {
             meeting_id: Set(m.id),

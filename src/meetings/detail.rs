@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
-    AnswerCounts, Capacity, Hands, ItemView, LoadedMeeting, MeetingCan, MeetingInvitationView, MeetingSummary,
-    MeetingView, Person, PositionView, answerable, attendance, may_chair, may_manage, may_record, meeting_for,
-    room::parties_of, sign_in_open, source_link, tasks::tasks_of_meeting,
+    AnswerCounts, Capacity, Hands, ItemView, LoadedMeeting, MeetingCan, MeetingInvitationView, MeetingStatus,
+    MeetingSummary, MeetingView, Person, PositionView, answerable, attendance, may_chair, may_manage, may_record,
+    meeting_for, room::parties_of, sign_in_open, source_link, tasks::tasks_of_meeting,
 };
 use crate::{
     accounts::user_names,
@@ -123,6 +123,14 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
         record: may_record(actor, m),
         sign_in: m.mine.as_ref().is_some_and(|i| i.signed_in_at.is_none())
             && sign_in_open(mt.status, mt.starts_at, now),
+        hand_off: may_chair(actor, m)
+            && matches!(mt.status, MeetingStatus::InProgress | MeetingStatus::Held)
+            && m.compounds.iter().any(|c| {
+                [Permission::ManageVotes, Permission::ManageQuestionnaires]
+                    .into_iter()
+                    .any(|p| actor.authorize_compound(p, c).is_ok())
+            }),
+        attach: may_record(actor, m) && mt.status != MeetingStatus::Cancelled,
     };
     Ok(MeetingView {
         id: mt.id,
@@ -167,6 +175,9 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
                 }),
                 tasks: tasks.iter().filter(|t| t.item_id == i.id).cloned().collect(),
                 carried_from: i.carried_from,
+                handed_to: i.handed_to_kind,
+                handed_to_id: i.handed_to_id,
+                handed_to_link: source_link(i.handed_to_kind, i.handed_to_id),
             })
             .collect(),
         invitations: listed.iter().map(|i| invitation(i)).collect(),
@@ -177,6 +188,7 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
         opened_at: mt.opened_at,
         closed_at: mt.closed_at,
         sign_in_sheet: sheet,
+        attachments: super::attachments_of(db, mt.id).await?,
         open_tasks,
         can,
         created_at: mt.created_at,

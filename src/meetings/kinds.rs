@@ -1,13 +1,18 @@
 //! The kinds of meeting and the rules each carries, as one table.
 //!
-//! | kind | convened by | invited | quorum / rule |
-//! |---|---|---|---|
-//! | three-party consultation 三方协同协商会议 | community office | the parties of one or several compounds | flagged when one of the three parties is absent |
-//! | owners' committee meeting 业委会会议 | committee chair | committee members; owners may attend | announced 7 days ahead; more than half of the members present; a decision needs at least half of all members; no one sent in a member's place |
-//! | owners' assembly sitting 业主大会现场会议 | owners' committee | the compound's owners | binding decisions only through the votes engine, with its notice period |
-//! | residents' council 居民议事会 | community office | chosen residents and parties | — |
-//! | residents' meeting 居民会议 | community office | residents or their households' representatives | more than half present; a decision needs more than half of those present |
-//! | mediation 调解 | community office | the named sides | private to the sides and the office |
+//! | kind | convened by | invited | quorum / rule | decides an agenda |
+//! |---|---|---|---|---|
+//! | three-party consultation 三方协同协商会议 | community office | the parties of one or several compounds | flagged when one of the three parties is absent | yes |
+//! | owners' committee meeting 业委会会议 | committee chair | committee members; owners may attend | announced 7 days ahead; more than half of the members present; a decision needs at least half of all members; no one sent in a member's place | yes |
+//! | owners' assembly sitting 业主大会现场会议 | owners' committee | the compound's owners | binding decisions only through the votes engine, with its notice period | no: an item is handed to a binding vote |
+//! | residents' council 居民议事会 | community office | chosen residents and parties | — | no: its position is recorded |
+//! | residents' meeting 居民会议 | community office | residents or their households' representatives | more than half present; a decision needs more than half of those present | yes |
+//! | mediation 调解 | community office | the named sides | private to the sides and the office | no: private |
+//!
+//! An outcome (agreed or not agreed) decides the agenda an item is drawn from only where the kind
+//! decides agendas and the chair may manage that agenda; otherwise the meeting's position goes on
+//! the agenda's record. A concern is never decided by a meeting: its timeline tells what the
+//! meeting reached, and the party handling it resolves it.
 //!
 //! Sources: 《业主大会和业主委员会指导规则》 (建房〔2009〕274号) Arts. 38–39 for the committee
 //! meeting; 《中华人民共和国城市居民委员会组织法》 Art. 10 for the residents' meeting; Civil Code
@@ -86,6 +91,10 @@ pub struct KindRules {
     pub notice_days: i64,
     pub quorum: Quorum,
     pub decision: Decision,
+    /// Whether an item's outcome decides the agenda it is drawn from, where the chair may manage
+    /// that agenda. Where not, the meeting's position goes on the agenda's record; a concern is
+    /// never decided by a meeting (the party handling it resolves it), only told on its timeline.
+    pub decides_agendas: bool,
     pub visibility: Visibility,
 }
 
@@ -101,6 +110,7 @@ pub const KINDS: [KindRules; 6] = [
         notice_days: 0,
         quorum: Quorum::AllPartiesFlagged,
         decision: Decision::PartyPositions,
+        decides_agendas: true,
         visibility: Visibility::Compounds,
     },
     KindRules {
@@ -112,6 +122,7 @@ pub const KINDS: [KindRules; 6] = [
         notice_days: 7,
         quorum: Quorum::MoreThanHalf,
         decision: Decision::HalfOfAllMembers,
+        decides_agendas: true,
         visibility: Visibility::Compounds,
     },
     KindRules {
@@ -122,6 +133,7 @@ pub const KINDS: [KindRules; 6] = [
         notice_days: 0,
         quorum: Quorum::ThroughVotes,
         decision: Decision::Vote,
+        decides_agendas: false,
         visibility: Visibility::Compounds,
     },
     KindRules {
@@ -132,6 +144,7 @@ pub const KINDS: [KindRules; 6] = [
         notice_days: 0,
         quorum: Quorum::None,
         decision: Decision::Recorded,
+        decides_agendas: false,
         visibility: Visibility::Compounds,
     },
     KindRules {
@@ -145,6 +158,7 @@ pub const KINDS: [KindRules; 6] = [
         // those present.
         quorum: Quorum::MoreThanHalf,
         decision: Decision::MoreThanHalfPresent,
+        decides_agendas: true,
         visibility: Visibility::Compounds,
     },
     KindRules {
@@ -155,6 +169,7 @@ pub const KINDS: [KindRules; 6] = [
         notice_days: 0,
         quorum: Quorum::None,
         decision: Decision::AgreementText,
+        decides_agendas: false,
         visibility: Visibility::SidesAndOffice,
     },
 ];

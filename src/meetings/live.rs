@@ -11,14 +11,17 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{
-    Capacity, ItemOutcome, ItemStatus, LoadedMeeting, MeetingStatus, OutcomeRequest, Present, SignInKey, SignInMethod,
-    check_outcome, may_manage, meeting_for, sign_in_open,
+    Capacity, ItemOutcome, ItemSource, ItemStatus, LoadedMeeting, MeetingStatus, OutcomeRequest, Present, SignInKey,
+    SignInMethod, Visibility, check_outcome, may_manage, meeting_for, sign_in_open,
 };
 use crate::{
-    audit,
+    agendas, audit,
+    audit::sentence::kind_word,
     auth::Actor,
+    concerns,
     entities::{file, meeting, meeting_invitation, meeting_item, meeting_position},
     error::{AppError, AppResult},
+    i18n::{Lang, render},
     msg,
     text::optional_text,
 };
@@ -212,7 +215,7 @@ pub async fn open(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
 }
 
 /// An item of meeting `m`.
-async fn item_of(db: &impl ConnectionTrait, m: &LoadedMeeting, item_id: i64) -> AppResult<meeting_item::Model> {
+pub async fn item_of(db: &impl ConnectionTrait, m: &LoadedMeeting, item_id: i64) -> AppResult<meeting_item::Model> {
     meeting_item::Entity::find_by_id(item_id)
         .filter(meeting_item::Column::MeetingId.eq(m.meeting.id))
         .one(db)
@@ -335,6 +338,7 @@ pub async fn record_outcome(
         meeting_position::Entity::insert_many(rows).exec(db).await?;
     }
     let position = item.position;
+    reach_source(db, actor, &m, &item, req.outcome, text.as_deref()).await?;
     let mut row = item.into_active_model();
     row.status = Set(ItemStatus::Done);
     row.outcome = Set(Some(req.outcome));
@@ -347,6 +351,47 @@ pub async fn record_outcome(
     let detail = json!({ "item": position, "outcome": req.outcome, "hands": req.hands });
     audit::note(db, Some(actor.user.id), &m.meeting, "meeting.outcome", detail).await?;
     Ok(m)
+}
+
+/// What an item's outcome does to the agenda or concern it is drawn from: it decides an agenda
+/// where the kind decides agendas and the chair may manage it, and otherwise goes on the agenda's
+/// record; it goes on a concern's timeline. A deferred item, and a mediation, tell nothing.
+async fn reach_source(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    m: &LoadedMeeting,
+    item: &meeting_item::Model,
+    outcome: ItemOutcome,
+    text: Option<&str>,
+) -> AppResult<()> {
+    let rules = m.kind().rules();
+    let (Some(source), Some(source_id)) = (item.source_kind, item.source_id) else { return Ok(()) };
+    if outcome == ItemOutcome::Deferred || rules.visibility != Visibility::Compounds {
+        return Ok(());
+    }
+    let mt = &m.meeting;
+    let detail = json!({ "meeting": mt.title, "meeting_id": mt.id, "item": item.position, "outcome": outcome });
+    match source {
+        ItemSource::Agenda => {
+            let lang = actor.language().unwrap_or(Lang::Zh);
+            let outcome_word = kind_word(lang, "meeting_outcome", detail.get("outcome")).unwrap_or_default();
+            let date = (mt.starts_at + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+            let line = render(lang, "meeting_agenda_decision", |name| match name {
+                "title" => Some(mt.title.clone()),
+                "id" => Some(mt.id.to_string()),
+                "date" => Some(date.clone()),
+                "position" => Some(item.position.to_string()),
+                "outcome" => Some(outcome_word.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+            let decision = [Some(line.as_str()), text].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+            agendas::taken_up_at_meeting(db, actor, source_id, rules.decides_agendas, decision, detail).await?;
+        }
+        ItemSource::Concern => concerns::discussed(db, actor, source_id, detail).await?,
+        ItemSource::Questionnaire | ItemSource::Vote => {}
+    }
+    Ok(())
 }
 
 /// Close the meeting: by the chair. Items without an outcome stay unresolved, to be taken up at

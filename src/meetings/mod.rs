@@ -3,12 +3,14 @@
 //! meeting, and the secretary's mediation. Each kind carries its own rules, in [`kinds`].
 mod access;
 mod answering;
+mod attachments;
 mod attendance;
 pub mod calendar;
 mod carry;
 mod convening;
 mod demo;
 mod detail;
+mod handoff;
 pub mod kinds;
 mod live;
 mod mentions;
@@ -22,11 +24,13 @@ mod views;
 
 pub use access::*;
 pub use answering::*;
+pub use attachments::*;
 pub use attendance::*;
 pub use carry::*;
 pub use convening::*;
 pub use demo::{DEMO_COMMITTEE_OWNERS, seed_demo};
 pub use detail::*;
+pub use handoff::{HandoffRequest, HandoffTarget, hand_off};
 pub use kinds::*;
 pub use live::*;
 pub use mentions::{MeetingMention, MentionPosition, mentions};

@@ -42,6 +42,10 @@ pub struct NewMeeting {
     /// sides (at least two). Ignored for the other kinds, whose invitees follow from the kind.
     #[serde(default)]
     pub invitee_ids: Vec<i64>,
+    /// Papers to read before the meeting: files uploaded to a compound taking part
+    /// (`POST /compounds/{id}/files`), at most 20.
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
 }
 
 /// An item of a meeting to convene.
@@ -97,6 +101,11 @@ pub struct ItemView {
     pub tasks: Vec<TaskSummary>,
     /// The earlier meeting's item this one takes up.
     pub carried_from: Option<i64>,
+    /// The binding vote or questionnaire drafted from this item, where it goes on to be decided.
+    pub handed_to: Option<ItemSource>,
+    pub handed_to_id: Option<i64>,
+    /// Where that is in the app, e.g. `/votes/12`.
+    pub handed_to_link: Option<String>,
 }
 
 /// A party's position or a member's vote on an item.
@@ -166,6 +175,11 @@ pub struct MeetingCan {
     pub record: bool,
     /// Sign oneself in with the room's code now.
     pub sign_in: bool,
+    /// Hand items on to a binding vote or a questionnaire (the chair, once the meeting has
+    /// opened, where they may also draft one in a compound taking part).
+    pub hand_off: bool,
+    /// Change the attachments (whoever keeps the record, until the meeting is cancelled).
+    pub attach: bool,
 }
 
 /// A meeting with its items and invitations.
@@ -201,6 +215,8 @@ pub struct MeetingView {
     pub closed_at: Option<DateTime<Utc>>,
     /// The photo of the paper sign-in sheet, where one was used.
     pub sign_in_sheet: Option<FileView>,
+    /// The papers to read before the meeting, read at `/meetings/{id}/attachments/{file_id}`.
+    pub attachments: Vec<FileView>,
     /// The action items of the same body's earlier meetings not yet done, to review at this one.
     pub open_tasks: Vec<TaskSummary>,
     pub can: MeetingCan,

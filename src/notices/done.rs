@@ -156,6 +156,7 @@ mod tests {
         "concern_escalated",
         "concern_department_responded",
         "concern_became_agenda",
+        "concern_discussed",
         "holder_invitation",
         "holder_linked",
         "holder_unlinked",

@@ -243,7 +243,23 @@ pub async fn create(
     req: &NewQuestionnaire,
 ) -> AppResult<QuestionnaireView> {
     let c = compound_for(db, actor, compound_id, Permission::ManageQuestionnaires).await?;
-    let checked = check_new(db, &c, req).await?;
+    let txn = write_txn(db).await?;
+    let q = draft(&txn, actor, &c, req).await?;
+    txn.commit().await?;
+    let access = Access { party: allowed(actor, &c, Permission::SeeQuestionnaireResults), manage: true, asked: false };
+    view(db, actor, &q, &c, &access).await
+}
+
+/// Build questionnaire `req` in compound `c`, for whoever may manage its questionnaires, in the
+/// caller's transaction.
+pub async fn draft(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    c: &compound::Model,
+    req: &NewQuestionnaire,
+) -> AppResult<questionnaire::Model> {
+    actor.authorize_compound(Permission::ManageQuestionnaires, c)?;
+    let checked = check_new(db, c, req).await?;
     let mut am = questionnaire::ActiveModel {
         compound_id: Set(c.id),
         status: Set(QuestionnaireStatus::Draft),
@@ -252,12 +268,9 @@ pub async fn create(
         ..Default::default()
     };
     fill(&mut am, checked, req);
-    let txn = write_txn(db).await?;
-    let q = questionnaire::Entity::insert(am).exec_with_returning(&txn).await?;
-    audit::note(&txn, Some(actor.user.id), &q, "questionnaire.drafted", json!({ "title": q.title })).await?;
-    txn.commit().await?;
-    let access = Access { party: allowed(actor, &c, Permission::SeeQuestionnaireResults), manage: true, asked: false };
-    view(db, actor, &q, &c, &access).await
+    let q = questionnaire::Entity::insert(am).exec_with_returning(db).await?;
+    audit::note(db, Some(actor.user.id), &q, "questionnaire.drafted", json!({ "title": q.title })).await?;
+    Ok(q)
 }
 
 /// A questionnaire: its questions, and where `actor` stands with it.

@@ -66,8 +66,22 @@ pub async fn create(
     req: &NewVote,
 ) -> AppResult<VoteView> {
     let c = compound_for(db, actor, compound_id, Permission::ManageVotes).await?;
-    let checked = check_new_vote(db, &c, req).await?;
     let txn = write_txn(db).await?;
+    let v = draft(&txn, actor, &c, req).await?;
+    txn.commit().await?;
+    view(db, rosters, actor, &v, &c).await
+}
+
+/// Draft vote `req` in compound `c`, for whoever may manage its votes, in the caller's
+/// transaction: the vote, its candidates and attachments, and the record of it.
+pub async fn draft(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    c: &compound::Model,
+    req: &NewVote,
+) -> AppResult<vote::Model> {
+    actor.authorize_compound(Permission::ManageVotes, c)?;
+    let checked = check_new_vote(db, c, req).await?;
     let v = vote::Entity::insert(vote::ActiveModel {
         compound_id: Set(c.id),
         title: Set(checked.title),
@@ -85,14 +99,13 @@ pub async fn create(
         created_at: Set(Utc::now()),
         ..Default::default()
     })
-    .exec_with_returning(&txn)
+    .exec_with_returning(db)
     .await?;
-    write_candidates(&txn, v.id, &checked.candidates).await?;
-    write_attachments(&txn, v.id, &checked.attachments).await?;
+    write_candidates(db, v.id, &checked.candidates).await?;
+    write_attachments(db, v.id, &checked.attachments).await?;
     let detail = json!({ "title": v.title, "matter": v.matter });
-    audit::note(&txn, Some(actor.user.id), &v, "vote.drafted", detail).await?;
-    txn.commit().await?;
-    view(db, rosters, actor, &v, &c).await
+    audit::note(db, Some(actor.user.id), &v, "vote.drafted", detail).await?;
+    Ok(v)
 }
 
 /// A vote's page. Opening it as an owner is recorded as delivery of the ballot.

@@ -348,6 +348,14 @@ pub(crate) fn routes() -> Vec<Route> {
             Compound,
             Json(|_| json!({ "outcome": "deferred" })),
         ),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/items/{item_id}/handoff",
+            Compound,
+            Json(|_| json!({ "to": "questionnaire" })),
+        ),
+        r(Method::PUT, "/api/v1/meetings/{id}/attachments", Compound, Json(|_| json!({ "attachment_ids": [] }))),
+        r(Method::GET, "/api/v1/meetings/{id}/attachments/{file_id}", Compound, Nothing),
         r(Method::POST, "/api/v1/meetings/{id}/close", Compound, Nothing),
         r(Method::GET, "/api/v1/meetings/{id}/live", Compound, Nothing),
         r(

@@ -17,6 +17,7 @@ mod limits;
 mod markdown;
 mod matrix;
 mod meetings;
+mod meetings_handoff;
 mod meetings_live;
 mod names;
 mod notices;

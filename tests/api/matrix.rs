@@ -132,15 +132,19 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
             | "/meetings/{id}/open"
             | "/meetings/{id}/items/{item_id}/open"
             | "/meetings/{id}/items/{item_id}/outcome"
+            | "/meetings/{id}/items/{item_id}/handoff"
             | "/meetings/{id}/close"
             | "/meetings/{id}/items/{item_id}/tasks"
             | "/tasks/{id}/review",
         )
-        | ("PUT", "/meetings/{id}/items/{item_id}/notes") => Invited(&[Role::Secretary, Role::CommunityStaff]),
+        | ("PUT", "/meetings/{id}/items/{item_id}/notes" | "/meetings/{id}/attachments") => {
+            Invited(&[Role::Secretary, Role::CommunityStaff])
+        }
         (
             "GET",
             "/meetings/{id}/live"
             | "/meetings/{id}/sign-in-sheet"
+            | "/meetings/{id}/attachments/{file_id}"
             | "/tasks/{id}"
             | "/tasks/{id}/photos/{file_id}"
             | "/communities/{id}/meetings/carry-over",

@@ -38,8 +38,9 @@ export function meetingFixture(patch: Partial<MeetingView> = {}): MeetingView {
     opened_at: null,
     closed_at: null,
     sign_in_sheet: null,
+    attachments: [],
     open_tasks: [],
-    can: { answer: false, send_deputy: false, manage: false, chair: false, record: false, sign_in: false },
+    can: { answer: false, send_deputy: false, manage: false, chair: false, record: false, sign_in: false, hand_off: false, attach: false },
     created_at: '2026-12-01T00:00:00Z',
     ...patch,
   }

@@ -1405,6 +1405,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the papers to read before the meeting with files uploaded to a compound taking part:
+         *     by whoever keeps the record, until the meeting is cancelled.
+         */
+        put: operations["set_attachments"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/attachments/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the meeting's papers, to whoever may see the meeting. */
+        get: operations["meeting_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/attendance": {
         parameters: {
             query?: never;
@@ -1450,6 +1487,27 @@ export interface paths {
         put?: never;
         /** Close the meeting; items without an outcome are left for the next meeting of the same body. */
         post: operations["close_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/items/{item_id}/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand an item on to a binding vote (drafted with the item's text and dated to keep the
+         *     compound's notice period) or a questionnaire of a compound taking part: by the chair, once
+         *     the meeting has opened, where they may draft one. The draft waits to be checked and published.
+         */
+        post: operations["hand_off_item"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2456,6 +2514,14 @@ export interface components {
          * @enum {string}
          */
         AreaSource: "registered" | "surveyed" | "contract";
+        /** @description The papers of a meeting, replacing those before. */
+        AttachmentsRequest: {
+            /**
+             * @description Files uploaded to a compound taking part (`POST /compounds/{id}/files`), in the order
+             *     shown: at most 20.
+             */
+            attachment_ids: number[];
+        };
         /** @description Attendance at a meeting, as the room screen shows it. */
         Attendance: {
             /** @description For a consultation: the parties with no one signed in (flagged, never blocking). */
@@ -2853,7 +2919,7 @@ export interface components {
          * @description A step on a concern's timeline.
          * @enum {string}
          */
-        ConcernStep: "raised" | "routed" | "acknowledged" | "replied" | "resolved" | "confirmed" | "reopened" | "rated" | "escalated" | "department_responded" | "turned_into_agenda" | "photo_added";
+        ConcernStep: "raised" | "routed" | "acknowledged" | "replied" | "resolved" | "confirmed" | "reopened" | "rated" | "escalated" | "department_responded" | "turned_into_agenda" | "photo_added" | "discussed";
         ConcernSummary: {
             assigned_kind?: components["schemas"]["PartyKind"] | null;
             category: components["schemas"]["CategoryView"];
@@ -3058,6 +3124,21 @@ export interface components {
             held_in: components["schemas"]["HeldIn"];
             role: components["schemas"]["Role"];
         };
+        /** @description Hand an item on to a vote or a questionnaire, drafted from it. */
+        HandoffRequest: {
+            /**
+             * Format: int64
+             * @description The compound whose owners decide: needed only when several take part.
+             */
+            compound_id?: number | null;
+            matter?: components["schemas"]["Matter"] | null;
+            to: components["schemas"]["HandoffTarget"];
+        };
+        /**
+         * @description Where an item goes on to be decided.
+         * @enum {string}
+         */
+        HandoffTarget: "vote" | "questionnaire";
         /** @description A show of hands. */
         Hands: {
             /** Format: int32 */
@@ -3245,6 +3326,11 @@ export interface components {
             carried_from?: number | null;
             description: string;
             description_html: string;
+            handed_to?: components["schemas"]["ItemSource"] | null;
+            /** Format: int64 */
+            handed_to_id?: number | null;
+            /** @description Where that is in the app, e.g. `/votes/12`. */
+            handed_to_link?: string | null;
             hands?: components["schemas"]["Hands"] | null;
             /** Format: int64 */
             id: number;
@@ -3354,8 +3440,15 @@ export interface components {
         MeetingCan: {
             /** @description Answer their own invitation (the meeting is still ahead). */
             answer: boolean;
+            /** @description Change the attachments (whoever keeps the record, until the meeting is cancelled). */
+            attach: boolean;
             /** @description Open it and its items, record outcomes and close it (the chair, or whoever manages it). */
             chair: boolean;
+            /**
+             * @description Hand items on to a binding vote or a questionnaire (the chair, once the meeting has
+             *     opened, where they may also draft one in a compound taking part).
+             */
+            hand_off: boolean;
             /** @description Postpone or cancel it. */
             manage: boolean;
             /** @description Take notes, show the room's sign-in code, tick names, set tasks (the recorder, or the chair). */
@@ -3427,6 +3520,8 @@ export interface components {
         /** @description A meeting with its items and invitations. */
         MeetingView: {
             answers: components["schemas"]["AnswerCounts"];
+            /** @description The papers to read before the meeting, read at `/meetings/{id}/attachments/{file_id}`. */
+            attachments: components["schemas"]["FileView"][];
             /** @description Who is in the room, per party, and the kind's quorum. */
             attendance: components["schemas"]["Attendance"];
             can: components["schemas"]["MeetingCan"];
@@ -3665,6 +3760,11 @@ export interface components {
         };
         /** @description A meeting to convene. */
         NewMeeting: {
+            /**
+             * @description Papers to read before the meeting: files uploaded to a compound taking part
+             *     (`POST /compounds/{id}/files`), at most 20.
+             */
+            attachment_ids?: number[];
             /**
              * Format: int64
              * @description Who chairs and who keeps the record: whoever convenes, unless others are named (they must
@@ -9995,6 +10095,129 @@ export interface operations {
             };
         };
     };
+    set_attachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    meeting_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": number[];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     mark_attendance: {
         parameters: {
             query?: never;
@@ -10208,6 +10431,91 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    hand_off_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandoffRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,8 +18,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::answer;
 use crate::meetings::{
-    self, AttendanceRequest, LiveState, LoadedMeeting, MeetingView, NotesRequest, OutcomeRequest, SignInCode,
-    SignInRequest,
+    self, AttachmentsRequest, AttendanceRequest, HandoffRequest, LiveState, LoadedMeeting, MeetingView, NotesRequest,
+    OutcomeRequest, SignInCode, SignInRequest,
 };
 use sea_orm::DatabaseTransaction;
 
@@ -42,6 +42,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open_item))
         .routes(routes!(note_item))
         .routes(routes!(record_outcome))
+        .routes(routes!(hand_off_item))
+        .routes(routes!(set_attachments))
+        .routes(routes!(meeting_attachment))
         .routes(routes!(close_meeting))
         .routes(routes!(follow_meeting))
 }
@@ -185,6 +188,50 @@ async fn record_outcome(
     Json(req): Json<OutcomeRequest>,
 ) -> AppResult<Json<MeetingView>> {
     step(&state, &actor, async |txn| meetings::record_outcome(txn, &actor, id, item_id, req).await).await
+}
+
+/// Hand an item on to a binding vote (drafted with the item's text and dated to keep the
+/// compound's notice period) or a questionnaire of a compound taking part: by the chair, once
+/// the meeting has opened, where they may draft one. The draft waits to be checked and published.
+#[utoipa::path(post, path = "/meetings/{id}/items/{item_id}/handoff", tag = "meetings", request_body = HandoffRequest,
+    security(("bearer" = [])), params(("id" = i64, Path), ("item_id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn hand_off_item(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, item_id)): Path<(i64, i64)>,
+    Json(req): Json<HandoffRequest>,
+) -> AppResult<Json<MeetingView>> {
+    step(&state, &actor, async |txn| meetings::hand_off(txn, &actor, id, item_id, req).await).await
+}
+
+/// Replace the papers to read before the meeting with files uploaded to a compound taking part:
+/// by whoever keeps the record, until the meeting is cancelled.
+#[utoipa::path(put, path = "/meetings/{id}/attachments", tag = "meetings", request_body = AttachmentsRequest,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingView), (status = 422, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_attachments(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<AttachmentsRequest>,
+) -> AppResult<Json<MeetingView>> {
+    step(&state, &actor, async |txn| meetings::set_attachments(txn, &actor, id, req).await).await
+}
+
+/// One of the meeting's papers, to whoever may see the meeting.
+#[utoipa::path(get, path = "/meetings/{id}/attachments/{file_id}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = i64, Path), ("file_id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+              (status = 404, body = ErrorBody)))]
+async fn meeting_attachment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    Ok(crate::http::files::serve(meetings::attachment(&state.db, &actor, id, file_id).await?))
 }
 
 /// Close the meeting; items without an outcome are left for the next meeting of the same body.

@@ -42,9 +42,10 @@ function meeting(patch: Partial<MeetingView> = {}): MeetingView {
     ],
     answers: { invited: 3, attending: 1, deputies: 0, absent: 0, pending: 2 },
     my_invitation: mine,
-    can: { answer: true, send_deputy: true, manage: false, chair: false, record: false, sign_in: false },
+    can: { answer: true, send_deputy: true, manage: false, chair: false, record: false, sign_in: false, hand_off: false, attach: false },
     attendance: { present: 0, invited: 3, parties: [], absent_parties: [], quorum_present: 0, quorum_expected: 0, quorum_needed: 0, quorum_met: true },
     open_tasks: [],
+    attachments: [],
     created_at: '2026-12-01T00:00:00Z',
     ...patch,
   }
@@ -58,6 +59,7 @@ async function mountMeeting(): Promise<VueWrapper> {
     routes: [
       { path: '/meetings/:id', name: 'meeting', component: MeetingViewPage },
       { path: '/agendas/:id', name: 'agenda', component: { template: '<div />' } },
+      { path: '/questionnaires/:id', name: 'questionnaire', component: { template: '<div data-testid="questionnaire-page" />' } },
     ],
   })
   return openAt(MeetingViewPage, router, '/meetings/1', pinia)
@@ -129,7 +131,7 @@ describe('MeetingView', () => {
   })
 
   it('offers no deputy where the server allows none, and shows the server’s refusal of an answer', async () => {
-    const member = meeting({ kind: 'committee', can: { answer: true, send_deputy: false, manage: false, chair: false, record: false, sign_in: false } })
+    const member = meeting({ kind: 'committee', can: { answer: true, send_deputy: false, manage: false, chair: false, record: false, sign_in: false, hand_off: false, attach: false } })
     serve(member, () => apiError(422, 'validation_failed', '请检查', { fields: { answer: '业委会委员须本人出席' } }))
     const wrapper = await mountMeeting()
     expect(wrapper.find('[data-testid="answer-deputy"]').exists()).toBe(false)
@@ -141,7 +143,7 @@ describe('MeetingView', () => {
   })
 
   it('shows a cancelled meeting’s reason first, and takes no more answers', async () => {
-    serve(meeting({ status: 'cancelled', cancel_reason: '物业方案未准备好', can: { answer: false, send_deputy: false, manage: false, chair: false, record: false, sign_in: false } }))
+    serve(meeting({ status: 'cancelled', cancel_reason: '物业方案未准备好', can: { answer: false, send_deputy: false, manage: false, chair: false, record: false, sign_in: false, hand_off: false, attach: false } }))
     const wrapper = await mountMeeting()
     const first = wrapper.get('.sf-meeting__main').element.firstElementChild
     expect(first?.getAttribute('data-testid')).toBe('meeting-cancelled')
@@ -154,7 +156,7 @@ describe('MeetingView', () => {
 
   it('lets the convener postpone in a named dialog, with a new time and a reason', async () => {
     vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined)
-    const managed = meeting({ my_invitation: null, can: { answer: false, send_deputy: false, manage: true, chair: false, record: false, sign_in: false } })
+    const managed = meeting({ my_invitation: null, can: { answer: false, send_deputy: false, manage: true, chair: false, record: false, sign_in: false, hand_off: false, attach: false } })
     const moved = { ...managed, starts_at: '2026-12-16T07:00:00Z' }
     const calls = serve(managed, () => json(200, moved))
     const wrapper = await mountMeeting()
@@ -182,6 +184,42 @@ describe('MeetingView', () => {
     expect(post?.path).toBe('/meetings/1/postpone')
     expect(post?.body).toEqual({ starts_at: new Date('2026-12-16T15:00').toISOString(), reason: '等物业先拿出清运新方案' })
     expect(wrapper.get('[data-testid="meeting-when"]').attributes('data-starts-at')).toBe('2026-12-16T07:00:00Z')
+    wrapper.unmount()
+  })
+
+  it('hands an agreed item on to a questionnaire and opens the draft; an item not agreed offers nothing', async () => {
+    vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined)
+    const chaired = meeting({
+      status: 'held',
+      my_invitation: null,
+      can: { answer: false, send_deputy: false, manage: false, chair: true, record: true, sign_in: false, hand_off: true, attach: true },
+    })
+    chaired.items = [
+      { ...chaired.items[0]!, status: 'done', outcome: 'agreed' },
+      { ...chaired.items[1]!, status: 'done', outcome: 'not_agreed' },
+    ]
+    const handed = { ...chaired, items: [{ ...chaired.items[0]!, handed_to: 'questionnaire' as const, handed_to_id: 9, handed_to_link: '/questionnaires/9' }, chaired.items[1]!] }
+    const calls = serve(chaired, () => json(200, handed))
+    const wrapper = await mountMeeting()
+    const items = wrapper.findAll('[data-testid="meeting-item"]')
+    expect(items[1]!.find('[data-testid="item-handoff"]').exists()).toBe(false)
+    // The papers card invites the recorder to upload what those invited should read.
+    expect(wrapper.get('[data-testid="meeting-papers"]').text()).toContain('还没有会议材料')
+
+    await items[0]!.get('[data-testid="item-handoff"]').trigger('click')
+    await settle()
+    inDocument('handoff-submit')!.click()
+    await settle()
+    expect(inDocument('handoff-sheet')!.textContent).toContain('请选择转交表决还是问卷')
+    expect(calls.some((c) => c.method === 'POST')).toBe(false)
+    inDocument('handoff-to-questionnaire')!.click()
+    await settle()
+    inDocument('handoff-submit')!.click()
+    await settle()
+    const post = calls.find((c) => c.method === 'POST')
+    expect(post?.path).toBe('/meetings/1/items/1/handoff')
+    expect(post?.body).toEqual({ to: 'questionnaire', compound_id: 7, matter: null })
+    expect(wrapper.vm.$router.currentRoute.value.fullPath).toBe('/questionnaires/9')
     wrapper.unmount()
   })
 })
