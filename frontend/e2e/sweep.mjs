@@ -252,6 +252,8 @@ function pages(ids) {
       path: `/meetings/${ids.meeting}`,
       states: [tapping('postpone sheet', 'meeting-postpone'), tapping('cancel sheet', 'meeting-cancel')],
     },
+    // The meeting under way, as its chair sees it: the papers, and an item handed on to a vote or a questionnaire.
+    { route: 'meeting', user: 'secretary', path: `/meetings/${ids.liveMeeting}`, live: true, states: [tapping('hand-off sheet', 'item-handoff')] },
     // The secretary's home opens with the desk, on phones too; the lists only in the desk mode (the same
     // pages are checked as an owner on phones).
     { route: 'home', user: 'secretary', path: '/' },

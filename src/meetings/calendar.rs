@@ -191,52 +191,8 @@ async fn meetings_seen(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Vec
 }
 
 /// The kind's name, as a calendar shows it.
-pub fn kind_name(kind: MeetingKind, lang: Lang) -> &'static str {
-    let zh = lang == Lang::Zh;
-    match kind {
-        MeetingKind::Consultation => {
-            if zh {
-                "三方协同协商会议"
-            } else {
-                "Three-party consultation"
-            }
-        }
-        MeetingKind::Committee => {
-            if zh {
-                "业委会会议"
-            } else {
-                "Owners' committee meeting"
-            }
-        }
-        MeetingKind::AssemblySitting => {
-            if zh {
-                "业主大会现场会议"
-            } else {
-                "Owners' assembly sitting"
-            }
-        }
-        MeetingKind::ResidentsCouncil => {
-            if zh {
-                "居民议事会"
-            } else {
-                "Residents' council"
-            }
-        }
-        MeetingKind::ResidentsMeeting => {
-            if zh {
-                "居民会议"
-            } else {
-                "Residents' meeting"
-            }
-        }
-        MeetingKind::Mediation => {
-            if zh {
-                "调解"
-            } else {
-                "Mediation"
-            }
-        }
-    }
+pub fn kind_name(kind: MeetingKind, lang: Lang) -> String {
+    crate::audit::sentence::word(lang, &format!("meeting_kind.{}", kind.as_str()))
 }
 
 /// The feed behind secret `token`, with links to the app at `origin` (e.g. `https://example.org`).
@@ -266,8 +222,7 @@ pub async fn feed(db: &impl ConnectionTrait, token: &str, origin: &str) -> AppRe
             updated_at: m.updated_at,
         })
         .collect();
-    let name = if lang == Lang::Zh { "三方议事 · 会议" } else { "Sanfang · meetings" };
-    Ok(render(&events, name))
+    Ok(render(&events, &crate::audit::sentence::word(lang, "meeting_calendar_name")))
 }
 
 #[cfg(test)]

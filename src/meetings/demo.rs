@@ -3,18 +3,21 @@
 //! deciding on the dog-keeping pact (with the five members the rules require), and a residents'
 //! council ahead whose invitations are answered.
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 use serde_json::json;
 
 use super::{
-    Answer, Capacity, ItemOutcome, ItemStatus, MeetingKind, MeetingStatus, Position, SignInMethod, tasks::TaskStatus,
+    Answer, Capacity, ItemOutcome, ItemSource, ItemStatus, MeetingKind, MeetingStatus, Position, SignInMethod,
+    tasks::TaskStatus,
 };
 use crate::{
     accounts::{Scope, grant},
     audit,
     entities::{
         compound, meeting, meeting_compound, meeting_invitation, meeting_item, meeting_position, meeting_task,
-        meeting_task_update, membership, party, user,
+        meeting_task_update, membership, party, user, vote,
     },
     error::{AppError, AppResult},
     policy::{PartyKind, Role},
@@ -299,6 +302,18 @@ pub async fn seed_demo(
         ..Default::default()
     });
     meeting_position::Entity::insert_many(votes).exec(db).await?;
+    // It handed the draft on to the owners' vote on the pact, which is open now.
+    let pact = vote::Entity::find()
+        .filter(vote::Column::CompoundId.eq(tyc.id))
+        .filter(vote::Column::Title.contains("文明养犬公约"))
+        .one(db)
+        .await?;
+    if let Some(pact) = pact {
+        let mut item = items[0].clone().into_active_model();
+        item.handed_to_kind = Set(Some(ItemSource::Vote));
+        item.handed_to_id = Set(Some(pact.id));
+        item.update(db).await?;
+    }
 
     // A residents' council ahead, on parking in 太阳城二期, its invitations answered.
     let (council, _) = insert_meeting(

@@ -211,18 +211,15 @@ pub async fn create_task(
     if !matches!(m.meeting.status, MeetingStatus::InProgress | MeetingStatus::Held) {
         return Err(AppError::conflict("meeting_not_in_progress", msg!("meeting_not_in_progress")));
     }
-    let item = meeting_item::Entity::find_by_id(item_id)
-        .filter(meeting_item::Column::MeetingId.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let item = super::item_of(db, &m, item_id).await?;
     if item.status == ItemStatus::Pending {
         return Err(AppError::conflict("meeting_item_not_open", msg!("meeting_item_not_open")));
     }
     let title = required_text("title", &req.title, 200)?;
     let p = party_for(db, &m, req.party_id).await?;
+    let people = people_of(db, p.id).await?;
     if let Some(a) = req.assignee_id
-        && !people_of(db, p.id).await?.contains(&a)
+        && !people.contains(&a)
     {
         return Err(AppError::field("assignee_id", msg!("task_assignee_not_of_party")));
     }
@@ -246,7 +243,7 @@ pub async fn create_task(
     })
     .exec_with_returning(db)
     .await?;
-    tell(db, &t, "task_assigned", &people_of(db, p.id).await?).await?;
+    tell(db, &t, "task_assigned", &people).await?;
     let detail = json!({ "meeting": id, "item": item.position, "title": t.title, "party_kind": p.kind, "party_name": p.name, "due_on": t.due_on });
     audit::note(db, Some(actor.user.id), &t, "task.created", detail).await?;
     Ok(t)
@@ -419,12 +416,32 @@ pub async fn remind_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
         )
         .all(db)
         .await?;
-    for t in &due {
-        tell(db, t, "task_overdue", &people_of(db, t.party_id).await?).await?;
-        let mut row = t.clone().into_active_model();
-        row.reminded_on = Set(Some(today));
-        row.update(db).await?;
+    if due.is_empty() {
+        return Ok(0);
     }
+    // The people of every party concerned, read at once.
+    let mut people: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    let of_parties = membership::Entity::find()
+        .filter(membership::Column::PartyId.is_in(due.iter().map(|t| t.party_id)))
+        .all(db)
+        .await?;
+    for m in of_parties {
+        if let Some(p) = m.party_id {
+            people.entry(p).or_default().push(m.user_id);
+        }
+    }
+    for ids in people.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    for t in &due {
+        tell(db, t, "task_overdue", people.get(&t.party_id).map_or(&[][..], Vec::as_slice)).await?;
+    }
+    meeting_task::Entity::update_many()
+        .col_expr(meeting_task::Column::RemindedOn, sea_orm::sea_query::Expr::value(today))
+        .filter(meeting_task::Column::Id.is_in(due.iter().map(|t| t.id)))
+        .exec(db)
+        .await?;
     Ok(due.len())
 }
 

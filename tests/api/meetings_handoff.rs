@@ -269,3 +269,21 @@ async fn the_papers_of_a_meeting_are_read_by_those_who_may_see_it_and_changed_by
         changed.body["attachments"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["quote.pdf", "plan.pdf"]);
 }
+
+#[tokio::test]
+async fn the_demo_committee_meeting_handed_the_pact_on_to_the_owners_open_vote() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let list = get(&app, "owner001", &format!("/api/v1/compounds/{tyc}/meetings")).await.expect(StatusCode::OK).body;
+    let committee =
+        list.as_array().unwrap().iter().find(|m| m["kind"] == "committee").expect("the demo's committee meeting");
+    let m = get(&app, "owner001", &format!("/api/v1/meetings/{}", committee["id"])).await.expect(StatusCode::OK).body;
+    let item = &m["items"][0];
+    assert_eq!((item["outcome"].as_str(), item["handed_to"].as_str()), (Some("agreed"), Some("vote")));
+    let vote = get(&app, "owner001", item["handed_to_link"].as_str().map(|l| format!("/api/v1{l}")).unwrap().as_str())
+        .await
+        .expect(StatusCode::OK)
+        .body;
+    assert!(vote["title"].as_str().unwrap().contains("文明养犬公约"), "{}", vote["title"]);
+    assert_eq!(vote["status"], "open");
+}

@@ -5,7 +5,7 @@
 // reports it done with a photo from its inbox, and the secretary confirms it.
 import { BASE_URL, DEMO_PASSWORD, assert, login, openBrowser, screenshot } from '../lib.mjs'
 
-export const name = 'a consultation run live: QR sign-in, the room and a phone follow, outcome, action item done and confirmed'
+export const name = 'a consultation run live: QR sign-in, the room and a phone follow, outcome, handed on to a questionnaire, action item done and confirmed'
 
 const DESK = { width: 1366, height: 768 }
 const PROJECTOR = { width: 1920, height: 1080 }
@@ -169,6 +169,11 @@ export async function run() {
     await chair.locator('.van-picker__confirm').click()
     await done.getByTestId('task-create').click()
     await done.getByTestId('item-task').filter({ hasText: title }).waitFor()
+    // The agreed item goes on to ask the owners: a questionnaire drafted from it, the chair staying at the desk.
+    await done.getByTestId('item-handoff').click()
+    await chair.getByTestId('handoff-to-questionnaire').check({ force: true })
+    await chair.getByTestId('handoff-submit').click()
+    await done.getByTestId('item-handed-to').waitFor()
     await screenshot(chair, 'live-meeting-chair')
 
     // The property manager opens it from the inbox and reports it done with a photo.
