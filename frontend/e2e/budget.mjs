@@ -7,6 +7,7 @@
 // Runs against BASE_URL (a server started with --demo) and ends with "N passed, N failed".
 //
 //   node e2e/budget.mjs
+//   BUDGET_LIST=1 node e2e/budget.mjs     (also lists each page's requests, in the order sent)
 import { gzipSync } from 'node:zlib'
 import { BASE_URL, CHROMIUM, DEMO_PASSWORD, openBrowser } from './lib.mjs'
 
@@ -121,6 +122,7 @@ for (const entry of await pages()) {
     const kinds = {}
     for (const r of m.requests) kinds[r.type ?? 'Other'] = (kinds[r.type ?? 'Other'] ?? 0) + 1
     const byKind = Object.entries(kinds).map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ')
+    if (process.env.BUDGET_LIST) for (const r of m.requests) console.log(`    ${r.type ?? "Other"} ${r.url}`)
     console.log(`  ${entry.name} (${entry.path}): ${m.requests.length} requests (${byKind}), JS ${kb(m.js)}, CSS ${kb(m.css)}; first paint ${secs(m.fcp)}, ${entry.readyLabel} ${secs(m.ready)}`)
     if (m.requests.length > BUDGET.requests) problems.push(`${m.requests.length} requests, over ${BUDGET.requests}:\n${m.requests.map((r) => `        ${r.type} ${r.url.replace(BASE_URL, '')}`).join('\n')}`)
     if (m.js > BUDGET.js) problems.push(`JS ${kb(m.js)} gzipped, over ${kb(BUDGET.js)}`)

@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
 import { showNotify } from 'vant'
 import { ApiError } from '@/api/http'
+import { warm } from '@/api/client'
 import { reportError } from '@/composables/report'
 import { loadMessages, t } from '@/i18n'
 import type { MessageArea } from '@/locales/areas'
@@ -28,6 +29,8 @@ declare module 'vue-router' {
     bare?: boolean
     /** The messages the page needs (src/locales/areas.ts); without one, it loads them all. */
     messages?: MessageArea
+    /** The API paths the page reads first, started as navigation begins (see `warm`). */
+    warm?: (to: RouteLocationNormalized) => string[]
   }
 }
 
@@ -97,7 +100,7 @@ export const routes = [
     meta: { title: 'proxies.title', requiresAuth: true, can: { compound: 'count_paper' }, tab: 'manage' },
   },
   // A vote's compound is known only once it is loaded: these pages ask the server what the user may do.
-  { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('@/views/VoteView.vue'), meta: { title: 'votes.title', requiresAuth: true, tab: 'home', messages: 'vote' } },
+  { path: '/votes/:id(\\d+)', name: 'vote', component: () => import('@/views/VoteView.vue'), meta: { title: 'votes.title', requiresAuth: true, tab: 'home', messages: 'vote', warm: (to) => [`/api/v1/votes/${String(to.params.id)}`] } },
   { path: '/votes/:id(\\d+)/edit', name: 'vote-edit', component: () => import('@/views/VoteFormView.vue'), meta: { title: 'votes.form.editTitle', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/ballots', name: 'vote-ballots', component: () => import('@/views/BallotsView.vue'), meta: { title: 'ballots.title', requiresAuth: true, tab: 'home' } },
   { path: '/votes/:id(\\d+)/paper', name: 'vote-paper', component: () => import('@/views/PaperBallotsView.vue'), meta: { title: 'paper.title', requiresAuth: true, tab: 'home' } },
@@ -105,7 +108,7 @@ export const routes = [
   { path: '/admin/users', name: 'admin-users', component: () => import('@/views/AdminUsersView.vue'), meta: { title: 'users.title', requiresAuth: true, can: { global: 'manage_tenancy' }, tab: 'manage' } },
   { path: '/audit', name: 'audit', component: () => import('@/views/AuditView.vue'), meta: { title: 'audit.title', requiresAuth: true, can: { global: 'view_audit' }, tab: 'manage' } },
   { path: '/compounds/:id(\\d+)/concerns', name: 'concerns', component: () => import('@/views/ConcernListView.vue'), meta: { title: 'concerns.listTitle', requiresAuth: true, tab: 'home', messages: 'concern' } },
-  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, can: { compound: 'raise_concern' }, tab: 'home', messages: 'concern' } },
+  { path: '/compounds/:id(\\d+)/concerns/new', name: 'concern-new', component: () => import('@/views/ConcernFormView.vue'), meta: { title: 'concerns.newTitle', requiresAuth: true, can: { compound: 'raise_concern' }, tab: 'home', messages: 'concern', warm: (to) => [`/api/v1/compounds/${String(to.params.id)}`] } },
   { path: '/concerns/:id(\\d+)', name: 'concern', component: () => import('@/views/ConcernView.vue'), meta: { title: 'concerns.title', requiresAuth: true, tab: 'home', messages: 'concern' } },
   { path: '/compounds/:id(\\d+)/agendas', name: 'agendas', component: () => import('@/views/AgendaListView.vue'), meta: { title: 'agendas.listTitle', requiresAuth: true, tab: 'home', messages: 'agenda' } },
   {
@@ -133,7 +136,7 @@ export const routes = [
     component: () => import('@/views/QuestionnaireFormView.vue'),
     meta: { title: 'questionnaires.form.newTitle', requiresAuth: true, can: { compound: 'manage_questionnaires' }, tab: 'home' },
   },
-  { path: '/questionnaires/:id(\\d+)', name: 'questionnaire', component: () => import('@/views/QuestionnaireView.vue'), meta: { title: 'questionnaires.title', requiresAuth: true, tab: 'home', messages: 'questionnaire' } },
+  { path: '/questionnaires/:id(\\d+)', name: 'questionnaire', component: () => import('@/views/QuestionnaireView.vue'), meta: { title: 'questionnaires.title', requiresAuth: true, tab: 'home', messages: 'questionnaire', warm: (to) => [`/api/v1/questionnaires/${String(to.params.id)}`] } },
   { path: '/questionnaires/:id(\\d+)/edit', name: 'questionnaire-edit', component: () => import('@/views/QuestionnaireFormView.vue'), meta: { title: 'questionnaires.form.editTitle', requiresAuth: true, tab: 'home' } },
   { path: '/questionnaires/:id(\\d+)/results', name: 'questionnaire-results', component: () => import('@/views/QuestionnaireResultsView.vue'), meta: { title: 'questionnaires.results.title', requiresAuth: true, tab: 'home' } },
   {
@@ -191,11 +194,24 @@ async function signIn(to: RouteLocationNormalized) {
 }
 
 /**
+ * Starts what the page will need while the sign-in is checked: its code (every route's component is
+ * loaded lazily, and the router would fetch it only after the guard) and the data it reads first.
+ */
+function startPage(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    const load = record.components?.default
+    if (typeof load === 'function') void (load as () => Promise<unknown>)().catch(() => undefined)
+  }
+  if (useAuthStore().isLoggedIn) for (const path of to.meta.warm?.(to) ?? []) warm(path)
+}
+
+/**
  * The one navigation guard: sign-in, then what the server allows in the page's compound or
  * community. The page's messages load meanwhile; it is shown once they are here.
  */
 export async function guard(to: RouteLocationNormalized) {
   const messages = loadMessages(to.meta.messages ?? 'all').catch((e: unknown) => console.error('the messages could not be loaded', e))
+  startPage(to)
   const verdict = await signIn(to)
   if (verdict !== true) return verdict
   await messages

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { client, rawBody, sessionClient, unwrap, useTokenHolder } from '@/api/client'
+import { client, rawBody, sessionClient, unwrap, useTokenHolder, warm } from '@/api/client'
 import { apiError, json, mockFetch } from '@/__tests__/helpers'
 
 afterEach(() => {
@@ -79,5 +79,24 @@ describe('client', () => {
     expect(calls[1]?.body).toEqual({ reason: '改期' })
     expect(calls[3]?.headers.get('Content-Type')).toBe('image/jpeg')
     expect(await (calls[3]?.body as Blob).text()).toBe('jpeg')
+  })
+
+  it('a page finds its first read under way when navigation warmed it, once, and nothing is warmed without a session', async () => {
+    let n = 0
+    const calls = mockFetch(() => json(200, { id: 3, n: ++n }))
+    useTokenHolder({ accessToken: () => null, refresh: () => Promise.resolve(false), clear: () => {} })
+    warm('/api/v1/votes/3')
+    expect(calls).toHaveLength(0)
+
+    useTokenHolder({ accessToken: () => 'access-1', refresh: () => Promise.resolve(false), clear: () => {} })
+    warm('/api/v1/votes/3')
+    warm('/api/v1/votes/3')
+    expect(calls).toHaveLength(1)
+    expect(calls[0]?.headers.get('Authorization')).toBe('Bearer access-1')
+    expect(await unwrap(client.GET('/api/v1/votes/{id}', { params: { path: { id: 3 } } }))).toEqual({ id: 3, n: 1 })
+    expect(calls).toHaveLength(1)
+    // Taken once: the next read asks the server again.
+    expect(await unwrap(client.GET('/api/v1/votes/{id}', { params: { path: { id: 3 } } }))).toEqual({ id: 3, n: 2 })
+    expect(calls).toHaveLength(2)
   })
 })

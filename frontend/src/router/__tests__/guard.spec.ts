@@ -99,6 +99,7 @@ describe('router guard', () => {
 
   it('lets an owner raise a concern where the server allows it, and an administrator nowhere', async () => {
     loginAs([membership('owner', { community_id: 1, compound_id: 2 })], { compounds: { 2: { raise_concern: true } } })
+    mockFetch(() => json(200, {}))
     expect(await go('/compounds/2/concerns/new')).toBe('/compounds/2/concerns/new')
     expect(await go('/compounds/3/concerns/new')).toBe('/')
 
@@ -125,8 +126,11 @@ describe('router guard', () => {
 
   it('lets every signed-in user reach the inbox and a vote; the server decides what they see there', async () => {
     loginAs()
+    const calls = mockFetch(() => json(200, {}))
     expect(await go('/inbox')).toBe('/inbox')
     expect(await go('/votes/7')).toBe('/votes/7')
+    // The vote's own read starts as the navigation begins, not once the page has loaded.
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toContain('GET /votes/7')
     expect(await go('/votes/7/ballots?receipt=K7QMA-4XPBZ')).toBe('/votes/7/ballots?receipt=K7QMA-4XPBZ')
     expect(await go('/compounds/2/votes/new')).toBe('/')
   })
