@@ -46,11 +46,16 @@ pub fn raiser_notice(m: &Moved<'_>) -> Option<(&'static str, Value)> {
             let meeting = m.detail.get("meeting").and_then(Value::as_str)?;
             ("concern_discussed", json!({ "meeting": meeting, "text": excerpt(m.text, 80) }))
         }
+        ConcernStep::TaskDone => {
+            let task = m.detail.get("task").and_then(Value::as_str)?;
+            ("concern_task_done", json!({ "task": task, "text": excerpt(m.text, 80) }))
+        }
         ConcernStep::Raised
         | ConcernStep::Confirmed
         | ConcernStep::Reopened
         | ConcernStep::Rated
-        | ConcernStep::PhotoAdded => return None,
+        | ConcernStep::PhotoAdded
+        | ConcernStep::TaskSet => return None,
     })
 }
 
@@ -66,7 +71,9 @@ pub fn settles(step: ConcernStep) -> Option<Deed> {
         | ConcernStep::DepartmentResponded
         | ConcernStep::TurnedIntoAgenda
         | ConcernStep::PhotoAdded
-        | ConcernStep::Discussed => None,
+        | ConcernStep::Discussed
+        | ConcernStep::TaskSet
+        | ConcernStep::TaskDone => None,
     }
 }
 
@@ -83,7 +90,7 @@ mod tests {
 
     #[test]
     fn the_raiser_hears_of_every_step_others_take_that_moves_the_concern() {
-        let detail = json!({ "department": "城管执法队", "meeting": "北门垃圾问题三方协商会" });
+        let detail = json!({ "department": "城管执法队", "meeting": "北门垃圾问题三方协商会", "task": "每日清运" });
         let told: Vec<ConcernStep> = ConcernStep::ALL
             .into_iter()
             .filter(|&s| raiser_notice(&moved(s, Some("好的"), &detail)).is_some())
@@ -99,7 +106,8 @@ mod tests {
                 S::Escalated,
                 S::DepartmentResponded,
                 S::TurnedIntoAgenda,
-                S::Discussed
+                S::Discussed,
+                S::TaskDone
             ]
         );
     }
@@ -128,7 +136,7 @@ mod tests {
 
     #[test]
     fn every_notice_the_raiser_gets_renders_in_both_languages() {
-        let detail = json!({ "department": "城管执法队", "meeting": "北门垃圾问题三方协商会" });
+        let detail = json!({ "department": "城管执法队", "meeting": "北门垃圾问题三方协商会", "task": "每日清运" });
         for s in ConcernStep::ALL {
             for note in [None, Some("好的")] {
                 let Some((kind, params)) = raiser_notice(&moved(s, note, &detail)) else { continue };

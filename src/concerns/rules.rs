@@ -54,11 +54,15 @@ pub enum ConcernStep {
     PhotoAdded,
     /// A meeting took the concern up: what it reached goes on the timeline.
     Discussed,
+    /// A meeting set an action item on it, for a party, by a date.
+    TaskSet,
+    /// The community office confirmed that action item done.
+    TaskDone,
 }
 
 impl ConcernStep {
     /// Every step, in the order of a concern's life.
-    pub const ALL: [ConcernStep; 13] = [
+    pub const ALL: [ConcernStep; 15] = [
         ConcernStep::Raised,
         ConcernStep::Routed,
         ConcernStep::Acknowledged,
@@ -72,6 +76,8 @@ impl ConcernStep {
         ConcernStep::TurnedIntoAgenda,
         ConcernStep::PhotoAdded,
         ConcernStep::Discussed,
+        ConcernStep::TaskSet,
+        ConcernStep::TaskDone,
     ];
 
     /// The step as stored on the timeline.
@@ -90,6 +96,8 @@ impl ConcernStep {
             ConcernStep::TurnedIntoAgenda => "turned_into_agenda",
             ConcernStep::PhotoAdded => "photo_added",
             ConcernStep::Discussed => "discussed",
+            ConcernStep::TaskSet => "task_set",
+            ConcernStep::TaskDone => "task_done",
         }
     }
 
@@ -143,7 +151,9 @@ pub fn next_status(status: ConcernStatus, step: ConcernStep) -> Result<ConcernSt
         }
         // A meeting never settles a concern: the party handling it resolves it and whoever raised
         // it confirms. What the meeting reached is on the record whatever the status.
-        ConcernStep::DepartmentResponded | ConcernStep::Discussed => Ok(status),
+        ConcernStep::DepartmentResponded | ConcernStep::Discussed | ConcernStep::TaskSet | ConcernStep::TaskDone => {
+            Ok(status)
+        }
         ConcernStep::Raised => Err(("concern_exists", msg!("concern_exists"))),
     }
 }

@@ -390,16 +390,24 @@ pub async fn turned_into_agenda(db: &impl ConnectionTrait, actor: &Actor, l: &Lo
     Ok(())
 }
 
-/// Record in the caller's transaction what a meeting reached on concern `id` (`detail` names the
-/// meeting and its outcome): a step on the timeline that leaves the status as it is, and news to
-/// whoever raised it. A chair who may not see the concern records nothing on it.
-pub async fn discussed(db: &impl ConnectionTrait, actor: &Actor, id: i64, detail: serde_json::Value) -> AppResult<()> {
+/// Record in the caller's transaction what a meeting did about concern `id`: what it reached
+/// (`Discussed`), an action item it set (`TaskSet`), that item confirmed done (`TaskDone`); `detail`
+/// names the meeting or the task. A step on the timeline that leaves the status as it is, with news
+/// to whoever raised it where the step tells them. A caller who may not see the concern records
+/// nothing on it.
+pub async fn from_meeting(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    step: ConcernStep,
+    detail: serde_json::Value,
+) -> AppResult<()> {
     let l = match concern_for(db, actor, id).await {
         Ok(l) => l,
         Err(AppError::NotFound | AppError::Forbidden) => return Ok(()),
         Err(e) => return Err(e),
     };
-    take_step(db, actor, &l, Step::new(ConcernStep::Discussed).detail(detail)).await?;
+    take_step(db, actor, &l, Step::new(step).detail(detail)).await?;
     Ok(())
 }
 

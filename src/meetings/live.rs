@@ -18,7 +18,7 @@ use crate::{
     agendas, audit,
     audit::sentence::kind_word,
     auth::Actor,
-    concerns,
+    concerns::{self, ConcernStep},
     entities::{file, meeting, meeting_invitation, meeting_item, meeting_position},
     error::{AppError, AppResult},
     i18n::{Lang, render},
@@ -388,7 +388,7 @@ async fn reach_source(
             let decision = [Some(line.as_str()), text].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
             agendas::taken_up_at_meeting(db, actor, source_id, rules.decides_agendas, decision, detail).await?;
         }
-        ItemSource::Concern => concerns::discussed(db, actor, source_id, detail).await?,
+        ItemSource::Concern => concerns::from_meeting(db, actor, source_id, ConcernStep::Discussed, detail).await?,
         ItemSource::Questionnaire | ItemSource::Vote => {}
     }
     Ok(())

@@ -157,6 +157,7 @@ mod tests {
         "concern_department_responded",
         "concern_became_agenda",
         "concern_discussed",
+        "concern_task_done",
         "holder_invitation",
         "holder_linked",
         "holder_unlinked",

@@ -122,6 +122,7 @@ mod tests {
             ("concern_department_responded", json!({ "department": "城管执法队", "text": "已处理" })),
             ("concern_became_agenda", json!({ "text": "吵" })),
             ("concern_discussed", json!({ "meeting": "北门垃圾问题三方协商会", "text": "吵" })),
+            ("concern_task_done", json!({ "task": "每日清运", "text": "吵" })),
             ("holder_invitation", json!({ "holder": "TYC0001" })),
             ("holder_linked", json!({ "name": "张三", "holder": "TYC0001", "settling": true, "counts_from": at })),
             ("holder_unlinked", json!({ "name": "张三", "holder": "TYC0001" })),

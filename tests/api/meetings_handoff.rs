@@ -192,6 +192,28 @@ async fn an_outcome_decides_the_agenda_where_the_body_may_and_is_told_on_the_con
     assert!(told["text"].as_str().unwrap().contains("北门外垃圾清运协商"), "{told}");
     let inbox = get(&app, "owner001", "/api/v1/me/inbox").await.expect(StatusCode::OK).body;
     assert!(inbox.as_array().unwrap().iter().any(|n| n["kind"] == "concern_discussed"), "{inbox}");
+    // The action item it set closes the loop on the concern's timeline once the office confirms it.
+    let property_party =
+        m["attendance"]["parties"].as_array().unwrap().iter().find(|p| p["party_kind"] == "property_company").unwrap()
+            ["party_id"]
+            .clone();
+    let due = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive().to_string();
+    let set = json!({ "title": "北门外垃圾每日清运", "party_id": property_party, "due_on": due });
+    let task = post(&app, "secretary", &format!("/api/v1/meetings/{id}/items/{}/tasks", item_id(&m, 1)), set)
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    post(&app, "property", &format!("/api/v1/tasks/{task}/updates"), json!({ "body": "已清运", "done": true }))
+        .await
+        .expect(StatusCode::OK);
+    post(&app, "secretary", &format!("/api/v1/tasks/{task}/review"), json!({ "accept": true }))
+        .await
+        .expect(StatusCode::OK);
+    let c = get(&app, "owner001", &format!("/api/v1/concerns/{concern}")).await.expect(StatusCode::OK).body;
+    let steps: Vec<&str> = c["timeline"].as_array().unwrap().iter().map(|e| e["step"].as_str().unwrap()).collect();
+    assert!(steps.ends_with(&["discussed", "task_set", "task_done"]), "{steps:?}");
+    let inbox = get(&app, "owner001", "/api/v1/me/inbox").await.expect(StatusCode::OK).body;
+    assert!(inbox.as_array().unwrap().iter().any(|n| n["kind"] == "concern_task_done"), "{inbox}");
 
     // A residents' council only gives its view: the agenda stays open, its position on record.
     let items = json!([{ "title": "路灯位置", "minutes": 20, "source": "agenda", "source_id": other }]);

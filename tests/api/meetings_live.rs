@@ -330,8 +330,6 @@ async fn an_action_item_goes_from_the_meeting_to_the_party_and_back_to_the_offic
     let early = json!({ "title": "x", "party_id": property_party, "due_on": "2020-01-01" });
     let res = post(&app, "secretary", &tasks, early).await.expect(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body["error"]["fields"]["due_on"].is_string());
-    let foreign = app.compound_id(SHS).await;
-    let _ = foreign;
     let t = post(&app, "secretary", &tasks, new).await.expect(StatusCode::CREATED).body;
     let task = t["id"].as_i64().unwrap();
     assert_eq!(t["party"]["kind"], "property_company");

@@ -2919,7 +2919,7 @@ export interface components {
          * @description A step on a concern's timeline.
          * @enum {string}
          */
-        ConcernStep: "raised" | "routed" | "acknowledged" | "replied" | "resolved" | "confirmed" | "reopened" | "rated" | "escalated" | "department_responded" | "turned_into_agenda" | "photo_added" | "discussed";
+        ConcernStep: "raised" | "routed" | "acknowledged" | "replied" | "resolved" | "confirmed" | "reopened" | "rated" | "escalated" | "department_responded" | "turned_into_agenda" | "photo_added" | "discussed" | "task_set" | "task_done";
         ConcernSummary: {
             assigned_kind?: components["schemas"]["PartyKind"] | null;
             category: components["schemas"]["CategoryView"];
