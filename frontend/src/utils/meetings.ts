@@ -10,7 +10,7 @@ import type {
   NewMeeting,
   Person,
 } from '@/api/meetings'
-import type { MembershipView, PartyKind, Role } from '@/api/types'
+import type { FileView, MembershipView, PartyKind, Role } from '@/api/types'
 import { fromLocalInput, toLocalInput } from './votes'
 
 export const MEETING_KINDS: readonly MeetingKind[] = [
@@ -163,6 +163,8 @@ export interface MeetingDraft {
   items: ItemDraft[]
   /** The residents of a council, or the sides of a mediation. */
   invitees: Person[]
+  /** The papers to read before it, uploaded to the first compound chosen. */
+  papers: FileView[]
 }
 
 let nextKey = 1
@@ -198,6 +200,7 @@ export function emptyMeeting(kind: MeetingKind, compoundIds: number[], now: numb
     recorder: null,
     items: [],
     invitees: [],
+    papers: [],
   }
 }
 
@@ -281,6 +284,7 @@ export function toNewMeeting(draft: MeetingDraft): NewMeeting {
       }
     }),
     invitee_ids: KIND_RULES[draft.kind].names ? draft.invitees.map((p) => p.id) : [],
+    attachment_ids: draft.papers.map((f) => f.id),
   }
 }
 

@@ -139,6 +139,9 @@ describe('the convening form', () => {
     expect(body.invitee_ids).toEqual([])
     setKind(d, 'residents_council', NOW)
     expect(toNewMeeting(d).invitee_ids).toEqual([9])
+    expect(body.attachment_ids).toEqual([])
+    d.papers = [{ id: 21, name: '方案.pdf', content_type: 'application/pdf', size: 1024, sha256: 'ab' }]
+    expect(toNewMeeting(d).attachment_ids).toEqual([21])
   })
 
   it('reads sources and field paths', () => {
