@@ -127,12 +127,7 @@ pub async fn carry_over(
         .into_iter()
         .filter_map(|i| i.carried_from)
         .collect();
-    let tasks = meeting_task::Entity::find()
-        .filter(meeting_task::Column::MeetingId.is_in(by_id.keys().copied()))
-        .filter(meeting_task::Column::Status.ne(TaskStatus::Done))
-        .order_by_asc(meeting_task::Column::DueOn)
-        .all(db)
-        .await?;
+    let tasks = tasks_left(db, by_id.keys().copied()).await?;
     Ok(CarryOver {
         items: items
             .into_iter()
@@ -153,8 +148,37 @@ pub async fn carry_over(
                 }
             })
             .collect(),
-        tasks: summaries(db, tasks).await?,
+        tasks,
     })
+}
+
+/// The action items of `meetings` not yet confirmed done, soonest due first.
+async fn tasks_left(db: &impl ConnectionTrait, meetings: impl IntoIterator<Item = i64>) -> AppResult<Vec<TaskSummary>> {
+    let tasks = meeting_task::Entity::find()
+        .filter(meeting_task::Column::MeetingId.is_in(meetings))
+        .filter(meeting_task::Column::Status.ne(TaskStatus::Done))
+        .order_by_asc(meeting_task::Column::DueOn)
+        .all(db)
+        .await?;
+    summaries(db, tasks).await
+}
+
+/// The action items the earlier meetings of the body (`kind` with `compounds`) left open, to
+/// review at its next meeting: for whoever may see meetings in every one of the compounds, and
+/// none for anyone else.
+pub async fn open_tasks(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    community_id: i64,
+    kind: MeetingKind,
+    compounds: &[crate::entities::compound::Model],
+) -> AppResult<Vec<TaskSummary>> {
+    if compounds.iter().any(|c| actor.authorize_compound(Permission::ViewMeetings, c).is_err()) {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = compounds.iter().map(|c| c.id).collect();
+    let meetings = earlier(db, actor, community_id, kind, &ids).await?;
+    tasks_left(db, meetings.iter().map(|m| m.id)).await
 }
 
 /// Check the items carried from earlier meetings: each an unsettled item of a held meeting of the

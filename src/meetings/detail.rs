@@ -74,15 +74,10 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
     let names = user_names(db, ids).await?;
     let parties = parties_of(db, &invitations).await?;
     let tasks = tasks_of_meeting(db, mt.id).await?;
-    let open_tasks = if mt.status == super::MeetingStatus::Held {
+    let open_tasks = if mt.status == MeetingStatus::Held {
         Vec::new()
     } else {
-        let compound_ids: Vec<i64> = m.compounds.iter().map(|c| c.id).collect();
-        let q = super::CarryOverQuery {
-            kind: mt.kind,
-            compound_ids: compound_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
-        };
-        super::carry_over(db, actor, mt.community_id, q).await.map(|c| c.tasks).unwrap_or_default()
+        super::open_tasks(db, actor, mt.community_id, mt.kind, &m.compounds).await?
     };
     let sheet = match mt.sign_in_sheet_file_id {
         Some(id) => crate::files::views_of(db, &[id]).await?.into_iter().next(),
