@@ -15,10 +15,9 @@ use super::{
     SignInMethod, Visibility, check_outcome, may_manage, meeting_for, sign_in_open,
 };
 use crate::{
-    agendas, audit,
+    audit,
     audit::sentence::kind_word,
     auth::Actor,
-    concerns::{self, ConcernStep},
     entities::{file, meeting, meeting_invitation, meeting_item, meeting_position},
     error::{AppError, AppResult},
     i18n::{Lang, render},
@@ -311,14 +310,16 @@ async fn present(db: &impl ConnectionTrait, m: &LoadedMeeting) -> AppResult<Pres
 }
 
 /// Record the outcome of item `item_id`: by the chair, while the meeting runs, checked against
-/// how the kind decides (see [`check_outcome`]). The positions or votes are kept with it.
+/// how the kind decides (see [`check_outcome`]). The positions or votes are kept with it. Answers
+/// what the outcome means for the agenda or concern the item is drawn from, for the caller to
+/// record there in the same transaction (see [`Reached`]).
 pub async fn record_outcome(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: i64,
     item_id: i64,
     req: OutcomeRequest,
-) -> AppResult<LoadedMeeting> {
+) -> AppResult<(LoadedMeeting, Option<Reached>)> {
     let (m, item) = chaired_item(db, actor, id, item_id).await?;
     let text = optional_text("text", req.text.as_deref(), 5_000)?;
     check_outcome(m.kind(), &OutcomeRequest { text: text.clone(), ..req.clone() }, &present(db, &m).await?)?;
@@ -338,7 +339,7 @@ pub async fn record_outcome(
         meeting_position::Entity::insert_many(rows).exec(db).await?;
     }
     let position = item.position;
-    reach_source(db, actor, &m, &item, req.outcome, text.as_deref()).await?;
+    let reached = reached(actor.language().unwrap_or(Lang::Zh), &m, &item, req.outcome, text.as_deref());
     let mut row = item.into_active_model();
     row.status = Set(ItemStatus::Done);
     row.outcome = Set(Some(req.outcome));
@@ -350,30 +351,39 @@ pub async fn record_outcome(
     row.update(db).await?;
     let detail = json!({ "item": position, "outcome": req.outcome, "hands": req.hands });
     audit::note(db, Some(actor.user.id), &m.meeting, "meeting.outcome", detail).await?;
-    Ok(m)
+    Ok((m, reached))
 }
 
-/// What an item's outcome does to the agenda or concern it is drawn from: it decides an agenda
-/// where the kind decides agendas and the chair may manage it, and otherwise goes on the agenda's
-/// record; it goes on a concern's timeline. A deferred item, and a mediation, tell nothing.
-async fn reach_source(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
+/// What an outcome means for the agenda or concern its item is drawn from. Agendas and concerns
+/// show the meetings that took them up, so they sit below meetings' reach: the edge records this
+/// on them, in the same transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reached {
+    /// The meeting's outcome on agenda `id`: its decision, in the words `decision`, where the kind
+    /// `decides` agendas (and the chair may manage this one); otherwise its position on record.
+    Agenda { id: i64, decides: bool, decision: String, detail: serde_json::Value },
+    /// The meeting's outcome, for concern `id`'s timeline.
+    Concern { id: i64, detail: serde_json::Value },
+}
+
+/// What the outcome of `item` at meeting `m` means for the agenda or concern it is drawn from,
+/// written in `lang`. A deferred item, and a mediation, mean nothing outside.
+pub fn reached(
+    lang: Lang,
     m: &LoadedMeeting,
     item: &meeting_item::Model,
     outcome: ItemOutcome,
     text: Option<&str>,
-) -> AppResult<()> {
+) -> Option<Reached> {
     let rules = m.kind().rules();
-    let (Some(source), Some(source_id)) = (item.source_kind, item.source_id) else { return Ok(()) };
+    let (source, id) = (item.source_kind?, item.source_id?);
     if outcome == ItemOutcome::Deferred || rules.visibility != Visibility::Compounds {
-        return Ok(());
+        return None;
     }
     let mt = &m.meeting;
     let detail = json!({ "meeting": mt.title, "meeting_id": mt.id, "item": item.position, "outcome": outcome });
     match source {
         ItemSource::Agenda => {
-            let lang = actor.language().unwrap_or(Lang::Zh);
             let outcome_word = kind_word(lang, "meeting_outcome", detail.get("outcome")).unwrap_or_default();
             let date = (mt.starts_at + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
             let line = render(lang, "meeting_agenda_decision", |name| match name {
@@ -386,12 +396,11 @@ async fn reach_source(
             })
             .unwrap_or_default();
             let decision = [Some(line.as_str()), text].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
-            agendas::taken_up_at_meeting(db, actor, source_id, rules.decides_agendas, decision, detail).await?;
+            Some(Reached::Agenda { id, decides: rules.decides_agendas, decision, detail })
         }
-        ItemSource::Concern => concerns::from_meeting(db, actor, source_id, ConcernStep::Discussed, detail).await?,
-        ItemSource::Questionnaire | ItemSource::Vote => {}
+        ItemSource::Concern => Some(Reached::Concern { id, detail }),
+        ItemSource::Questionnaire | ItemSource::Vote => None,
     }
-    Ok(())
 }
 
 /// Close the meeting: by the chair. Items without an outcome stay unresolved, to be taken up at

@@ -15,7 +15,6 @@ use crate::{
     accounts::user_names,
     audit::{self, Subject},
     auth::Actor,
-    concerns::{self, ConcernStep},
     entities::{meeting_item, meeting_task, meeting_task_photo, meeting_task_update, membership, party},
     error::{AppError, AppResult},
     files::FileView,
@@ -245,31 +244,29 @@ pub async fn create_task(
     .exec_with_returning(db)
     .await?;
     tell(db, &t, "task_assigned", &people).await?;
-    on_concern(db, actor, &m, &t, ConcernStep::TaskSet).await?;
     let detail = json!({ "meeting": id, "item": item.position, "title": t.title, "party_kind": p.kind, "party_name": p.name, "due_on": t.due_on });
     audit::note(db, Some(actor.user.id), &t, "task.created", detail).await?;
     Ok(t)
 }
 
-/// Tell the concern task `t` was raised from (through its item), on the concern's timeline: the
-/// loop closes where whoever raised the concern looks. A mediation tells nothing outside.
-async fn on_concern(
+/// The concern task `t` was raised from (through its item), with what its timeline tells of the
+/// task: the loop closes where whoever raised the concern looks. The edge records it there (a
+/// concern sits below meetings' reach). A mediation's task tells nothing outside.
+pub async fn concern_of(
     db: &impl ConnectionTrait,
-    actor: &Actor,
-    m: &LoadedMeeting,
     t: &meeting_task::Model,
-    step: ConcernStep,
-) -> AppResult<()> {
-    if m.kind().rules().visibility != super::Visibility::Compounds {
-        return Ok(());
-    }
+) -> AppResult<Option<(i64, serde_json::Value)>> {
     let item = meeting_item::Entity::find_by_id(t.item_id).one(db).await?;
     let Some(concern_id) = item.filter(|i| i.source_kind == Some(ItemSource::Concern)).and_then(|i| i.source_id) else {
-        return Ok(());
+        return Ok(None);
     };
+    let m = crate::entities::meeting::Entity::find_by_id(t.meeting_id).one(db).await?;
+    if m.is_none_or(|m| m.kind.rules().visibility != super::Visibility::Compounds) {
+        return Ok(None);
+    }
     let detail =
         json!({ "task": t.title, "task_id": t.id, "due_on": t.due_on.to_string(), "meeting_id": t.meeting_id });
-    concerns::from_meeting(db, actor, concern_id, step, detail).await
+    Ok(Some((concern_id, detail)))
 }
 
 /// Party `party_id`, if it may answer for a task of meeting `m`: a party of a compound taking
@@ -419,9 +416,6 @@ pub async fn review(
         row.reported_at = Set(None);
     }
     let t = row.update(db).await?;
-    if req.accept {
-        on_concern(db, actor, &m, &t, ConcernStep::TaskDone).await?;
-    }
     notices::done(db, actor.user.id, Deed::ReviewTask, &format!("/tasks/{}", t.id)).await?;
     let kind = if req.accept { "task_done" } else { "task_returned" };
     tell(db, &t, kind, &people_of(db, t.party_id).await?).await?;

@@ -19,12 +19,14 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::answer;
 use crate::meetings::{
     self, AttachmentsRequest, AttendanceRequest, HandoffRequest, LiveState, LoadedMeeting, MeetingView, NotesRequest,
-    OutcomeRequest, SignInCode, SignInRequest,
+    OutcomeRequest, Reached, SignInCode, SignInRequest,
 };
 use sea_orm::DatabaseTransaction;
 
 use crate::{
+    agendas,
     auth::{Actor, jwt::ACCESS_TTL_SECS},
+    concerns::{self, ConcernStep},
     db::write_txn,
     error::{AppResult, ErrorBody},
     files::FileView,
@@ -187,7 +189,21 @@ async fn record_outcome(
     Path((id, item_id)): Path<(i64, i64)>,
     Json(req): Json<OutcomeRequest>,
 ) -> AppResult<Json<MeetingView>> {
-    step(&state, &actor, async |txn| meetings::record_outcome(txn, &actor, id, item_id, req).await).await
+    step(&state, &actor, async |txn| {
+        let (m, reached) = meetings::record_outcome(txn, &actor, id, item_id, req).await?;
+        // What the outcome means for the agenda or concern the item is drawn from, recorded there.
+        match reached {
+            Some(Reached::Agenda { id, decides, decision, detail }) => {
+                agendas::taken_up_at_meeting(txn, &actor, id, decides, decision, detail).await?;
+            }
+            Some(Reached::Concern { id, detail }) => {
+                concerns::from_meeting(txn, &actor, id, ConcernStep::Discussed, detail).await?;
+            }
+            None => {}
+        }
+        Ok(m)
+    })
+    .await
 }
 
 /// Hand an item on to a binding vote (drafted with the item's text and dated to keep the

@@ -8,6 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::meetings::tasks::{self, NewTask, TaskFilter, TaskReview, TaskSummary, TaskUpdateRequest, TaskView};
 use crate::{
     auth::Actor,
+    concerns::{self, ConcernStep},
     db::write_txn,
     error::{AppResult, ErrorBody},
     files::FileView,
@@ -39,6 +40,9 @@ async fn create_task(
 ) -> AppResult<(StatusCode, Json<TaskView>)> {
     let txn = write_txn(&state.db).await?;
     let t = tasks::create_task(&txn, &actor, id, item_id, req).await?;
+    if let Some((concern, detail)) = tasks::concern_of(&txn, &t).await? {
+        concerns::from_meeting(&txn, &actor, concern, ConcernStep::TaskSet, detail).await?;
+    }
     txn.commit().await?;
     state.room.changed(id).await;
     Ok((StatusCode::CREATED, Json(tasks::show(&state.db, &actor, t.id).await?)))
@@ -133,7 +137,11 @@ async fn review_task(
     Json(req): Json<TaskReview>,
 ) -> AppResult<Json<TaskView>> {
     let txn = write_txn(&state.db).await?;
-    tasks::review(&txn, &actor, id, req).await?;
+    let accept = req.accept;
+    let t = tasks::review(&txn, &actor, id, req).await?;
+    if accept && let Some((concern, detail)) = tasks::concern_of(&txn, &t).await? {
+        concerns::from_meeting(&txn, &actor, concern, ConcernStep::TaskDone, detail).await?;
+    }
     txn.commit().await?;
     Ok(Json(tasks::show(&state.db, &actor, id).await?))
 }
