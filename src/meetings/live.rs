@@ -355,8 +355,8 @@ pub async fn record_outcome(
 }
 
 /// What an outcome means for the agenda or concern its item is drawn from. Agendas and concerns
-/// show the meetings that took them up, so they sit below meetings' reach: the edge records this
-/// on them, in the same transaction.
+/// show the meetings that took them up, so they import meetings and not the reverse: the edge
+/// records this on them, in the same transaction.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reached {
     /// The meeting's outcome on agenda `id`: its decision, in the words `decision`, where the kind
@@ -423,4 +423,109 @@ pub async fn close(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResu
 /// Whether an outcome leaves its item for a later meeting.
 pub fn unresolved(status: ItemStatus, outcome: Option<ItemOutcome>) -> bool {
     status != ItemStatus::Done || outcome == Some(ItemOutcome::Deferred)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::meetings::MeetingKind;
+
+    fn meeting(kind: MeetingKind) -> LoadedMeeting {
+        let at: DateTime<Utc> = "2026-12-06T06:00:00Z".parse().unwrap();
+        LoadedMeeting {
+            meeting: meeting::Model {
+                id: 7,
+                community_id: 1,
+                compound_id: Some(2),
+                kind,
+                title: "北门外垃圾清运协商".into(),
+                description: String::new(),
+                status: MeetingStatus::InProgress,
+                starts_at: at,
+                duration_minutes: 90,
+                place: None,
+                online_link: None,
+                chair_id: 1,
+                recorder_id: 1,
+                convened_by: 1,
+                convening_party: "community_office".into(),
+                cancel_reason: None,
+                previous_meeting_id: None,
+                current_item_id: None,
+                created_at: at,
+                updated_at: at,
+                opened_at: Some(at),
+                closed_at: None,
+                sign_in_sheet_file_id: None,
+            },
+            compounds: Vec::new(),
+            mine: None,
+        }
+    }
+
+    fn item(source: Option<ItemSource>) -> meeting_item::Model {
+        meeting_item::Model {
+            id: 3,
+            meeting_id: 7,
+            position: 2,
+            title: "垃圾清运分工".into(),
+            description: String::new(),
+            source_kind: source,
+            source_id: source.map(|_| 11),
+            presenter_id: None,
+            minutes: 30,
+            status: ItemStatus::Open,
+            notes: String::new(),
+            outcome: None,
+            outcome_text: None,
+            hands_for: None,
+            hands_against: None,
+            hands_abstaining: None,
+            carried_from: None,
+            handed_to_kind: None,
+            handed_to_id: None,
+            opened_at: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn an_outcome_decides_an_agenda_in_words_that_name_the_meeting_where_the_kind_decides_agendas() {
+        let agenda = Some(ItemSource::Agenda);
+        let said = reached(
+            Lang::Zh,
+            &meeting(MeetingKind::Consultation),
+            &item(agenda),
+            ItemOutcome::Agreed,
+            Some("物业每日清运"),
+        );
+        let Some(Reached::Agenda { id: 11, decides: true, decision, detail }) = said else { panic!("{said:?}") };
+        assert_eq!(
+            decision,
+            "经会议 [北门外垃圾清运协商](/meetings/7)（2026-12-06）第 2 项议定：达成一致。\n\n物业每日清运"
+        );
+        assert_eq!(detail["outcome"], "agreed");
+        let council =
+            reached(Lang::En, &meeting(MeetingKind::ResidentsCouncil), &item(agenda), ItemOutcome::NotAgreed, None);
+        assert!(matches!(council, Some(Reached::Agenda { decides: false, .. })), "{council:?}");
+    }
+
+    #[test]
+    fn a_deferred_item_a_mediation_and_an_item_of_no_agenda_or_concern_mean_nothing_outside() {
+        let concern = Some(ItemSource::Concern);
+        let m = meeting(MeetingKind::Consultation);
+        assert!(matches!(
+            reached(Lang::Zh, &m, &item(concern), ItemOutcome::NotAgreed, None),
+            Some(Reached::Concern { id: 11, .. })
+        ));
+        assert_eq!(reached(Lang::Zh, &m, &item(concern), ItemOutcome::Deferred, None), None);
+        assert_eq!(
+            reached(Lang::Zh, &meeting(MeetingKind::Mediation), &item(concern), ItemOutcome::Agreed, None),
+            None
+        );
+        assert_eq!(reached(Lang::Zh, &m, &item(Some(ItemSource::Vote)), ItemOutcome::Agreed, None), None);
+        assert_eq!(reached(Lang::Zh, &m, &item(None), ItemOutcome::Agreed, None), None);
+    }
 }

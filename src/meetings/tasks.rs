@@ -250,8 +250,8 @@ pub async fn create_task(
 }
 
 /// The concern task `t` was raised from (through its item), with what its timeline tells of the
-/// task: the loop closes where whoever raised the concern looks. The edge records it there (a
-/// concern sits below meetings' reach). A mediation's task tells nothing outside.
+/// task: the loop closes where whoever raised the concern looks. The edge records it there
+/// (concerns import meetings, not the reverse). A mediation's task tells nothing outside.
 pub async fn concern_of(
     db: &impl ConnectionTrait,
     t: &meeting_task::Model,
