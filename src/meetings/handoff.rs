@@ -3,7 +3,7 @@
 //! hear them first. The draft waits for whoever manages votes or questionnaires to check and
 //! publish it; the item points to it, and it back to the meeting.
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -12,7 +12,7 @@ use super::{ItemOutcome, ItemSource, ItemStatus, LoadedMeeting, MeetingStatus, i
 use crate::{
     audit,
     auth::Actor,
-    entities::{compound, meeting_item},
+    entities::{agenda, compound, meeting_item},
     error::{AppError, AppResult},
     i18n::{Lang, render},
     msg,
@@ -178,7 +178,15 @@ pub async fn hand_off(
             (ItemSource::Vote, votes::draft(db, actor, &c, &vote).await?.id)
         }
         HandoffTarget::Questionnaire => {
-            let q = questionnaire_from(lang, &item, text, now);
+            let mut q = questionnaire_from(lang, &item, text, now);
+            // Tied to the item's agenda only where that agenda is of the compound asked (or of the
+            // whole community), as a questionnaire's agenda must be.
+            if let Some(id) = q.agenda_id {
+                let a = agenda::Entity::find_by_id(id).one(db).await?;
+                if a.is_none_or(|a| a.compound_id.is_some_and(|own| own != c.id)) {
+                    q.agenda_id = None;
+                }
+            }
             (ItemSource::Questionnaire, questionnaires::draft(db, actor, &c, &q).await?.id)
         }
     };

@@ -111,7 +111,11 @@ async fn the_chair_hands_an_item_to_a_binding_vote_drafted_with_its_text_and_the
 #[tokio::test]
 async fn an_assembly_sitting_decides_through_a_vote_and_an_item_handed_on_is_not_carried_over() {
     let app = spawn_demo().await;
-    let items = json!([{ "title": "续聘物业服务企业", "minutes": 30 }, { "title": "业主意见征询", "minutes": 20 }]);
+    let tyc = app.compound_id(TYC).await;
+    let committee = app.token("committee").await;
+    let agenda = crate::agendas::open(&app, &committee, tyc, "小区停车收费调整").await.expect(StatusCode::CREATED).id();
+    let items = json!([{ "title": "续聘物业服务企业", "minutes": 30 },
+                       { "title": "业主意见征询", "minutes": 20, "source": "agenda", "source_id": agenda }]);
     let m = meeting_under_way(&app, "assembly_sitting", "committee", items, &["committee"]).await;
     let id = m["id"].as_i64().unwrap();
     let first = format!("/api/v1/meetings/{id}/items/{}", item_id(&m, 0));
@@ -138,10 +142,10 @@ async fn an_assembly_sitting_decides_through_a_vote_and_an_item_handed_on_is_not
     let q = get(&app, "committee", &format!("/api/v1/questionnaires/{q_id}")).await.expect(StatusCode::OK).body;
     assert_eq!(q["status"], "draft");
     assert_eq!(q["questions"][0]["options"], json!(["赞成", "反对", "无意见"]));
+    assert_eq!(q["agenda_id"], agenda, "tied to the item's agenda");
 
     // Closed, nothing is left for the next sitting: both items went on to be decided.
     post(&app, "committee", &format!("/api/v1/meetings/{id}/close"), json!({})).await.expect(StatusCode::OK);
-    let tyc = app.compound_id(TYC).await;
     let community = app.community_id().await;
     let next = get(
         &app,
