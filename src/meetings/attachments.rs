@@ -30,10 +30,15 @@ pub struct AttachmentsRequest {
 /// The files `ids`, checked: each once, at most [`ATTACHMENTS_MAX`], each uploaded to one of
 /// `compound_ids`. A file that is not is named by its place in the list.
 pub async fn checked_attachments(db: &impl ConnectionTrait, compound_ids: &[i64], ids: &[i64]) -> AppResult<Vec<i64>> {
+    // In the order given, each once; counted as it goes, so a list of any length costs one pass.
+    let mut seen = std::collections::HashSet::new();
     let mut unique: Vec<i64> = Vec::new();
     for id in ids {
-        if !unique.contains(id) {
+        if seen.insert(*id) {
             unique.push(*id);
+        }
+        if unique.len() > ATTACHMENTS_MAX {
+            break;
         }
     }
     if unique.len() > ATTACHMENTS_MAX {

@@ -286,6 +286,12 @@ async fn the_papers_of_a_meeting_are_read_by_those_who_may_see_it_and_changed_by
     app.send(Method::PUT, &put, Some(&property), json!({ "attachment_ids": [] })).await.expect(StatusCode::FORBIDDEN);
     let bm = app.token("property-bm").await;
     app.send(Method::PUT, &put, Some(&bm), json!({ "attachment_ids": [] })).await.expect(StatusCode::NOT_FOUND);
+    let many: Vec<i64> = (1..=21).collect();
+    let res = app
+        .send(Method::PUT, &put, Some(&secretary), json!({ "attachment_ids": many }))
+        .await
+        .expect(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body["error"]["fields"]["attachment_ids"].as_str().unwrap().contains("20"), "{}", res.body);
     let second = upload(tyc, secretary.clone(), "quote.pdf").await;
     let changed = app
         .send(Method::PUT, &put, Some(&secretary), json!({ "attachment_ids": [second, plan] }))
