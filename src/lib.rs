@@ -9,6 +9,7 @@ pub mod area;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod china_time;
 pub mod concerns;
 pub mod db;
 pub mod demo;

@@ -2,7 +2,7 @@
 //! month.
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect, Select,
     prelude::Expr, sea_query::ExprTrait,
@@ -196,7 +196,7 @@ impl Scope {
 
 /// Average ratings per (month, party), from (rated at, party, rating). Months are Beijing time.
 pub fn monthly_satisfaction(rows: &[(DateTime<Utc>, PartyKind, i32)]) -> Vec<MonthlySatisfaction> {
-    let tz = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    let tz = crate::china_time::zone();
     let mut groups: BTreeMap<(String, &'static str), (PartyKind, i64, i64)> = BTreeMap::new();
     for (at, kind, rating) in rows {
         let month = at.with_timezone(&tz).format("%Y-%m").to_string();

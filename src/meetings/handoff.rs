@@ -77,7 +77,7 @@ fn deciding_compound(m: &LoadedMeeting, asked: Option<i64>) -> AppResult<compoun
 
 /// The text of what is handed on: the item's description and outcome, and where it came from.
 fn drafted_text(lang: Lang, m: &LoadedMeeting, item: &meeting_item::Model) -> String {
-    let date = (m.meeting.starts_at + Duration::hours(8)).format("%Y-%m-%d").to_string();
+    let date = crate::china_time::date(m.meeting.starts_at).to_string();
     let source = render(lang, "meeting_handoff_source", |name| match name {
         "title" => Some(m.meeting.title.clone()),
         "id" => Some(m.meeting.id.to_string()),
@@ -207,6 +207,7 @@ pub async fn hand_off(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meetings::fixtures;
 
     #[test]
     fn a_vote_handed_on_opens_after_the_notice_period_and_a_day_on_the_hour() {
@@ -221,29 +222,7 @@ mod tests {
     }
 
     fn item(status: ItemStatus, outcome: Option<ItemOutcome>) -> meeting_item::Model {
-        meeting_item::Model {
-            id: 1,
-            meeting_id: 1,
-            position: 1,
-            title: "电梯加装".into(),
-            description: String::new(),
-            source_kind: None,
-            source_id: None,
-            presenter_id: None,
-            minutes: 10,
-            status,
-            notes: String::new(),
-            outcome,
-            outcome_text: None,
-            hands_for: None,
-            hands_against: None,
-            hands_abstaining: None,
-            carried_from: None,
-            handed_to_kind: None,
-            handed_to_id: None,
-            opened_at: None,
-            closed_at: None,
-        }
+        meeting_item::Model { status, outcome, ..fixtures::item(1, "电梯加装") }
     }
 
     fn code(r: Result<(), AppError>) -> &'static str {

@@ -385,7 +385,7 @@ pub fn reached(
     match source {
         ItemSource::Agenda => {
             let outcome_word = kind_word(lang, "meeting_outcome", detail.get("outcome")).unwrap_or_default();
-            let date = (mt.starts_at + chrono::Duration::hours(8)).format("%Y-%m-%d").to_string();
+            let date = crate::china_time::date(mt.starts_at).to_string();
             let line = render(lang, "meeting_agenda_decision", |name| match name {
                 "title" => Some(mt.title.clone()),
                 "id" => Some(mt.id.to_string()),
@@ -427,67 +427,19 @@ pub fn unresolved(status: ItemStatus, outcome: Option<ItemOutcome>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Utc};
-
     use super::*;
-    use crate::meetings::MeetingKind;
-
-    fn meeting(kind: MeetingKind) -> LoadedMeeting {
-        let at: DateTime<Utc> = "2026-12-06T06:00:00Z".parse().unwrap();
-        LoadedMeeting {
-            meeting: meeting::Model {
-                id: 7,
-                community_id: 1,
-                compound_id: Some(2),
-                kind,
-                title: "北门外垃圾清运协商".into(),
-                description: String::new(),
-                status: MeetingStatus::InProgress,
-                starts_at: at,
-                duration_minutes: 90,
-                place: None,
-                online_link: None,
-                chair_id: 1,
-                recorder_id: 1,
-                convened_by: 1,
-                convening_party: "community_office".into(),
-                cancel_reason: None,
-                previous_meeting_id: None,
-                current_item_id: None,
-                created_at: at,
-                updated_at: at,
-                opened_at: Some(at),
-                closed_at: None,
-                sign_in_sheet_file_id: None,
-            },
-            compounds: Vec::new(),
-            mine: None,
-        }
-    }
+    use crate::meetings::{
+        MeetingKind,
+        fixtures::{self, meeting},
+    };
 
     fn item(source: Option<ItemSource>) -> meeting_item::Model {
         meeting_item::Model {
-            id: 3,
-            meeting_id: 7,
             position: 2,
-            title: "垃圾清运分工".into(),
-            description: String::new(),
             source_kind: source,
             source_id: source.map(|_| 11),
-            presenter_id: None,
-            minutes: 30,
             status: ItemStatus::Open,
-            notes: String::new(),
-            outcome: None,
-            outcome_text: None,
-            hands_for: None,
-            hands_against: None,
-            hands_abstaining: None,
-            carried_from: None,
-            handed_to_kind: None,
-            handed_to_id: None,
-            opened_at: None,
-            closed_at: None,
+            ..fixtures::item(3, "垃圾清运分工")
         }
     }
 

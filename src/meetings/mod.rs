@@ -10,6 +10,8 @@ mod carry;
 mod convening;
 mod demo;
 mod detail;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod handoff;
 pub mod kinds;
 mod live;

@@ -21,7 +21,7 @@ pub fn check_start(kind: MeetingKind, now: DateTime<Utc>, starts_at: DateTime<Ut
         0 => msg!("meeting_starts_past"),
         // Told in Beijing time, to the minute, as the people convening read a clock.
         days => {
-            let at = (earliest + Duration::hours(8)).format("%Y-%m-%d %H:%M");
+            let at = crate::china_time::minute(earliest);
             msg!("meeting_notice_too_short", days = days, at = at)
         }
     };

@@ -15,6 +15,7 @@ use crate::{
     accounts::user_names,
     audit::{self, Subject},
     auth::Actor,
+    china_time,
     entities::{meeting_item, meeting_task, meeting_task_photo, meeting_task_update, membership, party},
     error::{AppError, AppResult},
     files::FileView,
@@ -153,11 +154,6 @@ pub struct TaskView {
 /// Whether a task is overdue on `today`: past its day and not confirmed done.
 pub fn is_overdue(status: TaskStatus, due_on: NaiveDate, today: NaiveDate) -> bool {
     status != TaskStatus::Done && due_on < today
-}
-
-fn today() -> NaiveDate {
-    // The communities this serves keep China Standard Time (UTC+8), which has no summer time.
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
 /// The people who speak for party `party_id`.
@@ -425,7 +421,7 @@ pub async fn review(
 
 /// Remind the party responsible for each overdue task, once a day.
 pub async fn remind_overdue(db: &impl ConnectionTrait) -> AppResult<usize> {
-    let today = today();
+    let today = china_time::today();
     let due = meeting_task::Entity::find()
         .filter(meeting_task::Column::Status.eq(TaskStatus::Open))
         .filter(meeting_task::Column::DueOn.lt(today))
@@ -475,7 +471,7 @@ pub async fn summaries(db: &impl ConnectionTrait, tasks: Vec<meeting_task::Model
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let today = today();
+    let today = china_time::today();
     Ok(tasks
         .into_iter()
         .map(|t| {
@@ -527,7 +523,7 @@ pub async fn list(
                 .add(meeting_task::Column::AssigneeId.eq(actor.user.id)),
         );
     }
-    let today = today();
+    let today = china_time::today();
     q = match filter.status {
         None => q,
         Some(TaskFilterStatus::Open) => q.filter(meeting_task::Column::Status.ne(TaskStatus::Done)),
@@ -548,7 +544,7 @@ pub async fn overdue_count(db: &impl ConnectionTrait, community_id: i64, compoun
         q = q.filter(meeting_task::Column::CompoundId.eq(c));
     }
     Ok(q.filter(meeting_task::Column::Status.ne(TaskStatus::Done))
-        .filter(meeting_task::Column::DueOn.lt(today()))
+        .filter(meeting_task::Column::DueOn.lt(china_time::today()))
         .count(db)
         .await?)
 }

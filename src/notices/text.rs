@@ -78,7 +78,7 @@ fn is_time(name: &str) -> bool {
 
 /// A time as people in the compound read it, China time, in every language.
 fn china_time(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string()
+    crate::china_time::minute(t.to_utc())
 }
 
 #[cfg(test)]

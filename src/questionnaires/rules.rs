@@ -1,6 +1,6 @@
 //! The plain decisions about a questionnaire: the moves of its status, when it takes answers, who
 //! it asks, who reads its results, and what a well-formed one is.
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use super::model::{AnswerPer, Audience, QuestionnaireStatus, ResultsVisibility};
 use crate::{error::AppError, msg};
@@ -129,7 +129,7 @@ pub fn answering_holder(asked_for: Option<i64>, mine: &[i64]) -> Result<i64, App
 
 /// The time as owners read it: Beijing time.
 pub fn beijing(t: DateTime<Utc>) -> String {
-    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string()
+    crate::china_time::minute(t)
 }
 
 #[cfg(test)]
