@@ -20,6 +20,7 @@ pub mod http;
 pub mod i18n;
 pub mod markdown;
 pub mod meetings;
+pub mod minutes;
 pub mod notices;
 pub mod policy;
 pub mod questionnaires;

@@ -12,9 +12,9 @@ use std::{
 /// The layers, lowest first. An area may import areas of its own layer (without a circle) and of
 /// lower layers, never of a higher one.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("kernel", &["error", "i18n", "text", "markdown", "area", "entities", "policy", "db", "audit"]),
+    ("kernel", &["error", "i18n", "text", "china_time", "markdown", "area", "entities", "policy", "db", "audit"]),
     ("community", &["auth", "accounts", "tenancy", "roster", "notices", "files"]),
-    ("deliberation", &["verification", "votes", "questionnaires", "concerns", "agendas", "meetings"]),
+    ("deliberation", &["verification", "votes", "questionnaires", "concerns", "agendas", "meetings", "minutes"]),
     ("operations", &["backup", "demo"]),
     ("edge", &["http"]),
     ("entry", &["lib", "main"]),

@@ -16,6 +16,7 @@ mod m20261206_000030_index_notice_links;
 mod m20261206_000100_create_meetings;
 mod m20261206_000200_meeting_record_and_tasks;
 mod m20261206_000300_meeting_handoffs_and_attachments;
+mod m20261206_000400_create_minutes;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000100_create_meetings::Migration),
             Box::new(m20261206_000200_meeting_record_and_tasks::Migration),
             Box::new(m20261206_000300_meeting_handoffs_and_attachments::Migration),
+            Box::new(m20261206_000400_create_minutes::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod files;
 mod language;
 mod markdown;
 mod meetings;
+mod minutes;
 mod notices;
 mod questionnaires;
 mod roster;
@@ -64,6 +65,7 @@ use crate::auth::{Network, jwt::JwtKeys, password::Hasher};
         (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
         (name = "meetings", description = "Meetings: convening by kind, invitations and their answers, changes of plan, signing in, the live room, outcomes, action items and the calendar"),
+        (name = "minutes", description = "Minutes of a held meeting: drafted from its record, corrected by those who attended, signed seat by seat on the exact text, published and added to by chained addenda"),
         (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
         (name = "markdown", description = "Markdown texts as the app shows them"),
     )
@@ -131,6 +133,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(concerns::router())
         .merge(agendas::router())
         .merge(meetings::router())
+        .merge(minutes::router())
         .merge(questionnaires::router())
         .merge(markdown::router());
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", v1).split_for_parts();

@@ -43,6 +43,8 @@ pub enum Deed {
     ReportTask,
     /// Confirming an action item done or sending it back, by the convening office.
     ReviewTask,
+    /// Answering for one's seat on a meeting's minutes: approving or returning them.
+    SignMinutes,
 }
 
 impl Deed {
@@ -60,6 +62,7 @@ impl Deed {
             Deed::AnswerInvitation => &["meeting_invited"],
             Deed::ReportTask => &["task_assigned", "task_returned", "task_overdue"],
             Deed::ReviewTask => &["task_reported"],
+            Deed::SignMinutes => &["minutes_to_sign"],
         }
     }
 
@@ -128,7 +131,7 @@ mod tests {
     use super::*;
     use crate::i18n::{self, Lang};
 
-    const ALL: [Deed; 10] = [
+    const ALL: [Deed; 11] = [
         Deed::Answer { anonymous: false },
         Deed::Vote,
         Deed::JoinAgenda,
@@ -139,6 +142,7 @@ mod tests {
         Deed::SettleConcern,
         Deed::ReportTask,
         Deed::ReviewTask,
+        Deed::SignMinutes,
     ];
 
     /// Kinds that tell and ask for nothing: read only when their reader opens them.
@@ -158,6 +162,8 @@ mod tests {
         "concern_became_agenda",
         "concern_discussed",
         "concern_task_done",
+        "minutes_corrections_open",
+        "minutes_published",
         "holder_invitation",
         "holder_linked",
         "holder_unlinked",
