@@ -212,6 +212,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         .all(&txn)
         .await?;
     crate::meetings::seed_demo(&txn, community.id, &compounds[0], &compounds[1]).await?;
+    crate::minutes::seed_demo(&txn, community.id).await?;
     audit::record(
         &txn,
         Event {

@@ -55,7 +55,7 @@ async fn draft_minutes(
 /// its sides and the community office); before, only to those who keep the record and those who
 /// attended.
 #[utoipa::path(get, path = "/meetings/{id}/minutes", tag = "minutes", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = MinutesView)))]
+    params(("id" = i64, Path)), responses((status = 200, body = MinutesView), (status = 403, body = ErrorBody)))]
 async fn get_minutes(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Json<MinutesView>> {
     answer(&state, &actor, id).await
 }
@@ -119,7 +119,7 @@ async fn propose_correction(
     request_body = CorrectionAnswerRequest, security(("bearer" = [])),
     params(("id" = i64, Path), ("correction_id" = i64, Path)),
     responses((status = 200, body = MinutesView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
-              (status = 403, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn answer_correction(
     State(state): State<AppState>,
     actor: Actor,
@@ -207,7 +207,8 @@ async fn add_addendum(
 
 /// One version of the minutes in full, with the signatures given on it.
 #[utoipa::path(get, path = "/meetings/{id}/minutes/versions/{version}", tag = "minutes", security(("bearer" = [])),
-    params(("id" = i64, Path), ("version" = i32, Path)), responses((status = 200, body = VersionView)))]
+    params(("id" = i64, Path), ("version" = i32, Path)),
+    responses((status = 200, body = VersionView), (status = 403, body = ErrorBody)))]
 async fn minutes_version(
     State(state): State<AppState>,
     actor: Actor,
@@ -218,7 +219,8 @@ async fn minutes_version(
 
 /// The minutes published in the compound, newest first (a mediation's are never listed).
 #[utoipa::path(get, path = "/compounds/{id}/minutes", tag = "minutes", security(("bearer" = [])),
-    params(("id" = i64, Path)), responses((status = 200, body = Vec<PublishedMinutes>)))]
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<PublishedMinutes>), (status = 403, body = ErrorBody)))]
 async fn list_compound_minutes(
     State(state): State<AppState>,
     actor: Actor,

@@ -147,9 +147,9 @@ fn attendance(out: &mut String, r: &Record<'_>) {
 
 fn vote_line(v: &VoteFigures) -> String {
     match &v.counted {
-        None => format!("《{}》，表决尚未结束", v.title),
+        None => format!("“{}”，表决尚未结束", v.title),
         Some(c) => format!(
-            "《{}》：专有部分面积共 {} ㎡、业主共 {} 人；参与表决 {} ㎡、{} 人；同意 {} ㎡、{} 人；{}",
+            "“{}”：专有部分面积共 {} ㎡、业主共 {} 人；参与表决 {} ㎡、{} 人；同意 {} ㎡、{} 人；{}",
             v.title,
             c.total_area,
             c.total_heads,
@@ -168,7 +168,14 @@ fn item(out: &mut String, r: &Record<'_>, n: usize, i: &ItemView) {
     if !i.description.trim().is_empty() {
         let _ = writeln!(out, "{}\n", i.description.trim());
     }
-    if let Some(p) = &i.presenter {
+    // Only people acting for a party are named; an owner presenting is not.
+    let named = |id: i64| {
+        r.meeting
+            .invitations
+            .iter()
+            .any(|v| v.person.id == id && !matches!(v.capacity, Capacity::Owner | Capacity::Resident))
+    };
+    if let Some(p) = i.presenter.as_ref().filter(|p| named(p.id)) {
         let _ = writeln!(out, "- 汇报人：{}", p.name);
     }
     if !i.notes.trim().is_empty() {
@@ -250,7 +257,8 @@ fn task_line(t: &crate::meetings::tasks::TaskSummary) -> String {
 pub fn draft(r: &Record<'_>) -> String {
     let m = r.meeting;
     let mut out = String::new();
-    let _ = writeln!(out, "# {}会议纪要\n", m.title.trim());
+    let _ = writeln!(out, "# 会议纪要\n");
+    let _ = writeln!(out, "- 会议名称：{}", m.title.trim());
     let starts = china_time::local(m.starts_at);
     let ends = m.closed_at.map(china_time::local);
     let _ = writeln!(out, "- 会议类型：{}", kind_name(m.kind));

@@ -3,10 +3,12 @@
 //! present (every attending member at a committee meeting, both sides at a mediation) on one
 //! version's exact text, published to the compound's residents and added to only by chained
 //! addenda. Minutes import meetings, never the reverse.
+mod demo;
 pub mod draft;
 pub mod ops;
 pub mod rules;
 pub mod views;
 
+pub use demo::seed_demo;
 pub use ops::*;
 pub use views::*;
