@@ -292,7 +292,217 @@ pub fn draft(r: &Record<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, NaiveDate, Utc};
+
     use super::*;
+    use crate::{
+        meetings::{
+            AnswerCounts, Attendance, ItemStatus, MeetingCan, MeetingInvitationView, MeetingStatus, PartyAttendance,
+            Person, PositionView,
+            tasks::{TaskParty, TaskSummary},
+        },
+        policy::PartyKind,
+    };
+
+    fn who(id: i64, name: &str) -> Person {
+        Person { id, name: name.into() }
+    }
+
+    fn invited(id: i64, name: &str, capacity: Capacity, party: Option<&str>, here: bool) -> MeetingInvitationView {
+        MeetingInvitationView {
+            id,
+            person: who(id, name),
+            capacity,
+            party_kind: None,
+            party_name: party.map(str::to_owned),
+            answer: crate::meetings::Answer::Attending,
+            deputy_name: None,
+            answered_at: None,
+            signed_in_at: here.then(Utc::now),
+            sign_in_method: None,
+        }
+    }
+
+    fn party_row(id: i64, kind: PartyKind, name: &str, present: i64) -> PartyAttendance {
+        PartyAttendance { party_id: id, party_kind: Some(kind), party_name: name.into(), invited: 1, present }
+    }
+
+    fn item(title: &str, outcome: Option<ItemOutcome>) -> ItemView {
+        ItemView {
+            id: 1,
+            position: 1,
+            title: title.into(),
+            description: String::new(),
+            description_html: String::new(),
+            source: None,
+            source_id: None,
+            source_link: None,
+            presenter: None,
+            minutes: 30,
+            status: ItemStatus::Done,
+            outcome,
+            notes: String::new(),
+            outcome_text: None,
+            positions: Vec::new(),
+            hands: None,
+            tasks: Vec::new(),
+            carried_from: None,
+            handed_to: None,
+            handed_to_id: None,
+            handed_to_link: None,
+        }
+    }
+
+    fn meeting(kind: MeetingKind, items: Vec<ItemView>, invitations: Vec<MeetingInvitationView>) -> MeetingView {
+        let at: DateTime<Utc> = "2026-12-06T06:00:00Z".parse().unwrap();
+        MeetingView {
+            id: 7,
+            community_id: 1,
+            compound_ids: vec![2],
+            kind,
+            title: "北门外垃圾清运协商".into(),
+            description: String::new(),
+            description_html: String::new(),
+            status: MeetingStatus::Held,
+            starts_at: at,
+            duration_minutes: 90,
+            place: Some("党群服务中心".into()),
+            online_link: None,
+            chair: who(1, "李书记"),
+            recorder: who(1, "李书记"),
+            convened_by: who(1, "李书记"),
+            convening_party: PartyKind::CommunityOffice,
+            cancel_reason: None,
+            items,
+            invitations,
+            answers: AnswerCounts::default(),
+            my_invitation: None,
+            attendance: Attendance {
+                present: 0,
+                invited: 0,
+                parties: Vec::new(),
+                absent_parties: Vec::new(),
+                quorum_present: 0,
+                quorum_expected: 0,
+                quorum_needed: 0,
+                quorum_met: false,
+            },
+            current_item_id: None,
+            opened_at: Some(at),
+            closed_at: Some(at + chrono::Duration::minutes(80)),
+            sign_in_sheet: None,
+            attachments: Vec::new(),
+            open_tasks: Vec::new(),
+            can: MeetingCan::default(),
+            created_at: at,
+        }
+    }
+
+    fn record(m: &MeetingView) -> Record<'_> {
+        Record {
+            meeting: m,
+            community: "太阳城社区".into(),
+            compounds: vec!["太阳城二期".into()],
+            rooms_present: Vec::new(),
+            votes: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_consultation_draft_names_each_partys_people_flags_the_absent_party_and_gives_each_position() {
+        let mut i = item("垃圾清运分工", Some(ItemOutcome::Agreed));
+        i.notes = "物业同意每日清运".into();
+        i.positions = vec![PositionView {
+            party_id: Some(20),
+            party_kind: Some(PartyKind::PropertyCompany),
+            party_name: Some("阳光物业".into()),
+            person: None,
+            position: Position::Agree,
+        }];
+        i.tasks = vec![TaskSummary {
+            id: 1,
+            meeting_id: 7,
+            item_id: 1,
+            title: "每日清运".into(),
+            party: TaskParty { id: 20, kind: Some(PartyKind::PropertyCompany), name: "阳光物业".into() },
+            assignee: Some(who(3, "赵经理")),
+            due_on: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            status: crate::meetings::tasks::TaskStatus::Open,
+            overdue: false,
+        }];
+        let inv = vec![
+            invited(1, "李书记", Capacity::Party, Some("社区居委会"), true),
+            invited(3, "赵经理", Capacity::Party, Some("阳光物业"), true),
+            invited(4, "钱经理", Capacity::Party, Some("阳光物业"), false),
+        ];
+        let mut m = meeting(MeetingKind::Consultation, vec![i], inv);
+        m.attendance.parties = vec![
+            party_row(10, PartyKind::CommunityOffice, "社区居委会", 1),
+            party_row(20, PartyKind::PropertyCompany, "阳光物业", 1),
+        ];
+        m.attendance.absent_parties = vec![PartyKind::OwnersCommittee];
+        let text = draft(&record(&m));
+        assert!(text.contains("- 会议名称：北门外垃圾清运协商"), "{text}");
+        assert!(text.contains("- 时间：2026年12月6日 14:00—15:20"), "China time: {text}");
+        assert!(text.contains("- 阳光物业：出席 赵经理；缺席 钱经理"), "{text}");
+        assert!(text.contains("- 未到会的一方：业主委员会"), "{text}");
+        assert!(text.contains("### 一、垃圾清运分工"), "{text}");
+        assert!(text.contains("- 讨论情况：物业同意每日清运"), "{text}");
+        assert!(text.contains("- 各方意见：阳光物业：同意"), "{text}");
+        assert!(text.contains("- 结论：达成一致"), "{text}");
+        assert!(text.contains("| 每日清运 | 阳光物业 | 赵经理 | 2026-12-10 |"), "{text}");
+    }
+
+    #[test]
+    fn owners_are_written_by_room_never_by_name() {
+        let mut i = item("加装电梯", None);
+        i.presenter = Some(who(9, "王业主"));
+        let inv = vec![invited(9, "王业主", Capacity::Owner, None, true)];
+        let m = meeting(MeetingKind::AssemblySitting, vec![i], inv);
+        let mut r = record(&m);
+        r.rooms_present = vec!["3栋-1201".into()];
+        let text = draft(&r);
+        assert!(text.contains("- 到会业主（1 户，按房号）：3栋-1201"), "{text}");
+        assert!(!text.contains("王业主"), "an owner is never named: {text}");
+        assert!(text.contains("- 结论：未作结论"), "{text}");
+    }
+
+    #[test]
+    fn a_committee_draft_counts_the_members_votes_against_half_of_all_members() {
+        let mut i = item("审议养犬公约", Some(ItemOutcome::Agreed));
+        let vote = |id: i64, name: &str, position| PositionView {
+            party_id: None,
+            party_kind: None,
+            party_name: None,
+            person: Some(who(id, name)),
+            position,
+        };
+        i.positions = vec![vote(1, "刘主任", Position::Agree), vote(2, "陈委员", Position::Disagree)];
+        i.handed_to = Some(ItemSource::Vote);
+        i.handed_to_id = Some(5);
+        let mut m = meeting(MeetingKind::Committee, vec![i], Vec::new());
+        m.attendance.quorum_expected = 5;
+        let mut r = record(&m);
+        let counted = Counted {
+            total_area: "10000.00".into(),
+            total_heads: 100,
+            participating_area: "8000.00".into(),
+            participating_heads: 80,
+            agree_area: "7000.00".into(),
+            agree_heads: 70,
+            passed: true,
+        };
+        r.votes.insert(5, VoteFigures { title: "养犬公约表决".into(), counted: Some(counted) });
+        let text = draft(&r);
+        assert!(
+            text.contains(
+                "刘主任 同意；陈委员 不同意。计同意 1 票、不同意 1 票、保留 0 票（全体委员 5 人，须至少 3 票同意）"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("- 结论：通过"), "{text}");
+        assert!(text.contains("同意 7000.00 ㎡、70 人；表决通过"), "{text}");
+    }
 
     #[test]
     fn items_are_numbered_as_minutes_print_them() {
