@@ -99,22 +99,18 @@ pub async fn load(db: &impl ConnectionTrait, actor: &Actor, meeting_id: i64) -> 
     Ok(l)
 }
 
-/// The rooms of the owners and residents who signed in, as `3栋-1201`, in the compounds taking
-/// part: the minutes print them, never their names.
-async fn rooms_present(
-    db: &impl ConnectionTrait,
-    m: &LoadedMeeting,
-    inv: &[meeting_invitation::Model],
-) -> AppResult<Vec<String>> {
-    let users: Vec<i64> = inv
-        .iter()
-        .filter(|i| matches!(i.capacity, Capacity::Owner | Capacity::Resident) && i.signed_in_at.is_some())
-        .map(|i| i.user_id)
-        .collect();
+/// Whether someone came to the meeting as an owner or resident rather than for a party: the
+/// minutes show them by room, never by name.
+fn by_room(inv: &[meeting_invitation::Model], user_id: i64) -> bool {
+    inv.iter().any(|i| i.user_id == user_id && matches!(i.capacity, Capacity::Owner | Capacity::Resident))
+}
+
+/// The rooms of `users` in the compounds taking part, as `3栋-1201` (several joined with 、).
+async fn rooms_of(db: &impl ConnectionTrait, m: &LoadedMeeting, users: &[i64]) -> AppResult<HashMap<i64, String>> {
     if users.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
-    let links = owner_link::Entity::find().filter(owner_link::Column::UserId.is_in(users)).all(db).await?;
+    let links = owner_link::Entity::find().filter(owner_link::Column::UserId.is_in(users.to_vec())).all(db).await?;
     let compounds: Vec<i64> = m.compounds.iter().map(|c| c.id).collect();
     let units = unit::Entity::find()
         .filter(unit::Column::HolderId.is_in(links.iter().map(|l| l.holder_id)))
@@ -128,9 +124,27 @@ async fn rooms_present(
         .into_iter()
         .map(|b| (b.id, b.name))
         .collect();
-    let rooms: BTreeSet<(String, String)> =
-        units.iter().map(|u| (buildings.get(&u.building_id).cloned().unwrap_or_default(), u.number.clone())).collect();
-    Ok(rooms.into_iter().map(|(b, n)| format!("{b}-{n}")).collect())
+    let mut rooms: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for l in &links {
+        for u in units.iter().filter(|u| u.holder_id == l.holder_id) {
+            let b = buildings.get(&u.building_id).map(String::as_str).unwrap_or_default();
+            rooms.entry(l.user_id).or_default().insert(format!("{b}-{}", u.number));
+        }
+    }
+    Ok(rooms.into_iter().map(|(u, r)| (u, r.into_iter().collect::<Vec<_>>().join("、"))).collect())
+}
+
+/// The rooms of the owners and residents who signed in, sorted: the minutes print them, never
+/// their names.
+async fn rooms_present(
+    db: &impl ConnectionTrait,
+    m: &LoadedMeeting,
+    inv: &[meeting_invitation::Model],
+) -> AppResult<Vec<String>> {
+    let users: Vec<i64> =
+        inv.iter().filter(|i| by_room(inv, i.user_id) && i.signed_in_at.is_some()).map(|i| i.user_id).collect();
+    let rooms: BTreeSet<String> = rooms_of(db, m, &users).await?.into_values().collect();
+    Ok(rooms.into_iter().collect())
 }
 
 /// The votes the items are drawn from or handed on to, with their arithmetic once counted.
@@ -708,7 +722,12 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, meeting_id: i64) -> 
     ids.extend(corrections.iter().flat_map(|c| [Some(c.author_id), c.answered_by]).flatten());
     ids.extend(addenda.iter().map(|a| a.author_id));
     ids.extend(all_sigs.iter().flat_map(|s| [s.user_id, s.signer_id]).flatten());
-    let names = user_names(db, ids).await?;
+    let mut names = user_names(db, ids).await?;
+    let owners: Vec<i64> = corrections.iter().map(|c| c.author_id).filter(|&u| by_room(&l.invitations, u)).collect();
+    let rooms = rooms_of(db, &l.m, &owners).await?;
+    for u in owners {
+        names.insert(u, rooms.get(&u).cloned().unwrap_or_else(|| "业主".to_owned()));
+    }
     let parties = parties_of(db, &l.invitations).await?;
     let current: Vec<minutes_signature::Model> =
         all_sigs.iter().filter(|s| Some(s.version) == mn.signing_version).cloned().collect();
