@@ -55,7 +55,7 @@ pub(crate) struct Ids {
     pub(crate) vote: i64,
     pub(crate) paper_ballot: i64,
     pub(crate) proxy: i64,
-    /// A notice in owner001's inbox.
+    /// A notice in owner001's inbox, sent to 太阳城二期 alone: its property company's.
     pub(crate) notice: i64,
     /// A file uploaded to 太阳城二期.
     pub(crate) file: i64,
@@ -78,6 +78,11 @@ pub(crate) struct Ids {
     pub(crate) item: i64,
     /// An action item for 太阳城二期's property company, set at a consultation under way.
     pub(crate) task: i64,
+    /// A consultation of 太阳城二期 held with the office, the property manager and the committee's
+    /// chair present, whose minutes are under sign-off (the minutes routes aim at it), and a
+    /// correction proposed on them and answered.
+    pub(crate) minutes_meeting: i64,
+    pub(crate) correction: i64,
 }
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -375,6 +380,48 @@ pub(crate) fn routes() -> Vec<Route> {
         Route { query: "?name=x.jpg", ..r(Method::POST, "/api/v1/tasks/{id}/photos", Compound, Csv) },
         r(Method::GET, "/api/v1/tasks/{id}/photos/{file_id}", Compound, Nothing),
         r(Method::POST, "/api/v1/tasks/{id}/review", Compound, Json(|_| json!({ "accept": true }))),
+        r(Method::POST, "/api/v1/meetings/{id}/minutes", Compound, Nothing),
+        r(Method::GET, "/api/v1/meetings/{id}/minutes", Compound, Nothing),
+        r(
+            Method::PUT,
+            "/api/v1/meetings/{id}/minutes",
+            Compound,
+            Json(|_| json!({ "version": 1, "text": "冒名纪要" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/minutes/circulate",
+            Compound,
+            Json(|_| json!({ "until": "2098-01-01T00:00:00Z" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/minutes/corrections",
+            Compound,
+            Json(|_| json!({ "version": 1, "text": "冒名纪要", "reason": "冒名更正" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/minutes/corrections/{correction_id}/answer",
+            Compound,
+            Json(|_| json!({ "accept": true, "reason": "冒名" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/minutes/sign-off",
+            Compound,
+            Json(|_| json!({ "sign_by": "2098-01-01T00:00:00Z" })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/meetings/{id}/minutes/signatures",
+            Compound,
+            Json(|_| json!({ "digest": "0".repeat(64), "answer": "approve" })),
+        ),
+        r(Method::POST, "/api/v1/meetings/{id}/minutes/publish", Compound, Json(|_| json!({ "publicity_days": 7 }))),
+        r(Method::POST, "/api/v1/meetings/{id}/minutes/addenda", Compound, Json(|_| json!({ "text": "冒名补充" }))),
+        r(Method::GET, "/api/v1/meetings/{id}/minutes/versions/{version}", Compound, Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/minutes", Compound, Nothing),
     ]
 }
 
@@ -396,7 +443,9 @@ fn new_vote() -> Value {
 
 /// The path with its placeholders filled in with 太阳城二期's objects.
 fn fill(route: &Route, ids: &Ids) -> String {
+    let minutes = route.path.starts_with("/api/v1/meetings/{id}/minutes");
     let target = match route.path.trim_start_matches("/api/v1/").split('/').next().unwrap() {
+        "meetings" if minutes => ids.minutes_meeting,
         "communities" => ids.community,
         "compounds" | "audit" | "markdown" => ids.compound,
         "units" => ids.unit,
@@ -427,6 +476,8 @@ fn fill(route: &Route, ids: &Ids) -> String {
         .replace("{file_id}", &ids.concern_photo.to_string())
         .replace("{comment_id}", &ids.comment.to_string())
         .replace("{item_id}", &ids.item.to_string())
+        .replace("{correction_id}", &ids.correction.to_string())
+        .replace("{version}", "1")
         .replace("{compound}", &ids.compound.to_string())
         // The file is checked first: an outsider never reaches the request.
         .replace("{request_id}", "1")
@@ -514,7 +565,19 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
         .await
         .expect(StatusCode::CREATED);
     let owner = app.token("owner001").await;
+    // Not the newest notice the demo left: the minutes of a consultation of two compounds went
+    // to the people of both.
+    let property = app.token("property").await;
+    let notice = app
+        .post(
+            &format!("/api/v1/compounds/{compound}/notices"),
+            Some(&property),
+            json!({ "party": "property_company", "title": "停水通知", "body": "周六停水。" }),
+        )
+        .await
+        .expect(StatusCode::CREATED);
     let inbox = app.get("/api/v1/me/inbox", &owner).await.expect(StatusCode::OK);
+    assert!(inbox.body.as_array().unwrap().iter().any(|n| n["id"] == notice.body["id"]), "{}", inbox.body);
     let category = crate::concerns::category(app, "hygiene").await;
     let concern =
         crate::concerns::raise(app, &owner, compound, "hygiene", "北门垃圾").await.expect(StatusCode::CREATED).id();
@@ -560,7 +623,10 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
             .await
             .expect(StatusCode::CREATED);
     let task = crate::meetings_live::task_under_way(app).await;
+    let (minutes_meeting, correction) = crate::minutes::under_sign_off(app).await;
     Ids {
+        minutes_meeting,
+        correction,
         meeting: meeting.id(),
         item: meeting.body["items"][0]["id"].as_i64().unwrap(),
         task,
@@ -578,7 +644,7 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
         vote,
         paper_ballot: paper.body["id"].as_i64().unwrap(),
         proxy: proxy.body["id"].as_i64().unwrap(),
-        notice: inbox.body[0]["id"].as_i64().unwrap(),
+        notice: notice.id(),
         community: detail.body["community"]["id"].as_i64().unwrap(),
         compound,
         unit: app.units(compound).await[0]["id"].as_i64().unwrap(),

@@ -19,6 +19,7 @@ mod matrix;
 mod meetings;
 mod meetings_handoff;
 mod meetings_live;
+mod minutes;
 mod names;
 mod notices;
 mod notices_in_step;

@@ -29,7 +29,9 @@ enum Gate {
     Untargeted,
     /// Those invited to the meeting: the consultation the isolation table aims at invites the
     /// three parties' people of 太阳城二期 as they were when it was convened (so not the property
-    /// staff granted by this test).
+    /// staff granted by this test). For the minutes routes, those of them who keep the record of
+    /// the held consultation whose minutes the table aims at (the community office), or who
+    /// attended it (the secretary, the property manager and the committee's chair).
     Invited(&'static [Role]),
 }
 
@@ -160,6 +162,25 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
             | "/calendar/{token}/meetings.ics",
         )
         | ("POST", "/me/calendar") => Untargeted,
+        (
+            "POST",
+            "/meetings/{id}/minutes"
+            | "/meetings/{id}/minutes/circulate"
+            | "/meetings/{id}/minutes/corrections/{correction_id}/answer"
+            | "/meetings/{id}/minutes/sign-off"
+            | "/meetings/{id}/minutes/publish"
+            | "/meetings/{id}/minutes/addenda",
+        )
+        | ("PUT", "/meetings/{id}/minutes") => Invited(&[Role::Secretary, Role::CommunityStaff]),
+        // Before publication, the draft is read by whoever keeps the record and those who attended.
+        ("GET", "/meetings/{id}/minutes" | "/meetings/{id}/minutes/versions/{version}") => {
+            Invited(&[Role::Secretary, Role::CommunityStaff, Role::PropertyManager, Role::CommitteeChair])
+        }
+        // Corrections and signatures come from those who attended.
+        ("POST", "/meetings/{id}/minutes/corrections" | "/meetings/{id}/minutes/signatures") => {
+            Invited(&[Role::Secretary, Role::PropertyManager, Role::CommitteeChair])
+        }
+        ("GET", "/compounds/{id}/minutes") => Needs(&[ViewMeetings]),
         ("POST", "/meetings/{id}/answer" | "/meetings/{id}/sign-in") => Invited(&[
             Role::Secretary,
             Role::CommunityStaff,
