@@ -110,7 +110,21 @@ async function demoIds() {
       },
     })
   ).id
-  return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire, meeting, ...(await liveMeeting(community, compound)) }
+  return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire, meeting, minutes: await heldMinutes(compound), ...(await liveMeeting(community, compound)) }
+}
+
+/** A meeting of the compound that was held, with minutes: the demo's own, or drafted from its record (once). */
+async function heldMinutes(compound) {
+  const secretary = (await signIn('secretary')).access_token
+  const held = (await api(`/compounds/${compound}/meetings`, { token: secretary })).filter((m) => m.status === 'held')
+  for (const m of held) {
+    const res = await fetch(`${BASE_URL}/api/v1/meetings/${m.id}/minutes`, { headers: { authorization: `Bearer ${secretary}` } })
+    if (res.ok) return m.id
+  }
+  const [first] = held
+  if (!first) throw new Error('the demo has no meeting that was held')
+  await api(`/meetings/${first.id}/minutes`, { token: secretary, method: 'POST' })
+  return first.id
 }
 
 /**
@@ -291,6 +305,13 @@ function pages(ids) {
     { route: 'meeting-chair', user: 'secretary', path: `/meetings/${ids.liveMeeting}/chair`, live: true, states: [tapping('close confirm', 'meeting-close')] },
     { route: 'meeting-sign-in', user: 'property', path: `/meetings/${ids.liveMeeting}/sign-in?code=${ids.signInCode}` },
     { route: 'meeting-live', user: 'property', path: `/meetings/${ids.liveMeeting}/live`, live: true },
+    // The minutes of a held meeting, as its recorder and as an owner of the compound; an earlier version; the
+    // A4 sheet they are printed on; the compound's published minutes.
+    { route: 'minutes', user: 'secretary', path: `/meetings/${ids.minutes}/minutes` },
+    { route: 'minutes', user: 'owner001', path: `/meetings/${ids.minutes}/minutes` },
+    { route: 'minutes-version', user: 'secretary', path: `/meetings/${ids.minutes}/minutes/versions/1` },
+    { route: 'minutes-print', user: 'secretary', path: `/meetings/${ids.minutes}/minutes/print`, bare: true },
+    { route: 'compound-minutes', user: 'owner001', path: `/compounds/${c}/minutes` },
     { route: 'task', user: 'property', path: `/tasks/${ids.task}` },
     { route: 'community-tasks', user: 'secretary', path: `/communities/${ids.community}/tasks` },
   ]

@@ -643,6 +643,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/compounds/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The minutes published in the compound, newest first (a mediation's are never listed). */
+        get: operations["list_compound_minutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/compounds/{id}/notices": {
         parameters: {
             query?: never;
@@ -1606,6 +1623,189 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings/{id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The meeting's minutes: once published, to whoever may see the meeting (a mediation's only to
+         *     its sides and the community office); before, only to those who keep the record and those who
+         *     attended.
+         */
+        get: operations["get_minutes"];
+        /**
+         * Save the recorder's text as a new version. Under sign-off, every seat is asked again to sign
+         *     the new version; the versions signed stay readable.
+         */
+        put: operations["edit_minutes"];
+        /**
+         * Draft the minutes from the meeting's record (attendance by party, each item's notes, positions
+         *     or votes, hands, outcome, linked vote results and tasks), by the kind's template: by whoever
+         *     keeps the record, once the meeting has been held; once.
+         */
+        post: operations["draft_minutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/addenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add to published minutes, chained on the digest before: by the recorder. */
+        post: operations["add_addendum"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/circulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the draft to corrections by those who attended, until a time; they are told. */
+        post: operations["circulate_minutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a correction: the text as the attendee would have it read, on the version they read,
+         *     and why. It is kept as the lines it changes, shown as a diff.
+         */
+        post: operations["propose_correction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/corrections/{correction_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a correction into the text (a new version) or decline it, with a reason: by the
+         *     recorder. A correction whose lines have since changed is refused (409).
+         */
+        post: operations["answer_correction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the minutes to the residents' inbox for a publicity period: once every seat has
+         *     signed, or once the sign-off deadline has passed (whoever did not answer is printed as "did
+         *     not sign").
+         */
+        post: operations["publish_minutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/sign-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the chair and each seat (a representative of each party present; every attending member
+         *     at a committee meeting; both sides at a mediation) to sign the current version by a deadline.
+         */
+        post: operations["sign_off_minutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve the text read (named by its SHA-256), approve it with a dissenting opinion, or return
+         *     it with a comment, for the caller's seat. A text changed since it was read is refused (409);
+         *     the digest goes on the audit chain.
+         */
+        post: operations["sign_minutes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/minutes/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of the minutes in full, with the signatures given on it. */
+        get: operations["minutes_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meetings/{id}/open": {
         parameters: {
             query?: never;
@@ -2358,6 +2558,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An addendum to published minutes. */
+        AddendumView: {
+            author: components["schemas"]["Person"];
+            /** Format: date-time */
+            created_at: string;
+            /** @description Chained on the digest before it. */
+            digest: string;
+            /** Format: int64 */
+            id: number;
+            text: string;
+            text_html: string;
+        };
         /** @description What the caller may do with an agenda now. */
         AgendaActions: {
             comment: boolean;
@@ -2706,6 +2918,14 @@ export interface components {
          * @enum {string}
          */
         Choice: "agree" | "oppose" | "abstain";
+        /** @description Open the draft to corrections by those who attended. */
+        CirculateRequest: {
+            /**
+             * Format: date-time
+             * @description Until when corrections may be proposed: in the future, at most 30 days ahead.
+             */
+            until: string;
+        };
         /** @description How one column of the sheet was understood. */
         ColumnReading: {
             /** @description The column's letter in the sheet: A, B, … AA. */
@@ -2988,6 +3208,35 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description The recorder's answer to a correction. */
+        CorrectionAnswerRequest: {
+            accept: boolean;
+            /** @description Why: required, at most 2 000 characters. */
+            reason: string;
+        };
+        /** @enum {string} */
+        CorrectionStatus: "proposed" | "accepted" | "declined";
+        /** @description A correction and its answer. */
+        CorrectionView: {
+            answer?: string | null;
+            /** Format: date-time */
+            answered_at?: string | null;
+            answered_by?: components["schemas"]["Person"] | null;
+            author: components["schemas"]["Person"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** @description The lines replaced and their replacement: the correction's diff. */
+            original: string;
+            reason: string;
+            replacement: string;
+            /** @description Its lines are no longer in the text as it stands. */
+            stale: boolean;
+            status: components["schemas"]["CorrectionStatus"];
+            /** Format: int32 */
+            version: number;
+        };
         /** @description Co-signing toward the statutory 20 %. */
         CosignProgress: {
             /** @description Their exclusive area, m² with two decimals, and in 0.01 m². */
@@ -3041,6 +3290,16 @@ export interface components {
         DraftSaved: {
             /** Format: date-time */
             saved_at: string;
+        };
+        /** @description The recorder's text, saved as a new version. */
+        EditMinutes: {
+            /** @description Markdown, at most 100 000 characters. */
+            text: string;
+            /**
+             * Format: int32
+             * @description The version the edit was made on: saving over a later one is refused (409).
+             */
+            version: number;
         };
         /** @description Body of every error response. */
         ErrorBody: {
@@ -3595,6 +3854,71 @@ export interface components {
             party_name: string;
             position: components["schemas"]["Position"];
         };
+        /** @description What the caller may do with the minutes. */
+        MinutesCan: {
+            /** @description Add an addendum (the recorder, after publication). */
+            add_addendum: boolean;
+            /** @description Propose a correction (an attendee, while corrections are open). */
+            correct: boolean;
+            /**
+             * @description Edit the text, open corrections, answer them, ask for signatures, publish (the recorder,
+             *     before publication).
+             */
+            edit: boolean;
+            publish: boolean;
+            /** @description Sign for a seat now. */
+            sign: boolean;
+        };
+        /**
+         * @description Where the minutes stand.
+         * @enum {string}
+         */
+        MinutesStatus: "drafting" | "correcting" | "signing" | "published";
+        /** @description A meeting's minutes. */
+        MinutesView: {
+            addenda: components["schemas"]["AddendumView"][];
+            can: components["schemas"]["MinutesCan"];
+            corrections: components["schemas"]["CorrectionView"][];
+            /** Format: date-time */
+            corrections_until?: string | null;
+            /** @description SHA-256 of the text, in hex: what a signature approves. */
+            digest: string;
+            drafted_by: components["schemas"]["Person"];
+            /** Format: int64 */
+            id: number;
+            late: boolean;
+            /** Format: int64 */
+            meeting_id: number;
+            meeting_kind: components["schemas"]["MeetingKind"];
+            /** Format: date-time */
+            meeting_starts_at: string;
+            meeting_title: string;
+            /** Format: date-time */
+            publicity_until?: string | null;
+            /**
+             * Format: date-time
+             * @description For a committee meeting: the day its decisions are due on the notice board (3 days after
+             *     the meeting, 指导规则 Art. 39), and whether they came later.
+             */
+            publish_due?: string | null;
+            /** Format: date-time */
+            published_at?: string | null;
+            reads?: components["schemas"]["Reads"] | null;
+            /** Format: date-time */
+            sign_by?: string | null;
+            /** @description The seats asked to sign the version under sign-off (or the published one). */
+            signatures: components["schemas"]["SignatureView"][];
+            /** Format: int32 */
+            signing_version?: number | null;
+            status: components["schemas"]["MinutesStatus"];
+            text: string;
+            text_html: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            versions: components["schemas"]["VersionSummary"][];
+        };
         MonthlySatisfaction: {
             /**
              * Format: double
@@ -3681,6 +4005,11 @@ export interface components {
              */
             voted: number;
         };
+        /** @description Add to published minutes. */
+        NewAddendum: {
+            /** @description Markdown, at most 20 000 characters. */
+            text: string;
+        };
         NewAgenda: {
             /**
              * Format: int64
@@ -3735,6 +4064,17 @@ export interface components {
             /** @description Where exactly, in the raiser's words ("北门外垃圾桶旁"). */
             location?: string | null;
             text: string;
+        };
+        /** @description A correction: the whole text as the attendee would have it read, and why. */
+        NewCorrection: {
+            /** @description At most 2 000 characters. */
+            reason: string;
+            text: string;
+            /**
+             * Format: int32
+             * @description The version it is written on.
+             */
+            version: number;
         };
         /** @description An item of a meeting to convene. */
         NewItem: {
@@ -4191,6 +4531,30 @@ export interface components {
             status: string;
             units: string[];
         };
+        /** @description Publish the signed minutes. */
+        PublishRequest: {
+            /**
+             * Format: int64
+             * @description Days on the notice board: 1 to 30 (7 when not given).
+             */
+            publicity_days?: number | null;
+        };
+        /** @description Published minutes in a compound's list. */
+        PublishedMinutes: {
+            /** Format: int64 */
+            addenda: number;
+            late: boolean;
+            /** Format: int64 */
+            meeting_id: number;
+            meeting_kind: components["schemas"]["MeetingKind"];
+            /** Format: date-time */
+            meeting_starts_at: string;
+            meeting_title: string;
+            /** Format: date-time */
+            publicity_until?: string | null;
+            /** Format: date-time */
+            published_at: string;
+        };
         PublishedNotice: {
             author?: string | null;
             author_person?: components["schemas"]["PersonName"] | null;
@@ -4367,6 +4731,13 @@ export interface components {
              */
             sum: number;
         };
+        /** @description How many of those the minutes were published to have read them. */
+        Reads: {
+            /** Format: int64 */
+            read: number;
+            /** Format: int64 */
+            recipients: number;
+        };
         RecoverRequest: {
             /** @description The account's user name or phone number. */
             login: string;
@@ -4439,6 +4810,11 @@ export interface components {
             message: string;
         };
         /**
+         * @description Whose signature the minutes need.
+         * @enum {string}
+         */
+        Seat: "chair" | "party" | "member" | "side";
+        /**
          * @description The file kinds we read.
          * @enum {string}
          */
@@ -4464,6 +4840,13 @@ export interface components {
             /** @description Title lines above the header and total lines, each with why. */
             skipped: components["schemas"]["SkippedLines"][];
         };
+        /** @enum {string} */
+        SignAnswer: "pending" | "approved" | "dissent" | "returned";
+        /**
+         * @description A seat's answer.
+         * @enum {string}
+         */
+        SignChoice: "approve" | "dissent" | "return";
         /** @description The code the room shows, and when the next one replaces it. */
         SignInCode: {
             code: string;
@@ -4478,6 +4861,43 @@ export interface components {
         SignInRequest: {
             /** @description The code the room shows (in the scanned link's `code`). */
             sign_in_code: string;
+        };
+        /** @description Ask the seats to sign the current version. */
+        SignOffRequest: {
+            /**
+             * Format: date-time
+             * @description The sign-off deadline: in the future, at most 30 days ahead. Whoever has not answered by
+             *     then is printed as "did not sign", and publication goes ahead.
+             */
+            sign_by: string;
+        };
+        /** @description Sign (or return) the text whose SHA-256 is `digest`. */
+        SignRequest: {
+            answer: components["schemas"]["SignChoice"];
+            /** @description The SHA-256 of the text read, as `digest` in the minutes: a changed text is refused (409). */
+            digest: string;
+            /** @description The dissenting opinion or the comment: required for those, at most 2 000 characters. */
+            opinion?: string | null;
+        };
+        /** @description A seat's signature on one version. */
+        SignatureView: {
+            answer: components["schemas"]["SignAnswer"];
+            /** Format: date-time */
+            answered_at?: string | null;
+            /** @description Not answered by the deadline (or by publication): printed as "did not sign". */
+            did_not_sign: boolean;
+            digest?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** @description The caller may answer for this seat now. */
+            mine: boolean;
+            opinion?: string | null;
+            party_kind?: components["schemas"]["PartyKind"] | null;
+            party_name?: string | null;
+            person?: components["schemas"]["Person"] | null;
+            seat: components["schemas"]["Seat"];
+            /** Format: int32 */
+            version: number;
         };
         /**
          * @description Why a line of the sheet was passed over.
@@ -4708,6 +5128,34 @@ export interface components {
             is_active: boolean;
             phone?: string | null;
             username: string;
+        };
+        /** @description A saved version. */
+        VersionSummary: {
+            author: components["schemas"]["Person"];
+            /** Format: date-time */
+            created_at: string;
+            digest: string;
+            reason: string;
+            /**
+             * Format: int64
+             * @description How many seats signed this version.
+             */
+            signed: number;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description One version in full, with the signatures on it. */
+        VersionView: {
+            author: components["schemas"]["Person"];
+            /** Format: date-time */
+            created_at: string;
+            digest: string;
+            reason: string;
+            signatures: components["schemas"]["SignatureView"][];
+            text: string;
+            text_html: string;
+            /** Format: int32 */
+            version: number;
         };
         /**
          * @description A motion (agree / oppose / abstain) or an election of committee seats.
@@ -7273,6 +7721,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_compound_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedMinutes"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10863,6 +11358,836 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditMinutes"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    draft_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_addendum: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAddendum"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    circulate_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CirculateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    propose_correction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCorrection"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_correction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                correction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectionAnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_off_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignOffRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MinutesView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    minutes_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
             404: {
                 headers: {
                     [name: string]: unknown;

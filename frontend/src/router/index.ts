@@ -155,6 +155,12 @@ export const routes = [
   { path: '/meetings/:id(\\d+)/chair', name: 'meeting-chair', component: () => import('@/views/MeetingChairView.vue'), meta: { title: 'meetingLive.chair.title', requiresAuth: true, tab: 'manage' } },
   { path: '/meetings/:id(\\d+)/sign-in', name: 'meeting-sign-in', component: () => import('@/views/MeetingSignInView.vue'), meta: { title: 'meetingLive.signIn.title', requiresAuth: true, tab: 'home' } },
   { path: '/meetings/:id(\\d+)/live', name: 'meeting-live', component: () => import('@/views/MeetingLiveView.vue'), meta: { title: 'meetingLive.follow.title', requiresAuth: true, tab: 'home' } },
+  // A held meeting's minutes: drafted from its record, corrected by those who attended, signed seat by seat,
+  // published to the compound; their earlier versions, and the A4 sheet they are printed on.
+  { path: '/meetings/:id(\\d+)/minutes', name: 'minutes', component: () => import('@/views/MinutesView.vue'), meta: { title: 'minutes.title', requiresAuth: true, tab: 'home' } },
+  { path: '/meetings/:id(\\d+)/minutes/versions/:version(\\d+)', name: 'minutes-version', component: () => import('@/views/MinutesVersionView.vue'), meta: { title: 'minutes.versionTitle', requiresAuth: true, tab: 'home' } },
+  { path: '/meetings/:id(\\d+)/minutes/print', name: 'minutes-print', component: () => import('@/views/MinutesPrintView.vue'), meta: { title: 'minutes.printTitle', requiresAuth: true, bare: true } },
+  { path: '/compounds/:id(\\d+)/minutes', name: 'compound-minutes', component: () => import('@/views/MinutesListView.vue'), meta: { title: 'minutes.listTitle', requiresAuth: true, tab: 'home' } },
   { path: '/tasks/:id(\\d+)', name: 'task', component: () => import('@/views/TaskView.vue'), meta: { title: 'tasks.title', requiresAuth: true, tab: 'home' } },
   { path: '/communities/:id(\\d+)/tasks', name: 'community-tasks', component: () => import('@/views/TaskListView.vue'), meta: { title: 'tasks.listTitle', requiresAuth: true, tab: 'manage' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
