@@ -190,6 +190,17 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
     })
 }
 
+/// The ids of the meetings compound `compound_id` takes part in.
+pub async fn meetings_of_compound(db: &impl ConnectionTrait, compound_id: i64) -> AppResult<Vec<i64>> {
+    Ok(meeting_compound::Entity::find()
+        .filter(meeting_compound::Column::CompoundId.eq(compound_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|mc| mc.meeting_id)
+        .collect())
+}
+
 /// The meetings compound `compound_id` takes part in, soonest first, that the caller may see (a
 /// mediation only to its sides and the office).
 pub async fn list_in_compound(
@@ -198,13 +209,7 @@ pub async fn list_in_compound(
     compound_id: i64,
 ) -> AppResult<Vec<MeetingSummary>> {
     let c = compound_for(db, actor, compound_id, Permission::ViewMeetings).await?;
-    let ids: Vec<i64> = meeting_compound::Entity::find()
-        .filter(meeting_compound::Column::CompoundId.eq(c.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|mc| mc.meeting_id)
-        .collect();
+    let ids = meetings_of_compound(db, c.id).await?;
     let meetings = meeting::Entity::find()
         .filter(meeting::Column::Id.is_in(ids))
         .order_by_asc(meeting::Column::StartsAt)

@@ -22,8 +22,8 @@ use crate::{
     auth::Actor,
     db::Transition,
     entities::{
-        building, community, meeting, meeting_compound, meeting_invitation, minutes, minutes_addendum,
-        minutes_correction, minutes_signature, minutes_version, notice_recipient, owner_link, unit, vote,
+        community, meeting, meeting_invitation, minutes, minutes_addendum, minutes_correction, minutes_signature,
+        minutes_version, notice_recipient, owner_link, unit, vote,
     },
     error::{AppError, AppResult, unique_conflict},
     meetings::{
@@ -33,6 +33,7 @@ use crate::{
     msg,
     notices::{self, Deed, NewNotice, NoticeText, audience::people_of_compound},
     policy::{PartyKind, Permission},
+    roster::building_names,
     tenancy::compound_for,
     text::{optional_text, required_text},
 };
@@ -117,13 +118,7 @@ async fn rooms_of(db: &impl ConnectionTrait, m: &LoadedMeeting, users: &[i64]) -
         .filter(unit::Column::CompoundId.is_in(compounds))
         .all(db)
         .await?;
-    let buildings: HashMap<i64, String> = building::Entity::find()
-        .filter(building::Column::Id.is_in(units.iter().map(|u| u.building_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
+    let buildings = building_names(db, units.iter().map(|u| u.building_id)).await?;
     let mut rooms: HashMap<i64, BTreeSet<String>> = HashMap::new();
     for l in &links {
         for u in units.iter().filter(|u| u.holder_id == l.holder_id) {
@@ -864,13 +859,7 @@ pub async fn list_published(
     compound_id: i64,
 ) -> AppResult<Vec<PublishedMinutes>> {
     let c = compound_for(db, actor, compound_id, Permission::ViewMeetings).await?;
-    let meeting_ids: Vec<i64> = meeting_compound::Entity::find()
-        .filter(meeting_compound::Column::CompoundId.eq(c.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|mc| mc.meeting_id)
-        .collect();
+    let meeting_ids = meetings::meetings_of_compound(db, c.id).await?;
     let rows = minutes::Entity::find()
         .filter(minutes::Column::MeetingId.is_in(meeting_ids))
         .filter(minutes::Column::Status.eq(MinutesStatus::Published))

@@ -57,19 +57,27 @@ pub struct HoldingView {
     pub linked_at: DateTime<Utc>,
 }
 
+/// The names of buildings `ids`, by id.
+pub async fn building_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, String>> {
+    Ok(building::Entity::find()
+        .filter(building::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, b.name))
+        .collect())
+}
+
 /// Describe units with their building and holder, in two extra queries whatever their number.
 pub async fn unit_views(
     db: &impl ConnectionTrait,
     units: &[unit::Model],
     with_names: bool,
 ) -> AppResult<Vec<UnitView>> {
-    let buildings: HashMap<i64, String> = building::Entity::find()
-        .filter(building::Column::Id.is_in(units.iter().map(|u| u.building_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| (b.id, b.name))
-        .collect();
+    let buildings = building_names(db, units.iter().map(|u| u.building_id)).await?;
     let holders: HashMap<i64, holder::Model> = holder::Entity::find()
         .filter(holder::Column::Id.is_in(units.iter().map(|u| u.holder_id)))
         .all(db)
