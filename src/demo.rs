@@ -213,6 +213,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
         .await?;
     crate::meetings::seed_demo(&txn, community.id, &compounds[0], &compounds[1]).await?;
     crate::minutes::seed_demo(&txn, community.id).await?;
+    crate::conventions::seed_demo(&txn, &compounds[0], &compounds[1]).await?;
     audit::record(
         &txn,
         Event {

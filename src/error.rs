@@ -69,6 +69,12 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Go on when `allowed`, else refuse with 403: for a rule that decides who may act on an
+/// object the caller can already see.
+pub fn require(allowed: bool) -> AppResult<()> {
+    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
 impl AppError {
     /// A validation error about one field.
     pub fn field(field: &str, message: impl Into<Msg>) -> Self {

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backup;
 pub mod china_time;
 pub mod concerns;
+pub mod conventions;
 pub mod db;
 pub mod demo;
 pub mod entities;

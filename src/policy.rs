@@ -178,6 +178,12 @@ pub enum Permission {
     ViewMeetings,
     /// Convene a meeting: each kind narrows who (see `meetings::kinds`).
     ConveneMeetings,
+    /// See the conventions in consultation and after (drafts: their drafters and the office).
+    ViewConventions,
+    /// Draft a convention as one's party: each kind narrows which party (see `conventions::rules`).
+    DraftConventions,
+    /// Comment on a convention's articles, propose amendments and support them.
+    CommentConventions,
 }
 
 /// The roles that hold a permission (within the scope of the object acted on).
@@ -239,6 +245,14 @@ pub fn roles_for(p: Permission) -> &'static [Role] {
         // The community office convenes its kinds; the owners' committee its own and the
         // assembly's sittings.
         Permission::ConveneMeetings => &[Secretary, CommunityStaff, CommitteeChair, CommitteeMember],
+        Permission::ViewConventions => &Role::ALL,
+        // The kind narrows it further: the covenant and the rules are the committee's.
+        Permission::DraftConventions => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
+        }
+        Permission::CommentConventions => {
+            &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember, Owner]
+        }
         Permission::PublishNotices => {
             &[Secretary, CommunityStaff, PropertyManager, PropertyStaff, CommitteeChair, CommitteeMember]
         }
@@ -256,6 +270,7 @@ pub fn manages(p: Permission) -> bool {
             | Permission::ManageVotes
             | Permission::ManageQuestionnaires
             | Permission::ConveneMeetings
+            | Permission::DraftConventions
     )
 }
 

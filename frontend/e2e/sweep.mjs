@@ -110,7 +110,38 @@ async function demoIds() {
       },
     })
   ).id
-  return { compound, community, vote, questionnaire, concern, agenda, draftVote, draftQuestionnaire, meeting, minutes: await heldMinutes(compound), ...(await liveMeeting(community, compound)) }
+  return {
+    compound,
+    community,
+    vote,
+    questionnaire,
+    concern,
+    agenda,
+    draftVote,
+    draftQuestionnaire,
+    meeting,
+    minutes: await heldMinutes(compound),
+    ...(await liveMeeting(community, compound)),
+    ...(await conventions(community, compound)),
+  }
+}
+
+/**
+ * The demo's conventions: the first compound's that has been consulted on (answered, with later
+ * versions), and one under consultation now in another compound of the community (上河时代's).
+ */
+async function conventions(community, compound) {
+  const committee = (await signIn('committee')).access_token
+  const own = (await api(`/compounds/${compound}/conventions`, { token: committee })).filter((c) => c.compound_id === compound)
+  const consulted = own.find((c) => c.phase === 'consulted') ?? own.find((c) => c.version > 1) ?? own[0]
+  if (!consulted) throw new Error('the demo has no convention in the first compound')
+  const secretary = (await signIn('secretary')).access_token
+  const others = (await api(`/communities/${community}`, { token: secretary })).compounds.filter((c) => c.id !== compound)
+  for (const other of others) {
+    const open = (await api(`/compounds/${other.id}/conventions`, { token: secretary })).find((c) => c.phase === 'consulting' && c.compound_id === other.id)
+    if (open) return { convention: consulted.id, conventionVersion: consulted.version, consultingConvention: open.id }
+  }
+  throw new Error('the demo has no convention under consultation in another compound')
 }
 
 /** A meeting of the compound that was held, with minutes: the demo's own, or drafted from its record (once). */
@@ -312,6 +343,26 @@ function pages(ids) {
     { route: 'minutes-version', user: 'secretary', path: `/meetings/${ids.minutes}/minutes/versions/1` },
     { route: 'minutes-print', user: 'secretary', path: `/meetings/${ids.minutes}/minutes/print`, bare: true },
     { route: 'compound-minutes', user: 'owner001', path: `/compounds/${c}/minutes` },
+    // Conventions: the compound's list, as an owner and as the committee (who may draft); drafting one, for the compound
+    // and community-wide; the consulted one as an owner (its comments) and as its drafters; one under consultation as
+    // the community office, which may comment on it too (the comment and amendment sheets); the editor, a comparison, a
+    // version, and the report on A4.
+    { route: 'conventions', user: 'owner001', path: `/compounds/${c}/conventions` },
+    { route: 'conventions', user: 'committee', path: `/compounds/${c}/conventions` },
+    { route: 'convention-new', user: 'committee', path: `/compounds/${c}/conventions/new` },
+    { route: 'community-convention-new', user: 'secretary', path: `/communities/${ids.community}/conventions/new` },
+    { route: 'convention', user: 'owner001', path: `/conventions/${ids.convention}`, states: [tapping('comments sheet', 'article-comments-open')] },
+    { route: 'convention', user: 'committee', path: `/conventions/${ids.convention}`, states: [tapping('comments sheet', 'article-comments-open')] },
+    {
+      route: 'convention',
+      user: 'secretary',
+      path: `/conventions/${ids.consultingConvention}`,
+      states: [tapping('comment sheet', 'article-comment'), tapping('amendment sheet', 'article-amend')],
+    },
+    { route: 'convention-edit', user: 'committee', path: `/conventions/${ids.convention}/edit` },
+    { route: 'convention-compare', user: 'owner001', path: `/conventions/${ids.convention}/compare?from=1&to=${ids.conventionVersion}` },
+    { route: 'convention-version', user: 'owner001', path: `/conventions/${ids.convention}/versions/1` },
+    { route: 'convention-report', user: 'committee', path: `/conventions/${ids.convention}/report`, bare: true },
     { route: 'task', user: 'property', path: `/tasks/${ids.task}` },
     { route: 'community-tasks', user: 'secretary', path: `/communities/${ids.community}/tasks` },
   ]

@@ -17,6 +17,7 @@ mod m20261206_000100_create_meetings;
 mod m20261206_000200_meeting_record_and_tasks;
 mod m20261206_000300_meeting_handoffs_and_attachments;
 mod m20261206_000400_create_minutes;
+mod m20261207_000100_create_conventions;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000200_meeting_record_and_tasks::Migration),
             Box::new(m20261206_000300_meeting_handoffs_and_attachments::Migration),
             Box::new(m20261206_000400_create_minutes::Migration),
+            Box::new(m20261207_000100_create_conventions::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    entities::{community, compound, membership, party, user},
+    entities::{community, membership, user},
     error::{AppError, AppResult, is_unique_violation, unique_conflict},
     msg,
     policy::{PartyKind, Role},
@@ -69,20 +69,8 @@ pub async fn membership_views(db: &impl ConnectionTrait, ms: &[membership::Model
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let compounds: HashMap<i64, compound::Model> = compound::Entity::find()
-        .filter(compound::Column::Id.is_in(ids(|m| m.compound_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
-    let parties: HashMap<i64, party::Model> = party::Entity::find()
-        .filter(party::Column::Id.is_in(ids(|m| m.party_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let compounds = crate::tenancy::compounds_by_id(db, ids(|m| m.compound_id)).await?;
+    let parties = crate::tenancy::parties_by_id(db, ids(|m| m.party_id)).await?;
     Ok(ms
         .iter()
         .filter_map(|m| {

@@ -47,6 +47,8 @@ pub enum ItemSource {
     Questionnaire,
     #[sea_orm(string_value = "vote")]
     Vote,
+    #[sea_orm(string_value = "convention")]
+    Convention,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]

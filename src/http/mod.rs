@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod caller;
 mod concerns;
+mod conventions;
 mod error;
 pub mod extract;
 mod files;
@@ -65,6 +66,7 @@ use crate::auth::{Network, jwt::JwtKeys, password::Hasher};
         (name = "concerns", description = "Residents' concerns routed by duty, escalations, the secretary's dashboard"),
         (name = "agendas", description = "Agendas: co-signing toward a statutory request, discussion, decisions"),
         (name = "meetings", description = "Meetings: convening by kind, invitations and their answers, changes of plan, signing in, the live room, outcomes, action items and the calendar"),
+        (name = "conventions", description = "Conventions drafted in chapters and articles with stable ids, every version kept and compared article by article, and a consultation in which every comment and amendment is answered"),
         (name = "minutes", description = "Minutes of a held meeting: drafted from its record, corrected by those who attended, signed seat by seat on the exact text, published and added to by chained addenda"),
         (name = "questionnaires", description = "Questionnaires: building, answering (named or anonymous), results and exports"),
         (name = "markdown", description = "Markdown texts as the app shows them"),
@@ -133,6 +135,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(concerns::router())
         .merge(agendas::router())
         .merge(meetings::router())
+        .merge(conventions::router())
         .merge(minutes::router())
         .merge(questionnaires::router())
         .merge(markdown::router());

@@ -3,7 +3,8 @@
 //! Keys are grouped by area; [`super`] explains the templates.
 
 /// Every message, in sections.
-pub const CATALOGUE: &[&[(&str, &str)]] = &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL, MEETINGS];
+pub const CATALOGUE: &[&[(&str, &str)]] =
+    &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL, MEETINGS, CONVENTIONS];
 
 /// Messages any request may answer with.
 const COMMON: &[(&str, &str)] = &[
@@ -111,6 +112,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.agenda_id", "Agenda"),
     ("field.party", "Publishing party"),
     ("field.language", "Language"),
+    ("field.preamble", "Preamble"),
+    ("field.chapters", "Chapters"),
+    ("field.article_id", "Article"),
 ];
 
 /// Accounts, sign-in, verification, tenancy, the roster and files.
@@ -815,4 +819,95 @@ const MEETINGS: &[(&str, &str)] = &[
         "{actor} published version {version} of the minutes of meeting #{id} (SHA-256 {digest})",
     ),
     ("audit.minutes.addendum", "{actor} added addendum #{addendum} to the minutes of meeting #{id}"),
+];
+
+/// Conventions: drafting, consultation, answers.
+const CONVENTIONS: &[(&str, &str)] = &[
+    ("convention_changed", "The text has changed since you read it: reload and read it again"),
+    ("convention_template", "There is no such template"),
+    ("convention_period_past", "The start cannot be in the past"),
+    ("convention_period_ahead", "The start can be at most {days} days ahead"),
+    ("convention_period_short", "A consultation lasts at least one day"),
+    ("convention_period_long", "A consultation lasts at most {days} days"),
+    ("convention_questionnaire", "The questionnaire must be one of this compound's"),
+    ("convention_not_drafting", "The consultation has already been opened"),
+    ("convention_not_open", "The consultation is not open now"),
+    ("convention_no_version", "There is no such version of the text"),
+    ("convention_no_article", "That version of the text has no such article"),
+    ("convention_wording_same", "The new wording is the same as the article's"),
+    ("convention_support_comment", "Only amendments can be supported, not comments"),
+    ("convention_support_own", "You cannot support your own amendment"),
+    ("convention_supported", "You already support this amendment"),
+    ("convention_answered", "This has already been answered"),
+    ("convention_partly_wording", "To adopt it in part, write the article as it will read"),
+    ("convention_article_removed", "This article has been removed: the text can no longer be changed by it"),
+    (
+        "convention_amendment_stale",
+        "The article has changed since this amendment was written: rebase it on the current text before adopting it",
+    ),
+    ("convention_not_stale", "This amendment is written on the current text: nothing to rebase"),
+    ("outcome.adopted", "adopted"),
+    ("outcome.partly", "partly adopted"),
+    ("outcome.not_adopted", "not adopted"),
+    ("notice.convention_consultation.title", "Consultation: {title}"),
+    (
+        "notice.convention_consultation.body",
+        "Read it article by article from {consult_from} to {consult_until} and comment or propose changes. Every comment gets the drafters' public answer.",
+    ),
+    ("notice.convention_answered.title", "Your comment on {title} has been answered"),
+    ("notice.convention_answered.body", "The drafters' answer: {outcome}. Open it to read why."),
+    ("audit.convention.saved", "{actor} saved version {version} of convention #{id} ({reason}, SHA-256 {digest})"),
+    (
+        "audit.convention.consultation_opened",
+        "{actor} opened the consultation on version {version} of convention #{id}, {from} to {until}, telling {recipients} people",
+    ),
+    (
+        "audit.convention.commented",
+        "{actor} commented (#{comment_id}) on article {article_id} of version {version} of convention #{id}",
+    ),
+    ("audit.convention.supported", "{actor} supported amendment #{comment_id} to convention #{id}"),
+    (
+        "audit.convention.support_withdrawn",
+        "{actor} withdrew their support of amendment #{comment_id} to convention #{id}",
+    ),
+    ("audit.convention.answered", "{actor} answered comment #{comment_id} on convention #{id}: {reason}"),
+    (
+        "audit.convention.rebased",
+        "{actor} rebased amendment #{comment_id} to convention #{id} from version {from} to {to}",
+    ),
+    ("convention_title_one_line", "must be on one line"),
+    ("convention_id_unknown", "{id} is not a chapter or article of the previous version"),
+    ("convention_id_repeated", "{id} is used twice"),
+    ("convention_no_articles", "a convention needs at least one article"),
+    ("convention_too_many_articles", "a convention has at most {max} articles"),
+    ("convention_chapter_title_required", "only the first chapter may go without a title"),
+    ("convention_chapter_empty", "a chapter needs at least one article"),
+    ("convention_article_renumbered", "{found} follows {previous}; renumbered as {number}"),
+    ("convention_article_first", "{found} is the first article; numbered as {number}"),
+    ("convention_chapter_renumbered", "{found} follows {previous}; renumbered as {number}"),
+    ("convention_chapter_first", "{found} is the first chapter; numbered as {number}"),
+    (
+        "convention_hidden_removed",
+        "invisible characters (soft hyphens, zero-width spaces, direction marks) were removed from this line on",
+    ),
+    ("convention_line_too_long", "this line is longer than {max} characters"),
+    ("convention_preamble_too_long", "the preamble, from this line on, is longer than {max} characters"),
+    (
+        "convention_no_articles_found",
+        "no numbered article (第一条 …) was found: each article must start a line with 第…条",
+    ),
+    ("convention_chapter_title_missing", "this chapter heading has no title"),
+    ("convention_article_empty", "this article has no text"),
+    ("convention_article_too_long", "this article is longer than {max} characters"),
+    (
+        "convention_text_outside_article",
+        "this text belongs to no article: start it with 第…条, or move it into the preamble before the first chapter",
+    ),
+    ("convention_docx_not_word", "not a Word document (.docx)"),
+    (
+        "convention_docx_legacy",
+        "this is an old Word document (.doc): open it in Word or WPS, save it as .docx and upload that",
+    ),
+    ("convention_docx_too_large", "the document's text is larger than {mib} MB"),
+    ("convention_docx_unreadable", "the Word document is damaged and cannot be read"),
 ];

@@ -2,7 +2,8 @@
 //! explains the templates.
 
 /// Every message in Chinese.
-pub const CATALOGUE: &[&[(&str, &str)]] = &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL, MEETINGS];
+pub const CATALOGUE: &[&[(&str, &str)]] =
+    &[COMMON, FIELDS, ACCOUNTS, VOTES, DELIBERATION, INBOX, TRAIL, MEETINGS, CONVENTIONS];
 
 /// What any request may answer.
 const COMMON: &[(&str, &str)] = &[
@@ -110,6 +111,9 @@ const FIELDS: &[(&str, &str)] = &[
     ("field.agenda_id", "议题"),
     ("field.party", "发布方"),
     ("field.language", "语言"),
+    ("field.preamble", "序言"),
+    ("field.chapters", "章节"),
+    ("field.article_id", "条款"),
 ];
 
 /// Accounts, sign-in, verification, tenancy, the roster and files.
@@ -727,4 +731,71 @@ const MEETINGS: &[(&str, &str)] = &[
     ("audit.minutes.signed", "{actor}签认了会议 #{id} 纪要第 {version} 版（{answer}，SHA-256 {digest}）"),
     ("audit.minutes.published", "{actor}公布了会议 #{id} 纪要第 {version} 版（SHA-256 {digest}）"),
     ("audit.minutes.addendum", "{actor}为会议 #{id} 的纪要追加补充说明 #{addendum}"),
+];
+
+/// Conventions: drafting, consultation, answers.
+const CONVENTIONS: &[(&str, &str)] = &[
+    ("convention_changed", "公约文本已被修改，请刷新后再看一遍"),
+    ("convention_template", "没有这个模板"),
+    ("convention_period_past", "开始时间不能早于现在"),
+    ("convention_period_ahead", "开始时间最多在 {days} 天之后"),
+    ("convention_period_short", "征求意见期至少一天"),
+    ("convention_period_long", "征求意见期最长 {days} 天"),
+    ("convention_questionnaire", "问卷须是本小区的"),
+    ("convention_not_drafting", "征求意见已经开始，不能再次开始"),
+    ("convention_not_open", "现在不在征求意见期内"),
+    ("convention_no_version", "没有这一版文本"),
+    ("convention_no_article", "这一版文本中没有这一条"),
+    ("convention_wording_same", "修改后的条文与原条文相同"),
+    ("convention_support_comment", "只能支持修改意见，不能支持评论"),
+    ("convention_support_own", "不能支持自己提出的修改意见"),
+    ("convention_supported", "已经支持过这条修改意见"),
+    ("convention_answered", "这条意见已经答复过了"),
+    ("convention_partly_wording", "部分采纳时请写出采纳后的条文"),
+    ("convention_article_removed", "这一条已被删除，不能再按意见修改"),
+    ("convention_amendment_stale", "这一条在修改意见提出后已被改动，须先按现行条文更新修改意见，才能采纳"),
+    ("convention_not_stale", "这条修改意见针对的就是现行条文，无须更新"),
+    ("outcome.adopted", "采纳"),
+    ("outcome.partly", "部分采纳"),
+    ("outcome.not_adopted", "不予采纳"),
+    ("notice.convention_consultation.title", "征求意见：{title}"),
+    (
+        "notice.convention_consultation.body",
+        "请在 {consult_from} 至 {consult_until} 期间逐条阅读，提出意见或修改建议。每条意见都会得到起草方的公开答复。",
+    ),
+    ("notice.convention_answered.title", "您对《{title}》的意见已答复"),
+    ("notice.convention_answered.body", "起草方的答复：{outcome}。点开查看理由。"),
+    ("audit.convention.saved", "{actor}保存了公约 #{id} 第 {version} 版（{reason}，SHA-256 {digest}）"),
+    (
+        "audit.convention.consultation_opened",
+        "{actor}就公约 #{id} 第 {version} 版征求意见，{from} 至 {until}，通知 {recipients} 人",
+    ),
+    ("audit.convention.commented", "{actor}对公约 #{id} 第 {version} 版的条文 {article_id} 提出意见 #{comment_id}"),
+    ("audit.convention.supported", "{actor}支持了公约 #{id} 的修改意见 #{comment_id}"),
+    ("audit.convention.support_withdrawn", "{actor}撤回了对公约 #{id} 修改意见 #{comment_id} 的支持"),
+    ("audit.convention.answered", "{actor}答复了公约 #{id} 的意见 #{comment_id}：{reason}"),
+    ("audit.convention.rebased", "{actor}把公约 #{id} 的修改意见 #{comment_id} 从第 {from} 版更新到第 {to} 版"),
+    ("convention_title_one_line", "只能写一行"),
+    ("convention_id_unknown", "上一版本中没有编号为 {id} 的章或条"),
+    ("convention_id_repeated", "编号 {id} 重复使用"),
+    ("convention_no_articles", "至少须有一条"),
+    ("convention_too_many_articles", "最多 {max} 条"),
+    ("convention_chapter_title_required", "除第一章外，每章都须有标题"),
+    ("convention_chapter_empty", "每章至少须有一条"),
+    ("convention_article_renumbered", "{found}接在{previous}之后，已重新编为{number}"),
+    ("convention_article_first", "{found}是第一条，已重新编为{number}"),
+    ("convention_chapter_renumbered", "{found}接在{previous}之后，已重新编为{number}"),
+    ("convention_chapter_first", "{found}是第一章，已重新编为{number}"),
+    ("convention_hidden_removed", "自本行起删除了不可见字符（软连字符、零宽空格、方向标记等）"),
+    ("convention_line_too_long", "本行超过 {max} 个字"),
+    ("convention_preamble_too_long", "序言（自本行起）超过 {max} 个字"),
+    ("convention_no_articles_found", "没有找到编号的条文（第一条……）：每一条须在行首以“第…条”开头"),
+    ("convention_chapter_title_missing", "本章没有标题"),
+    ("convention_article_empty", "本条没有内容"),
+    ("convention_article_too_long", "本条超过 {max} 个字"),
+    ("convention_text_outside_article", "这段文字不属于任何一条：请以“第…条”开头，或移到第一章之前的序言中"),
+    ("convention_docx_not_word", "不是 Word 文档（.docx）"),
+    ("convention_docx_legacy", "这是旧版 Word 文档（.doc）：请用 Word 或 WPS 打开，另存为 .docx 后再上传"),
+    ("convention_docx_too_large", "文档内容超过 {mib} MB"),
+    ("convention_docx_unreadable", "Word 文档已损坏，无法读取"),
 ];

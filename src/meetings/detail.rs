@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
-    AnswerCounts, Capacity, Hands, ItemView, LoadedMeeting, MeetingCan, MeetingInvitationView, MeetingStatus,
-    MeetingSummary, MeetingView, Person, PositionView, answerable, attendance, may_chair, may_manage, may_record,
-    meeting_for, room::parties_of, sign_in_open, source_link, tasks::tasks_of_meeting,
+    AnswerCounts, Capacity, Hands, ItemSource, ItemView, LoadedMeeting, MeetingCan, MeetingInvitationView,
+    MeetingStatus, MeetingSummary, MeetingView, Person, PositionView, answerable, attendance, may_chair, may_manage,
+    may_record, meeting_for, room::parties_of, sign_in_open, source_link, tasks::tasks_of_meeting,
 };
 use crate::{
     accounts::user_names,
@@ -58,6 +58,9 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
         .order_by_asc(meeting_invitation::Column::Id)
         .all(db)
         .await?;
+    let on_agenda: Vec<i64> =
+        items.iter().filter(|i| i.source_kind == Some(ItemSource::Convention)).filter_map(|i| i.source_id).collect();
+    let consultations = crate::conventions::on_agenda(db, &on_agenda).await?;
     let listed: Vec<&meeting_invitation::Model> = invitations
         .iter()
         .filter(|i| !matches!(i.capacity, Capacity::Owner | Capacity::Resident) || i.user_id == actor.user.id)
@@ -173,6 +176,9 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, m: &LoadedMeeting) -
                 handed_to: i.handed_to_kind,
                 handed_to_id: i.handed_to_id,
                 handed_to_link: source_link(i.handed_to_kind, i.handed_to_id),
+                consultation: (i.source_kind == Some(ItemSource::Convention))
+                    .then(|| i.source_id.and_then(|id| consultations.get(&id).cloned()))
+                    .flatten(),
             })
             .collect(),
         invitations: listed.iter().map(|i| invitation(i)).collect(),

@@ -399,7 +399,7 @@ pub fn reached(
             Some(Reached::Agenda { id, decides: rules.decides_agendas, decision, detail })
         }
         ItemSource::Concern => Some(Reached::Concern { id, detail }),
-        ItemSource::Questionnaire | ItemSource::Vote => None,
+        ItemSource::Questionnaire | ItemSource::Vote | ItemSource::Convention => None,
     }
 }
 

@@ -1,10 +1,10 @@
-//! What a meeting's items are drawn from: open agendas, concerns, questionnaires and votes of
-//! the compounds taking part.
+//! What a meeting's items are drawn from: open agendas, concerns, questionnaires, votes and
+//! conventions under consultation of the compounds taking part.
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::{ItemSource, NewItem};
 use crate::{
-    entities::{agenda, concern, questionnaire, vote},
+    entities::{agenda, concern, convention, convention::ConventionStatus, questionnaire, vote},
     error::{AppError, AppResult},
     msg,
 };
@@ -16,6 +16,7 @@ pub fn source_link(source: Option<ItemSource>, id: Option<i64>) -> Option<String
         ItemSource::Concern => "concerns",
         ItemSource::Questionnaire => "questionnaires",
         ItemSource::Vote => "votes",
+        ItemSource::Convention => "conventions",
     };
     Some(format!("/{path}/{}", id?))
 }
@@ -45,6 +46,16 @@ async fn exists(db: &impl ConnectionTrait, compounds: &[i64], source: ItemSource
         }
         ItemSource::Vote => {
             vote::Entity::find_by_id(id).filter(vote::Column::CompoundId.is_in(compounds.to_vec())).count(db).await?
+        }
+        // A convention in consultation or after (a draft is its drafters' alone).
+        ItemSource::Convention => {
+            let Some(c) = convention::Entity::find_by_id(id).one(db).await? else { return Ok(false) };
+            let public = c.status != ConventionStatus::Drafting;
+            return Ok(public
+                && match c.compound_id {
+                    Some(cid) => compounds.contains(&cid),
+                    None => in_community_of(db, compounds, c.community_id).await?,
+                });
         }
     };
     Ok(n > 0)

@@ -56,7 +56,7 @@ pub struct NewItem {
     #[serde(default)]
     pub description: String,
     /// What it is drawn from, with `source_id`: an agenda, concern, questionnaire or vote of a
-    /// compound taking part.
+    /// compound taking part, or a convention under consultation there.
     pub source: Option<ItemSource>,
     pub source_id: Option<i64>,
     pub presenter_id: Option<i64>,
@@ -106,6 +106,8 @@ pub struct ItemView {
     pub handed_to_id: Option<i64>,
     /// Where that is in the app, e.g. `/votes/12`.
     pub handed_to_link: Option<String>,
+    /// For a convention on the agenda: its consultation's comments and answers.
+    pub consultation: Option<crate::conventions::AgendaConsultation>,
 }
 
 /// A party's position or a member's vote on an item.

@@ -350,6 +350,7 @@ mod tests {
             handed_to: None,
             handed_to_id: None,
             handed_to_link: None,
+            consultation: None,
         }
     }
 

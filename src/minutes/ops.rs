@@ -25,7 +25,7 @@ use crate::{
         community, meeting, meeting_invitation, minutes, minutes_addendum, minutes_correction, minutes_signature,
         minutes_version, notice_recipient, owner_link, unit, vote,
     },
-    error::{AppError, AppResult, unique_conflict},
+    error::{AppError, AppResult, require, unique_conflict},
     meetings::{
         self, Capacity, ItemSource, LoadedMeeting, MeetingKind, MeetingStatus, Person, Visibility, may_record,
         meeting_for, room::parties_of,
@@ -60,10 +60,6 @@ impl Loaded {
     fn link(&self) -> String {
         format!("/meetings/{}/minutes", self.m.meeting.id)
     }
-}
-
-fn require(allowed: bool) -> AppResult<()> {
-    if allowed { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 fn changed() -> AppError {

@@ -164,6 +164,8 @@ mod tests {
         "concern_task_done",
         "minutes_corrections_open",
         "minutes_published",
+        "convention_consultation",
+        "convention_answered",
         "holder_invitation",
         "holder_linked",
         "holder_unlinked",

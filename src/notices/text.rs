@@ -19,7 +19,7 @@ use crate::{entities::notice, i18n, i18n::Lang};
 /// The families of words a parameter names by its code: the parameter `result` holding
 /// `passed` is shown as the message `result.passed`; `party` holding `property_company` as
 /// `party.property_company`.
-const CODED: &[&str] = &["result", "party"];
+const CODED: &[&str] = &["result", "party", "outcome"];
 
 /// What a new notice says.
 pub enum NoticeText {
@@ -105,6 +105,8 @@ mod tests {
             ("minutes_corrections_open", json!({ "title": "协商", "open_until": at })),
             ("minutes_to_sign", json!({ "title": "协商", "version": 2 })),
             ("minutes_published", json!({ "title": "协商", "days": 7 })),
+            ("convention_consultation", json!({ "title": "文明养犬公约", "consult_from": at, "consult_until": at })),
+            ("convention_answered", json!({ "title": "文明养犬公约", "outcome": "partly" })),
             ("task_assigned", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
             ("task_reported", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
             ("task_done", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),

@@ -351,7 +351,20 @@ pub async fn party_of(
     Ok(find.one(db).await?)
 }
 
-/// The names of the buildings `ids`.
+/// The compounds `ids`, by id.
+pub async fn compounds_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, compound::Model>> {
+    Ok(compound::Entity::find()
+        .filter(compound::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
+}
+
 /// The parties `ids`, by id.
 pub async fn parties_by_id(
     db: &impl ConnectionTrait,

@@ -83,6 +83,10 @@ pub(crate) struct Ids {
     /// correction proposed on them and answered.
     pub(crate) minutes_meeting: i64,
     pub(crate) correction: i64,
+    /// A residents' convention of 太阳城二期 drafted by its owners' committee and in consultation
+    /// (the conventions' routes aim at it), and owner001's amendment of its first article.
+    pub(crate) convention: i64,
+    pub(crate) convention_amendment: i64,
 }
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -422,7 +426,65 @@ pub(crate) fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/meetings/{id}/minutes/addenda", Compound, Json(|_| json!({ "text": "冒名补充" }))),
         r(Method::GET, "/api/v1/meetings/{id}/minutes/versions/{version}", Compound, Nothing),
         r(Method::GET, "/api/v1/compounds/{id}/minutes", Compound, Nothing),
+        r(Method::GET, "/api/v1/convention-templates", Open("the templates are the same for everyone"), Nothing),
+        r(Method::POST, "/api/v1/conventions/import", Open("reads the file sent and stores nothing"), Nothing),
+        r(Method::GET, "/api/v1/compounds/{id}/conventions", Compound, Nothing),
+        r(Method::POST, "/api/v1/compounds/{id}/conventions", Compound, Json(|_| new_convention())),
+        r(
+            Method::GET,
+            "/api/v1/communities/{id}/conventions",
+            Open("lists only the conventions the caller may see"),
+            Nothing,
+        ),
+        r(Method::POST, "/api/v1/communities/{id}/conventions", Compound, Json(|_| new_convention())),
+        r(Method::GET, "/api/v1/conventions/{id}", Compound, Nothing),
+        r(
+            Method::PUT,
+            "/api/v1/conventions/{id}",
+            Compound,
+            Json(|_| {
+                json!({ "version": 1, "title": "冒名公约",
+                        "body": { "chapters": [{ "articles": [{ "text": "冒名条文。" }] }] } })
+            }),
+        ),
+        r(Method::GET, "/api/v1/conventions/{id}/versions/{version}", Compound, Nothing),
+        Route { query: "?from=1&to=1", ..r(Method::GET, "/api/v1/conventions/{id}/compare", Compound, Nothing) },
+        r(
+            Method::POST,
+            "/api/v1/conventions/{id}/consultation",
+            Compound,
+            Json(|_| json!({ "until": "2098-01-01T00:00:00Z" })),
+        ),
+        r(Method::GET, "/api/v1/conventions/{id}/comments", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/conventions/{id}/comments",
+            Compound,
+            Json(|_| {
+                json!({ "article_id": crate::conventions::FIRST_ARTICLE, "version": 1, "kind": "comment",
+                        "text": "冒名意见" })
+            }),
+        ),
+        r(Method::POST, "/api/v1/conventions/{id}/comments/{comment_id}/support", Compound, Nothing),
+        r(Method::DELETE, "/api/v1/conventions/{id}/comments/{comment_id}/support", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/conventions/{id}/comments/{comment_id}/answer",
+            Compound,
+            Json(|_| json!({ "outcome": "not_adopted", "reason": "冒名答复", "version": 1 })),
+        ),
+        r(
+            Method::POST,
+            "/api/v1/conventions/{id}/comments/{comment_id}/rebase",
+            Compound,
+            Json(|_| json!({ "wording": "冒名条文。" })),
+        ),
+        r(Method::GET, "/api/v1/conventions/{id}/report", Compound, Nothing),
     ]
+}
+
+fn new_convention() -> Value {
+    json!({ "kind": "residents", "title": "冒名公约", "template": "residents" })
 }
 
 fn new_questionnaire() -> Value {
@@ -465,8 +527,11 @@ fn fill(route: &Route, ids: &Ids) -> String {
         "recovery-codes" => ids.recovery,
         "meetings" => ids.meeting,
         "tasks" => ids.task,
+        "conventions" | "convention-templates" => ids.convention,
         other => panic!("no object to aim {other} at"),
     };
+    // The conventions' routes name a comment of the convention: the amendment.
+    let comment = if route.path.starts_with("/api/v1/conventions/") { ids.convention_amendment } else { ids.comment };
     format!("{}{}", route.path, route.query)
         .replace("{id}", &target.to_string())
         .replace("{user_id}", &ids.linked_user.to_string())
@@ -474,7 +539,7 @@ fn fill(route: &Route, ids: &Ids) -> String {
         .replace("{category_id}", &ids.category.to_string())
         .replace("{escalation_id}", &ids.escalation.to_string())
         .replace("{file_id}", &ids.concern_photo.to_string())
-        .replace("{comment_id}", &ids.comment.to_string())
+        .replace("{comment_id}", &comment.to_string())
         .replace("{item_id}", &ids.item.to_string())
         .replace("{correction_id}", &ids.correction.to_string())
         .replace("{version}", "1")
@@ -624,7 +689,10 @@ pub(crate) async fn ids(app: &TestApp) -> Ids {
             .expect(StatusCode::CREATED);
     let task = crate::meetings_live::task_under_way(app).await;
     let (minutes_meeting, correction) = crate::minutes::under_sign_off(app).await;
+    let (convention, convention_amendment) = crate::conventions::in_consultation(app).await;
     Ids {
+        convention,
+        convention_amendment,
         minutes_meeting,
         correction,
         meeting: meeting.id(),

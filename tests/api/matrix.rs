@@ -181,6 +181,36 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
             Invited(&[Role::Secretary, Role::PropertyManager, Role::CommitteeChair])
         }
         ("GET", "/compounds/{id}/minutes") => Needs(&[ViewMeetings]),
+        ("GET", "/convention-templates" | "/communities/{id}/conventions") | ("POST", "/conventions/import") => {
+            Untargeted
+        }
+        (
+            "GET",
+            "/compounds/{id}/conventions"
+            | "/conventions/{id}"
+            | "/conventions/{id}/versions/{version}"
+            | "/conventions/{id}/compare"
+            | "/conventions/{id}/comments"
+            | "/conventions/{id}/report",
+        ) => Needs(&[ViewConventions]),
+        // Each kind narrows who drafts; a convention is edited, opened and answered by its
+        // drafting party alone.
+        (
+            "POST",
+            "/compounds/{id}/conventions"
+            | "/communities/{id}/conventions"
+            | "/conventions/{id}/consultation"
+            | "/conventions/{id}/comments/{comment_id}/answer",
+        )
+        | ("PUT", "/conventions/{id}") => Needs(&[DraftConventions]),
+        // Rebasing: the amendment's author (who comments) or its drafters.
+        (
+            "POST",
+            "/conventions/{id}/comments"
+            | "/conventions/{id}/comments/{comment_id}/support"
+            | "/conventions/{id}/comments/{comment_id}/rebase",
+        )
+        | ("DELETE", "/conventions/{id}/comments/{comment_id}/support") => Needs(&[CommentConventions]),
         ("POST", "/meetings/{id}/answer" | "/meetings/{id}/sign-in") => Invited(&[
             Role::Secretary,
             Role::CommunityStaff,

@@ -405,6 +405,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{id}/conventions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conventions of the community the caller may see, newest first. */
+        get: operations["list_community_conventions"];
+        put?: never;
+        /** Start a residents' convention for the whole community: by the community office. */
+        post: operations["create_community_convention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities/{id}/meetings": {
         parameters: {
             query?: never;
@@ -580,6 +598,31 @@ export interface paths {
         get: operations["list_pending_confirmations"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{id}/conventions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The conventions of the compound and those of its whole community, newest first (drafts only
+         *     to their drafters and the community office).
+         */
+        get: operations["list_compound_conventions"];
+        put?: never;
+        /**
+         * Start a convention for the compound as one's party, from a template or a text of one's own:
+         *     the management covenant and the rules of procedure by the owners' committee, a residents'
+         *     convention by any of the three parties.
+         */
+        post: operations["create_compound_convention"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1040,6 +1083,225 @@ export interface paths {
          *     to the community office itself. The party's members are told.
          */
         post: operations["route"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/convention-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The templates a draft may start from: the management covenant, the rules of procedure and a
+         *     residents' convention, each numbered as it would be.
+         */
+        get: operations["list_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read the numbered chapters (第一章) and articles (第一条) of a Word file (.docx), typed or
+         *     numbered automatically, for a draft: the title, preamble and articles, with notes on what was
+         *     renumbered. Nothing is stored; errors name the paragraph (`line 12`).
+         */
+        post: operations["import_docx"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The convention with its current text numbered, its consultation, versions and what the caller
+         *     may do.
+         */
+        get: operations["get_convention"];
+        /**
+         * Save the drafters' text as a new version: articles sent with their id keep it, new ones get
+         *     the next; numbering follows the order.
+         */
+        put: operations["edit_convention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every comment and amendment, with the drafters' answers, oldest first. */
+        get: operations["list_convention_comments"];
+        put?: never;
+        /**
+         * Comment on an article, or propose its new wording with a reason, on the version read: while
+         *     the consultation is open.
+         */
+        post: operations["add_convention_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/comments/{comment_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The drafters' answer: adopted, partly adopted or not adopted, with a reason. An amendment
+         *     adopted makes a new version; one written on an older text of its article is refused (409
+         *     `convention_amendment_stale`) until it is rebased.
+         */
+        post: operations["answer_convention_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/comments/{comment_id}/rebase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Carry an amendment whose article has changed onto the current text: by its author or the
+         *     drafters.
+         */
+        post: operations["rebase_amendment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/comments/{comment_id}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Support an amendment (not one's own), while the consultation is open. */
+        post: operations["support_amendment"];
+        /** Withdraw one's support of an amendment, while the consultation is open. */
+        delete: operations["withdraw_support"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Two versions compared article by article, with the characters changed marked. */
+        get: operations["compare_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/consultation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the consultation (征求意见) for a period, announced in the audience's inbox: the owners
+         *     and parties of the compound, or everyone with a role in the community.
+         */
+        post: operations["open_consultation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consultation report (征求意见反馈): per article, the comments, amendments, supports and
+         *     answers, and the change from the first draft to the current one.
+         */
+        get: operations["consultation_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saved version in full. */
+        get: operations["convention_version"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2578,6 +2840,32 @@ export interface components {
             /** @description Status moves open to the caller. */
             moves: components["schemas"]["AgendaMove"][];
         };
+        /** @description A comment or amendment as a meeting shows it. */
+        AgendaComment: {
+            answer?: string | null;
+            article_label: string;
+            kind: components["schemas"]["CommentKind"];
+            status: components["schemas"]["CommentStatus"];
+            text: string;
+            wording?: string | null;
+        };
+        /** @description A convention on a meeting's agenda: its consultation's comments and answers, for the table. */
+        AgendaConsultation: {
+            /** Format: int64 */
+            amendments: number;
+            /** Format: int64 */
+            comments: number;
+            /** Format: int64 */
+            convention_id: number;
+            phase: components["schemas"]["ConventionPhase"];
+            /** @description Each comment and amendment, by article. */
+            said: components["schemas"]["AgendaComment"][];
+            title: string;
+            /** Format: int64 */
+            unanswered: number;
+            /** Format: int32 */
+            version: number;
+        };
         AgendaFromConcern: {
             /** @description Defaults to the concern's text. */
             description?: string | null;
@@ -2669,6 +2957,22 @@ export interface components {
         };
         /** @enum {string} */
         Answer: "pending" | "attending" | "absent" | "deputy";
+        /** @description The drafters' answer to a comment or an amendment. */
+        AnswerComment: {
+            outcome: components["schemas"]["AnswerOutcome"];
+            /** @description Why: required, at most 2 000 characters. */
+            reason: string;
+            /**
+             * Format: int32
+             * @description The version the drafters answered on: when the text has moved on since, refused (409).
+             */
+            version: number;
+            /**
+             * @description The wording the article takes: for an amendment adopted in part, or a comment adopted
+             *     by a change of the article. An amendment adopted in full takes its own wording.
+             */
+            wording?: string | null;
+        };
         /** @description Answers to the invitations, counted. */
         AnswerCounts: {
             /** Format: int64 */
@@ -2693,6 +2997,11 @@ export interface components {
             rating?: number | null;
             text?: string | null;
         };
+        /**
+         * @description 采纳, 部分采纳, 不予采纳.
+         * @enum {string}
+         */
+        AnswerOutcome: "adopted" | "partly" | "not_adopted";
         /**
          * @description One answer per holder (a household, however many accounts it has) or per person.
          * @enum {string}
@@ -2726,6 +3035,25 @@ export interface components {
          * @enum {string}
          */
         AreaSource: "registered" | "surveyed" | "contract";
+        /** @description An article (第一条 …) with its stable id. */
+        Article: {
+            id: string;
+            text: string;
+        };
+        /** @description An article as shown: its number as it stands, its text and what was said about it. */
+        ArticleView: {
+            /** Format: int64 */
+            amendments: number;
+            /** Format: int64 */
+            comments: number;
+            /** @description The stable id (`a7`): comments and amendments name it. */
+            id: string;
+            /** @description 第七条 */
+            label: string;
+            text: string;
+            /** Format: int64 */
+            unanswered: number;
+        };
         /** @description The papers of a meeting, replacing those before. */
         AttachmentsRequest: {
             /**
@@ -2801,6 +3129,11 @@ export interface components {
             units: string[];
             /** Format: int64 */
             vote_id: number;
+        };
+        /** @description The text of a convention: a preamble, then chapters of articles. */
+        Body: {
+            chapters: components["schemas"]["Chapter"][];
+            preamble?: string;
         };
         BuildingView: {
             /** Format: int64 */
@@ -2895,6 +3228,11 @@ export interface components {
              */
             time_limit_hours: number;
         };
+        /**
+         * @description How a part of the text changed; an article renumbered with the same text is `same`.
+         * @enum {string}
+         */
+        Change: "same" | "changed" | "added" | "removed";
         ChangePasswordRequest: {
             current_password: string;
             new_password: string;
@@ -2904,6 +3242,20 @@ export interface components {
          * @enum {string}
          */
         Channel: "online" | "paper" | "proxy";
+        /** @description A chapter (第一章 …); the first chapter may have an empty title: articles before any chapter heading, or a convention without chapters. */
+        Chapter: {
+            articles: components["schemas"]["Article"][];
+            id: string;
+            title: string;
+        };
+        /** @description A chapter as shown. */
+        ChapterView: {
+            articles: components["schemas"]["ArticleView"][];
+            id: string;
+            /** @description 第二章, or none for articles before any chapter heading. */
+            label?: string | null;
+            title: string;
+        };
         Checkpoint: {
             /** @description That event's hash: keep it; `sanfang verify` on any later copy must pass through it. */
             hash: string;
@@ -2940,6 +3292,16 @@ export interface components {
             /** @description The column's cells on the first few rows below the header, as written. */
             samples: string[];
         };
+        /**
+         * @description A remark on an article, or new wording for it.
+         * @enum {string}
+         */
+        CommentKind: "comment" | "amendment";
+        /**
+         * @description The drafters' answer, which every comment and amendment gets.
+         * @enum {string}
+         */
+        CommentStatus: "open" | "adopted" | "partly" | "not_adopted";
         CommentView: {
             author_name: string;
             /** @description `null` when hidden (moderators still see it). */
@@ -3208,6 +3570,212 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description The consultation report (征求意见反馈): per article, what was said and answered, and how the
+         *     text changed from the first draft to the final one.
+         */
+        ConsultationReport: {
+            articles: components["schemas"]["ReportArticle"][];
+            consultation?: components["schemas"]["ConsultationView"] | null;
+            convention: components["schemas"]["ConventionSummary"];
+            first: components["schemas"]["ConventionVersionSummary"];
+            last: components["schemas"]["ConventionVersionSummary"];
+            party_name: string;
+            scope_name: string;
+            /** @description Counts: comments, amendments, supports, and answers by outcome. */
+            totals: components["schemas"]["ReportTotals"];
+        };
+        /** @description The consultation (征求意见). */
+        ConsultationView: {
+            /** Format: date-time */
+            from: string;
+            /** Format: int64 */
+            questionnaire_id?: number | null;
+            questionnaire_title?: string | null;
+            /** Format: int64 */
+            read: number;
+            /**
+             * Format: int64
+             * @description How many were told in their inbox, and how many have read it.
+             */
+            told: number;
+            /** Format: date-time */
+            until: string;
+        };
+        /** @description What the caller may do with the convention. */
+        ConventionCan: {
+            /** @description Answer comments and amendments: the drafting party. */
+            answer: boolean;
+            /** @description Comment, propose amendments, support them: the audience, while the consultation is open. */
+            comment: boolean;
+            /** @description Save a new version, open the consultation: the drafting party. */
+            edit: boolean;
+        };
+        /** @description A comment or an amendment, with the drafters' answer. */
+        ConventionCommentView: {
+            answer?: string | null;
+            /** Format: date-time */
+            answered_at?: string | null;
+            answered_by?: string | null;
+            /**
+             * Format: int32
+             * @description The version an adopted amendment produced.
+             */
+            applied_version?: number | null;
+            article_id: string;
+            /** @description The article's number as it stands, or as it was when it has been removed. */
+            article_label: string;
+            /** @description Whether the article has since been removed. */
+            article_removed: boolean;
+            /** @description Who wrote it, by the name they go by. */
+            author: string;
+            author_party?: components["schemas"]["PartyKind"] | null;
+            /** @description Whether the caller may rebase it: its author or the drafters, while it is stale. */
+            can_rebase: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["CommentKind"];
+            mine: boolean;
+            /** @description The article's text on the version it was written on, to show the proposed change against. */
+            original?: string | null;
+            /**
+             * @description An open amendment whose article has changed since it was written: it must be rebased on
+             *     the current text before it can be adopted.
+             */
+            stale: boolean;
+            status: components["schemas"]["CommentStatus"];
+            supported: boolean;
+            /** Format: int64 */
+            supports: number;
+            /** @description The comment, or the amendment's reason. */
+            text: string;
+            /**
+             * Format: int32
+             * @description The version it was written (or last rebased) on.
+             */
+            version: number;
+            /** @description The amendment's proposed wording of the whole article. */
+            wording?: string | null;
+        };
+        /** @description Two versions compared article by article. */
+        ConventionComparison: {
+            entries: components["schemas"]["Entry"][];
+            from: components["schemas"]["ConventionVersionSummary"];
+            to: components["schemas"]["ConventionVersionSummary"];
+        };
+        /**
+         * @description What kind of convention, which decides who drafts it and how it will bind.
+         * @enum {string}
+         */
+        ConventionKind: "covenant" | "rules" | "residents";
+        /**
+         * @description Where a convention stands for its readers.
+         * @enum {string}
+         */
+        ConventionPhase: "drafting" | "announced" | "consulting" | "consulted";
+        /**
+         * @description Where the convention is in its drafting.
+         * @enum {string}
+         */
+        ConventionStatus: "drafting" | "consulting";
+        /** @description A convention in a list. */
+        ConventionSummary: {
+            /**
+             * Format: int64
+             * @description Comments and amendments made.
+             */
+            comments: number;
+            /**
+             * Format: int64
+             * @description None for a community-wide residents' convention.
+             */
+            compound_id?: number | null;
+            compound_name?: string | null;
+            /** Format: date-time */
+            consult_from?: string | null;
+            /** Format: date-time */
+            consult_until?: string | null;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ConventionKind"];
+            party_kind: components["schemas"]["PartyKind"];
+            phase: components["schemas"]["ConventionPhase"];
+            title: string;
+            /**
+             * Format: int64
+             * @description Of which not answered yet.
+             */
+            unanswered: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A template to start from. */
+        ConventionTemplate: {
+            chapters: components["schemas"]["ChapterView"][];
+            key: string;
+            kind: components["schemas"]["ConventionKind"];
+            preamble: string;
+            summary: string;
+            title: string;
+        };
+        /** @description A saved version, in a list. */
+        ConventionVersionSummary: {
+            author: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description SHA-256 of the rendered text. */
+            digest: string;
+            /** @description drafted, edited, amendment, template, imported … */
+            reason: string;
+            title: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description One saved version in full. */
+        ConventionVersionView: {
+            chapters: components["schemas"]["ChapterView"][];
+            preamble: string;
+            version: components["schemas"]["ConventionVersionSummary"];
+        };
+        /** @description A convention with its current text. */
+        ConventionView: {
+            /** @description The text as saved, with ids, for editing. */
+            body: components["schemas"]["Body"];
+            can: components["schemas"]["ConventionCan"];
+            chapters: components["schemas"]["ChapterView"][];
+            /** Format: int64 */
+            comments: number;
+            /** Format: int64 */
+            community_id: number;
+            /** Format: int64 */
+            compound_id?: number | null;
+            consultation?: components["schemas"]["ConsultationView"] | null;
+            /** Format: date-time */
+            created_at: string;
+            digest: string;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ConventionKind"];
+            party_kind: components["schemas"]["PartyKind"];
+            party_name: string;
+            phase: components["schemas"]["ConventionPhase"];
+            preamble: string;
+            /** @description The compound's name, or the community's for a community-wide convention. */
+            scope_name: string;
+            status: components["schemas"]["ConventionStatus"];
+            title: string;
+            /** Format: int64 */
+            unanswered: number;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int32 */
+            version: number;
+            versions: components["schemas"]["ConventionVersionSummary"][];
+        };
         /** @description The recorder's answer to a correction. */
         CorrectionAnswerRequest: {
             accept: boolean;
@@ -3287,9 +3855,37 @@ export interface components {
         DraftAnswers: {
             answers: components["schemas"]["AnswerItem"][];
         };
+        /** @description An article of a draft; `id` names an article of the previous version, none for a new one. */
+        DraftArticle: {
+            id?: string | null;
+            text: string;
+        };
+        /** @description A convention's text as a client sends it: chapters and articles it keeps carry their ids, new ones none. */
+        DraftBody: {
+            chapters: components["schemas"]["DraftChapter"][];
+            preamble?: string;
+        };
+        /** @description A chapter of a draft; `id` names a chapter of the previous version, none for a new one. */
+        DraftChapter: {
+            articles: components["schemas"]["DraftArticle"][];
+            id?: string | null;
+            title?: string;
+        };
         DraftSaved: {
             /** Format: date-time */
             saved_at: string;
+        };
+        /** @description The drafters' text, saved as a new version. */
+        EditConvention: {
+            body: components["schemas"]["DraftBody"];
+            /** @description What changed, for the version list; at most 200 characters. */
+            reason?: string | null;
+            title: string;
+            /**
+             * Format: int32
+             * @description The version the edit was made on: saving over a later one is refused (409).
+             */
+            version: number;
         };
         /** @description The recorder's text, saved as a new version. */
         EditMinutes: {
@@ -3301,6 +3897,35 @@ export interface components {
              */
             version: number;
         };
+        /** @description One chapter, article or the preamble, as it was and as it is. */
+        Entry: {
+            /** @description The later text; empty when removed. */
+            after: components["schemas"]["Part"][];
+            /** @description The earlier text (a chapter's title); empty when added. */
+            before: components["schemas"]["Part"][];
+            change: components["schemas"]["Change"];
+            /**
+             * Format: int32
+             * @description Where the chapter or article stood in the earlier version, 0-based over its chapters and
+             *     articles in order; none when added and for the preamble. Shows what moved.
+             */
+            from_position?: number | null;
+            /** @description The chapter's or article's id; empty for the preamble. */
+            id: string;
+            kind: components["schemas"]["EntryKind"];
+            /**
+             * @description 第三条, or 第二章 总则 for a chapter (empty for a chapter without a title), in the earlier
+             *     version; none when added, and always none for the preamble.
+             */
+            label_from?: string | null;
+            /** @description The same in the later version; none when removed. */
+            label_to?: string | null;
+        };
+        /**
+         * @description What part of the text an entry of a comparison is about.
+         * @enum {string}
+         */
+        EntryKind: "preamble" | "chapter" | "article";
         /** @description Body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -3573,7 +4198,7 @@ export interface components {
          * @description What an item is drawn from.
          * @enum {string}
          */
-        ItemSource: "agenda" | "concern" | "questionnaire" | "vote";
+        ItemSource: "agenda" | "concern" | "questionnaire" | "vote" | "convention";
         /** @enum {string} */
         ItemStatus: "pending" | "open" | "done";
         /** @description An item of a meeting. */
@@ -3583,6 +4208,7 @@ export interface components {
              * @description The earlier meeting's item this one takes up.
              */
             carried_from?: number | null;
+            consultation?: components["schemas"]["AgendaConsultation"] | null;
             description: string;
             description_html: string;
             handed_to?: components["schemas"]["ItemSource"] | null;
@@ -4065,6 +4691,35 @@ export interface components {
             location?: string | null;
             text: string;
         };
+        /**
+         * @description A draft to start: from a template, or a text of the drafters' own (typed, or read from a
+         *     .docx by the import).
+         */
+        NewConvention: {
+            body?: components["schemas"]["DraftBody"] | null;
+            kind: components["schemas"]["ConventionKind"];
+            /** @description A template key (`covenant`, `rules`, `residents`): its text becomes version 1. */
+            template?: string | null;
+            /** @description At most 100 characters. */
+            title: string;
+        };
+        /** @description A comment on an article, or an amendment proposing its new wording. */
+        NewConventionComment: {
+            article_id: string;
+            kind: components["schemas"]["CommentKind"];
+            /** @description The comment, or the amendment's reason: at most 2 000 characters. */
+            text: string;
+            /**
+             * Format: int32
+             * @description The version it is written on.
+             */
+            version: number;
+            /**
+             * @description An amendment's wording of the whole article: required for amendments, at most 2 000
+             *     characters, different from the article as it stands.
+             */
+            wording?: string | null;
+        };
         /** @description A correction: the whole text as the attendee would have it read, and why. */
         NewCorrection: {
             /** @description At most 2 000 characters. */
@@ -4288,6 +4943,24 @@ export interface components {
             id: number;
             text: string;
         };
+        /** @description Open the consultation. */
+        OpenConsultation: {
+            /**
+             * Format: date-time
+             * @description When it begins: now when left out; at most 30 days ahead.
+             */
+            from?: string | null;
+            /**
+             * Format: int64
+             * @description A questionnaire of the same compound asked beside it.
+             */
+            questionnaire_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When it ends: at least one day after it begins, at most 90 days.
+             */
+            until: string;
+        };
         /** @description A count and its share, in percent with one decimal. */
         OptionCount: {
             /** Format: int64 */
@@ -4349,6 +5022,25 @@ export interface components {
             serial: string;
             status: string;
             units: string[];
+        };
+        /** @description A remark about an imported text that did not stop it being read. */
+        ParseNote: {
+            /** @description 1-based line (paragraph) of the text. */
+            line: number;
+            message: string;
+        };
+        /** @description A convention read from plain text. */
+        Parsed: {
+            draft: components["schemas"]["DraftBody"];
+            /** @description Remarks in line order (renumbered articles, removed invisible characters); messages in English until [`Parsed::in_lang`]. */
+            notes: components["schemas"]["ParseNote"][];
+            /** @description The first line, when it reads as a title rather than a sentence. */
+            title?: string | null;
+        };
+        /** @description A run of characters, changed or kept. */
+        Part: {
+            changed: boolean;
+            text: string;
         };
         /** @description Those of one party invited and signed in. */
         PartyAttendance: {
@@ -4738,6 +5430,11 @@ export interface components {
             /** Format: int64 */
             recipients: number;
         };
+        /** @description An amendment carried onto the current text by its author or the drafters. */
+        RebaseAmendment: {
+            /** @description The amendment's wording, as it should now read. */
+            wording: string;
+        };
         RecoverRequest: {
             /** @description The account's user name or phone number. */
             login: string;
@@ -4786,6 +5483,33 @@ export interface components {
         };
         ReplyRequest: {
             text: string;
+        };
+        /** @description One article in the consultation report. */
+        ReportArticle: {
+            /** @description From the first draft to the final one. */
+            change: components["schemas"]["Entry"];
+            chapter?: string | null;
+            comments: components["schemas"]["ConventionCommentView"][];
+            id: string;
+            /** @description Its number in the final draft, or in the first draft if it was removed. */
+            label: string;
+        };
+        /** @description The report's counts. */
+        ReportTotals: {
+            /** Format: int64 */
+            adopted: number;
+            /** Format: int64 */
+            amendments: number;
+            /** Format: int64 */
+            comments: number;
+            /** Format: int64 */
+            not_adopted: number;
+            /** Format: int64 */
+            partly: number;
+            /** Format: int64 */
+            supports: number;
+            /** Format: int64 */
+            unanswered: number;
         };
         /**
          * @description When the audience may see the results (the three parties always may).
@@ -6801,6 +7525,130 @@ export interface operations {
             };
         };
     };
+    list_community_conventions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionSummary"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_community_convention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewConvention"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_community_meetings: {
         parameters: {
             query?: never;
@@ -7544,6 +8392,130 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_compound_conventions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionSummary"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_compound_convention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewConvention"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9482,6 +10454,865 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionTemplate"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_docx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the .docx file as it is */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Parsed"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_convention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_convention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditConvention"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_convention_comments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionCommentView"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_convention_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewConventionComment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionCommentView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_convention_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerComment"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionCommentView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rebase_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RebaseAmendment"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionCommentView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    support_amendment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionCommentView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    withdraw_support: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                comment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionCommentView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    compare_versions: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionComparison"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    open_consultation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenConsultation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    consultation_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationReport"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    convention_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionVersionView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,22 +24,24 @@ function orNothing<T>(list: Promise<T[]>): Promise<T[]> {
   })
 }
 
-/** The open agendas, concerns, questionnaires and votes of one compound, from their lists. */
+/** The open agendas, concerns, questionnaires and votes of one compound, and its conventions under consultation, from their lists. */
 async function openIn(compoundId: number): Promise<SourceOption[]> {
   const path = { params: { path: { id: compoundId } } }
   const page = { params: { path: { id: compoundId }, query: { per_page: PER_PAGE } } }
   const option = (source: ItemSource, id: number, title: string): SourceOption => ({ value: sourceValue(source, id), source, id, title })
-  const [agendas, concerns, questionnaires, votes] = await Promise.all([
+  const [agendas, concerns, questionnaires, votes, conventions] = await Promise.all([
     orNothing(unwrap(client.GET('/api/v1/compounds/{id}/agendas', page)).then((p) => p.items)),
     orNothing(unwrap(client.GET('/api/v1/compounds/{id}/concerns', page)).then((p) => p.items)),
     orNothing(unwrap(client.GET('/api/v1/compounds/{id}/questionnaires', path))),
     orNothing(unwrap(client.GET('/api/v1/compounds/{id}/votes', path))),
+    orNothing(unwrap(client.GET('/api/v1/compounds/{id}/conventions', path))),
   ])
   return [
     ...agendas.filter((a) => a.status === 'open' || a.status === 'deliberating').map((a) => option('agenda', a.id, a.title)),
     ...concerns.filter((c) => c.status !== 'resolved' && c.status !== 'confirmed').map((c) => option('concern', c.id, c.excerpt)),
     ...questionnaires.filter((q) => q.status === 'published').map((q) => option('questionnaire', q.id, q.title)),
     ...votes.filter((v) => v.status === 'draft' || v.status === 'published' || v.status === 'open').map((v) => option('vote', v.id, v.title)),
+    ...conventions.filter((c) => c.phase !== 'drafting').map((c) => option('convention', c.id, c.title)),
   ]
 }
 

@@ -161,6 +161,17 @@ export const routes = [
   { path: '/meetings/:id(\\d+)/minutes/versions/:version(\\d+)', name: 'minutes-version', component: () => import('@/views/MinutesVersionView.vue'), meta: { title: 'minutes.versionTitle', requiresAuth: true, tab: 'home' } },
   { path: '/meetings/:id(\\d+)/minutes/print', name: 'minutes-print', component: () => import('@/views/MinutesPrintView.vue'), meta: { title: 'minutes.printTitle', requiresAuth: true, bare: true } },
   { path: '/compounds/:id(\\d+)/minutes', name: 'compound-minutes', component: () => import('@/views/MinutesListView.vue'), meta: { title: 'minutes.listTitle', requiresAuth: true, tab: 'home' } },
+  // Conventions (管理规约, 业主大会议事规则, 居民公约): drafted in chapters and articles, put to a consultation where the
+  // audience comments and proposes amendments article by article, answered by the drafters; their versions compared,
+  // and the consultation report on A4. One lazy component shows them all (ConventionPages.vue says why).
+  { path: '/compounds/:id(\\d+)/conventions', name: 'conventions', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.listTitle', requiresAuth: true, tab: 'home', messages: 'conventions' } },
+  { path: '/compounds/:id(\\d+)/conventions/new', name: 'convention-new', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.newTitle', requiresAuth: true, tab: 'home', messages: 'conventions' } },
+  { path: '/communities/:id(\\d+)/conventions/new', name: 'community-convention-new', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.newCommunityTitle', requiresAuth: true, tab: 'manage', messages: 'conventions' } },
+  { path: '/conventions/:id(\\d+)', name: 'convention', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.title', requiresAuth: true, tab: 'home', messages: 'conventions', warm: (to) => [`/api/v1/conventions/${String(to.params.id)}`] } },
+  { path: '/conventions/:id(\\d+)/edit', name: 'convention-edit', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.editor.title', requiresAuth: true, tab: 'home', messages: 'conventions' } },
+  { path: '/conventions/:id(\\d+)/compare', name: 'convention-compare', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.compare.title', requiresAuth: true, tab: 'home', messages: 'conventions' } },
+  { path: '/conventions/:id(\\d+)/versions/:version(\\d+)', name: 'convention-version', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.versions.pageTitle', requiresAuth: true, tab: 'home', messages: 'conventions' } },
+  { path: '/conventions/:id(\\d+)/report', name: 'convention-report', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.report.title', requiresAuth: true, bare: true, messages: 'conventions' } },
   { path: '/tasks/:id(\\d+)', name: 'task', component: () => import('@/views/TaskView.vue'), meta: { title: 'tasks.title', requiresAuth: true, tab: 'home' } },
   { path: '/communities/:id(\\d+)/tasks', name: 'community-tasks', component: () => import('@/views/TaskListView.vue'), meta: { title: 'tasks.listTitle', requiresAuth: true, tab: 'manage' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },

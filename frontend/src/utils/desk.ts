@@ -19,7 +19,7 @@ export interface DeskGroup {
 /**
  * The staff destinations the server lets this user reach, from the `can` flags of `/me`: per
  * community its overview and concern dashboard, per compound its homes, owners, concerns,
- * agendas and meetings. Groups without a destination are left out.
+ * agendas, meetings and conventions. Groups without a destination are left out.
  */
 export function deskGroups(me: Pick<Me, 'communities' | 'compounds'> | null): DeskGroup[] {
   if (!me) return []
@@ -49,6 +49,7 @@ export function deskGroups(me: Pick<Me, 'communities' | 'compounds'> | null): De
     }
     // Everyone in a compound sees its meetings; at the desk they sit with the staff destinations.
     if (links.length) links.push({ key: 'meetings', label: 'desk.nav.meetings', to: { name: 'meetings', params: { id } } })
+    if (links.length) links.push({ key: 'conventions', label: 'desk.nav.conventions', to: { name: 'conventions', params: { id } } })
     if (links.length) groups.push({ key: `compound-${id}`, kind: 'compound', id, links })
   }
   return groups

@@ -222,7 +222,7 @@ export function moveEntry<T>(list: T[], index: number, by: number): void {
   if (entry !== undefined) list.splice(to, 0, entry)
 }
 
-export const SOURCES: readonly ItemSource[] = ['agenda', 'concern', 'questionnaire', 'vote']
+export const SOURCES: readonly ItemSource[] = ['agenda', 'concern', 'questionnaire', 'vote', 'convention']
 
 export function sourceValue(source: ItemSource, id: number): string {
   return `${source}:${id}`

@@ -10,7 +10,7 @@ function leaves(node: unknown, path = ''): [string, string][] {
 }
 
 // Words a Chinese screen may show in Latin letters: file kinds, units, codes, the web address scheme and command names.
-const LATIN_OK = /^(CSV|XLSX|Excel|JPEG|PNG|PDF|MB|https|sanfang|verify|registered|surveyed|contract|building|entrance|unit|area|area_source|holder_name|holder_phone|holder_key)$/
+const LATIN_OK = /^(CSV|XLSX|Excel|Word|docx|JPEG|PNG|PDF|MB|https|sanfang|verify|registered|surveyed|contract|building|entrance|unit|area|area_source|holder_name|holder_phone|holder_key)$/
 
 describe('locale wording', () => {
   it('keeps English words out of the Chinese screens', () => {

@@ -14,10 +14,10 @@ describe('the staff destinations of the side navigation', () => {
     })
     expect(groups.map((g) => [g.key, g.links.map((l) => l.key)])).toEqual([
       ['community-1', ['community', 'dashboard']],
-      ['compound-5', ['units', 'holders', 'concerns', 'agendas', 'confirmations', 'meetings']],
-      ['compound-6', ['concerns', 'agendas', 'meetings']],
+      ['compound-5', ['units', 'holders', 'concerns', 'agendas', 'confirmations', 'meetings', 'conventions']],
+      ['compound-6', ['concerns', 'agendas', 'meetings', 'conventions']],
     ])
-    expect(groups[2]?.links.at(-1)?.to).toEqual({ name: 'meetings', params: { id: 6 } })
+    expect(groups[2]?.links.at(-1)?.to).toEqual({ name: 'conventions', params: { id: 6 } })
     expect(groups[1]?.links[0]?.to).toEqual({ name: 'compound-units', params: { id: 5 } })
   })
 

@@ -1,0 +1,69 @@
+//! `conventions` table: a convention as it stands — its kind, its drafters, its current text and
+//! its consultation.
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "conventions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub community_id: i64,
+    /// The compound it is for; none for a community-wide residents' convention.
+    pub compound_id: Option<i64>,
+    pub kind: ConventionKind,
+    pub title: String,
+    pub status: ConventionStatus,
+    /// The party that drafts it and answers the consultation.
+    pub party_id: i64,
+    /// The version the text is at; every version is kept in `convention_versions`.
+    pub version: i32,
+    /// The current text, as JSON (`conventions::text::Body`).
+    pub body: String,
+    /// The highest chapter or article id number ever issued: ids are never reused.
+    pub issued: i32,
+    pub consult_from: Option<DateTimeUtc>,
+    pub consult_until: Option<DateTimeUtc>,
+    /// A questionnaire asked beside the consultation.
+    pub questionnaire_id: Option<i64>,
+    /// The notice that announced the consultation.
+    pub notice_id: Option<i64>,
+    pub created_by: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// What kind of convention, which decides who drafts it and how it will bind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ConventionKind {
+    /// The compound's management covenant (管理规约, Civil Code Art. 278 ¶1 item 2).
+    #[sea_orm(string_value = "covenant")]
+    Covenant,
+    /// The owners' assembly's rules of procedure (业主大会议事规则, item 1).
+    #[sea_orm(string_value = "rules")]
+    Rules,
+    /// A residents' convention (居民公约) for one compound or the whole community.
+    #[sea_orm(string_value = "residents")]
+    Residents,
+}
+
+/// Where the convention is in its drafting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize, ToSchema)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
+#[serde(rename_all = "snake_case")]
+pub enum ConventionStatus {
+    /// Seen by its drafters (and the community office) only.
+    #[sea_orm(string_value = "drafting")]
+    Drafting,
+    /// Consultation opened: public to its audience; comments taken during the period.
+    #[sea_orm(string_value = "consulting")]
+    Consulting,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
