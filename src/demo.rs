@@ -214,6 +214,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
     crate::meetings::seed_demo(&txn, community.id, &compounds[0], &compounds[1]).await?;
     crate::minutes::seed_demo(&txn, community.id).await?;
     crate::conventions::seed_demo(&txn, &compounds[0], &compounds[1]).await?;
+    covenant_breach(&txn, &compounds[0]).await?;
     audit::record(
         &txn,
         Event {
@@ -228,6 +229,47 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
     .await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// One breach report on the pet article of 太阳城二期's management covenant, made by an owner and
+/// routed by the covenant to the property company.
+async fn covenant_breach(txn: &impl ConnectionTrait, c: &compound::Model) -> AppResult<()> {
+    use crate::entities::{concern_category, convention, membership, user};
+    let who = |name: &'static str| async move {
+        let user = user::Entity::find()
+            .filter(user::Column::Username.eq(name))
+            .one(txn)
+            .await?
+            .ok_or(crate::error::AppError::NotFound)?;
+        let memberships = membership::Entity::find().filter(membership::Column::UserId.eq(user.id)).all(txn).await?;
+        AppResult::Ok(crate::auth::Actor { user, memberships })
+    };
+    let owner = who("owner008").await?;
+    let covenant = convention::Entity::find()
+        .filter(convention::Column::CompoundId.eq(c.id))
+        .filter(convention::Column::Title.eq("太阳城二期管理规约"))
+        .one(txn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let l = crate::conventions::load(txn, &owner, covenant.id).await?;
+    let pets = l.body.chapters.iter().flat_map(|ch| &ch.articles).find(|a| a.text.contains("饲养动物"));
+    let pets = pets.ok_or(crate::error::AppError::NotFound)?.id.clone();
+    let category = concern_category::Entity::find()
+        .filter(concern_category::Column::CommunityId.eq(c.community_id))
+        .filter(concern_category::Column::Key.eq("pets"))
+        .one(txn)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let report = crate::concerns::NewConcern {
+        category_id: Some(category.id),
+        text: "3号楼有住户每天早晚在楼下草坪遛大型犬不牵绳，孩子们不敢下楼玩，劝过几次没有改。".into(),
+        building_id: None,
+        location: Some("3号楼南侧草坪".into()),
+        convention_id: Some(covenant.id),
+        article_id: Some(pets),
+    };
+    crate::concerns::raise(txn, &owner, c.id, report).await?;
+    Ok(())
 }
 
 const PACT: &str = "## 太阳城二期文明养犬公约（草案）\n\n\

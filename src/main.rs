@@ -167,6 +167,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     if let Err(e) = sanfang::questionnaires::lifecycle::tick(&ticker.db).await {
                         tracing::warn!(error = %e, "closing due questionnaires failed");
                     }
+                    if let Err(e) = sanfang::conventions::settle_due(&ticker.db).await {
+                        tracing::warn!(error = %e, "settling conventions whose votes closed failed");
+                    }
+                    if let Err(e) = sanfang::conventions::remind_reviews(&ticker.db).await {
+                        tracing::warn!(error = %e, "reminding of conventions due for review failed");
+                    }
                     if let Err(e) = sanfang::meetings::tasks::remind_overdue(&ticker.db).await {
                         tracing::warn!(error = %e, "reminding of overdue action items failed");
                     }

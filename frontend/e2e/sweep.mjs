@@ -363,6 +363,11 @@ function pages(ids) {
     { route: 'convention-compare', user: 'owner001', path: `/conventions/${ids.convention}/compare?from=1&to=${ids.conventionVersion}` },
     { route: 'convention-version', user: 'owner001', path: `/conventions/${ids.convention}/versions/1` },
     { route: 'convention-report', user: 'committee', path: `/conventions/${ids.convention}/report`, bare: true },
+    // The register of conventions in force and repealed, the compound's as an owner and the community's as its office,
+    // and the text in force on A4 (convention 3, the demo's 太阳城二期管理规约, is in force: an error page would fail).
+    { route: 'convention-register', user: 'owner001', path: `/compounds/${c}/convention-register` },
+    { route: 'community-convention-register', user: 'secretary', path: `/communities/${ids.community}/convention-register` },
+    { route: 'convention-print', user: 'committee', path: '/conventions/3/print', bare: true },
     { route: 'task', user: 'property', path: `/tasks/${ids.task}` },
     { route: 'community-tasks', user: 'secretary', path: `/communities/${ids.community}/tasks` },
   ]

@@ -18,6 +18,7 @@ mod m20261206_000200_meeting_record_and_tasks;
 mod m20261206_000300_meeting_handoffs_and_attachments;
 mod m20261206_000400_create_minutes;
 mod m20261207_000100_create_conventions;
+mod m20261208_000100_convention_adoption;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000300_meeting_handoffs_and_attachments::Migration),
             Box::new(m20261206_000400_create_minutes::Migration),
             Box::new(m20261207_000100_create_conventions::Migration),
+            Box::new(m20261208_000100_convention_adoption::Migration),
         ]
     }
 }

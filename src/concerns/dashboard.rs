@@ -44,6 +44,15 @@ pub struct MonthlySatisfaction {
     pub average: f64,
 }
 
+/// Breach reports of one article in one month.
+#[derive(Serialize, ToSchema, Debug, PartialEq)]
+pub struct BreachCount {
+    /// `YYYY-MM`, Beijing time.
+    pub month: String,
+    pub article: crate::conventions::BreachRef,
+    pub count: i64,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ConcernDashboard {
     pub open: i64,
@@ -54,6 +63,9 @@ pub struct ConcernDashboard {
     pub open_by_category: Vec<CategoryCount>,
     /// The last twelve months, oldest first.
     pub satisfaction: Vec<MonthlySatisfaction>,
+    /// Breach reports per convention article and month, the last twelve months, newest month
+    /// first and the most reported article first within it.
+    pub breaches: Vec<BreachCount>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -97,7 +109,20 @@ pub async fn dashboard(
         open_by_party,
         open_by_category,
         satisfaction: monthly_satisfaction(&rated),
+        breaches: scope.breaches(db).await?,
     })
+}
+
+/// Reports counted by (month, convention, article), newest month first, most reported first.
+fn breach_counts(reports: &[(DateTime<Utc>, i64, String)]) -> Vec<((String, i64, String), i64)> {
+    let mut counts: BTreeMap<(String, i64, String), i64> = BTreeMap::new();
+    for (at, convention, article) in reports {
+        let month = crate::china_time::local(*at).format("%Y-%m").to_string();
+        *counts.entry((month, *convention, article.clone())).or_default() += 1;
+    }
+    let mut out: Vec<_> = counts.into_iter().collect();
+    out.sort_by(|(a, n), (b, m)| b.0.cmp(&a.0).then(m.cmp(n)).then(a.cmp(b)));
+    out
 }
 
 /// The concerns a dashboard counts: a community's, or one compound's of it.
@@ -171,6 +196,38 @@ impl Scope {
     }
 
     /// The ratings of the last year: (rated at, party, rating).
+    /// A year of breach reports, counted per article and month.
+    async fn breaches(&self, db: &impl ConnectionTrait) -> AppResult<Vec<BreachCount>> {
+        #[derive(FromQueryResult)]
+        struct Reported {
+            created_at: DateTime<Utc>,
+            convention_id: Option<i64>,
+            article_id: Option<String>,
+        }
+        let rows: Vec<(DateTime<Utc>, i64, String)> = self
+            .concerns()
+            .select_only()
+            .columns([concern::Column::CreatedAt, concern::Column::ConventionId, concern::Column::ArticleId])
+            .filter(concern::Column::ConventionId.is_not_null())
+            .filter(concern::Column::CreatedAt.gte(self.now - Duration::days(366)))
+            .into_model::<Reported>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((r.created_at, r.convention_id?, r.article_id?)))
+            .collect();
+        let counts = breach_counts(&rows);
+        let pairs: Vec<(i64, String)> = counts.iter().map(|((_, c, a), _)| (*c, a.clone())).collect();
+        let refs = crate::conventions::breach_refs(db, &pairs).await?;
+        Ok(counts
+            .into_iter()
+            .filter_map(|((month, c, a), count)| {
+                let article = refs.get(&(c, a.clone())).cloned()?;
+                Some(BreachCount { month, article, count })
+            })
+            .collect())
+    }
+
     async fn ratings_of_the_year(&self, db: &impl ConnectionTrait) -> AppResult<Vec<(DateTime<Utc>, PartyKind, i32)>> {
         #[derive(FromQueryResult)]
         struct Rated {
@@ -222,6 +279,31 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
+
+    #[test]
+    fn breach_reports_are_counted_per_article_and_beijing_month_newest_first() {
+        let late_oct = Utc.with_ymd_and_hms(2026, 10, 31, 20, 0, 0).unwrap();
+        let mid_oct = Utc.with_ymd_and_hms(2026, 10, 15, 4, 0, 0).unwrap();
+        let reports = [
+            (late_oct, 3, "a9".to_owned()),
+            (late_oct, 3, "a9".to_owned()),
+            (late_oct, 3, "a2".to_owned()),
+            (mid_oct, 3, "a9".to_owned()),
+            (mid_oct, 4, "a9".to_owned()),
+        ];
+        let counts = breach_counts(&reports);
+        let key = |m: &str, c: i64, a: &str| (m.to_owned(), c, a.to_owned());
+        assert_eq!(
+            counts,
+            vec![
+                (key("2026-11", 3, "a9"), 2),
+                (key("2026-11", 3, "a2"), 1),
+                (key("2026-10", 3, "a9"), 1),
+                (key("2026-10", 4, "a9"), 1),
+            ]
+        );
+        assert!(breach_counts(&[]).is_empty());
+    }
 
     #[test]
     fn ratings_are_averaged_per_party_and_beijing_month() {

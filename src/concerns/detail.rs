@@ -54,6 +54,13 @@ pub async fn view(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, lang: La
         updated_at: c.updated_at,
         rating: c.rating,
         agenda_id: c.agenda_id,
+        breach: match (c.convention_id, &c.article_id) {
+            (Some(id), Some(article)) => {
+                let key = (id, article.clone());
+                crate::conventions::breach_refs(db, std::slice::from_ref(&key)).await?.remove(&key)
+            }
+            _ => None,
+        },
         photos,
         timeline: events.iter().filter_map(|e| names.event(e, lang)).collect(),
         escalations: escalations.iter().map(|e| names.escalation(e)).collect(),

@@ -26,11 +26,13 @@ pub async fn raise(
     let c = compound_for(db, actor, compound_id, Permission::RaiseConcern).await?;
     let text = required_text("text", &req.text, 2000)?;
     let location = optional_text("location", req.location.as_deref(), 200)?;
-    let category = concern_category::Entity::find_by_id(req.category_id)
-        .filter(concern_category::Column::CommunityId.eq(c.community_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::field("category_id", msg!("category_unknown")))?;
+    let find = concern_category::Entity::find().filter(concern_category::Column::CommunityId.eq(c.community_id));
+    let category = match (req.category_id, req.convention_id) {
+        (Some(id), _) => find.filter(concern_category::Column::Id.eq(id)).one(db).await?,
+        (None, Some(_)) => find.filter(concern_category::Column::Key.eq("other")).one(db).await?,
+        (None, None) => None,
+    };
+    let category = category.ok_or_else(|| AppError::field("category_id", msg!("category_unknown")))?;
     if let Some(b) = req.building_id {
         building::Entity::find_by_id(b)
             .filter(building::Column::CompoundId.eq(c.id))
@@ -38,9 +40,17 @@ pub async fn raise(
             .await?
             .ok_or_else(|| AppError::field("building_id", msg!("building_outside_compound")))?;
     }
+    let breach = match req.convention_id {
+        Some(id) => Some(crate::conventions::breach_target(db, actor, &c, id, req.article_id.as_deref()).await?),
+        None => None,
+    };
     let now = Utc::now();
-    let new =
+    let mut new =
         Raised { c: &c, category: &category, raised_by: actor.user.id, at: now }.row(text, location, req.building_id);
+    if let Some(b) = &breach {
+        new.convention_id = Set(Some(b.article.convention_id));
+        new.article_id = Set(Some(b.article.article_id.clone()));
+    }
     let row = concern::Entity::insert(new).exec_with_returning(db).await?;
     concern_event::Entity::insert(timeline_entry(row.id, ConcernStep::Raised, actor.user.id, now)).exec(db).await?;
     let detail = json!({ "category": category.key, "due_at": row.due_at });
@@ -56,6 +66,12 @@ pub async fn raise(
         to: office,
     };
     tell(db, &c, row.id, notice).await?;
+    if let Some(b) = breach {
+        // The convention names who enforces it: the report goes there at once, on the record.
+        let note = format!("《{}》{}", b.article.title, b.article.article_label);
+        super::steps::route_to(db, actor, row.id, b.enforcer, Some(note)).await?;
+        return concern::Entity::find_by_id(row.id).one(db).await?.ok_or(AppError::NotFound);
+    }
     Ok(row)
 }
 

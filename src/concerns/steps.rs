@@ -216,6 +216,29 @@ pub async fn route(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Route
         Some(k) => k,
         None => default_party(db, &l.concern).await?,
     };
+    send_to(db, actor, &l, kind, note).await
+}
+
+/// Route a breach report just raised to the party that enforces the convention: the report's
+/// raiser does it by naming the article, with no routing right of their own.
+pub(super) async fn route_to(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+    kind: PartyKind,
+    note: Option<String>,
+) -> AppResult<()> {
+    let l = concern_for(db, actor, id).await?;
+    send_to(db, actor, &l, kind, note).await
+}
+
+async fn send_to(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    l: &Loaded,
+    kind: PartyKind,
+    note: Option<String>,
+) -> AppResult<()> {
     let p = party_of(db, &l.compound, kind).await?;
     let members = party_members(db, &l.compound, kind).await?;
     let notice = Notice {
@@ -224,7 +247,7 @@ pub async fn route(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Route
         to: members,
     };
     let step = Step::new(ConcernStep::Routed).note(note).routing_to(&p).telling(Some(notice));
-    take_step(db, actor, &l, step).await?;
+    take_step(db, actor, l, step).await?;
     Ok(())
 }
 

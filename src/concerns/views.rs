@@ -54,12 +54,19 @@ pub struct UpdateCategory {
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewConcern {
-    pub category_id: i64,
+    /// Required, but for a breach report, which is filed under "other" when none is given.
+    pub category_id: Option<i64>,
     pub text: String,
     /// A building of the compound, when the concern is about one.
     pub building_id: Option<i64>,
     /// Where exactly, in the raiser's words ("北门外垃圾桶旁").
     pub location: Option<String>,
+    /// A breach report: the convention in force that was broken, and its article's id (`a7`).
+    /// The report goes straight to the party the convention names for enforcement.
+    #[serde(default)]
+    pub convention_id: Option<i64>,
+    #[serde(default)]
+    pub article_id: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -251,6 +258,8 @@ pub struct ConcernView {
     pub updated_at: DateTime<Utc>,
     pub rating: Option<i32>,
     pub agenda_id: Option<i64>,
+    /// For a breach report: the convention's article it says was broken.
+    pub breach: Option<crate::conventions::BreachRef>,
     pub photos: Vec<FileView>,
     pub timeline: Vec<ConcernEventView>,
     pub escalations: Vec<EscalationView>,

@@ -2,12 +2,12 @@
 //! by a change, one amendment adopted and one not, a final version — and 上河时代's 停车管理公约
 //! under consultation now, with a comment and a supported amendment still to be answered.
 use chrono::{Duration, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 
 use super::{ops, text, views::*};
 use crate::{
     auth::Actor,
-    entities::{compound, convention, membership, user},
+    entities::{compound, convention, convention_acknowledgement, holder, membership, owner_link, user, vote},
     error::{AppError, AppResult},
     policy::Role,
 };
@@ -22,6 +22,15 @@ const DOG_PACT: &str = "文明养犬公约
 第五条 夜间应当管好犬只，避免犬吠影响邻居休息。
 第六条 烈性犬、大型犬不得在小区内饲养。
 第七条 违反本公约的，由业主委员会和物业服务企业劝导；劝导无效的，报请有关部门依法处理。";
+
+/// The community's pledge on sorting household waste, after the garbage dispute of seed 001.
+const SORTING: &str = "垃圾分类倡议
+为减少垃圾、美化家园，社区居委会、物业服务企业和业主委员会共同倡议：
+第一条 按照可回收物、有害垃圾、厨余垃圾和其他垃圾分类投放。
+第二条 厨余垃圾破袋投放，袋子投入其他垃圾桶。
+第三条 大件垃圾和装修垃圾预约清运，不堆放在楼道和绿地。
+第四条 在规定时段到指定地点投放，不在楼下随意堆放。
+第五条 邻里互相提醒，共同维护干净整洁的家园。";
 
 /// The parking convention 上河时代's property company put to its owners.
 const PARKING: &str = "停车管理公约
@@ -156,6 +165,15 @@ pub async fn seed_demo(db: &impl ConnectionTrait, first: &compound::Model, secon
         .exec(db)
         .await?;
 
+    // The committee put the final version to the owners: the demo's open vote is on it.
+    let pact_vote = vote::Entity::find()
+        .filter(vote::Column::CompoundId.eq(first.id))
+        .filter(vote::Column::Title.contains("文明养犬公约"))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::adoption::bind_vote(db, &committee, pact, &pact_vote).await?;
+
     let property2 = actor(db, "property2").await?;
     let new = NewConvention {
         kind: ConventionKind::Residents,
@@ -180,5 +198,99 @@ pub async fn seed_demo(db: &impl ConnectionTrait, first: &compound::Model, secon
     )
     .await?;
     ops::support(db, &e, parking, charge, true).await?;
+    covenant_in_force(db, first, &committee).await?;
+    sorting_pledge(db, first.community_id).await
+}
+
+/// 太阳城二期's management covenant, adopted by the owners' assembly on paper before the compound
+/// came onto the platform, in force for a year and acknowledged by part of the households: some
+/// on the phone, some on paper entered by the property company.
+async fn covenant_in_force(db: &impl ConnectionTrait, c: &compound::Model, committee: &Actor) -> AppResult<()> {
+    let now = Utc::now();
+    let new = NewConvention {
+        kind: ConventionKind::Covenant,
+        title: "太阳城二期管理规约".into(),
+        template: Some("covenant".into()),
+        body: None,
+    };
+    let id = ops::create(db, committee, ops::Scope::Compound(c.id), new).await?;
+    let from = now - Duration::days(365);
+    let record = "2025年第一次业主大会会议书面表决通过，表决结果公告及计票记录原件存业主委员会档案。";
+    super::adoption::record_earlier_vote(db, committee, id, record, crate::china_time::date(from), from).await?;
+    convention::Entity::update_many()
+        .col_expr(convention::Column::ReviewOn, Expr::value(crate::china_time::date(now + Duration::days(30))))
+        .filter(convention::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    let property = actor(db, "property").await?;
+    let version = ops::load(db, committee, id).await?.c.in_force_version.unwrap_or(1);
+    let holders = holder::Entity::find()
+        .filter(holder::Column::CompoundId.eq(c.id))
+        .filter(holder::Column::IsDeveloper.eq(false))
+        .order_by_asc(holder::Column::HolderKey)
+        .all(db)
+        .await?;
+    let links: std::collections::HashMap<i64, i64> = owner_link::Entity::find()
+        .filter(owner_link::Column::HolderId.is_in(holders.iter().map(|h| h.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.holder_id, l.user_id))
+        .collect();
+    // The first households (owner001 and the next few) have not yet: the demo shows them the button.
+    let rows: Vec<convention_acknowledgement::ActiveModel> = holders
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i >= 6 && i % 5 < 3)
+        .map(|(i, h)| {
+            let online = i % 5 != 2 && links.contains_key(&h.id);
+            let at = now - Duration::days(300 - (i as i64 % 200));
+            convention_acknowledgement::ActiveModel {
+                convention_id: Set(id),
+                version: Set(version),
+                compound_id: Set(c.id),
+                holder_id: Set(h.id),
+                user_id: Set(if online { links.get(&h.id).copied() } else { None }),
+                channel: Set(if online { "online" } else { "paper" }.into()),
+                entered_by: Set((!online).then_some(property.user.id)),
+                signed_on: Set((!online).then(|| crate::china_time::date(at))),
+                created_at: Set(at),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(300) {
+        convention_acknowledgement::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
     Ok(())
+}
+
+/// The community's 垃圾分类倡议, a residents' pledge adopted by a three-party consultation.
+async fn sorting_pledge(db: &impl ConnectionTrait, community_id: i64) -> AppResult<()> {
+    let secretary = actor(db, "secretary").await?;
+    let new = NewConvention {
+        kind: ConventionKind::Residents,
+        title: "垃圾分类倡议".into(),
+        template: None,
+        body: Some(draft(SORTING)?),
+    };
+    let id = ops::create(db, &secretary, ops::Scope::Community(community_id), new).await?;
+    let now = Utc::now();
+    let version = ops::load(db, &secretary, id).await?.c.version;
+    let req = PutConvention {
+        action: AdoptionAction::Adopt,
+        route: AdoptionRoute::Pledge,
+        version,
+        in_force_from: Some(now - Duration::days(20)),
+        review_on: None,
+        opens_at: None,
+        closes_at: None,
+        compound_ids: Vec::new(),
+        decided_by: Some("three_party".into()),
+        decided_on: Some(crate::china_time::date(now - Duration::days(21))),
+        record: Some("社区、物业、业主委员会三方协商会议议定：在全社区倡议垃圾分类，由社区居委会组织宣传，物业服务企业落实分类收集。".into()),
+        filed_on: None,
+        filing_ref: None,
+    };
+    super::adoption::put(db, &secretary, id, req).await
 }

@@ -51,12 +51,18 @@ pub struct Loaded {
     pub c: convention::Model,
     pub compound: Option<compound::Model>,
     pub body: Body,
+    /// The drafting party.
+    pub party: party::Model,
     /// Whether the caller speaks for the drafting party.
     pub drafter: bool,
+    /// The last version the caller may read: all of them for the drafters and the community
+    /// office; for everyone else, while an amendment of the text in force is being drafted, the
+    /// version in force.
+    pub readable: i32,
 }
 
 impl Loaded {
-    fn phase(&self, now: DateTime<Utc>) -> ConventionPhase {
+    pub(super) fn phase(&self, now: DateTime<Utc>) -> ConventionPhase {
         rules::phase(self.c.status, self.c.consult_from, self.c.consult_until, now)
     }
 
@@ -65,17 +71,25 @@ impl Loaded {
             && authorize(actor, self, Permission::CommentConventions).is_ok()
     }
 
-    fn link(&self) -> String {
+    /// A draft not yet shown to anyone (no consultation, never in force): only its drafters and
+    /// the community office see it, unless it has been put to a vote or a decision before.
+    fn private_draft(&self) -> bool {
+        self.c.status == ConventionStatus::Drafting
+            && self.c.consult_from.is_none()
+            && self.c.in_force_version.is_none()
+    }
+
+    pub(super) fn link(&self) -> String {
         format!("/conventions/{}", self.c.id)
     }
 }
 
-fn changed() -> AppError {
+pub(super) fn changed() -> AppError {
     AppError::conflict("convention_changed", msg!("convention_changed"))
 }
 
 /// Allow `p` where a convention lives: its compound, or the community for a community-wide one.
-fn authorize(actor: &Actor, l: &Loaded, p: Permission) -> AppResult<()> {
+pub(super) fn authorize(actor: &Actor, l: &Loaded, p: Permission) -> AppResult<()> {
     match &l.compound {
         Some(c) => actor.authorize_compound(p, c),
         None => actor.authorize_community(p, l.c.community_id),
@@ -83,18 +97,18 @@ fn authorize(actor: &Actor, l: &Loaded, p: Permission) -> AppResult<()> {
 }
 
 /// The parties the caller speaks for where a convention of `compound` (or of the community) lives.
-fn kinds_where(actor: &Actor, compound: Option<&compound::Model>, community_id: i64) -> Vec<PartyKind> {
+pub(super) fn kinds_where(actor: &Actor, compound: Option<&compound::Model>, community_id: i64) -> Vec<PartyKind> {
     match compound {
         Some(c) => party_kinds_of(actor.roles_in_compound(c)),
         None => party_kinds_of(actor.roles().filter(|(_, m)| m.community_id == Some(community_id)).map(|(r, _)| r)),
     }
 }
 
-fn parse_body(json: &str) -> AppResult<Body> {
+pub(super) fn parse_body(json: &str) -> AppResult<Body> {
     serde_json::from_str(json).map_err(|e| anyhow::anyhow!("a stored convention text does not read: {e}").into())
 }
 
-fn party_kind_of(p: &party::Model) -> PartyKind {
+pub(super) fn party_kind_of(p: &party::Model) -> PartyKind {
     PartyKind::parse(&p.kind).unwrap_or(PartyKind::CommunityOffice)
 }
 
@@ -110,9 +124,21 @@ pub async fn load(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
     let party = party::Entity::find_by_id(c.party_id).one(db).await?.ok_or(AppError::NotFound)?;
     let kinds = kinds_where(actor, compound.as_ref(), c.community_id);
     let body = parse_body(&c.body)?;
-    let l = Loaded { drafter: kinds.contains(&party_kind_of(&party)), c, compound, body };
+    let drafter = kinds.contains(&party_kind_of(&party));
+    let sees_drafts = drafter || kinds.contains(&PartyKind::CommunityOffice);
+    let readable = match (c.status, c.in_force_version) {
+        (ConventionStatus::Drafting, Some(v)) if !sees_drafts => v,
+        _ => c.version,
+    };
+    let mut l = Loaded { drafter, c, compound, body, party, readable };
+    if l.readable != l.c.version {
+        let row = versions(db, id).await?.into_iter().find(|v| v.version == l.readable).ok_or(AppError::NotFound)?;
+        l.body = parse_body(&row.body)?;
+        l.c.title = row.title;
+        l.c.version = row.version;
+    }
     authorize(actor, &l, Permission::ViewConventions)?;
-    if l.c.status == ConventionStatus::Drafting && !l.drafter && !kinds.contains(&PartyKind::CommunityOffice) {
+    if l.private_draft() && !sees_drafts && !super::adoption::was_put(db, l.c.id).await? {
         return Err(AppError::NotFound);
     }
     Ok(l)
@@ -150,7 +176,7 @@ fn chapters(body: &Body, counts: &HashMap<String, (i64, i64, i64)>) -> Vec<Chapt
         .collect()
 }
 
-async fn versions(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<convention_version::Model>> {
+pub(super) async fn versions(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<convention_version::Model>> {
     Ok(convention_version::Entity::find()
         .filter(convention_version::Column::ConventionId.eq(id))
         .order_by_asc(convention_version::Column::Version)
@@ -228,9 +254,11 @@ async fn consultation(db: &impl ConnectionTrait, c: &convention::Model) -> AppRe
 pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<ConventionView> {
     let l = load(db, actor, id).await?;
     let rows = comment_rows(db, id).await?;
-    let party = party::Entity::find_by_id(l.c.party_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let vs = versions(db, id).await?;
+    let mut vs = versions(db, id).await?;
+    vs.retain(|v| v.version <= l.readable);
     let phase = l.phase(Utc::now());
+    let adoptions = super::adoption::adoption_views(db, &l.c).await?;
+    let (acknowledge, record_acknowledgements, report_breach_in) = super::acknowledgement::can(db, actor, &l).await?;
     Ok(ConventionView {
         id: l.c.id,
         community_id: l.c.community_id,
@@ -240,8 +268,8 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
         title: l.c.title.clone(),
         status: l.c.status,
         phase,
-        party_kind: party_kind_of(&party),
-        party_name: party.name.clone(),
+        party_kind: party_kind_of(&l.party),
+        party_name: l.party.name.clone(),
         version: l.c.version,
         digest: text::digest(&l.body),
         preamble: l.body.preamble.clone(),
@@ -251,14 +279,29 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
         versions: version_summaries(db, &vs).await?,
         comments: rows.len() as i64,
         unanswered: rows.iter().filter(|r| r.status == CommentStatus::Open).count() as i64,
-        can: ConventionCan { edit: l.drafter, answer: l.drafter, comment: l.may_comment(actor) },
+        can: ConventionCan {
+            edit: l.drafter && l.c.status != ConventionStatus::Repealed,
+            answer: l.drafter,
+            comment: l.may_comment(actor),
+            put: super::adoption::may_put(actor, &l)
+                && (rules::may_put(phase, l.c.in_force_version, l.c.version, AdoptionAction::Adopt).is_ok()
+                    || rules::may_put(phase, l.c.in_force_version, l.c.version, AdoptionAction::Repeal).is_ok()),
+            acknowledge,
+            record_acknowledgements,
+            report_breach_in,
+        },
+        routes: rules::routes(l.c.kind).to_vec(),
+        in_force: super::adoption::in_force(&l.c, &adoptions),
+        repealed_at: l.c.repealed_at,
+        review_on: l.c.review_on,
+        adoptions,
         created_at: l.c.created_at,
         updated_at: l.c.updated_at,
     })
 }
 
 /// Conventions in a list, with their compound's name and their comment counts, in two queries.
-async fn summaries(
+pub(super) async fn summaries(
     db: &impl ConnectionTrait,
     actor: &Actor,
     rows: Vec<convention::Model>,
@@ -284,29 +327,42 @@ async fn summaries(
         let kind = party_kind_of(party);
         let kinds = kinds_where(actor, compound, c.community_id);
         if c.status == ConventionStatus::Drafting
+            && c.in_force_version.is_none()
+            && c.consult_from.is_none()
             && !kinds.contains(&kind)
             && !kinds.contains(&PartyKind::CommunityOffice)
         {
             continue;
         }
         let (comments, unanswered) = tallies.get(&c.id).copied().unwrap_or_default();
-        out.push(ConventionSummary {
-            id: c.id,
-            kind: c.kind,
-            title: c.title.clone(),
-            phase: rules::phase(c.status, c.consult_from, c.consult_until, now),
-            compound_id: c.compound_id,
-            compound_name: compound.map(|c| c.name.clone()),
-            party_kind: kind,
-            version: c.version,
-            consult_from: c.consult_from,
-            consult_until: c.consult_until,
-            comments,
-            unanswered,
-            updated_at: c.updated_at,
-        });
+        out.push(summary(&c, compound, kind, (comments, unanswered), now));
     }
     Ok(out)
+}
+
+/// Convention `c` of `compound` in a list, with its comments and the unanswered ones.
+pub(super) fn summary(
+    c: &convention::Model,
+    compound: Option<&compound::Model>,
+    party_kind: PartyKind,
+    (comments, unanswered): (i64, i64),
+    now: DateTime<Utc>,
+) -> ConventionSummary {
+    ConventionSummary {
+        id: c.id,
+        kind: c.kind,
+        title: c.title.clone(),
+        phase: rules::phase(c.status, c.consult_from, c.consult_until, now),
+        compound_id: c.compound_id,
+        compound_name: compound.map(|c| c.name.clone()),
+        party_kind,
+        version: c.version,
+        consult_from: c.consult_from,
+        consult_until: c.consult_until,
+        comments,
+        unanswered,
+        updated_at: c.updated_at,
+    }
 }
 
 /// The conventions of a compound and those of its whole community, newest first: drafts only
@@ -489,8 +545,11 @@ async fn revise(
     reason: &str,
 ) -> AppResult<i32> {
     let next = from + 1;
+    // A change to the text in force is an amendment: it goes through the cycle again.
+    let status = if l.c.status == ConventionStatus::InForce { ConventionStatus::Drafting } else { l.c.status };
     let update = convention::Entity::update_many()
         .col_expr(convention::Column::Version, Expr::value(next))
+        .col_expr(convention::Column::Status, Expr::value(status))
         .col_expr(convention::Column::Title, Expr::value(title.to_owned()))
         .col_expr(convention::Column::Body, Expr::value(serde_json::to_string(body).map_err(anyhow::Error::from)?))
         .col_expr(convention::Column::Issued, Expr::value(issued as i32))
@@ -506,6 +565,15 @@ async fn revise(
 pub async fn edit(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: EditConvention) -> AppResult<()> {
     let l = load(db, actor, id).await?;
     require(l.drafter)?;
+    match l.c.status {
+        ConventionStatus::Repealed => {
+            return Err(AppError::conflict("convention_repealed", msg!("convention_repealed")));
+        }
+        _ if super::adoption::under_vote(db, &l.c).await? => {
+            return Err(AppError::conflict("convention_under_vote", msg!("convention_under_vote")));
+        }
+        _ => {}
+    }
     let title = required_text("title", &req.title, TITLE_MAX)?;
     let reason = optional_text("reason", req.reason.as_deref(), VERSION_REASON_MAX)?;
     if req.version != l.c.version {
@@ -536,8 +604,13 @@ async fn audience(db: &impl ConnectionTrait, l: &Loaded) -> AppResult<Vec<i64>> 
         Some(c) => vec![c.clone()],
         None => compound::Entity::find().filter(compound::Column::CommunityId.eq(l.c.community_id)).all(db).await?,
     };
+    people_of(db, &compounds).await
+}
+
+/// Everyone with a role in `compounds`, once each.
+pub(super) async fn people_of(db: &impl ConnectionTrait, compounds: &[compound::Model]) -> AppResult<Vec<i64>> {
     let mut ids = BTreeSet::new();
-    for c in &compounds {
+    for c in compounds {
         ids.extend(people_of_compound(db, c).await?);
     }
     Ok(ids.into_iter().collect())
@@ -930,8 +1003,9 @@ fn version_row(rows: &[convention_version::Model], n: i32) -> AppResult<&convent
 
 /// One version in full.
 pub async fn version(db: &impl ConnectionTrait, actor: &Actor, id: i64, n: i32) -> AppResult<ConventionVersionView> {
-    load(db, actor, id).await?;
-    let rows = versions(db, id).await?;
+    let l = load(db, actor, id).await?;
+    let mut rows = versions(db, id).await?;
+    rows.retain(|v| v.version <= l.readable);
     let row = version_row(&rows, n)?;
     let body = parse_body(&row.body)?;
     Ok(ConventionVersionView {
@@ -948,8 +1022,9 @@ pub async fn compare(
     id: i64,
     p: CompareParams,
 ) -> AppResult<ConventionComparison> {
-    load(db, actor, id).await?;
-    let rows = versions(db, id).await?;
+    let l = load(db, actor, id).await?;
+    let mut rows = versions(db, id).await?;
+    rows.retain(|v| v.version <= l.readable);
     let (a, b) = (version_row(&rows, p.from)?, version_row(&rows, p.to)?);
     let entries = text::compare(&parse_body(&a.body)?, &parse_body(&b.body)?);
     let mut s = version_summaries(db, &[a.clone(), b.clone()]).await?;
@@ -990,13 +1065,12 @@ pub async fn report(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppRes
         not_adopted: count(CommentStatus::NotAdopted),
         unanswered: count(CommentStatus::Open),
     };
-    let party = party::Entity::find_by_id(l.c.party_id).one(db).await?.ok_or(AppError::NotFound)?;
     let vs = version_summaries(db, &[first.clone(), last.clone()]).await?;
-    let summary = summaries(db, actor, vec![l.c.clone()]).await?.into_iter().next().ok_or(AppError::NotFound)?;
+    let said = (comments.len() as i64, totals.unanswered);
     Ok(ConsultationReport {
-        convention: summary,
+        convention: summary(&l.c, l.compound.as_ref(), party_kind_of(&l.party), said, Utc::now()),
         scope_name: scope_name(db, &l).await?,
-        party_name: party.name,
+        party_name: l.party.name.clone(),
         consultation: consultation(db, &l.c).await?,
         first: vs[0].clone(),
         last: vs[1].clone(),

@@ -2,7 +2,9 @@
 //! consultation period may be set, and when an amendment has been overtaken by the text.
 use chrono::{DateTime, Duration, Utc};
 
-use super::views::{ConventionKind, ConventionPhase, ConventionStatus};
+use std::collections::{BTreeMap, HashSet};
+
+use super::views::{AdoptionAction, AdoptionRoute, AdoptionStatus, ConventionKind, ConventionPhase, ConventionStatus};
 use crate::policy::PartyKind;
 
 /// How far ahead a consultation may be announced.
@@ -46,7 +48,99 @@ pub fn phase(
         (ConventionStatus::Consulting, Some(from), _) if now < from => ConventionPhase::Announced,
         (ConventionStatus::Consulting, _, Some(until)) if now >= until => ConventionPhase::Consulted,
         (ConventionStatus::Consulting, _, _) => ConventionPhase::Consulting,
+        (ConventionStatus::Adopting, _, _) => ConventionPhase::Adopting,
+        (ConventionStatus::InForce, _, _) => ConventionPhase::InForce,
+        (ConventionStatus::Repealed, _, _) => ConventionPhase::Repealed,
     }
+}
+
+/// The routes by which a convention of `kind` may be adopted or repealed.
+///
+/// The management covenant and the rules of procedure are the owners' assembly's to adopt (Civil
+/// Code Art. 278 ¶1 items 1–2, ¶2): only by a vote. A residents' convention binds owners only
+/// through a vote of each compound's owners; it may instead be adopted by a residents' meeting
+/// and filed with the street office (城市居民委员会组织法 Art. 15), or stand as a residents'
+/// pledge (倡议) by a recorded decision, which binds nobody and says so.
+pub fn routes(kind: ConventionKind) -> &'static [AdoptionRoute] {
+    match kind {
+        ConventionKind::Covenant | ConventionKind::Rules => &[AdoptionRoute::Vote],
+        ConventionKind::Residents => &[AdoptionRoute::Vote, AdoptionRoute::ResidentsMeeting, AdoptionRoute::Pledge],
+    }
+}
+
+/// The bodies whose recorded decision may make a residents' pledge.
+pub const PLEDGE_BODIES: &[&str] = &["owners_committee", "three_party", "residents_council"];
+
+/// Why a convention may not be put for adoption or repeal now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutError {
+    /// The consultation is announced or open: it must end first.
+    Consulting,
+    /// An adoption or repeal is already before the owners.
+    Pending,
+    /// The version in force is the current one: there is nothing new to adopt.
+    NothingNew,
+    /// Not in force: there is nothing to repeal.
+    NotInForce,
+    /// Repealed: a repealed convention is read, not revived.
+    Repealed,
+}
+
+/// Whether a convention in `phase`, with `in_force` the version in force (if any) and `version`
+/// the current one, may be put for `action` now.
+pub fn may_put(
+    phase: ConventionPhase,
+    in_force: Option<i32>,
+    version: i32,
+    action: AdoptionAction,
+) -> Result<(), PutError> {
+    match (phase, action) {
+        (ConventionPhase::Repealed, _) => Err(PutError::Repealed),
+        (ConventionPhase::Adopting, _) => Err(PutError::Pending),
+        (ConventionPhase::Announced | ConventionPhase::Consulting, _) => Err(PutError::Consulting),
+        (_, AdoptionAction::Adopt) if in_force == Some(version) => Err(PutError::NothingNew),
+        (_, AdoptionAction::Adopt) => Ok(()),
+        (_, AdoptionAction::Repeal) if in_force.is_none() => Err(PutError::NotInForce),
+        (_, AdoptionAction::Repeal) => Ok(()),
+    }
+}
+
+/// What a closed vote makes of the adoption it carries: a motion passes or it does not (a missed
+/// quorum does not pass). A cancelled vote withdraws it.
+pub fn outcome(cancelled: bool, passed: Option<bool>) -> AdoptionStatus {
+    match (cancelled, passed) {
+        (true, _) => AdoptionStatus::Withdrawn,
+        (false, Some(true)) => AdoptionStatus::Adopted,
+        (false, _) => AdoptionStatus::Failed,
+    }
+}
+
+/// Where a round of adoptions (one vote per compound, or one decision) leaves the convention:
+/// `None` while any is still pending; otherwise whether any was adopted — a residents'
+/// convention is in force where its vote passed.
+pub fn round(statuses: &[AdoptionStatus]) -> Option<bool> {
+    if statuses.contains(&AdoptionStatus::Pending) {
+        return None;
+    }
+    Some(statuses.contains(&AdoptionStatus::Adopted))
+}
+
+/// Households acknowledged by building: for each building (by the building of each household's
+/// first home), how many households there are and how many acknowledged. The developer's unsold
+/// homes are not households to ask and must not be passed in.
+pub fn coverage<'a>(
+    households: impl IntoIterator<Item = (i64, &'a str)>,
+    acknowledged: &HashSet<i64>,
+) -> BTreeMap<&'a str, (i64, i64)> {
+    let mut out: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for (holder, building) in households {
+        let e = out.entry(building).or_default();
+        e.0 += 1;
+        if acknowledged.contains(&holder) {
+            e.1 += 1;
+        }
+    }
+    out
 }
 
 /// What is wrong with a consultation from `from` until `until`, set at `now`: the field and why.
@@ -147,6 +241,53 @@ mod tests {
         assert_eq!(check_period(late, late + Duration::days(3), now), Err(("from", PeriodError::TooFarAhead)));
         assert_eq!(check_period(now, now + Duration::hours(23), now), Err(("until", PeriodError::TooShort)));
         assert_eq!(check_period(now, now + Duration::days(91), now), Err(("until", PeriodError::TooLong)));
+    }
+
+    #[test]
+    fn the_covenant_and_the_rules_are_adopted_only_by_vote() {
+        assert_eq!(routes(ConventionKind::Covenant), &[AdoptionRoute::Vote]);
+        assert_eq!(routes(ConventionKind::Rules), &[AdoptionRoute::Vote]);
+        assert!(routes(ConventionKind::Residents).contains(&AdoptionRoute::Pledge));
+        assert!(routes(ConventionKind::Residents).contains(&AdoptionRoute::ResidentsMeeting));
+    }
+
+    #[test]
+    fn a_convention_is_put_once_its_consultation_is_over_and_only_with_something_new() {
+        use AdoptionAction::*;
+        assert_eq!(may_put(ConventionPhase::Drafting, None, 1, Adopt), Ok(()));
+        assert_eq!(may_put(ConventionPhase::Consulted, None, 3, Adopt), Ok(()));
+        assert_eq!(may_put(ConventionPhase::Consulting, None, 3, Adopt), Err(PutError::Consulting));
+        assert_eq!(may_put(ConventionPhase::Announced, None, 3, Adopt), Err(PutError::Consulting));
+        assert_eq!(may_put(ConventionPhase::Adopting, None, 3, Adopt), Err(PutError::Pending));
+        assert_eq!(may_put(ConventionPhase::InForce, Some(3), 3, Adopt), Err(PutError::NothingNew));
+        assert_eq!(may_put(ConventionPhase::Drafting, Some(3), 4, Adopt), Ok(()));
+        assert_eq!(may_put(ConventionPhase::InForce, Some(3), 3, Repeal), Ok(()));
+        assert_eq!(may_put(ConventionPhase::Drafting, None, 3, Repeal), Err(PutError::NotInForce));
+        assert_eq!(may_put(ConventionPhase::Repealed, Some(3), 3, Adopt), Err(PutError::Repealed));
+    }
+
+    #[test]
+    fn only_a_passed_vote_adopts_and_a_round_ends_when_no_vote_is_pending() {
+        assert_eq!(outcome(false, Some(true)), AdoptionStatus::Adopted);
+        assert_eq!(outcome(false, Some(false)), AdoptionStatus::Failed);
+        assert_eq!(outcome(false, None), AdoptionStatus::Failed);
+        assert_eq!(outcome(true, Some(true)), AdoptionStatus::Withdrawn);
+        use AdoptionStatus::*;
+        assert_eq!(round(&[Adopted, Pending]), None);
+        assert_eq!(round(&[Adopted, Failed]), Some(true));
+        assert_eq!(round(&[Failed, Withdrawn]), Some(false));
+        assert_eq!(round(&[]), Some(false));
+    }
+
+    #[test]
+    fn coverage_counts_households_by_building() {
+        let households = [(1, "1号楼"), (2, "1号楼"), (3, "2号楼"), (4, "1号楼")];
+        let acknowledged: HashSet<i64> = [2, 3, 9].into_iter().collect();
+        let c = coverage(households, &acknowledged);
+        assert_eq!(c.get("1号楼"), Some(&(3, 1)));
+        assert_eq!(c.get("2号楼"), Some(&(1, 1)));
+        assert_eq!(c.values().map(|v| v.1).sum::<i64>(), 2, "an acknowledgement of no household here is not counted");
+        assert!(coverage([], &acknowledged).is_empty());
     }
 
     #[test]

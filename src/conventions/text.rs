@@ -235,7 +235,8 @@ pub fn settle(draft: DraftBody, previous: Option<&Body>, issued: u32) -> AppResu
 }
 
 /// A body as a draft that keeps every id.
-pub fn draft_of_body(body: &Body) -> DraftBody {
+#[cfg(test)]
+fn draft_of_body(body: &Body) -> DraftBody {
     DraftBody {
         preamble: body.preamble.clone(),
         chapters: body
@@ -446,6 +447,29 @@ pub fn render(body: &Body) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// The text a vote on version `version` of convention `title` shows the owners, in Markdown: the
+/// heading, what is decided, then the text exactly as rendered, chapter headings as subheadings.
+pub fn vote_text(title: &str, body: &Body, version: i32, repeal: bool) -> String {
+    let mut out = if repeal {
+        format!("## 废止《{title}》\n\n提请业主大会决定废止下列公约（第 {version} 版）。\n\n")
+    } else {
+        format!("## {title}\n\n提请业主大会表决通过下列文本（第 {version} 版）。\n\n")
+    };
+    let headings: Vec<String> = chapter_headings(body);
+    for line in render(body).lines() {
+        if line.is_empty() {
+            continue;
+        }
+        if headings.iter().any(|h| h == line) {
+            out.push_str(&format!("### {line}\n\n"));
+        } else {
+            out.push_str(line);
+            out.push_str("\n\n");
+        }
+    }
+    out.trim_end().to_owned()
 }
 
 /// Hex SHA-256 of [`render`]: what signatures and votes are about.

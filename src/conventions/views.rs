@@ -1,11 +1,12 @@
 //! What the conventions API takes and answers.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 pub use super::text::{Body, DraftBody, Entry, ParseNote, Parsed};
 pub use crate::entities::{
     convention::{ConventionKind, ConventionStatus},
+    convention_adoption::{AdoptionAction, AdoptionRoute, AdoptionStatus},
     convention_comment::{CommentKind, CommentStatus},
 };
 use crate::policy::PartyKind;
@@ -22,6 +23,11 @@ pub enum ConventionPhase {
     Consulting,
     /// The consultation has ended; the drafters answer what is left and prepare the final text.
     Consulted,
+    /// Its final version is before the owners.
+    Adopting,
+    /// A version is in force.
+    InForce,
+    Repealed,
 }
 
 /// A convention in a list.
@@ -102,6 +108,16 @@ pub struct ConventionCan {
     pub answer: bool,
     /// Comment, propose amendments, support them: the audience, while the consultation is open.
     pub comment: bool,
+    /// Put the final version for adoption, or the convention for repeal: the drafters, the
+    /// compound's owners' committee or the community office, when the rules allow it now.
+    pub put: bool,
+    /// Acknowledge it for a household the caller holds that has not yet: while in force.
+    pub acknowledge: bool,
+    /// Record paper acknowledgements, see coverage and remind: the three parties, while in force.
+    pub record_acknowledgements: bool,
+    /// The compounds where the caller may report a breach of an article: where it is in force and
+    /// they have a role.
+    pub report_breach_in: Vec<i64>,
 }
 
 /// A convention with its current text.
@@ -129,8 +145,109 @@ pub struct ConventionView {
     pub comments: i64,
     pub unanswered: i64,
     pub can: ConventionCan,
+    /// The routes by which this kind may be adopted or repealed.
+    pub routes: Vec<AdoptionRoute>,
+    /// The version in force and since when; none before it is first adopted.
+    pub in_force: Option<InForceView>,
+    pub repealed_at: Option<DateTime<Utc>>,
+    pub review_on: Option<NaiveDate>,
+    /// Every adoption and repeal put, newest first, with what became of it.
+    pub adoptions: Vec<AdoptionView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The version in force.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct InForceView {
+    pub version: i32,
+    /// SHA-256 of the text in force.
+    pub digest: String,
+    pub from: DateTime<Utc>,
+    /// How it was adopted: a vote (binding on the owners), a residents' meeting, or a pledge.
+    pub route: AdoptionRoute,
+    /// The compounds where it is in force (a residents' convention voted on per compound);
+    /// empty where it is in force in its whole scope.
+    pub compounds: Vec<String>,
+}
+
+/// A vote's outcome as the adoption keeps it.
+#[derive(Serialize, Deserialize, ToSchema, Debug, Clone, PartialEq, Eq)]
+pub struct AdoptionResult {
+    pub passed: bool,
+    pub quorum_met: bool,
+}
+
+/// An adoption or repeal put, and what became of it.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct AdoptionView {
+    pub id: i64,
+    pub action: AdoptionAction,
+    pub route: AdoptionRoute,
+    /// The version decided on and its SHA-256.
+    pub version: i32,
+    pub digest: String,
+    pub compound_id: Option<i64>,
+    pub compound_name: Option<String>,
+    pub vote_id: Option<i64>,
+    pub vote_title: Option<String>,
+    /// `owners_committee`, `three_party` or `residents_council` for a pledge.
+    pub decided_by: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    /// The record that adopted it: the decision's minutes, the residents' meeting's resolution.
+    pub record: Option<String>,
+    /// A residents' meeting's filing with the street office.
+    pub filed_on: Option<NaiveDate>,
+    pub filing_ref: Option<String>,
+    pub status: AdoptionStatus,
+    pub in_force_from: DateTime<Utc>,
+    pub result: Option<AdoptionResult>,
+    pub settled_at: Option<DateTime<Utc>>,
+    pub superseded_at: Option<DateTime<Utc>>,
+    /// Of its publication in force (or repeal): how many were told in their inbox, how many read it.
+    pub told: i64,
+    pub read: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Put the final version for adoption, or the convention for repeal, by a route the law gives.
+#[derive(Deserialize, ToSchema, Debug, Clone)]
+pub struct PutConvention {
+    pub action: AdoptionAction,
+    pub route: AdoptionRoute,
+    /// The version the caller read, which becomes the final text: refused when it has changed since.
+    pub version: i32,
+    /// When it comes into force (or the repeal takes effect) once adopted; default: when it is
+    /// adopted (the vote's close, or now for a decision).
+    pub in_force_from: Option<DateTime<Utc>>,
+    /// A day to review it, when the drafters are reminded.
+    pub review_on: Option<NaiveDate>,
+    /// For a vote: when it opens and closes (the compound's notice period applies on publishing).
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
+    /// For a vote on a community-wide convention: the compounds whose owners vote, one vote each;
+    /// default every compound of the community.
+    #[serde(default)]
+    pub compound_ids: Vec<i64>,
+    /// For a pledge: `owners_committee`, `three_party` or `residents_council`.
+    pub decided_by: Option<String>,
+    /// For a pledge or a residents' meeting: the day of the decision and its record.
+    pub decided_on: Option<NaiveDate>,
+    pub record: Option<String>,
+    /// For a residents' meeting: its filing with the street office.
+    pub filed_on: Option<NaiveDate>,
+    pub filing_ref: Option<String>,
+}
+
+/// A convention in a register: in force or repealed, with how each version was adopted.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct RegisterEntry {
+    pub convention: ConventionSummary,
+    pub in_force: Option<InForceView>,
+    pub repealed_at: Option<DateTime<Utc>>,
+    pub review_on: Option<NaiveDate>,
+    /// Adoptions that were decided (adopted, failed), newest first; superseded ones carry the date.
+    pub history: Vec<AdoptionView>,
 }
 
 /// One saved version in full.
@@ -346,4 +463,81 @@ pub struct AgendaComment {
     pub wording: Option<String>,
     pub status: CommentStatus,
     pub answer: Option<String>,
+}
+
+/// A household's 知晓承诺, from the phone.
+#[derive(Deserialize, ToSchema, Debug, Clone, Default)]
+pub struct Acknowledge {
+    /// Which of the caller's households, when they hold several; default the first that has not.
+    pub holder_id: Option<i64>,
+}
+
+/// A 知晓承诺 signed on paper, entered by staff.
+#[derive(Deserialize, ToSchema, Debug, Clone)]
+pub struct PaperAcknowledgement {
+    pub holder_id: i64,
+    /// The day the household signed.
+    pub signed_on: NaiveDate,
+    /// The scan of the signed paper, uploaded to the compound.
+    pub scan_file_id: Option<i64>,
+}
+
+/// A household and whether it has acknowledged the version in force.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct HouseholdAck {
+    pub holder_id: i64,
+    pub compound_name: String,
+    /// Its homes, e.g. "1号楼 101".
+    pub homes: Vec<String>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    /// `online` or `paper`.
+    pub channel: Option<String>,
+}
+
+/// Households acknowledged in one building.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct BuildingCoverage {
+    pub compound_name: String,
+    pub building: String,
+    pub households: i64,
+    pub acknowledged: i64,
+}
+
+/// How far the version in force is acknowledged, for the parties.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct Coverage {
+    pub households: i64,
+    pub acknowledged: i64,
+    pub online: i64,
+    pub paper: i64,
+    pub buildings: Vec<BuildingCoverage>,
+    /// The households that have not acknowledged yet, for entering paper ones.
+    pub pending: Vec<HouseholdAck>,
+}
+
+/// The acknowledgements of the version in force: the caller's households, and for the parties
+/// the coverage by building.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct AcknowledgementsView {
+    /// The version in force; none when nothing is.
+    pub version: Option<i32>,
+    pub mine: Vec<HouseholdAck>,
+    pub coverage: Option<Coverage>,
+}
+
+/// How many were reminded.
+#[derive(Serialize, ToSchema, Debug, Clone)]
+pub struct Reminded {
+    pub households: i64,
+    pub recipients: i64,
+}
+
+/// The article of a convention in force that a breach report points to.
+#[derive(Serialize, ToSchema, Debug, Clone, PartialEq, Eq)]
+pub struct BreachRef {
+    pub convention_id: i64,
+    pub title: String,
+    /// The article's stable id (`a7`) and its number in the version in force (第七条).
+    pub article_id: String,
+    pub article_label: String,
 }

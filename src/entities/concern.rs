@@ -28,6 +28,9 @@ pub struct Model {
     pub rating: Option<i32>,
     pub rated_at: Option<DateTimeUtc>,
     pub agenda_id: Option<i64>,
+    /// A breach report: the convention in force and the article (its stable id) it says was broken.
+    pub convention_id: Option<i64>,
+    pub article_id: Option<String>,
 }
 
 /// Where a concern stands.

@@ -32,6 +32,15 @@ pub struct Model {
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The version in force (or last in force, once repealed); none before it was first adopted.
+    pub in_force_version: Option<i32>,
+    pub in_force_from: Option<DateTimeUtc>,
+    pub repealed_at: Option<DateTimeUtc>,
+    /// When the drafters should review it; they are reminded on that day.
+    pub review_on: Option<Date>,
+    pub review_reminded_at: Option<DateTimeUtc>,
+    /// The kind of party that receives breach reports in each compound; none for the property company.
+    pub enforcer_kind: Option<String>,
 }
 
 /// What kind of convention, which decides who drafts it and how it will bind.
@@ -61,6 +70,15 @@ pub enum ConventionStatus {
     /// Consultation opened: public to its audience; comments taken during the period.
     #[sea_orm(string_value = "consulting")]
     Consulting,
+    /// Its final version is before the owners (a vote in each compound) and not yet decided.
+    #[sea_orm(string_value = "adopting")]
+    Adopting,
+    /// A version is in force; an amendment, when one is drafted, goes back through the cycle.
+    #[sea_orm(string_value = "in_force")]
+    InForce,
+    /// Repealed: its last text stays readable with its dates.
+    #[sea_orm(string_value = "repealed")]
+    Repealed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

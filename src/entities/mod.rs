@@ -15,6 +15,8 @@ pub mod concern_escalation;
 pub mod concern_event;
 pub mod concern_photo;
 pub mod convention;
+pub mod convention_acknowledgement;
+pub mod convention_adoption;
 pub mod convention_comment;
 pub mod convention_support;
 pub mod convention_version;

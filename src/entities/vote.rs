@@ -33,6 +33,10 @@ pub struct Model {
     pub publicity_until: Option<DateTimeUtc>,
     pub checkpoint_seq: Option<i64>,
     pub checkpoint_hash: Option<String>,
+    /// The convention whose text this vote adopts or repeals.
+    pub convention_id: Option<i64>,
+    /// SHA-256 of the text voted on, for a vote on a convention: its version's digest.
+    pub text_digest: Option<String>,
 }
 
 /// Where a vote stands.

@@ -4,9 +4,10 @@ use axum::{extract::State, http::StatusCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::conventions::{
-    self, AnswerComment, CompareParams, ConsultationReport, ConventionCommentView, ConventionComparison,
-    ConventionSummary, ConventionTemplate, ConventionVersionView, ConventionView, EditConvention, NewConvention,
-    NewConventionComment, OpenConsultation, Parsed, RebaseAmendment, Scope,
+    self, Acknowledge, AcknowledgementsView, AnswerComment, CompareParams, ConsultationReport, ConventionCommentView,
+    ConventionComparison, ConventionSummary, ConventionTemplate, ConventionVersionView, ConventionView, EditConvention,
+    NewConvention, NewConventionComment, OpenConsultation, PaperAcknowledgement, Parsed, PutConvention,
+    RebaseAmendment, RegisterEntry, Reminded, Scope,
 };
 use crate::{
     auth::Actor,
@@ -32,9 +33,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(answer_convention_comment))
         .routes(routes!(rebase_amendment))
         .routes(routes!(consultation_report))
+        .routes(routes!(put_convention))
+        .routes(routes!(compound_register))
+        .routes(routes!(community_register))
+        .routes(routes!(list_acknowledgements, acknowledge_convention))
+        .routes(routes!(enter_paper_acknowledgement))
+        .routes(routes!(remind_acknowledgements))
 }
 
 async fn answer(state: &AppState, actor: &Actor, id: i64) -> AppResult<Json<ConventionView>> {
+    // A vote on it may have closed since: settle it first, so that what is shown is where it stands.
+    conventions::settle_due(&state.db).await?;
     Ok(Json(conventions::show(&state.db, actor, id).await?))
 }
 
@@ -321,4 +330,112 @@ async fn consultation_report(
     Path(id): Path<i64>,
 ) -> AppResult<Json<ConsultationReport>> {
     Ok(Json(conventions::report(&state.db, &actor, id).await?))
+}
+
+/// Put the final version for adoption, or the convention for repeal, by a route the law gives:
+/// a binding vote drafted in each compound (bound to the text's SHA-256, for its convener to
+/// publish), a residents' meeting filed with the street office, or a recorded decision making it
+/// a pledge (adopted at once).
+#[utoipa::path(post, path = "/conventions/{id}/adoptions", tag = "conventions", request_body = PutConvention,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ConventionView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 403, body = ErrorBody)))]
+async fn put_convention(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<PutConvention>,
+) -> AppResult<Json<ConventionView>> {
+    let txn = write_txn(&state.db).await?;
+    conventions::put(&txn, &actor, id, req).await?;
+    txn.commit().await?;
+    answer(&state, &actor, id).await
+}
+
+/// The compound's register: its conventions and the community's that are in force or repealed,
+/// each with how every version was adopted and what it superseded.
+#[utoipa::path(get, path = "/compounds/{id}/convention-register", tag = "conventions", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Vec<RegisterEntry>), (status = 403, body = ErrorBody)))]
+async fn compound_register(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<RegisterEntry>>> {
+    Ok(Json(conventions::register_compound(&state.db, &actor, id).await?))
+}
+
+/// The community's register: the conventions of the compounds the caller has a role in and the
+/// community's own, in force or repealed.
+#[utoipa::path(get, path = "/communities/{id}/convention-register", tag = "conventions", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses((status = 200, body = Vec<RegisterEntry>), (status = 403, body = ErrorBody)))]
+async fn community_register(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Vec<RegisterEntry>>> {
+    Ok(Json(conventions::register_community(&state.db, &actor, id).await?))
+}
+
+/// The caller's households and whether each has acknowledged the version in force (知晓承诺);
+/// for the parties, the coverage by building and the households still to acknowledge.
+#[utoipa::path(get, path = "/conventions/{id}/acknowledgements", tag = "conventions", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = AcknowledgementsView), (status = 403, body = ErrorBody)))]
+async fn list_acknowledgements(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<AcknowledgementsView>> {
+    Ok(Json(conventions::acknowledgement::show(&state.db, &actor, id).await?))
+}
+
+/// Acknowledge the version in force for one of the caller's households: it has read it and
+/// undertakes to keep it. Once per household.
+#[utoipa::path(post, path = "/conventions/{id}/acknowledgements", tag = "conventions", request_body = Acknowledge,
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 201, body = AcknowledgementsView), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn acknowledge_convention(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<Acknowledge>,
+) -> AppResult<(StatusCode, Json<AcknowledgementsView>)> {
+    let txn = write_txn(&state.db).await?;
+    conventions::acknowledgement::acknowledge(&txn, &actor, id, req).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, list_acknowledgements(State(state), actor, Path(id)).await?))
+}
+
+/// Enter a household's acknowledgement signed on paper, with the day it was signed and its scan:
+/// the parties where it applies.
+#[utoipa::path(post, path = "/conventions/{id}/acknowledgements/paper", tag = "conventions",
+    request_body = PaperAcknowledgement, security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 201, body = AcknowledgementsView), (status = 409, body = ErrorBody),
+              (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn enter_paper_acknowledgement(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Json(req): Json<PaperAcknowledgement>,
+) -> AppResult<(StatusCode, Json<AcknowledgementsView>)> {
+    let txn = write_txn(&state.db).await?;
+    conventions::acknowledgement::record_paper(&txn, &actor, id, req).await?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, list_acknowledgements(State(state), actor, Path(id)).await?))
+}
+
+/// Remind, in their inbox, the owners of the households that have not acknowledged yet.
+#[utoipa::path(post, path = "/conventions/{id}/acknowledgements/remind", tag = "conventions",
+    security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = Reminded), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn remind_acknowledgements(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Reminded>> {
+    let txn = write_txn(&state.db).await?;
+    let out = conventions::acknowledgement::remind(&txn, &actor, id).await?;
+    txn.commit().await?;
+    Ok(Json(out))
 }

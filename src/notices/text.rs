@@ -19,7 +19,7 @@ use crate::{entities::notice, i18n, i18n::Lang};
 /// The families of words a parameter names by its code: the parameter `result` holding
 /// `passed` is shown as the message `result.passed`; `party` holding `property_company` as
 /// `party.property_company`.
-const CODED: &[&str] = &["result", "party", "outcome"];
+const CODED: &[&str] = &["result", "party", "outcome", "route"];
 
 /// What a new notice says.
 pub enum NoticeText {
@@ -107,6 +107,16 @@ mod tests {
             ("minutes_published", json!({ "title": "协商", "days": 7 })),
             ("convention_consultation", json!({ "title": "文明养犬公约", "consult_from": at, "consult_until": at })),
             ("convention_answered", json!({ "title": "文明养犬公约", "outcome": "partly" })),
+            (
+                "convention_in_force",
+                json!({ "title": "管理规约", "version": 2, "in_force_from": at, "route": "vote", "days": 7 }),
+            ),
+            (
+                "convention_repealed",
+                json!({ "title": "管理规约", "version": 2, "in_force_from": at, "route": "pledge", "days": 7 }),
+            ),
+            ("convention_review_due", json!({ "title": "管理规约", "review_on": "2027-12-01" })),
+            ("convention_acknowledge", json!({ "title": "管理规约" })),
             ("task_assigned", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
             ("task_reported", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),
             ("task_done", json!({ "title": "清运北门垃圾", "due_on": "2026-12-10" })),

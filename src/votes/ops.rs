@@ -24,8 +24,8 @@ use crate::{
     auth::Actor,
     db::{Transition, write_txn},
     entities::{
-        audit_event, building, compound, file, membership, vote, vote_attachment, vote_candidate, vote_delivery,
-        vote_objection,
+        audit_event, building, compound, convention, convention_version, file, membership, vote, vote_attachment,
+        vote_candidate, vote_delivery, vote_objection,
     },
     error::{AppError, AppResult, is_unique_violation},
     i18n::Lang,
@@ -80,6 +80,25 @@ pub async fn draft(
     c: &compound::Model,
     req: &NewVote,
 ) -> AppResult<vote::Model> {
+    draft_bound(db, actor, c, req, None).await
+}
+
+/// The text a vote is bound to: a convention's version, by its SHA-256.
+pub struct BoundText {
+    pub convention_id: i64,
+    pub digest: String,
+}
+
+/// Draft vote `req` as [`draft`] does, bound (when `bound` is given) to a convention's text: its
+/// body is then that text, which cannot be edited here, and it cannot be published once the
+/// convention's text has changed.
+pub async fn draft_bound(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    c: &compound::Model,
+    req: &NewVote,
+    bound: Option<&BoundText>,
+) -> AppResult<vote::Model> {
     actor.authorize_compound(Permission::ManageVotes, c)?;
     let checked = check_new_vote(db, c, req).await?;
     let v = vote::Entity::insert(vote::ActiveModel {
@@ -97,6 +116,8 @@ pub async fn draft(
         status: Set(VoteStatus::Draft),
         created_by: Set(actor.user.id),
         created_at: Set(Utc::now()),
+        convention_id: Set(bound.map(|b| b.convention_id)),
+        text_digest: Set(bound.map(|b| b.digest.clone())),
         ..Default::default()
     })
     .exec_with_returning(db)
@@ -142,6 +163,9 @@ pub async fn update(
     let (v, c) = vote_for(db, actor, id, Permission::ManageVotes).await?;
     v.status.next(Step::Edit)?;
     let checked = check_new_vote(db, &c, req).await?;
+    if v.convention_id.is_some() && checked.body != v.body {
+        return Err(AppError::field("body", crate::msg!("vote_convention_text")));
+    }
     let txn = write_txn(db).await?;
     let mut am: vote::ActiveModel = v.into();
     am.title = Set(checked.title);
@@ -175,6 +199,7 @@ pub async fn publish(db: &DatabaseConnection, rosters: &Rosters, actor: &Actor, 
     let step = transition(&v, Step::Publish)?;
     let now = Utc::now();
     check_notice(now, c.notice_days, v.opens_at, v.closes_at)?;
+    check_bound_text(db, &v).await?;
     let txn = write_txn(db).await?;
     step.set(vote::Column::PublishedAt, now)
         .apply(&txn, || AppError::conflict("not_a_draft", crate::msg!("vote_already_published")))
@@ -186,6 +211,26 @@ pub async fn publish(db: &DatabaseConnection, rosters: &Rosters, actor: &Actor, 
     let v = vote::Entity::find_by_id(v.id).one(db).await?.ok_or(AppError::NotFound)?;
     let v = advance(db, v).await?;
     view(db, rosters, actor, &v, &c).await
+}
+
+/// A vote on a convention's text may be published only while that text is the convention's
+/// current one, to the character: the digest it carries must be the current version's.
+async fn check_bound_text(db: &impl ConnectionTrait, v: &vote::Model) -> AppResult<()> {
+    let (Some(convention_id), Some(digest)) = (v.convention_id, v.text_digest.as_deref()) else { return Ok(()) };
+    let current = match convention::Entity::find_by_id(convention_id).one(db).await? {
+        Some(c) => {
+            convention_version::Entity::find()
+                .filter(convention_version::Column::ConventionId.eq(c.id))
+                .filter(convention_version::Column::Version.eq(c.version))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    match current {
+        Some(cv) if cv.digest == digest => Ok(()),
+        _ => Err(AppError::conflict("vote_text_changed", crate::msg!("vote_text_changed"))),
+    }
 }
 
 /// Send the notice of `v` to its owners and the community office; returns how many it went to.

@@ -233,7 +233,15 @@ pub async fn view(
         vote_objection::Entity::find().filter(vote_objection::Column::VoteId.eq(v.id)).count(db).await? as i64;
     let my = my_holdings(db, rosters, actor, v, true).await?;
     let on_display = in_publicity(v.status, v.publicity_until, Utc::now());
+    let convention = match (v.convention_id, &v.text_digest) {
+        (Some(id), Some(digest)) => crate::entities::convention::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| VoteConvention { id: c.id, title: c.title, digest: digest.clone() }),
+        _ => None,
+    };
     Ok(VoteView {
+        convention,
         attachments,
         objections,
         can_object: on_display && my.iter().any(|h| h.proxy_id.is_none()),

@@ -110,6 +110,8 @@ mod tests {
             result: None,
             checkpoint_seq: None,
             checkpoint_hash: None,
+            convention_id: None,
+            text_digest: None,
         }
     }
 

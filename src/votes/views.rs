@@ -151,6 +151,17 @@ pub struct VoteView {
     /// The caller may watch turnout and handle paper ballots.
     pub can_count: bool,
     pub my: Vec<MyHolding>,
+    /// The convention whose text this vote decides on, and the SHA-256 of that text.
+    pub convention: Option<VoteConvention>,
+}
+
+/// The convention a vote decides on: its text is the vote's body, fixed by `digest`.
+#[derive(Serialize, ToSchema)]
+pub struct VoteConvention {
+    pub id: i64,
+    pub title: String,
+    /// SHA-256 of the text voted on.
+    pub digest: String,
 }
 
 #[derive(Deserialize, ToSchema)]

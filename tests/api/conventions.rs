@@ -493,10 +493,10 @@ async fn a_consultation_runs_at_least_a_day_from_now_is_opened_by_the_drafters_a
     assert_eq!(show(&app, "owner001", later).await["can"]["comment"], false);
     conflict(remark(&app, "owner001", later, &first, 1, "太早了。").await, "convention_not_open");
 
-    // The demo's 文明养犬公约: its consultation has ended.
+    // The demo's 文明养犬公约: its consultation has ended, and its final version is before the owners.
     let pact = dog_pact(&app).await;
     let p = show(&app, "owner001", pact).await;
-    assert_eq!((p["status"].as_str(), p["phase"].as_str()), (Some("consulting"), Some("consulted")));
+    assert_eq!((p["status"].as_str(), p["phase"].as_str()), (Some("adopting"), Some("adopting")));
     let pact_article = article_ids(&p)[0].clone();
     let version = p["version"].as_i64().unwrap();
     let before = comments(&app, "owner001", pact).await.len();

@@ -480,6 +480,31 @@ pub(crate) fn routes() -> Vec<Route> {
             Json(|_| json!({ "wording": "冒名条文。" })),
         ),
         r(Method::GET, "/api/v1/conventions/{id}/report", Compound, Nothing),
+        r(
+            Method::POST,
+            "/api/v1/conventions/{id}/adoptions",
+            Compound,
+            Json(|_| {
+                json!({ "action": "adopt", "route": "pledge", "version": 1, "decided_by": "three_party",
+                        "decided_on": "2026-11-20", "record": "冒名决定" })
+            }),
+        ),
+        r(Method::GET, "/api/v1/compounds/{id}/convention-register", Compound, Nothing),
+        r(
+            Method::GET,
+            "/api/v1/communities/{id}/convention-register",
+            Open("lists only the conventions of the compounds the caller has a role in"),
+            Nothing,
+        ),
+        r(Method::GET, "/api/v1/conventions/{id}/acknowledgements", Compound, Nothing),
+        r(Method::POST, "/api/v1/conventions/{id}/acknowledgements", Compound, Json(|_| json!({}))),
+        r(
+            Method::POST,
+            "/api/v1/conventions/{id}/acknowledgements/paper",
+            Compound,
+            Json(|ids| json!({ "holder_id": ids.holder, "signed_on": "2026-12-01" })),
+        ),
+        r(Method::POST, "/api/v1/conventions/{id}/acknowledgements/remind", Compound, Nothing),
     ]
 }
 

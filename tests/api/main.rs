@@ -10,6 +10,7 @@ mod bad_input;
 mod bounds;
 mod can;
 mod concerns;
+mod convention_adoption;
 mod conventions;
 mod errors;
 mod fuzz_found;

@@ -181,9 +181,11 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
             Invited(&[Role::Secretary, Role::PropertyManager, Role::CommitteeChair])
         }
         ("GET", "/compounds/{id}/minutes") => Needs(&[ViewMeetings]),
-        ("GET", "/convention-templates" | "/communities/{id}/conventions") | ("POST", "/conventions/import") => {
-            Untargeted
-        }
+        (
+            "GET",
+            "/convention-templates" | "/communities/{id}/conventions" | "/communities/{id}/convention-register",
+        )
+        | ("POST", "/conventions/import") => Untargeted,
         (
             "GET",
             "/compounds/{id}/conventions"
@@ -191,8 +193,20 @@ fn gate(method: &Method, path: &str) -> Option<Gate> {
             | "/conventions/{id}/versions/{version}"
             | "/conventions/{id}/compare"
             | "/conventions/{id}/comments"
-            | "/conventions/{id}/report",
+            | "/conventions/{id}/report"
+            | "/compounds/{id}/convention-register"
+            | "/conventions/{id}/acknowledgements",
         ) => Needs(&[ViewConventions]),
+        // A household acknowledges through its owner, who may read the convention.
+        ("POST", "/conventions/{id}/acknowledgements") => Needs(&[ViewConventions]),
+        // Paper acknowledgements and reminders: the parties where it applies. Putting it for
+        // adoption: its drafters, the compound's owners' committee or the community office.
+        (
+            "POST",
+            "/conventions/{id}/acknowledgements/paper"
+            | "/conventions/{id}/acknowledgements/remind"
+            | "/conventions/{id}/adoptions",
+        ) => Needs(&[DraftConventions]),
         // Each kind narrows who drafts; a convention is edited, opened and answered by its
         // drafting party alone.
         (

@@ -25,3 +25,15 @@ export type ReportArticle = ConsultationReport['articles'][number]
 export type ParsedConvention = Schemas['Parsed']
 /** A text as the drafters send it: the ids of what was saved before, none on what is new. */
 export type ConventionDraftBody = Schemas['EditConvention']['body']
+/** An adoption or repeal put, newest first on the convention, and what became of it. */
+export type ConventionAdoption = Schemas['AdoptionView']
+export type AdoptionRoute = Schemas['AdoptionRoute']
+export type AdoptionAction = Schemas['AdoptionAction']
+export type AdoptionStatus = Schemas['AdoptionStatus']
+export type InForce = Schemas['InForceView']
+/** What the put form sends: the action, the route and the fields of that route. */
+export type PutConventionBody = Schemas['PutConvention']
+/** 知晓承诺: the caller's households, and the coverage for the parties. */
+export type Acknowledgements = Schemas['AcknowledgementsView']
+export type HouseholdAck = Schemas['HouseholdAck']
+export type AckCoverage = Schemas['Coverage']

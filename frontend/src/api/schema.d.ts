@@ -405,6 +405,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{id}/convention-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The community's register: the conventions of the compounds the caller has a role in and the
+         *     community's own, in force or repealed.
+         */
+        get: operations["community_register"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities/{id}/conventions": {
         parameters: {
             query?: never;
@@ -596,6 +616,26 @@ export interface paths {
          *     proxies, oldest first.
          */
         get: operations["list_pending_confirmations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/compounds/{id}/convention-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The compound's register: its conventions and the community's that are in force or repealed,
+         *     each with how every version was adopted and what it superseded.
+         */
+        get: operations["compound_register"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1148,6 +1188,89 @@ export interface paths {
          */
         put: operations["edit_convention"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/acknowledgements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's households and whether each has acknowledged the version in force (知晓承诺);
+         *     for the parties, the coverage by building and the households still to acknowledge.
+         */
+        get: operations["list_acknowledgements"];
+        put?: never;
+        /**
+         * Acknowledge the version in force for one of the caller's households: it has read it and
+         *     undertakes to keep it. Once per household.
+         */
+        post: operations["acknowledge_convention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/acknowledgements/paper": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enter a household's acknowledgement signed on paper, with the day it was signed and its scan:
+         *     the parties where it applies.
+         */
+        post: operations["enter_paper_acknowledgement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/acknowledgements/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remind, in their inbox, the owners of the households that have not acknowledged yet. */
+        post: operations["remind_acknowledgements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conventions/{id}/adoptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put the final version for adoption, or the convention for repeal, by a route the law gives:
+         *     a binding vote drafted in each compound (bound to the text's SHA-256, for its convener to
+         *     publish), a residents' meeting filed with the street office, or a recorded decision making it
+         *     a pledge (adopted at once).
+         */
+        post: operations["put_convention"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2820,6 +2943,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A household's 知晓承诺, from the phone. */
+        Acknowledge: {
+            /**
+             * Format: int64
+             * @description Which of the caller's households, when they hold several; default the first that has not.
+             */
+            holder_id?: number | null;
+        };
+        /**
+         * @description The acknowledgements of the version in force: the caller's households, and for the parties
+         *     the coverage by building.
+         */
+        AcknowledgementsView: {
+            coverage?: components["schemas"]["Coverage"] | null;
+            mine: components["schemas"]["HouseholdAck"][];
+            /**
+             * Format: int32
+             * @description The version in force; none when nothing is.
+             */
+            version?: number | null;
+        };
         /** @description An addendum to published minutes. */
         AddendumView: {
             author: components["schemas"]["Person"];
@@ -2831,6 +2975,74 @@ export interface components {
             id: number;
             text: string;
             text_html: string;
+        };
+        /**
+         * @description Adopt a version, or repeal the convention.
+         * @enum {string}
+         */
+        AdoptionAction: "adopt" | "repeal";
+        /** @description A vote's outcome as the adoption keeps it. */
+        AdoptionResult: {
+            passed: boolean;
+            quorum_met: boolean;
+        };
+        /**
+         * @description The route the law gives.
+         * @enum {string}
+         */
+        AdoptionRoute: "vote" | "residents_meeting" | "pledge";
+        /**
+         * @description What became of it.
+         * @enum {string}
+         */
+        AdoptionStatus: "pending" | "adopted" | "failed" | "withdrawn";
+        /** @description An adoption or repeal put, and what became of it. */
+        AdoptionView: {
+            action: components["schemas"]["AdoptionAction"];
+            /** Format: int64 */
+            compound_id?: number | null;
+            compound_name?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description `owners_committee`, `three_party` or `residents_council` for a pledge. */
+            decided_by?: string | null;
+            /** Format: date */
+            decided_on?: string | null;
+            digest: string;
+            /**
+             * Format: date
+             * @description A residents' meeting's filing with the street office.
+             */
+            filed_on?: string | null;
+            filing_ref?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            in_force_from: string;
+            /** Format: int64 */
+            read: number;
+            /** @description The record that adopted it: the decision's minutes, the residents' meeting's resolution. */
+            record?: string | null;
+            result?: components["schemas"]["AdoptionResult"] | null;
+            route: components["schemas"]["AdoptionRoute"];
+            /** Format: date-time */
+            settled_at?: string | null;
+            status: components["schemas"]["AdoptionStatus"];
+            /** Format: date-time */
+            superseded_at?: string | null;
+            /**
+             * Format: int64
+             * @description Of its publication in force (or repeal): how many were told in their inbox, how many read it.
+             */
+            told: number;
+            /**
+             * Format: int32
+             * @description The version decided on and its SHA-256.
+             */
+            version: number;
+            /** Format: int64 */
+            vote_id?: number | null;
+            vote_title?: string | null;
         };
         /** @description What the caller may do with an agenda now. */
         AgendaActions: {
@@ -3134,6 +3346,32 @@ export interface components {
         Body: {
             chapters: components["schemas"]["Chapter"][];
             preamble?: string;
+        };
+        /** @description Breach reports of one article in one month. */
+        BreachCount: {
+            article: components["schemas"]["BreachRef"];
+            /** Format: int64 */
+            count: number;
+            /** @description `YYYY-MM`, Beijing time. */
+            month: string;
+        };
+        /** @description The article of a convention in force that a breach report points to. */
+        BreachRef: {
+            /** @description The article's stable id (`a7`) and its number in the version in force (第七条). */
+            article_id: string;
+            article_label: string;
+            /** Format: int64 */
+            convention_id: number;
+            title: string;
+        };
+        /** @description Households acknowledged in one building. */
+        BuildingCoverage: {
+            /** Format: int64 */
+            acknowledged: number;
+            building: string;
+            compound_name: string;
+            /** Format: int64 */
+            households: number;
         };
         BuildingView: {
             /** Format: int64 */
@@ -3449,6 +3687,11 @@ export interface components {
             route: boolean;
         };
         ConcernDashboard: {
+            /**
+             * @description Breach reports per convention article and month, the last twelve months, newest month
+             *     first and the most reported article first within it.
+             */
+            breaches: components["schemas"]["BreachCount"][];
             /** Format: int64 */
             open: number;
             open_by_category: components["schemas"]["CategoryCount"][];
@@ -3533,6 +3776,7 @@ export interface components {
             agenda_id?: number | null;
             assigned_kind?: components["schemas"]["PartyKind"] | null;
             assigned_party_name?: string | null;
+            breach?: components["schemas"]["BreachRef"] | null;
             /** Format: int64 */
             building_id?: number | null;
             building_name?: string | null;
@@ -3604,12 +3848,26 @@ export interface components {
         };
         /** @description What the caller may do with the convention. */
         ConventionCan: {
+            /** @description Acknowledge it for a household the caller holds that has not yet: while in force. */
+            acknowledge: boolean;
             /** @description Answer comments and amendments: the drafting party. */
             answer: boolean;
             /** @description Comment, propose amendments, support them: the audience, while the consultation is open. */
             comment: boolean;
             /** @description Save a new version, open the consultation: the drafting party. */
             edit: boolean;
+            /**
+             * @description Put the final version for adoption, or the convention for repeal: the drafters, the
+             *     compound's owners' committee or the community office, when the rules allow it now.
+             */
+            put: boolean;
+            /** @description Record paper acknowledgements, see coverage and remind: the three parties, while in force. */
+            record_acknowledgements: boolean;
+            /**
+             * @description The compounds where the caller may report a breach of an article: where it is in force and
+             *     they have a role.
+             */
+            report_breach_in: number[];
         };
         /** @description A comment or an amendment, with the drafters' answer. */
         ConventionCommentView: {
@@ -3674,12 +3932,12 @@ export interface components {
          * @description Where a convention stands for its readers.
          * @enum {string}
          */
-        ConventionPhase: "drafting" | "announced" | "consulting" | "consulted";
+        ConventionPhase: "drafting" | "announced" | "consulting" | "consulted" | "adopting" | "in_force" | "repealed";
         /**
          * @description Where the convention is in its drafting.
          * @enum {string}
          */
-        ConventionStatus: "drafting" | "consulting";
+        ConventionStatus: "drafting" | "consulting" | "adopting" | "in_force" | "repealed";
         /** @description A convention in a list. */
         ConventionSummary: {
             /**
@@ -3743,6 +4001,8 @@ export interface components {
         };
         /** @description A convention with its current text. */
         ConventionView: {
+            /** @description Every adoption and repeal put, newest first, with what became of it. */
+            adoptions: components["schemas"]["AdoptionView"][];
             /** @description The text as saved, with ids, for editing. */
             body: components["schemas"]["Body"];
             can: components["schemas"]["ConventionCan"];
@@ -3759,11 +4019,18 @@ export interface components {
             digest: string;
             /** Format: int64 */
             id: number;
+            in_force?: components["schemas"]["InForceView"] | null;
             kind: components["schemas"]["ConventionKind"];
             party_kind: components["schemas"]["PartyKind"];
             party_name: string;
             phase: components["schemas"]["ConventionPhase"];
             preamble: string;
+            /** Format: date-time */
+            repealed_at?: string | null;
+            /** Format: date */
+            review_on?: string | null;
+            /** @description The routes by which this kind may be adopted or repealed. */
+            routes: components["schemas"]["AdoptionRoute"][];
             /** @description The compound's name, or the community's for a community-wide convention. */
             scope_name: string;
             status: components["schemas"]["ConventionStatus"];
@@ -3833,6 +4100,20 @@ export interface components {
             total_area_centi: number;
             /** Format: int64 */
             total_holders: number;
+        };
+        /** @description How far the version in force is acknowledged, for the parties. */
+        Coverage: {
+            /** Format: int64 */
+            acknowledged: number;
+            buildings: components["schemas"]["BuildingCoverage"][];
+            /** Format: int64 */
+            households: number;
+            /** Format: int64 */
+            online: number;
+            /** Format: int64 */
+            paper: number;
+            /** @description The households that have not acknowledged yet, for entering paper ones. */
+            pending: components["schemas"]["HouseholdAck"][];
         };
         DecideRequest: {
             /** @description What was decided. */
@@ -4093,6 +4374,18 @@ export interface components {
             total_area: string;
             units: components["schemas"]["UnitView"][];
         };
+        /** @description A household and whether it has acknowledged the version in force. */
+        HouseholdAck: {
+            /** Format: date-time */
+            acknowledged_at?: string | null;
+            /** @description `online` or `paper`. */
+            channel?: string | null;
+            compound_name: string;
+            /** Format: int64 */
+            holder_id: number;
+            /** @description Its homes, e.g. "1号楼 101". */
+            homes: string[];
+        };
         /** @description What an import did, or (for a dry run) would do. */
         ImportReport: {
             /** Format: int64 */
@@ -4133,6 +4426,22 @@ export interface components {
             units_unchanged: number;
             /** Format: int64 */
             units_updated: number;
+        };
+        /** @description The version in force. */
+        InForceView: {
+            /**
+             * @description The compounds where it is in force (a residents' convention voted on per compound);
+             *     empty where it is in force in its whole scope.
+             */
+            compounds: string[];
+            /** @description SHA-256 of the text in force. */
+            digest: string;
+            /** Format: date-time */
+            from: string;
+            /** @description How it was adopted: a vote (binding on the owners), a residents' meeting, or a pledge. */
+            route: components["schemas"]["AdoptionRoute"];
+            /** Format: int32 */
+            version: number;
         };
         InboxItem: {
             /** @description As `title`; a party's notice is Markdown. */
@@ -4680,13 +4989,23 @@ export interface components {
             property_company_name: string;
         };
         NewConcern: {
+            article_id?: string | null;
             /**
              * Format: int64
              * @description A building of the compound, when the concern is about one.
              */
             building_id?: number | null;
-            /** Format: int64 */
-            category_id: number;
+            /**
+             * Format: int64
+             * @description Required, but for a breach report, which is filed under "other" when none is given.
+             */
+            category_id?: number | null;
+            /**
+             * Format: int64
+             * @description A breach report: the convention in force that was broken, and its article's id (`a7`).
+             *     The report goes straight to the party the convention names for enforcement.
+             */
+            convention_id?: number | null;
             /** @description Where exactly, in the raiser's words ("北门外垃圾桶旁"). */
             location?: string | null;
             text: string;
@@ -4986,6 +5305,21 @@ export interface components {
             /** @description A committee meeting: the vote of each member present. */
             votes?: components["schemas"]["MemberVote"][];
         };
+        /** @description A 知晓承诺 signed on paper, entered by staff. */
+        PaperAcknowledgement: {
+            /** Format: int64 */
+            holder_id: number;
+            /**
+             * Format: int64
+             * @description The scan of the signed paper, uploaded to the compound.
+             */
+            scan_file_id?: number | null;
+            /**
+             * Format: date
+             * @description The day the household signed.
+             */
+            signed_on: string;
+        };
         PaperBallotRequest: {
             candidates?: number[] | null;
             choice?: components["schemas"]["Choice"] | null;
@@ -5273,6 +5607,53 @@ export interface components {
             recipients: number;
             title: string;
         };
+        /** @description Put the final version for adoption, or the convention for repeal, by a route the law gives. */
+        PutConvention: {
+            action: components["schemas"]["AdoptionAction"];
+            /** Format: date-time */
+            closes_at?: string | null;
+            /**
+             * @description For a vote on a community-wide convention: the compounds whose owners vote, one vote each;
+             *     default every compound of the community.
+             */
+            compound_ids?: number[];
+            /** @description For a pledge: `owners_committee`, `three_party` or `residents_council`. */
+            decided_by?: string | null;
+            /**
+             * Format: date
+             * @description For a pledge or a residents' meeting: the day of the decision and its record.
+             */
+            decided_on?: string | null;
+            /**
+             * Format: date
+             * @description For a residents' meeting: its filing with the street office.
+             */
+            filed_on?: string | null;
+            filing_ref?: string | null;
+            /**
+             * Format: date-time
+             * @description When it comes into force (or the repeal takes effect) once adopted; default: when it is
+             *     adopted (the vote's close, or now for a decision).
+             */
+            in_force_from?: string | null;
+            /**
+             * Format: date-time
+             * @description For a vote: when it opens and closes (the compound's notice period applies on publishing).
+             */
+            opens_at?: string | null;
+            record?: string | null;
+            /**
+             * Format: date
+             * @description A day to review it, when the drafters are reminded.
+             */
+            review_on?: string | null;
+            route: components["schemas"]["AdoptionRoute"];
+            /**
+             * Format: int32
+             * @description The version the caller read, which becomes the final text: refused when it has changed since.
+             */
+            version: number;
+        };
         /** @description One question as its author wrote it. */
         Question: {
             kind: components["schemas"]["QuestionKind"];
@@ -5470,12 +5851,30 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @description A convention in a register: in force or repealed, with how each version was adopted. */
+        RegisterEntry: {
+            convention: components["schemas"]["ConventionSummary"];
+            /** @description Adoptions that were decided (adopted, failed), newest first; superseded ones carry the date. */
+            history: components["schemas"]["AdoptionView"][];
+            in_force?: components["schemas"]["InForceView"] | null;
+            /** Format: date-time */
+            repealed_at?: string | null;
+            /** Format: date */
+            review_on?: string | null;
+        };
         RegisterRequest: {
             /** @description The invitation code printed for the holder. */
             code: string;
             display_name: string;
             password: string;
             phone: string;
+        };
+        /** @description How many were reminded. */
+        Reminded: {
+            /** Format: int64 */
+            households: number;
+            /** Format: int64 */
+            recipients: number;
         };
         ReopenRequest: {
             /** @description Why it is not settled. */
@@ -5881,6 +6280,14 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description The convention a vote decides on: its text is the vote's body, fixed by `digest`. */
+        VoteConvention: {
+            /** @description SHA-256 of the text voted on. */
+            digest: string;
+            /** Format: int64 */
+            id: number;
+            title: string;
+        };
         /**
          * @description A motion (agree / oppose / abstain) or an election of committee seats.
          * @enum {string}
@@ -5976,6 +6383,7 @@ export interface components {
             /** Format: int64 */
             compound_id: number;
             compound_name: string;
+            convention?: components["schemas"]["VoteConvention"] | null;
             form: components["schemas"]["VoteForm"];
             /** Format: date-time */
             frozen_at?: string | null;
@@ -7525,6 +7933,53 @@ export interface operations {
             };
         };
     };
+    community_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterEntry"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_community_conventions: {
         parameters: {
             query?: never;
@@ -8391,6 +8846,53 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    compound_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterEntry"][];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10599,6 +11101,363 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EditConvention"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConventionView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_acknowledgements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementsView"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    acknowledge_convention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Acknowledge"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementsView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enter_paper_acknowledgement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaperAcknowledgement"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcknowledgementsView"];
+                };
+            };
+            /** @description Malformed JSON, a missing field or a field of the wrong type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remind_acknowledgements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminded"];
+                };
+            };
+            /** @description Not signed in, or the access token is invalid or has expired. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such resource here, or a malformed id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_convention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutConvention"];
             };
         };
         responses: {

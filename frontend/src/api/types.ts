@@ -59,6 +59,8 @@ export type ConcernView = Schemas['ConcernView']
 export type ConcernSummary = Schemas['ConcernSummary']
 export type ConcernEventView = Schemas['ConcernEventView']
 export type MonthlySatisfaction = Schemas['MonthlySatisfaction']
+/** Breach reports of one convention article in one month, on the concern dashboard. */
+export type BreachCount = Schemas['BreachCount']
 export type ConcernStatus = ConcernView['status']
 
 export type AgendaView = Schemas['AgendaView']

@@ -12,6 +12,9 @@ export const PHASE_TAG: Record<ConventionPhase, TagType> = {
   announced: 'warning',
   consulting: 'success',
   consulted: 'primary',
+  adopting: 'warning',
+  in_force: 'success',
+  repealed: 'default',
 }
 
 export const OUTCOME_TAG: Record<ConventionComment['status'], TagType> = {
@@ -19,11 +22,6 @@ export const OUTCOME_TAG: Record<ConventionComment['status'], TagType> = {
   adopted: 'success',
   partly: 'primary',
   not_adopted: 'default',
-}
-
-/** The first characters of a text's SHA-256, enough to tell two versions apart. */
-export function shortDigest(digest: string | null | undefined): string {
-  return digest ? digest.slice(0, 12) : '—'
 }
 
 /**

@@ -30,11 +30,6 @@ export function movedOn(e: unknown): boolean {
 /** The steps of minutes, in order. */
 export const MINUTES_STEPS: readonly MinutesStatus[] = ['drafting', 'correcting', 'signing', 'published']
 
-/** The first characters of a SHA-256, enough to tell two texts apart on paper. */
-export function shortDigest(digest: string | null | undefined): string {
-  return digest ? digest.slice(0, 12) : '—'
-}
-
 /** Whether a seat's answer signs the minutes (with or without a dissenting opinion). */
 export function signs(s: Pick<MinutesSignature, 'answer'>): boolean {
   return s.answer === 'approved' || s.answer === 'dissent'

@@ -121,8 +121,8 @@ export const AREAS = {
   concern: [...FRAME, ...NAMES, ...STATUSES, 'concerns', 'desk.concerns'],
   /** An agenda and the list of agendas. */
   agenda: [...FRAME, ...NAMES, ...STATUSES, 'agendas', 'concerns.actions.done', 'desk.agendas'],
-  /** A convention: its list, drafting, the text with its consultation, versions, comparison and report. */
-  conventions: [...FRAME, ...NAMES, 'votes.status', 'votes.rule', 'conventions'],
+  /** A convention: its list, drafting, the text with its consultation, versions, comparison and report; its adoption and acknowledgement (a paper one with its scan). */
+  conventions: [...FRAME, ...NAMES, 'votes.status', 'votes.rule', 'conventions', 'files'],
 } as const satisfies Record<string, readonly string[]>
 
 /** A group of pages that loads its own messages, or all of them. */

@@ -172,6 +172,10 @@ export const routes = [
   { path: '/conventions/:id(\\d+)/compare', name: 'convention-compare', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.compare.title', requiresAuth: true, tab: 'home', messages: 'conventions' } },
   { path: '/conventions/:id(\\d+)/versions/:version(\\d+)', name: 'convention-version', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.versions.pageTitle', requiresAuth: true, tab: 'home', messages: 'conventions' } },
   { path: '/conventions/:id(\\d+)/report', name: 'convention-report', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.report.title', requiresAuth: true, bare: true, messages: 'conventions' } },
+  // The register of conventions in force and repealed, of a compound or a community, and the text in force on A4.
+  { path: '/compounds/:id(\\d+)/convention-register', name: 'convention-register', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.register.title', requiresAuth: true, tab: 'home', messages: 'conventions' } },
+  { path: '/communities/:id(\\d+)/convention-register', name: 'community-convention-register', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.register.title', requiresAuth: true, tab: 'manage', messages: 'conventions' } },
+  { path: '/conventions/:id(\\d+)/print', name: 'convention-print', component: () => import('@/views/ConventionPages.vue'), meta: { title: 'conventions.print.title', requiresAuth: true, bare: true, messages: 'conventions' } },
   { path: '/tasks/:id(\\d+)', name: 'task', component: () => import('@/views/TaskView.vue'), meta: { title: 'tasks.title', requiresAuth: true, tab: 'home' } },
   { path: '/communities/:id(\\d+)/tasks', name: 'community-tasks', component: () => import('@/views/TaskListView.vue'), meta: { title: 'tasks.listTitle', requiresAuth: true, tab: 'manage' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },

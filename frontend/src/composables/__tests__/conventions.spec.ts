@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/http'
 import type { MembershipView } from '@/api/types'
-import { amendmentStale, draftsIn, shortDigest, textMovedOn } from '@/composables/conventions'
+import { amendmentStale, draftsIn, textMovedOn } from '@/composables/conventions'
 
 const membership = (m: Partial<MembershipView>): MembershipView => ({ id: 1, user_id: 1, role: 'owner', ...m })
 
@@ -24,10 +24,5 @@ describe('conventions', () => {
     expect(textMovedOn(stale)).toBe(false)
     expect(textMovedOn(changed)).toBe(true)
     expect(amendmentStale(new ApiError(422, 'validation_failed', ''))).toBe(false)
-  })
-
-  it('shorten a digest', () => {
-    expect(shortDigest('0123456789abcdef')).toBe('0123456789ab')
-    expect(shortDigest(null)).toBe('—')
   })
 })

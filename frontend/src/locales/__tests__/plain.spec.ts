@@ -9,8 +9,8 @@ function leaves(node: unknown, path = ''): [string, string][] {
   return Object.entries(node).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k))
 }
 
-// Words a Chinese screen may show in Latin letters: file kinds, units, codes, the web address scheme and command names.
-const LATIN_OK = /^(CSV|XLSX|Excel|Word|docx|JPEG|PNG|PDF|MB|https|sanfang|verify|registered|surveyed|contract|building|entrance|unit|area|area_source|holder_name|holder_phone|holder_key)$/
+// Words a Chinese screen may show in Latin letters: file kinds, units, codes (SHA-256, the name of a text's fingerprint), the web address scheme and command names.
+const LATIN_OK = /^(CSV|SHA|XLSX|Excel|Word|docx|JPEG|PNG|PDF|MB|https|sanfang|verify|registered|surveyed|contract|building|entrance|unit|area|area_source|holder_name|holder_phone|holder_key)$/
 
 describe('locale wording', () => {
   it('keeps English words out of the Chinese screens', () => {

@@ -5,44 +5,10 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { ConventionView } from '@/api/conventions'
 import { useAuthStore } from '@/stores/auth'
 import ConventionEditView from '@/views/ConventionEditView.vue'
+import { conventionFixture } from '@/__tests__/conventions'
 import { apiError, freshPage, json, mockFetch, openAt, type RecordedRequest, settle, tokens } from '@/__tests__/helpers'
 
 let pinia: Pinia
-
-function conventionFixture(over: Partial<ConventionView> = {}): ConventionView {
-  const body = {
-    preamble: '为了文明养犬，制定本公约。',
-    chapters: [
-      { id: 'c1', title: '', articles: [{ id: 'a1', text: '养犬应当登记。' }, { id: 'a2', text: '出户应当束犬链。' }] },
-      { id: 'c2', title: '附则', articles: [{ id: 'a3', text: '本公约自公布之日起施行。' }] },
-    ],
-  }
-  return {
-    id: 9,
-    community_id: 1,
-    compound_id: 7,
-    scope_name: '太阳城二期',
-    kind: 'residents',
-    title: '文明养犬公约',
-    status: 'drafting',
-    phase: 'drafting',
-    party_kind: 'owners_committee',
-    party_name: '太阳城二期业主委员会',
-    version: 2,
-    digest: 'abc',
-    preamble: body.preamble,
-    chapters: [],
-    body,
-    consultation: null,
-    versions: [],
-    comments: 0,
-    unanswered: 0,
-    can: { edit: true, answer: true, comment: false },
-    created_at: '2026-12-01T00:00:00Z',
-    updated_at: '2026-12-01T00:00:00Z',
-    ...over,
-  }
-}
 
 function router() {
   const stub = { template: '<div />' }

@@ -65,6 +65,7 @@ async function mountVote(): Promise<VueWrapper> {
       { path: '/votes/:id/paper', name: 'vote-paper', component: { template: '<div />' } },
       { path: '/compounds/:id/votes', name: 'votes', component: { template: '<div />' } },
       { path: '/compounds/:id/proxies', name: 'proxies', component: { template: '<div />' } },
+      { path: '/conventions/:id', name: 'convention', component: { template: '<div />' } },
     ],
   })
   return openAt(VoteViewPage, router, '/votes/1', pinia)
@@ -95,6 +96,15 @@ describe('VoteView', () => {
     // Owners see no turnout gauge and no management tools.
     expect(wrapper.find('[data-testid="turnout"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="manage-actions"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('names the convention whose final text is voted on, by its fingerprint, with a way to it', async () => {
+    mockFetch(() => json(200, vote({ convention: { id: 9, title: '太阳城二期文明养犬公约', digest: 'c0ffee5a1e2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5' } })))
+    const wrapper = await mountVote()
+    const line = wrapper.get('[data-testid="vote-convention"]')
+    expect(line.text()).toContain('表决文本为《太阳城二期文明养犬公约》定稿，SHA-256 c0ffee5a1e2b…')
+    expect(line.get('a').attributes('href')).toBe('/conventions/9')
     wrapper.unmount()
   })
 
