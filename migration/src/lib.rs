@@ -19,6 +19,7 @@ mod m20261206_000300_meeting_handoffs_and_attachments;
 mod m20261206_000400_create_minutes;
 mod m20261207_000100_create_conventions;
 mod m20261208_000100_convention_adoption;
+mod m20261209_000100_adoption_meeting;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000400_create_minutes::Migration),
             Box::new(m20261207_000100_create_conventions::Migration),
             Box::new(m20261208_000100_convention_adoption::Migration),
+            Box::new(m20261209_000100_adoption_meeting::Migration),
         ]
     }
 }

@@ -4,7 +4,8 @@
 //! A template's parameters are filled from the event: `{actor}` is the actor's name (or the
 //! system), `{id}` the number of its subject (`vote:12` gives 12), `{party}` and `{role}` the
 //! words for the party or role its detail names, and any other parameter the detail's value of
-//! that name, shown as it was written. An event whose template is missing, or whose detail lacks
+//! that name: a code the catalogue has a word for under the parameter's name (`route.vote`,
+//! `channel.paper`) is told by that word, anything else shown as it was written. An event whose template is missing, or whose detail lacks
 //! a value the template needs, is told by the generic `audit.other` sentence, which names the
 //! action.
 use serde_json::Value;
@@ -31,7 +32,7 @@ pub fn sentence(lang: Lang, event: &Told<'_>, actor: Option<&str>) -> String {
         "id" => event.subject.split_once(':').map(|(_, id)| id.to_owned()),
         "party" => kind_word(lang, "party", event.detail.get("party").or_else(|| event.detail.get("party_kind"))),
         "role" => kind_word(lang, "role", event.detail.get("role")),
-        other => scalar(event.detail.get(other)),
+        other => kind_word(lang, other, event.detail.get(other)).or_else(|| scalar(event.detail.get(other))),
     };
     fill(lang, &format!("audit.{}", event.action), arg).unwrap_or_else(|| {
         let other = |name: &str| match name {
@@ -101,6 +102,25 @@ mod tests {
         let e = told("role.granted", "user:5", &detail);
         assert_eq!(sentence(Lang::En, &e, Some("admin")), "admin gave account #5 the role “Property staff”");
         assert_eq!(sentence(Lang::Zh, &e, Some("admin")), "admin授予账号 #5“物业工作人员”角色");
+    }
+
+    #[test]
+    fn codes_are_told_in_words_and_user_text_as_written() {
+        let detail = json!({ "action": "repeal", "route": "pledge", "version": 2, "digest": "ab12" });
+        let e = told("convention.put", "convention:3", &detail);
+        let zh = sentence(Lang::Zh, &e, Some("陈委员"));
+        let en = sentence(Lang::En, &e, Some("陈委员"));
+        assert!(zh.contains("倡议") && zh.contains("废止") && !zh.contains("pledge") && !zh.contains("repeal"), "{zh}");
+        assert!(en.contains("pledge") && en.contains("repeal") && !en.contains("(repeal)"), "{en}");
+        // A reason written by its author stays as written; a coded one is told in words.
+        for (reason, word) in [("edited", "修改"), ("补充第五条", "补充第五条")] {
+            let detail = json!({ "version": 2, "digest": "ab", "reason": reason });
+            let s = sentence(Lang::Zh, &told("convention.saved", "convention:3", &detail), Some("陈"));
+            assert!(s.contains(word), "{s}");
+        }
+        let detail = json!({ "version": 1, "holder_id": 9, "channel": "paper" });
+        let s = sentence(Lang::Zh, &told("convention.acknowledged", "convention:3", &detail), Some("张"));
+        assert!(s.contains("纸质") && !s.contains("paper"), "{s}");
     }
 
     #[test]

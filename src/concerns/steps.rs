@@ -42,12 +42,14 @@ pub struct Step<'a> {
     rating: Option<i32>,
     detail: serde_json::Value,
     notice: Option<Notice>,
+    /// Taken by the platform following a rule the caller set off, not by the caller's hand.
+    by_rule: bool,
 }
 
 impl<'a> Step<'a> {
     /// The step `step`, carrying nothing yet.
     pub fn new(step: ConcernStep) -> Self {
-        Step { step, note: None, party: None, rating: None, detail: json!({}), notice: None }
+        Step { step, note: None, party: None, rating: None, detail: json!({}), notice: None, by_rule: false }
     }
 
     /// With a note on the timeline.
@@ -80,6 +82,13 @@ impl<'a> Step<'a> {
         self
     }
 
+    /// Taken by the platform, by a rule (a breach report goes to the party its convention
+    /// names): the timeline and the audit chain name no person, and no one's deed is done by it.
+    pub fn by_rule(mut self) -> Self {
+        self.by_rule = true;
+        self
+    }
+
     /// What the timeline keeps beside the note: the detail, the party routed to, the rating.
     fn event_detail(&self) -> serde_json::Value {
         let mut detail = self.detail.clone();
@@ -104,8 +113,10 @@ pub async fn take_step(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, s: 
     let text = &l.concern.text;
     let moved = Moved { step: s.step, by_raiser: l.mine, note: s.note.as_deref(), party, detail: &detail, text };
     let news = raiser_notice(&moved);
-    let actor_kind = if s.step.by_raiser() { None } else { main_party(&l.kinds) };
+    let actor_kind = if s.step.by_raiser() || s.by_rule { None } else { main_party(&l.kinds) };
+    let taker = (!s.by_rule).then_some(actor.user.id);
     concern_event::Entity::insert(concern_event::ActiveModel {
+        actor_id: Set(taker),
         actor_kind: Set(actor_kind.map(|k| k.as_str().into())),
         note: Set(s.note.clone()),
         detail: Set(Some(detail.to_string())),
@@ -120,8 +131,8 @@ pub async fn take_step(db: &impl ConnectionTrait, actor: &Actor, l: &Loaded, s: 
         audit_detail["note"] = json!(n);
     }
     let action = format!("concern.{}", s.step.as_str());
-    audit::note(db, Some(actor.user.id), &l.concern, &action, audit_detail).await?;
-    if let Some(deed) = settles(s.step) {
+    audit::note(db, taker, &l.concern, &action, audit_detail).await?;
+    if let Some(deed) = settles(s.step).filter(|_| !s.by_rule) {
         notices::done(db, actor.user.id, deed, &link(l.concern.id)).await?;
     }
     if let Some(mut n) = s.notice {
@@ -216,11 +227,12 @@ pub async fn route(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: Route
         Some(k) => k,
         None => default_party(db, &l.concern).await?,
     };
-    send_to(db, actor, &l, kind, note).await
+    send_to(db, actor, &l, kind, note, false).await
 }
 
-/// Route a breach report just raised to the party that enforces the convention: the report's
-/// raiser does it by naming the article, with no routing right of their own.
+/// Route a breach report just raised to the party that enforces the convention: the platform
+/// does it, by the convention's rule, when the raiser names the article — the raiser has no
+/// routing right of their own and is not named as having routed it.
 pub(super) async fn route_to(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -229,7 +241,7 @@ pub(super) async fn route_to(
     note: Option<String>,
 ) -> AppResult<()> {
     let l = concern_for(db, actor, id).await?;
-    send_to(db, actor, &l, kind, note).await
+    send_to(db, actor, &l, kind, note, true).await
 }
 
 async fn send_to(
@@ -238,6 +250,7 @@ async fn send_to(
     l: &Loaded,
     kind: PartyKind,
     note: Option<String>,
+    by_rule: bool,
 ) -> AppResult<()> {
     let p = party_of(db, &l.compound, kind).await?;
     let members = party_members(db, &l.compound, kind).await?;
@@ -247,7 +260,7 @@ async fn send_to(
         to: members,
     };
     let step = Step::new(ConcernStep::Routed).note(note).routing_to(&p).telling(Some(notice));
-    take_step(db, actor, l, step).await?;
+    take_step(db, actor, l, if by_rule { step.by_rule() } else { step }).await?;
     Ok(())
 }
 

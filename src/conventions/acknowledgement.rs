@@ -8,7 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 
 use super::{
-    ops::{Loaded, load},
+    ops::{Loaded, compounds_of, load},
     rules,
     views::*,
 };
@@ -18,7 +18,7 @@ use crate::{
     entities::{compound, convention_acknowledgement as ack, convention_adoption, file, holder, owner_link, unit},
     error::{AppError, AppResult, require, unique_conflict},
     msg,
-    notices::{self, NewNotice, NoticeText},
+    notices::{self, Deed, NewNotice, NoticeText},
     policy::{Permission, Role},
     tenancy::building_names_in,
 };
@@ -39,11 +39,7 @@ pub(super) async fn applies_in(db: &impl ConnectionTrait, l: &Loaded) -> AppResu
         .filter(convention_adoption::Column::Status.eq(AdoptionStatus::Adopted))
         .all(db)
         .await?;
-    let all = compound::Entity::find()
-        .filter(compound::Column::CommunityId.eq(l.c.community_id))
-        .order_by_asc(compound::Column::Id)
-        .all(db)
-        .await?;
+    let all = compounds_of(db, &l.c).await?;
     if adopted.iter().any(|a| a.compound_id.is_none()) {
         return Ok(all);
     }
@@ -125,19 +121,11 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
     let coverage = records(actor, &compounds).then(|| {
         let acknowledged: HashSet<i64> = done.keys().copied().collect();
         let compound_of: HashMap<i64, i64> = house.rows.iter().map(|h| (h.id, h.compound_id)).collect();
-        let keyed: Vec<(i64, String)> = house
-            .rows
-            .iter()
-            .map(|h| {
-                let place = format!(
-                    "{}\u{1f}{}",
-                    house.compound_names.get(&h.compound_id).cloned().unwrap_or_default(),
-                    house.building.get(&h.id).cloned().unwrap_or_default()
-                );
-                (h.id, place)
-            })
-            .collect();
-        let by_building = rules::coverage(keyed.iter().map(|(h, p)| (*h, p.as_str())), &acknowledged);
+        let place = |h: &holder::Model| {
+            let compound = house.compound_names.get(&h.compound_id).map_or("", String::as_str);
+            (compound, house.building.get(&h.id).map_or("", String::as_str))
+        };
+        let by_building = rules::coverage(house.rows.iter().map(|h| (h.id, place(h))), &acknowledged);
         let counted: Vec<&ack::Model> = done.values().filter(|a| compound_of.contains_key(&a.holder_id)).collect();
         Coverage {
             households: house.rows.len() as i64,
@@ -146,14 +134,11 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
             paper: counted.iter().filter(|a| a.channel == "paper").count() as i64,
             buildings: by_building
                 .into_iter()
-                .map(|(place, (households, acknowledged))| {
-                    let (compound_name, building) = place.split_once('\u{1f}').unwrap_or(("", place));
-                    BuildingCoverage {
-                        compound_name: compound_name.to_owned(),
-                        building: building.to_owned(),
-                        households,
-                        acknowledged,
-                    }
+                .map(|((compound_name, building), (households, acknowledged))| BuildingCoverage {
+                    compound_name: compound_name.to_owned(),
+                    building: building.to_owned(),
+                    households,
+                    acknowledged,
                 })
                 .collect(),
             pending: house.rows.iter().filter(|h| !done.contains_key(&h.id)).map(|h| house.view(h, None)).collect(),
@@ -169,10 +154,7 @@ async fn mine(db: &impl ConnectionTrait, actor: &Actor) -> AppResult<HashSet<i64
 /// The compounds `l` is for (its own, or every compound of the community): whoever records
 /// acknowledgements in none of them is refused before anything else is looked at.
 async fn reach(db: &impl ConnectionTrait, l: &Loaded) -> AppResult<Vec<compound::Model>> {
-    Ok(match &l.compound {
-        Some(c) => vec![c.clone()],
-        None => compound::Entity::find().filter(compound::Column::CommunityId.eq(l.c.community_id)).all(db).await?,
-    })
+    compounds_of(db, &l.c).await
 }
 
 /// The version in force of `l` and the households it applies to, or why none can acknowledge.
@@ -201,7 +183,25 @@ async fn insert(
         .await
         .map_err(unique_conflict("convention_acknowledged", msg!("convention_acknowledged")))?;
     let detail = json!({ "version": version, "holder_id": h.id, "channel": channel });
-    audit::note(db, Some(actor.user.id), &l.c, "convention.acknowledged", detail).await
+    audit::note(db, Some(actor.user.id), &l.c, "convention.acknowledged", detail).await?;
+    // The household has done what the reminders asked of each of its owners.
+    let link = link_of(l);
+    let owners: Vec<(i64, String)> = owner_link::Entity::find()
+        .filter(owner_link::Column::HolderId.eq(h.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.user_id, link.clone()))
+        .collect();
+    if let Some(s) = notices::done::done_statement(db.get_database_backend(), Deed::Acknowledge, &owners) {
+        db.execute_raw(s).await?;
+    }
+    Ok(())
+}
+
+/// The link of the reminders to acknowledge `l`, by which acknowledging reads them.
+fn link_of(l: &Loaded) -> String {
+    format!("/conventions/{}", l.c.id)
 }
 
 fn base(l: &Loaded, version: i32, h: &holder::Model) -> ack::ActiveModel {
@@ -300,7 +300,7 @@ pub async fn remind(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppRes
             compound_id: l.c.compound_id,
             kind: "convention_acknowledge",
             text: NoticeText::Params(json!({ "title": l.c.title })),
-            link: Some(format!("/conventions/{}", l.c.id)),
+            link: Some(link_of(&l)),
             created_by: Some(actor.user.id),
         };
         notices::publish(db, n, &owners).await?;

@@ -15,7 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    ops::{Loaded, changed, kinds_where, load, parse_body, people_of, summaries, versions},
+    ops::{Loaded, changed, compounds_of, kinds_where, load, parse_body, people_of, summaries, versions},
     rules::{self, PutError},
     text,
     views::*,
@@ -24,7 +24,11 @@ use crate::{
     audit,
     auth::Actor,
     db::{claim, write_txn},
-    entities::{compound, convention, convention_adoption, membership, notice_recipient, vote},
+    entities::{
+        compound, convention, convention_adoption,
+        meeting::{self, MeetingStatus},
+        membership, notice_recipient, vote,
+    },
     error::{AppError, AppResult, require},
     msg,
     notices::{self, NewNotice, NoticeText},
@@ -69,11 +73,7 @@ async fn vote_compounds(db: &impl ConnectionTrait, l: &Loaded, asked: &[i64]) ->
     if let Some(c) = &l.compound {
         return Ok(vec![c.clone()]);
     }
-    let all = compound::Entity::find()
-        .filter(compound::Column::CommunityId.eq(l.c.community_id))
-        .order_by_asc(compound::Column::Id)
-        .all(db)
-        .await?;
+    let all = compounds_of(db, &l.c).await?;
     if asked.is_empty() {
         return Ok(all);
     }
@@ -109,7 +109,11 @@ pub async fn put(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: PutConv
     }
     let row = versions(db, id).await?.into_iter().find(|v| v.version == version).ok_or_else(changed)?;
     let body = parse_body(&row.body)?;
-    let decided = decision(&req)?;
+    let meeting = match req.meeting_id {
+        Some(m) => Some(minuting_meeting(db, &l, &req, m).await?),
+        None => None,
+    };
+    let decided = decision(&req, meeting.as_ref())?;
     let base = convention_adoption::ActiveModel {
         convention_id: Set(l.c.id),
         version: Set(version),
@@ -158,9 +162,10 @@ pub async fn put(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: PutConv
         let mut a = base;
         a.decided_by = Set(decided.by);
         a.record = Set(decided.record);
-        a.decided_on = Set(req.decided_on);
+        a.decided_on = Set(decided.on);
         a.filed_on = Set(req.filed_on);
         a.filing_ref = Set(decided.filing_ref);
+        a.meeting_id = Set(meeting.as_ref().map(|m| m.id));
         a.status = Set(AdoptionStatus::Adopted);
         a.settled_at = Set(Some(now));
         round.push(convention_adoption::Entity::insert(a).exec_with_returning(db).await?);
@@ -170,13 +175,17 @@ pub async fn put(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: PutConv
     let update = convention::Entity::update_many()
         .col_expr(convention::Column::Status, Expr::value(status))
         .col_expr(convention::Column::ReviewOn, Expr::value(req.review_on.or(l.c.review_on)))
+        .col_expr(
+            convention::Column::ReviewRemindedAt,
+            Expr::value(if req.review_on.is_some() { None } else { l.c.review_reminded_at }),
+        )
         .col_expr(convention::Column::UpdatedAt, Expr::value(now))
         .filter(convention::Column::Id.eq(l.c.id))
         .filter(convention::Column::Version.eq(l.c.version))
         .filter(convention::Column::Status.eq(l.c.status));
     claim(db, update, changed).await?;
     let detail = json!({ "action": req.action, "route": req.route, "version": version, "digest": row.digest,
-                         "votes": votes });
+                         "votes": votes, "meeting": req.meeting_id });
     audit::note(db, Some(actor.user.id), &l.c, "convention.put", detail).await?;
     if votes.is_empty() {
         let c = convention::Entity::find_by_id(l.c.id).one(db).await?.ok_or(AppError::NotFound)?;
@@ -185,28 +194,66 @@ pub async fn put(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: PutConv
     Ok(())
 }
 
+/// The meeting `id` whose minutes record the decision put in `req`: held, of the kind the route
+/// (and the body deciding a pledge) calls for, of the convention's compound or of its community.
+/// Refused on `meeting_id` otherwise — a meeting elsewhere reads as one that does not exist.
+async fn minuting_meeting(
+    db: &impl ConnectionTrait,
+    l: &Loaded,
+    req: &PutConvention,
+    id: i64,
+) -> AppResult<meeting::Model> {
+    let Some(kind) = rules::meeting_kind(req.route, req.decided_by.as_deref()) else {
+        return Err(AppError::field("meeting_id", msg!("convention_meeting_kind")));
+    };
+    let here = |m: &meeting::Model| {
+        m.community_id == l.c.community_id
+            && (l.c.compound_id.is_none() || m.compound_id.is_none_or(|c| Some(c) == l.c.compound_id))
+    };
+    let m = meeting::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(here)
+        .ok_or_else(|| AppError::field("meeting_id", msg!("convention_meeting_unknown")))?;
+    if m.kind != kind {
+        return Err(AppError::field("meeting_id", msg!("convention_meeting_kind")));
+    }
+    if m.status != MeetingStatus::Held {
+        return Err(AppError::field("meeting_id", msg!("convention_meeting_not_held")));
+    }
+    Ok(m)
+}
+
 /// What a decision route records, checked.
 struct Decided {
     by: Option<String>,
     record: Option<String>,
+    on: Option<chrono::NaiveDate>,
     filing_ref: Option<String>,
 }
 
-fn decision(req: &PutConvention) -> AppResult<Decided> {
-    let record = |req: &PutConvention| -> AppResult<String> {
-        if req.decided_on.is_none() {
+fn decision(req: &PutConvention, meeting: Option<&meeting::Model>) -> AppResult<Decided> {
+    // The day decided, and the record: a meeting's minutes stand for the record, and its day for
+    // the day, when they are not written out.
+    let on = req.decided_on.or(meeting.map(|m| crate::china_time::date(m.starts_at)));
+    let record = |req: &PutConvention| -> AppResult<Option<String>> {
+        if on.is_none() {
             return Err(AppError::field("decided_on", msg!("convention_decided_on")));
         }
-        required_text("record", req.record.as_deref().unwrap_or_default(), RECORD_MAX)
+        let written = req.record.as_deref().unwrap_or_default();
+        if meeting.is_some() && written.trim().is_empty() {
+            return Ok(None);
+        }
+        required_text("record", written, RECORD_MAX).map(Some)
     };
     Ok(match req.route {
-        AdoptionRoute::Vote => Decided { by: None, record: None, filing_ref: None },
+        AdoptionRoute::Vote => Decided { by: None, record: None, on: None, filing_ref: None },
         AdoptionRoute::Pledge => {
             let by = req.decided_by.as_deref().unwrap_or_default();
             if !rules::PLEDGE_BODIES.contains(&by) {
                 return Err(AppError::field("decided_by", msg!("convention_decided_by")));
             }
-            Decided { by: Some(by.to_owned()), record: Some(record(req)?), filing_ref: None }
+            Decided { by: Some(by.to_owned()), record: record(req)?, on, filing_ref: None }
         }
         AdoptionRoute::ResidentsMeeting => {
             let record = record(req)?;
@@ -214,7 +261,7 @@ fn decision(req: &PutConvention) -> AppResult<Decided> {
                 return Err(AppError::field("filed_on", msg!("convention_filed_on")));
             }
             let filing = required_text("filing_ref", req.filing_ref.as_deref().unwrap_or_default(), FILING_MAX)?;
-            Decided { by: Some("residents_meeting".into()), record: Some(record), filing_ref: Some(filing) }
+            Decided { by: Some("residents_meeting".into()), record, on, filing_ref: Some(filing) }
         }
     })
 }
@@ -438,10 +485,7 @@ async fn announce(
     actor: Option<i64>,
 ) -> AppResult<()> {
     let compounds = if adopted.iter().any(|a| a.compound_id.is_none()) {
-        match c.compound_id {
-            Some(id) => compound::Entity::find_by_id(id).all(db).await?,
-            None => compound::Entity::find().filter(compound::Column::CommunityId.eq(c.community_id)).all(db).await?,
-        }
+        compounds_of(db, c).await?
     } else {
         compound::Entity::find()
             .filter(compound::Column::Id.is_in(adopted.iter().filter_map(|a| a.compound_id)))
@@ -473,7 +517,7 @@ async fn announce(
     Ok(())
 }
 
-/// Every adoption and repeal of convention `c`, newest first, in three queries.
+/// Every adoption and repeal of convention `c`, newest first, in five queries.
 pub(super) async fn adoption_views(db: &impl ConnectionTrait, c: &convention::Model) -> AppResult<Vec<AdoptionView>> {
     let rows = convention_adoption::Entity::find()
         .filter(convention_adoption::Column::ConventionId.eq(c.id))
@@ -495,6 +539,13 @@ async fn views_of(db: &impl ConnectionTrait, rows: Vec<convention_adoption::Mode
         e.0 += 1;
         e.1 += i64::from(r.read_at.is_some());
     }
+    let meetings: HashMap<i64, String> = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(rows.iter().filter_map(|a| a.meeting_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.title))
+        .collect();
     let titles: HashMap<i64, String> = vote::Entity::find()
         .filter(vote::Column::Id.is_in(rows.iter().filter_map(|a| a.vote_id)))
         .all(db)
@@ -519,6 +570,8 @@ async fn views_of(db: &impl ConnectionTrait, rows: Vec<convention_adoption::Mode
             record: a.record,
             filed_on: a.filed_on,
             filing_ref: a.filing_ref,
+            meeting_id: a.meeting_id,
+            meeting_title: a.meeting_id.and_then(|id| meetings.get(&id).cloned()),
             status: a.status,
             in_force_from: a.in_force_from,
             result: a.result.as_deref().and_then(|r| serde_json::from_str(r).ok()),

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
     acknowledgement::applies_in,
-    ops::{load, parse_body},
+    ops::{enforcer_of, load, parse_body},
     text,
     views::BreachRef,
 };
@@ -59,7 +59,7 @@ pub async fn breach_target(
             article_id: article_id.to_owned(),
             article_label: label,
         },
-        enforcer: l.c.enforcer_kind.as_deref().and_then(PartyKind::parse).unwrap_or(PartyKind::PropertyCompany),
+        enforcer: enforcer_of(&l.c),
     })
 }
 

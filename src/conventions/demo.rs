@@ -7,7 +7,11 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use super::{ops, text, views::*};
 use crate::{
     auth::Actor,
-    entities::{compound, convention, convention_acknowledgement, holder, membership, owner_link, user, vote},
+    entities::{
+        compound, convention, convention_acknowledgement, holder,
+        meeting::{self, MeetingKind, MeetingStatus},
+        membership, owner_link, user, vote,
+    },
     error::{AppError, AppResult},
     policy::Role,
 };
@@ -112,6 +116,7 @@ pub async fn seed_demo(db: &impl ConnectionTrait, first: &compound::Model, secon
         title: "文明养犬公约".into(),
         template: None,
         body: Some(draft(DOG_PACT)?),
+        enforcer: None,
     };
     let pact = ops::create(db, &committee, ops::Scope::Compound(first.id), new).await?;
     let period = OpenConsultation { from: None, until: now + Duration::days(14), questionnaire_id: None };
@@ -180,6 +185,7 @@ pub async fn seed_demo(db: &impl ConnectionTrait, first: &compound::Model, secon
         title: "停车管理公约".into(),
         template: None,
         body: Some(draft(PARKING)?),
+        enforcer: None,
     };
     let parking = ops::create(db, &property2, ops::Scope::Compound(second.id), new).await?;
     let period = OpenConsultation { from: None, until: now + Duration::days(10), questionnaire_id: None };
@@ -212,6 +218,7 @@ async fn covenant_in_force(db: &impl ConnectionTrait, c: &compound::Model, commi
         title: "太阳城二期管理规约".into(),
         template: Some("covenant".into()),
         body: None,
+        enforcer: None,
     };
     let id = ops::create(db, committee, ops::Scope::Compound(c.id), new).await?;
     let from = now - Duration::days(365);
@@ -273,24 +280,34 @@ async fn sorting_pledge(db: &impl ConnectionTrait, community_id: i64) -> AppResu
         title: "垃圾分类倡议".into(),
         template: None,
         body: Some(draft(SORTING)?),
+        enforcer: None,
     };
     let id = ops::create(db, &secretary, ops::Scope::Community(community_id), new).await?;
-    let now = Utc::now();
     let version = ops::load(db, &secretary, id).await?.c.version;
+    // Decided at the three-party consultation on the garbage outside the north gate.
+    let consultation = meeting::Entity::find()
+        .filter(meeting::Column::CommunityId.eq(community_id))
+        .filter(meeting::Column::Kind.eq(MeetingKind::Consultation))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Held))
+        .filter(meeting::Column::Title.contains("垃圾"))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let req = PutConvention {
         action: AdoptionAction::Adopt,
         route: AdoptionRoute::Pledge,
         version,
-        in_force_from: Some(now - Duration::days(20)),
+        in_force_from: Some(consultation.starts_at + Duration::days(1)),
         review_on: None,
         opens_at: None,
         closes_at: None,
         compound_ids: Vec::new(),
         decided_by: Some("three_party".into()),
-        decided_on: Some(crate::china_time::date(now - Duration::days(21))),
+        decided_on: None,
         record: Some("社区、物业、业主委员会三方协商会议议定：在全社区倡议垃圾分类，由社区居委会组织宣传，物业服务企业落实分类收集。".into()),
         filed_on: None,
         filing_ref: None,
+        meeting_id: Some(consultation.id),
     };
     super::adoption::put(db, &secretary, id, req).await
 }

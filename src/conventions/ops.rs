@@ -270,6 +270,7 @@ pub async fn show(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResul
         phase,
         party_kind: party_kind_of(&l.party),
         party_name: l.party.name.clone(),
+        enforcer: enforcer_of(&l.c),
         version: l.c.version,
         digest: text::digest(&l.body),
         preamble: l.body.preamble.clone(),
@@ -521,6 +522,7 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, req:
         version: Set(1),
         body: Set(serde_json::to_string(&body).map_err(anyhow::Error::from)?),
         issued: Set(issued as i32),
+        enforcer_kind: Set(req.enforcer.map(|k| k.as_str().to_owned())),
         created_by: Set(actor.user.id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -530,6 +532,28 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, scope: Scope, req:
     .await?;
     save_version(db, actor, &row, 1, &title, &body, reason).await?;
     Ok(row.id)
+}
+
+/// The party that enforces `c`: the one it names, or the property company, which manages the
+/// common parts and answers most reports.
+pub(super) fn enforcer_of(c: &convention::Model) -> PartyKind {
+    c.enforcer_kind.as_deref().and_then(PartyKind::parse).unwrap_or(PartyKind::PropertyCompany)
+}
+
+/// Name `kind` as the party that enforces `c`, on the audit chain: reports from now go there.
+async fn set_enforcer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    c: &convention::Model,
+    kind: PartyKind,
+) -> AppResult<()> {
+    convention::Entity::update_many()
+        .col_expr(convention::Column::EnforcerKind, Expr::value(kind.as_str()))
+        .filter(convention::Column::Id.eq(c.id))
+        .exec(db)
+        .await?;
+    let detail = json!({ "from": enforcer_of(c).as_str(), "party": kind.as_str() });
+    audit::note(db, Some(actor.user.id), c, "convention.enforcer", detail).await
 }
 
 /// Save `body` (and `title`) as the version after `from`.
@@ -580,6 +604,9 @@ pub async fn edit(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: EditCo
         return Err(changed());
     }
     let (body, issued) = text::settle(req.body, Some(&l.body), l.c.issued.max(0) as u32)?;
+    if let Some(k) = req.enforcer.filter(|k| *k != enforcer_of(&l.c)) {
+        set_enforcer(db, actor, &l.c, k).await?;
+    }
     if body == l.body && title == l.c.title {
         return Ok(());
     }
@@ -597,14 +624,20 @@ fn period_error(field: &'static str, e: PeriodError) -> AppError {
     AppError::field(field, m)
 }
 
+/// The compounds where convention `c` lives: its own, or every compound of its community for a
+/// community-wide one, in the order they were added.
+pub(super) async fn compounds_of(db: &impl ConnectionTrait, c: &convention::Model) -> AppResult<Vec<compound::Model>> {
+    let find = match c.compound_id {
+        Some(id) => compound::Entity::find().filter(compound::Column::Id.eq(id)),
+        None => compound::Entity::find().filter(compound::Column::CommunityId.eq(c.community_id)),
+    };
+    Ok(find.order_by_asc(compound::Column::Id).all(db).await?)
+}
+
 /// Everyone with a role where the convention lives: the compound's people, or for a
 /// community-wide convention, every compound's and the community office.
 async fn audience(db: &impl ConnectionTrait, l: &Loaded) -> AppResult<Vec<i64>> {
-    let compounds = match &l.compound {
-        Some(c) => vec![c.clone()],
-        None => compound::Entity::find().filter(compound::Column::CommunityId.eq(l.c.community_id)).all(db).await?,
-    };
-    people_of(db, &compounds).await
+    people_of(db, &compounds_of(db, &l.c).await?).await
 }
 
 /// Everyone with a role in `compounds`, once each.

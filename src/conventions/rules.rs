@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, HashSet};
 
 use super::views::{AdoptionAction, AdoptionRoute, AdoptionStatus, ConventionKind, ConventionPhase, ConventionStatus};
-use crate::policy::PartyKind;
+use crate::{entities::meeting::MeetingKind, policy::PartyKind};
 
 /// How far ahead a consultation may be announced.
 pub const ANNOUNCE_MAX_DAYS: i64 = 30;
@@ -71,6 +71,18 @@ pub fn routes(kind: ConventionKind) -> &'static [AdoptionRoute] {
 /// The bodies whose recorded decision may make a residents' pledge.
 pub const PLEDGE_BODIES: &[&str] = &["owners_committee", "three_party", "residents_council"];
 
+/// The kind of meeting whose minutes may record a decision by `route`: a residents' meeting for
+/// that route; for a pledge, the meeting of the body that decided it. None for a vote.
+pub fn meeting_kind(route: AdoptionRoute, decided_by: Option<&str>) -> Option<MeetingKind> {
+    match (route, decided_by) {
+        (AdoptionRoute::ResidentsMeeting, _) => Some(MeetingKind::ResidentsMeeting),
+        (AdoptionRoute::Pledge, Some("owners_committee")) => Some(MeetingKind::Committee),
+        (AdoptionRoute::Pledge, Some("three_party")) => Some(MeetingKind::Consultation),
+        (AdoptionRoute::Pledge, Some("residents_council")) => Some(MeetingKind::ResidentsCouncil),
+        _ => None,
+    }
+}
+
 /// Why a convention may not be put for adoption or repeal now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutError {
@@ -125,14 +137,14 @@ pub fn round(statuses: &[AdoptionStatus]) -> Option<bool> {
     Some(statuses.contains(&AdoptionStatus::Adopted))
 }
 
-/// Households acknowledged by building: for each building (by the building of each household's
-/// first home), how many households there are and how many acknowledged. The developer's unsold
-/// homes are not households to ask and must not be passed in.
-pub fn coverage<'a>(
-    households: impl IntoIterator<Item = (i64, &'a str)>,
+/// Households acknowledged by place: for each place (the compound and building of each
+/// household's first home), how many households there are and how many acknowledged. The
+/// developer's unsold homes are not households to ask and must not be passed in.
+pub fn coverage<K: Ord>(
+    households: impl IntoIterator<Item = (i64, K)>,
     acknowledged: &HashSet<i64>,
-) -> BTreeMap<&'a str, (i64, i64)> {
-    let mut out: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+) -> BTreeMap<K, (i64, i64)> {
+    let mut out: BTreeMap<K, (i64, i64)> = BTreeMap::new();
     for (holder, building) in households {
         let e = out.entry(building).or_default();
         e.0 += 1;
@@ -286,8 +298,11 @@ mod tests {
         let c = coverage(households, &acknowledged);
         assert_eq!(c.get("1号楼"), Some(&(3, 1)));
         assert_eq!(c.get("2号楼"), Some(&(1, 1)));
+        // A building of the same name in two compounds of a community-wide convention is two places.
+        let two = coverage([(1, ("太阳城二期", "1号楼")), (2, ("上河时代", "1号楼"))], &acknowledged);
+        assert_eq!((two.len(), two.get(&("上河时代", "1号楼"))), (2, Some(&(1, 1))));
         assert_eq!(c.values().map(|v| v.1).sum::<i64>(), 2, "an acknowledgement of no household here is not counted");
-        assert!(coverage([], &acknowledged).is_empty());
+        assert!(coverage::<&str>([], &acknowledged).is_empty());
     }
 
     #[test]
@@ -295,5 +310,15 @@ mod tests {
         assert!(!stale(Some("养犬须拴绳。"), Some("养犬须拴绳。")));
         assert!(stale(Some("养犬须拴绳。"), Some("养犬出门须拴绳。")));
         assert!(stale(Some("养犬须拴绳。"), None));
+    }
+
+    #[test]
+    fn a_decision_is_minuted_by_the_meeting_of_the_body_that_made_it() {
+        assert_eq!(meeting_kind(AdoptionRoute::ResidentsMeeting, None), Some(MeetingKind::ResidentsMeeting));
+        assert_eq!(meeting_kind(AdoptionRoute::Pledge, Some("three_party")), Some(MeetingKind::Consultation));
+        assert_eq!(meeting_kind(AdoptionRoute::Pledge, Some("owners_committee")), Some(MeetingKind::Committee));
+        assert_eq!(meeting_kind(AdoptionRoute::Pledge, Some("residents_council")), Some(MeetingKind::ResidentsCouncil));
+        assert_eq!(meeting_kind(AdoptionRoute::Pledge, Some("street_office")), None);
+        assert_eq!(meeting_kind(AdoptionRoute::Vote, Some("three_party")), None);
     }
 }

@@ -134,6 +134,8 @@ pub struct ConventionView {
     pub phase: ConventionPhase,
     pub party_kind: PartyKind,
     pub party_name: String,
+    /// The party that enforces it, to which breach reports of its articles go.
+    pub enforcer: PartyKind,
     pub version: i32,
     pub digest: String,
     pub preamble: String,
@@ -199,6 +201,9 @@ pub struct AdoptionView {
     /// A residents' meeting's filing with the street office.
     pub filed_on: Option<NaiveDate>,
     pub filing_ref: Option<String>,
+    /// The meeting whose minutes record the decision, where it was held on the platform.
+    pub meeting_id: Option<i64>,
+    pub meeting_title: Option<String>,
     pub status: AdoptionStatus,
     pub in_force_from: DateTime<Utc>,
     pub result: Option<AdoptionResult>,
@@ -237,6 +242,11 @@ pub struct PutConvention {
     /// For a residents' meeting: its filing with the street office.
     pub filed_on: Option<NaiveDate>,
     pub filing_ref: Option<String>,
+    /// For a residents' meeting or a pledge: the meeting held on the platform that decided it — a
+    /// residents' meeting, or the meeting of the body that decided the pledge (owners' committee,
+    /// three-party consultation, residents' council), held, of the convention's compound or
+    /// community. Its minutes are then the record and its day the day decided, unless given.
+    pub meeting_id: Option<i64>,
 }
 
 /// A convention in a register: in force or repealed, with how each version was adopted.
@@ -323,6 +333,8 @@ pub struct NewConvention {
     pub template: Option<String>,
     /// The text, when not from a template.
     pub body: Option<DraftBody>,
+    /// The party that enforces it, to which breach reports go: the property company when left out.
+    pub enforcer: Option<PartyKind>,
 }
 
 /// The drafters' text, saved as a new version.
@@ -334,6 +346,8 @@ pub struct EditConvention {
     pub body: DraftBody,
     /// What changed, for the version list; at most 200 characters.
     pub reason: Option<String>,
+    /// The party that enforces it: unchanged when left out.
+    pub enforcer: Option<PartyKind>,
 }
 
 /// Open the consultation.

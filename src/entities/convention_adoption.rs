@@ -27,6 +27,8 @@ pub struct Model {
     /// For a residents' meeting: when it was filed with the street office, and the filing's reference.
     pub filed_on: Option<Date>,
     pub filing_ref: Option<String>,
+    /// The meeting held on the platform whose minutes record the decision, where there is one.
+    pub meeting_id: Option<i64>,
     pub status: AdoptionStatus,
     /// When the version comes into force (or the repeal takes effect) once adopted.
     pub in_force_from: DateTimeUtc,

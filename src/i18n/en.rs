@@ -857,6 +857,7 @@ const CONVENTIONS: &[(&str, &str)] = &[
     ("notice.convention_answered.title", "Your comment on {title} has been answered"),
     ("notice.convention_answered.body", "The drafters' answer: {outcome}. Open it to read why."),
     ("audit.convention.saved", "{actor} saved version {version} of convention #{id} ({reason}, SHA-256 {digest})"),
+    ("audit.convention.enforcer", "{actor} named {party} to enforce convention #{id}"),
     (
         "audit.convention.consultation_opened",
         "{actor} opened the consultation on version {version} of convention #{id}, {from} to {until}, telling {recipients} people",
@@ -891,6 +892,12 @@ const CONVENTIONS: &[(&str, &str)] = &[
         "convention_decided_by",
         "Choose who decided: the owners' committee, a three-party consultation or the residents' council",
     ),
+    ("convention_meeting_unknown", "No such meeting: choose a meeting held in this compound or community"),
+    (
+        "convention_meeting_kind",
+        "That meeting did not make this decision: a residents' meeting for that route, the deciding body's meeting for a pledge",
+    ),
+    ("convention_meeting_not_held", "That meeting has not been held yet: only a meeting held can record an adoption"),
     ("convention_filed_on", "Give the day it was filed with the street office"),
     (
         "convention_under_vote",
@@ -912,6 +919,13 @@ const CONVENTIONS: &[(&str, &str)] = &[
     ("route.vote", "a vote of the owners"),
     ("route.residents_meeting", "a residents' meeting"),
     ("route.pledge", "a pledge"),
+    ("action.adopt", "adoption"),
+    ("action.repeal", "repeal"),
+    ("channel.online", "online"),
+    ("channel.paper", "on paper"),
+    ("reason.drafted", "drafted"),
+    ("reason.edited", "edited"),
+    ("reason.template", "from a template"),
     ("notice.convention_in_force.title", "{title} is in force"),
     (
         "notice.convention_in_force.body",
@@ -934,7 +948,7 @@ const CONVENTIONS: &[(&str, &str)] = &[
     ),
     (
         "audit.convention.put",
-        "{actor} put version {version} of convention #{id} (SHA-256 {digest}) to {route} ({action})",
+        "{actor} put version {version} of convention #{id} (SHA-256 {digest}) to {route} for {action}",
     ),
     (
         "audit.convention.in_force",

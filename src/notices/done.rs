@@ -45,6 +45,9 @@ pub enum Deed {
     ReviewTask,
     /// Answering for one's seat on a meeting's minutes: approving or returning them.
     SignMinutes,
+    /// A household's acknowledgement of a convention in force, online or entered from paper: it
+    /// is done for every owner of the household.
+    Acknowledge,
 }
 
 impl Deed {
@@ -63,6 +66,7 @@ impl Deed {
             Deed::ReportTask => &["task_assigned", "task_returned", "task_overdue"],
             Deed::ReviewTask => &["task_reported"],
             Deed::SignMinutes => &["minutes_to_sign"],
+            Deed::Acknowledge => &["convention_acknowledge"],
         }
     }
 
@@ -131,7 +135,7 @@ mod tests {
     use super::*;
     use crate::i18n::{self, Lang};
 
-    const ALL: [Deed; 11] = [
+    const ALL: [Deed; 12] = [
         Deed::Answer { anonymous: false },
         Deed::Vote,
         Deed::JoinAgenda,
@@ -143,6 +147,7 @@ mod tests {
         Deed::ReportTask,
         Deed::ReviewTask,
         Deed::SignMinutes,
+        Deed::Acknowledge,
     ];
 
     /// Kinds that tell and ask for nothing: read only when their reader opens them.
@@ -169,7 +174,6 @@ mod tests {
         "convention_in_force",
         "convention_repealed",
         "convention_review_due",
-        "convention_acknowledge",
         "holder_invitation",
         "holder_linked",
         "holder_unlinked",

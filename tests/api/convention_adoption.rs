@@ -146,7 +146,16 @@ async fn the_final_text_goes_to_a_vote_bound_to_its_digest_and_is_in_force_when_
 
     let reminded = app.post(&format!("{acks}/remind"), Some(&secretary), json!({})).await.expect(StatusCode::OK).body;
     assert_eq!((reminded["households"].as_i64(), reminded["recipients"].as_i64()), (Some(1), Some(1)));
-    assert!(inbox_kinds(&app, e.owner("Q3")).await.contains(&"convention_acknowledge".to_owned()));
+    let reminder = |inbox: Value| {
+        inbox.as_array().unwrap().iter().find(|n| n["kind"] == "convention_acknowledge").cloned().unwrap()
+    };
+    let inbox = app.get("/api/v1/me/inbox", e.owner("Q3")).await.expect(StatusCode::OK).body;
+    assert!(reminder(inbox)["read_at"].is_null());
+    // Acknowledging (here entered from paper) is what the reminder asked: it is done.
+    let paper = json!({ "holder_id": e.holder["Q3"], "signed_on": "2026-12-01" });
+    app.post(&format!("{acks}/paper"), Some(&secretary), paper).await.expect(StatusCode::CREATED);
+    let inbox = app.get("/api/v1/me/inbox", e.owner("Q3")).await.expect(StatusCode::OK).body;
+    assert!(reminder(inbox)["read_at"].is_string());
     assert!(matches!(verify(&app.db).await.unwrap(), VerifyReport::Ok { .. }));
 }
 
@@ -312,6 +321,94 @@ async fn a_pledge_is_recorded_in_force_at_once_amended_and_repealed_the_same_way
 }
 
 #[tokio::test]
+async fn a_decision_is_recorded_by_the_minutes_of_the_meeting_that_made_it() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let secretary = app.token("secretary").await;
+    let meetings = app.get(&format!("/api/v1/compounds/{tyc}/meetings"), &secretary).await.expect(StatusCode::OK).body;
+    let find = |kind: &str, status: &str| {
+        let m = meetings.as_array().unwrap().iter().find(|m| m["kind"] == kind && m["status"] == status);
+        m.unwrap_or_else(|| panic!("a {status} {kind} in {meetings}"))["id"].as_i64().unwrap()
+    };
+    let (consultation, committee, council) =
+        (find("consultation", "held"), find("committee", "held"), find("residents_council", "scheduled"));
+    let c = drafted(&app, &secretary, tyc).await;
+    let path = format!("{}/adoptions", conv(c["id"].as_i64().unwrap()));
+    let with = |meeting: i64, by: &str| {
+        json!({ "action": "adopt", "route": "pledge", "version": c["version"], "decided_by": by,
+                "meeting_id": meeting })
+    };
+    // Only the meeting of the body that decided, once it has been held, and only one of this
+    // compound or community: the committee's meeting did not decide a three-party pledge, the
+    // council has not met, and another community's meetings are not there to name.
+    refused_at(app.post(&path, Some(&secretary), with(committee, "three_party")).await, "meeting_id");
+    refused_at(app.post(&path, Some(&secretary), with(council, "residents_council")).await, "meeting_id");
+    refused_at(app.post(&path, Some(&secretary), with(consultation + 10_000, "three_party")).await, "meeting_id");
+    let mut vote_with_meeting = with(consultation, "three_party");
+    vote_with_meeting["route"] = json!("vote");
+    vote_with_meeting["opens_at"] = json!(at(Duration::zero()));
+    vote_with_meeting["closes_at"] = json!(at(Duration::hours(1)));
+    refused_at(app.post(&path, Some(&secretary), vote_with_meeting).await, "meeting_id");
+    assert_eq!(show(&app, &secretary, c["id"].as_i64().unwrap()).await["adoptions"], json!([]), "nothing stored");
+
+    // The consultation's minutes are the record, and its day the day decided.
+    let v = app.post(&path, Some(&secretary), with(consultation, "three_party")).await.expect(StatusCode::OK).body;
+    let a = &v["adoptions"][0];
+    assert_eq!((v["status"].as_str(), a["meeting_id"].as_i64()), (Some("in_force"), Some(consultation)));
+    assert_eq!(a["meeting_title"], "北门外垃圾堆放问题三方协同协商会议");
+    let m = app.get(&format!("/api/v1/meetings/{consultation}"), &secretary).await.expect(StatusCode::OK).body;
+    assert_eq!(a["decided_on"].as_str(), m["starts_at"].as_str().map(|s| &s[..10]), "{a} {m}");
+    assert_eq!(a["record"], json!(null));
+    // The demo's sorting pledge was decided at the same consultation.
+    let register = app.get(&format!("/api/v1/compounds/{tyc}/convention-register"), &secretary).await;
+    let register = register.expect(StatusCode::OK).body;
+    let sorting = register.as_array().unwrap().iter().find(|r| r["convention"]["title"] == "垃圾分类倡议").cloned();
+    assert_eq!(sorting.unwrap()["history"][0]["meeting_id"].as_i64(), Some(consultation));
+}
+
+#[tokio::test]
+async fn the_drafters_are_reminded_once_when_the_review_day_comes_and_again_for_a_new_one() {
+    let app = spawn_demo().await;
+    let tyc = app.compound_id(TYC).await;
+    let secretary = app.token("secretary").await;
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).date_naive();
+    let adopted = |c: &Value, review_on: chrono::NaiveDate| {
+        let mut adopt = pledge(&c["version"], "adopt");
+        adopt["review_on"] = json!(review_on.to_string());
+        adopt
+    };
+    let (due, later) = (drafted(&app, &secretary, tyc).await, drafted(&app, &secretary, tyc).await);
+    for (c, day) in [(&due, today), (&later, today + Duration::days(30))] {
+        let path = format!("{}/adoptions", conv(c["id"].as_i64().unwrap()));
+        app.post(&path, Some(&secretary), adopted(c, day)).await.expect(StatusCode::OK);
+    }
+    let reminders = |app: &TestApp, login: &'static str| {
+        let app = app.clone();
+        async move {
+            let kinds = inbox_kinds(&app, &app.token(login).await).await;
+            kinds.iter().filter(|k| *k == "convention_review_due").count()
+        }
+    };
+
+    // The convention whose day has come, once however often the server looks; only the drafters.
+    for _ in 0..2 {
+        sanfang::conventions::remind_reviews(&app.db).await.unwrap();
+    }
+    assert_eq!(reminders(&app, "secretary").await, 1, "the one due today, not the one in 30 days");
+    assert_eq!(reminders(&app, "owner001").await, 0);
+
+    // Amended and adopted again with a new review day: reminded again when it comes.
+    let id = due["id"].as_i64().unwrap();
+    let edit = json!({ "version": 1, "title": "邻里公约", "body": { "chapters": [{ "articles": [
+        { "id": "a2", "text": "晚上十点以后保持安静。" } ] }] } });
+    app.send(Method::PUT, &conv(id), Some(&secretary), edit).await.expect(StatusCode::OK);
+    let v2 = show(&app, &secretary, id).await;
+    app.post(&format!("{}/adoptions", conv(id)), Some(&secretary), adopted(&v2, today)).await.expect(StatusCode::OK);
+    sanfang::conventions::remind_reviews(&app.db).await.unwrap();
+    assert_eq!(reminders(&app, "secretary").await, 2);
+}
+
+#[tokio::test]
 async fn the_demo_pact_vote_is_on_the_final_text_and_the_covenant_is_in_force_and_partly_acknowledged() {
     let app = spawn_demo().await;
     let tyc = app.compound_id(TYC).await;
@@ -420,6 +517,10 @@ async fn a_breach_of_an_article_in_force_goes_to_the_property_company_and_is_cou
     assert_eq!(seen["breach"]["article_label"], pets["label"]);
     assert_eq!(seen["breach"]["title"], "太阳城二期管理规约");
     assert_eq!(seen["category"]["key"], "other");
+    // The platform routed it by the convention's rule: the reporter is not named as routing it.
+    let routed = seen["timeline"].as_array().unwrap().iter().find(|e| e["step"] == "routed").cloned().unwrap();
+    assert_eq!((routed["actor_name"].clone(), routed["actor_kind"].clone()), (json!(null), json!(null)), "{routed}");
+    assert_eq!(routed["party_kind"], "property_company");
     // The property company takes it through the concern steps.
     app.post(&format!("/api/v1/concerns/{id}/acknowledge"), Some(&property), json!({})).await.expect(StatusCode::OK);
     let reply = json!({ "text": "已联系该住户，承诺遛狗牵绳。" });
@@ -432,4 +533,28 @@ async fn a_breach_of_an_article_in_force_goes_to_the_property_company_and_is_cou
     let row = breaches.as_array().unwrap().iter().find(|b| b["article"]["article_id"] == pets["id"]).cloned().unwrap();
     assert_eq!(row["count"], 2, "the demo's report and this one: {breaches}");
     assert_eq!(breaches.as_array().unwrap().len(), reported_before);
+
+    // The committee names itself to enforce the covenant: the text stays as adopted, the next
+    // report goes to the committee, and the change is on the audit chain.
+    let committee = app.token("committee").await;
+    let c = show(&app, &committee, covenant).await;
+    assert_eq!(c["enforcer"], "property_company");
+    let edit =
+        json!({ "version": c["version"], "title": c["title"], "body": c["body"], "enforcer": "owners_committee" });
+    app.send(Method::PUT, &conv(covenant), Some(&committee), edit.clone()).await.expect(StatusCode::OK);
+    let c2 = show(&app, &committee, covenant).await;
+    assert_eq!(
+        (c2["enforcer"].as_str(), &c2["version"], &c2["phase"]),
+        (Some("owners_committee"), &c["version"], &c["phase"])
+    );
+    // Only the drafters name it.
+    let res = app.send(Method::PUT, &conv(covenant), Some(&property), edit).await;
+    assert!(matches!(res.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "{}", res.status);
+    let id = app
+        .post(&path, Some(&owner), report(covenant, pets["id"].as_str().unwrap()))
+        .await
+        .expect(StatusCode::CREATED)
+        .id();
+    let seen = app.get(&format!("/api/v1/concerns/{id}"), &committee).await.expect(StatusCode::OK).body;
+    assert_eq!(seen["assigned_kind"], "owners_committee");
 }

@@ -184,6 +184,10 @@ export async function run() {
     await phone.getByTestId('concern-assigned').filter({ hasText: '物业' }).waitFor()
     const steps = await phone.getByTestId('timeline-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))
     assert(steps.includes('raised') && steps.includes('routed'), `the timeline lacks raised or routed: ${steps.join(',')}`)
+    // The platform routed it by the convention's rule: the reporter is not named as the one who routed it.
+    const ownerName = (await api('/me', { token: await signIn('owner001') })).user.display_name
+    const routedText = await phone.locator('[data-testid="timeline-step"][data-step="routed"]').first().innerText()
+    assert(!routedText.includes(ownerName), `the routing is told as the reporter's: ${routedText}`)
     await noSidewaysScroll(phone, 'the breach report')
     await screenshot(phone, 'convention-breach-concern')
 
@@ -213,6 +217,15 @@ export async function run() {
     const row = secretary.locator(`[data-testid="breach-row"][data-article="${articleId}"]`).filter({ hasText: title })
     await row.waitFor()
     assert((await row.innerText()).includes('1 次'), `the dashboard does not count the report: ${await row.innerText()}`)
+
+    // The community's register: the sorting pledge names the consultation whose minutes adopted it, one tap away.
+    await secretary.goto(`${BASE_URL}/communities/${community.id}/convention-register`)
+    const pledge = secretary.getByTestId('register-entry').filter({ hasText: '垃圾分类倡议' })
+    await pledge.waitFor()
+    const minutes = pledge.getByTestId('adoption-minutes').first()
+    assert((await minutes.innerText()).includes('三方协同协商会议'), `the pledge does not name its meeting: ${await minutes.innerText()}`)
+    await minutes.click()
+    await secretary.waitForURL(/\/meetings\/\d+$/)
 
     for (const b of browsers) assert(b.errors.length === 0, b.errors.join('\n'))
   } catch (e) {

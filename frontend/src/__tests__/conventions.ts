@@ -23,6 +23,7 @@ export function conventionFixture(over: Partial<ConventionView> = {}): Conventio
     phase: 'drafting',
     party_kind: 'owners_committee',
     party_name: '太阳城二期业主委员会',
+    enforcer: 'property_company',
     version: 2,
     digest: CONVENTION_DIGEST,
     preamble: body.preamble,

@@ -3019,6 +3019,12 @@ export interface components {
             id: number;
             /** Format: date-time */
             in_force_from: string;
+            /**
+             * Format: int64
+             * @description The meeting whose minutes record the decision, where it was held on the platform.
+             */
+            meeting_id?: number | null;
+            meeting_title?: string | null;
             /** Format: int64 */
             read: number;
             /** @description The record that adopted it: the decision's minutes, the residents' meeting's resolution. */
@@ -4017,6 +4023,8 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             digest: string;
+            /** @description The party that enforces it, to which breach reports of its articles go. */
+            enforcer: components["schemas"]["PartyKind"];
             /** Format: int64 */
             id: number;
             in_force?: components["schemas"]["InForceView"] | null;
@@ -4159,6 +4167,7 @@ export interface components {
         /** @description The drafters' text, saved as a new version. */
         EditConvention: {
             body: components["schemas"]["DraftBody"];
+            enforcer?: components["schemas"]["PartyKind"] | null;
             /** @description What changed, for the version list; at most 200 characters. */
             reason?: string | null;
             title: string;
@@ -5016,6 +5025,7 @@ export interface components {
          */
         NewConvention: {
             body?: components["schemas"]["DraftBody"] | null;
+            enforcer?: components["schemas"]["PartyKind"] | null;
             kind: components["schemas"]["ConventionKind"];
             /** @description A template key (`covenant`, `rules`, `residents`): its text becomes version 1. */
             template?: string | null;
@@ -5636,6 +5646,14 @@ export interface components {
              *     adopted (the vote's close, or now for a decision).
              */
             in_force_from?: string | null;
+            /**
+             * Format: int64
+             * @description For a residents' meeting or a pledge: the meeting held on the platform that decided it — a
+             *     residents' meeting, or the meeting of the body that decided the pledge (owners' committee,
+             *     three-party consultation, residents' council), held, of the convention's compound or
+             *     community. Its minutes are then the record and its day the day decided, unless given.
+             */
+            meeting_id?: number | null;
             /**
              * Format: date-time
              * @description For a vote: when it opens and closes (the compound's notice period applies on publishing).

@@ -2,7 +2,8 @@ import { shallowRef, type ShallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { client, unwrap } from '@/api/client'
 import { ApiError } from '@/api/http'
-import type { AdoptionAction, AdoptionStatus, ConventionAdoption, ConventionView } from '@/api/conventions'
+import type { AdoptionAction, AdoptionRoute, AdoptionStatus, ConventionAdoption, ConventionView } from '@/api/conventions'
+import type { MeetingKind, MeetingSummary } from '@/api/meetings'
 import type { CompoundSummary } from '@/api/types'
 import { useRegisterFormat } from './conventionRegister'
 import { toLocalInput } from '@/utils/votes'
@@ -19,6 +20,39 @@ export const ADOPTION_TAG: Record<AdoptionStatus, TagType> = {
 
 /** The bodies whose recorded decision makes a residents' pledge (倡议). */
 export const PLEDGE_BODIES = ['owners_committee', 'three_party', 'residents_council'] as const
+type PledgeBody = (typeof PLEDGE_BODIES)[number]
+
+/** The meetings each body deciding a pledge holds: the committee's, the three-party consultation, the residents' council. */
+const PLEDGE_MEETINGS: Record<PledgeBody, MeetingKind> = {
+  owners_committee: 'committee',
+  three_party: 'consultation',
+  residents_council: 'residents_council',
+}
+
+/**
+ * The kind of meeting whose minutes may record a decision by `route`: a residents' meeting, or the
+ * meeting of the body that decided a pledge. None for a vote, nor for a pledge whose body is not chosen.
+ */
+export function minutingKind(route: AdoptionRoute, decidedBy: string | null | undefined): MeetingKind | null {
+  if (route === 'residents_meeting') return 'residents_meeting'
+  if (route !== 'pledge' || !decidedBy || !(PLEDGE_BODIES as readonly string[]).includes(decidedBy)) return null
+  return PLEDGE_MEETINGS[decidedBy as PledgeBody]
+}
+
+/**
+ * The meetings whose minutes may record the decision: the held ones of `kind`, each once (a meeting of
+ * several compounds is in each one's list), the latest first.
+ */
+export function minutingMeetings(meetings: readonly MeetingSummary[], kind: MeetingKind | null): MeetingSummary[] {
+  if (!kind) return []
+  const seen = new Set<number>()
+  const held = meetings.filter((m) => {
+    if (m.kind !== kind || m.status !== 'held' || seen.has(m.id)) return false
+    seen.add(m.id)
+    return true
+  })
+  return held.sort((a, b) => Date.parse(b.starts_at) - Date.parse(a.starts_at))
+}
 
 /**
  * The last round put: one decision, or the votes drafted together (one per compound of a
@@ -90,4 +124,31 @@ export function useScopeCompounds(convention: () => Pick<ConventionView, 'compou
   }
 
   return { compounds, load }
+}
+
+/**
+ * The meetings of the compounds a convention reaches, their lists one after another: read afresh each
+ * time asked for, the last asking winning. A compound whose meetings the caller may not read adds none.
+ */
+export function useScopeMeetings(compoundIds: () => readonly number[]): { meetings: ShallowRef<MeetingSummary[]>; load: () => Promise<void> } {
+  const meetings = shallowRef<MeetingSummary[]>([])
+  let asked = 0
+
+  const listOf = (id: number) =>
+    unwrap(client.GET('/api/v1/compounds/{id}/meetings', { params: { path: { id } } })).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 403) return []
+      throw e
+    })
+
+  async function load(): Promise<void> {
+    const mine = ++asked
+    try {
+      const lists = await Promise.all(compoundIds().map(listOf))
+      if (mine === asked) meetings.value = lists.flat()
+    } catch (e) {
+      if (mine === asked) reportError(e)
+    }
+  }
+
+  return { meetings, load }
 }

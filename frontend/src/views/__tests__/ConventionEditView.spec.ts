@@ -21,10 +21,10 @@ function router() {
   })
 }
 
-function serve(put: (req: RecordedRequest) => Response): RecordedRequest[] {
+function serve(put: (req: RecordedRequest) => Response, convention: ConventionView = conventionFixture()): RecordedRequest[] {
   return mockFetch((req) => {
     if (req.method === 'PUT') return put(req)
-    if (req.path === '/conventions/9') return json(200, conventionFixture())
+    if (req.path === '/conventions/9') return json(200, convention)
     return apiError(404, 'not_found', '没有找到')
   })
 }
@@ -61,6 +61,22 @@ describe('ConventionEditView', () => {
         ],
       },
     })
+  })
+
+  it('changes only the party that enforces a convention in force, with the text as it was', async () => {
+    const inForce = conventionFixture({ status: 'in_force', phase: 'in_force' })
+    const calls = serve((req) => json(200, { ...inForce, enforcer: (req.body as { enforcer: ConventionView['enforcer'] }).enforcer }), inForce)
+    const w = await openAt(ConventionEditView, router(), '/conventions/9/edit', pinia)
+    const picked = () => w.findAll('[data-testid="convention-enforcer-picker"] .van-radio__icon--checked').map((i) => i.element.closest('[data-testid]')?.getAttribute('data-testid'))
+    expect(picked()).toEqual(['convention-enforcer-property_company'])
+    expect(w.get('[data-testid="convention-enforcer-picker"]').text()).toContain('业主委员会')
+    expect(w.text()).toContain('只改执行方时不会生成新版本')
+    await w.get('[data-testid="convention-enforcer-owners_committee"]').trigger('click')
+    expect(picked()).toEqual(['convention-enforcer-owners_committee'])
+    await w.get('form').trigger('submit')
+    await settle()
+    // The text goes back as it was read: the server saves no new version for it.
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ version: 2, title: '文明养犬公约', reason: null, enforcer: 'owners_committee', body: inForce.body })
   })
 
   it('shows the server’s message at the article it names, and says when another version was saved meanwhile', async () => {

@@ -22,6 +22,7 @@ function conventionFixture(over: Partial<ConventionView> = {}): ConventionView {
     phase: 'in_force',
     party_kind: 'owners_committee',
     party_name: '太阳城二期业主委员会',
+    enforcer: 'property_company',
     // A later draft is being written: the page prints version 2, the one in force.
     version: 4,
     digest: 'later',
@@ -83,6 +84,7 @@ function router() {
       { path: '/conventions/:id', name: 'convention', component: stub },
       { path: '/conventions/:id/print', name: 'convention-print', component: ConventionPrintView },
       { path: '/votes/:id', name: 'vote', component: stub },
+      { path: '/meetings/:id', name: 'meeting', component: stub },
     ],
   })
 }
@@ -107,6 +109,7 @@ describe('ConventionPrintView', () => {
     expect(calls.map((c) => c.path)).toEqual(['/conventions/3', '/conventions/3/versions/2'])
     expect(w.findAll('h1').map((h) => h.text())).toEqual(['太阳城二期管理规约'])
     expect(w.get('[data-testid="print-scope"]').text()).toBe('太阳城二期')
+    expect(w.get('[data-testid="print-parties"]').text()).toBe('管理规约 · 起草方：太阳城二期业主委员会 · 执行方：物业服务企业')
     const adoption = w.get('[data-testid="print-adoption"]')
     expect(adoption.attributes('data-route')).toBe('vote')
     expect(adoption.get('[data-testid="print-adopted"]').text()).toMatch(/^第 2 版，自 .+ 起施行（通过方式：业主大会表决）$/)
@@ -117,9 +120,10 @@ describe('ConventionPrintView', () => {
     expect(w.get('[data-testid="convention-chapter"]').text()).toContain('第一章 总则')
   })
 
-  it('reads a pledge as 倡议, with the body that decided it', async () => {
+  it('reads a pledge as 倡议, with the body that decided it and the minutes of its meeting', async () => {
     const pledged = conventionFixture({
       kind: 'residents',
+      enforcer: 'owners_committee',
       in_force: { version: 2, digest: DIGEST, from: '2026-11-15T00:00:00Z', route: 'pledge', compounds: [] },
       adoptions: [
         {
@@ -134,6 +138,8 @@ describe('ConventionPrintView', () => {
           decided_by: 'owners_committee',
           decided_on: '2026-11-10',
           record: '业委会会议纪要第 3 号',
+          meeting_id: 21,
+          meeting_title: '十一月业委会例会',
           in_force_from: '2026-11-15T00:00:00Z',
           created_at: '2026-11-10T00:00:00Z',
         },
@@ -144,6 +150,10 @@ describe('ConventionPrintView', () => {
     expect(w.get('[data-testid="print-adopted"]').text()).toContain('通过方式：倡议')
     expect(w.get('[data-testid="adoption-decision"]').text()).toMatch(/^经业主委员会于 .+ 决定通过，不经业主大会表决$/)
     expect(w.get('[data-testid="adoption-record"]').text()).toBe('决定记录：业委会会议纪要第 3 号')
+    const minutes = w.get('[data-testid="adoption-minutes"]')
+    expect(minutes.text()).toBe('会议纪要：十一月业委会例会')
+    expect(minutes.attributes('href')).toBe('/meetings/21')
+    expect(w.get('[data-testid="print-parties"]').text()).toContain('执行方：业主委员会')
   })
 
   it('draws a QR code to the convention’s acknowledgement, with its caption', async () => {

@@ -60,14 +60,14 @@ const covenant = entry(3, {
   ],
 })
 
-/** A community-wide pledge, decided by the three-party meeting. */
+/** A community-wide pledge, decided at the three-party meeting held on the platform. */
 const pledge = entry(5, {
   title: '垃圾分类倡议',
   kind: 'residents',
   compound: null,
   in_force: { version: 1, digest: DIGEST, from: '2026-11-15T00:00:00Z', route: 'pledge', compounds: [] },
   review_on: '2999-01-01',
-  history: [adoption({ id: 50, route: 'pledge', decided_by: 'three_party', decided_on: '2026-11-10', record: '三方协商会议纪要第 8 号' })],
+  history: [adoption({ id: 50, route: 'pledge', decided_by: 'three_party', decided_on: '2026-11-10', record: '三方协商会议纪要第 8 号', meeting_id: 41, meeting_title: '垃圾分类三方协商' })],
 })
 
 const repealed = entry(8, {
@@ -93,6 +93,7 @@ function router() {
       { path: '/conventions/:id/report', name: 'convention-report', component: stub },
       { path: '/conventions/:id/print', name: 'convention-print', component: stub },
       { path: '/votes/:id', name: 'vote', component: stub },
+      { path: '/meetings/:id', name: 'meeting', component: stub },
     ],
   })
 }
@@ -159,6 +160,10 @@ describe('ConventionRegisterView', () => {
     expect(decision.get('[data-testid="adoption-decision"]').text()).toMatch(/^经三方协商会议于 .+ 决定通过，不经业主大会表决$/)
     expect(decision.get('[data-testid="adoption-record"]').text()).toBe('决定记录：三方协商会议纪要第 8 号')
     expect(decision.find('[data-testid="adoption-vote"]').exists()).toBe(false)
+    const minutes = decision.get('[data-testid="adoption-minutes"]')
+    expect(minutes.text()).toBe('会议纪要：垃圾分类三方协商')
+    expect(minutes.attributes('href')).toBe('/meetings/41')
+    expect(row(w, 3).find('[data-testid="adoption-minutes"]').exists()).toBe(false)
     expect(pledged.get('[data-testid="register-review"]').attributes('data-due')).toBe('no')
   })
 

@@ -3,6 +3,7 @@ import type { Pinia } from 'pinia'
 import type { VueWrapper } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import type { Acknowledgements, ConventionView } from '@/api/conventions'
+import type { MeetingSummary } from '@/api/meetings'
 import { useAuthStore } from '@/stores/auth'
 import ConventionViewPage from '@/views/ConventionView.vue'
 import { CONVENTION_DIGEST, adoptionFixture, conventionFixture } from '@/__tests__/conventions'
@@ -30,12 +31,24 @@ const VOTED: Partial<ConventionView> = {
 
 const NONE: Acknowledgements = { version: 2, mine: [], coverage: null }
 
+/** A meeting of compound 7 in its list, held unless said otherwise. */
+const held = (m: Partial<MeetingSummary> & Pick<MeetingSummary, 'id' | 'kind' | 'title' | 'starts_at'>): MeetingSummary => ({
+  community_id: 1,
+  compound_ids: [7],
+  duration_minutes: 90,
+  status: 'held',
+  ...m,
+})
+
+/** What GET /compounds/{id}/meetings lists, by compound. */
+let meetingsOf: Record<number, MeetingSummary[]> = {}
+
 let router: Router
 
 function routes(): Router {
   const stub = { template: '<div />' }
-  const names = ['convention-edit', 'convention-compare', 'convention-report', 'convention-version', 'convention-print', 'vote', 'conventions', 'convention-register', 'community-convention-register', 'questionnaire', 'concern']
-  const paths = ['/conventions/:id/edit', '/conventions/:id/compare', '/conventions/:id/report', '/conventions/:id/versions/:version', '/conventions/:id/print', '/votes/:id', '/compounds/:id/conventions', '/compounds/:id/convention-register', '/communities/:id/convention-register', '/questionnaires/:id', '/concerns/:id']
+  const names = ['convention-edit', 'convention-compare', 'convention-report', 'convention-version', 'convention-print', 'vote', 'conventions', 'convention-register', 'community-convention-register', 'questionnaire', 'concern', 'meeting']
+  const paths = ['/conventions/:id/edit', '/conventions/:id/compare', '/conventions/:id/report', '/conventions/:id/versions/:version', '/conventions/:id/print', '/votes/:id', '/compounds/:id/conventions', '/compounds/:id/convention-register', '/communities/:id/convention-register', '/questionnaires/:id', '/concerns/:id', '/meetings/:id']
   return createRouter({
     history: createMemoryHistory(),
     routes: [{ path: '/conventions/:id', name: 'convention', component: ConventionViewPage }, ...names.map((name, i) => ({ path: paths[i]!, name, component: stub }))],
@@ -50,6 +63,8 @@ function serve(convention: ConventionView, acks: Acknowledgements = NONE, post: 
     if (req.path === '/conventions/9/comments') return json(200, [])
     if (req.path === '/conventions/9/acknowledgements') return json(200, acks)
     if (req.path === '/compounds/7') return json(200, compoundDetail)
+    const meetings = /^\/compounds\/(\d+)\/meetings$/.exec(req.path)
+    if (meetings) return json(200, meetingsOf[Number(meetings[1])] ?? [])
     if (req.path === '/communities/1') return json(200, { community: compoundDetail.community, compounds: [compoundDetail.compound, { ...compoundDetail.compound, id: 8, name: '太阳城三期' }], parties: [] })
     return apiError(404, 'not_found', '没有找到')
   })
@@ -86,6 +101,7 @@ const posted = (calls: RecordedRequest[]) => calls.filter((c) => c.method === 'P
 beforeEach(() => {
   pinia = freshPage()
   useAuthStore().setTokens(tokens(1))
+  meetingsOf = {}
 })
 
 describe('ConventionView: adoption', () => {
@@ -100,6 +116,8 @@ describe('ConventionView: adoption', () => {
     expect(w.get('[data-testid="convention-how"]').text()).toContain('由三方协商会议于 2026年11月30日 决定发布的倡议')
     expect(w.get('[data-testid="convention-pledge-note"]').text()).toContain('不是业主大会的决定')
     expect(w.find('[data-testid="convention-vote-link"]').exists()).toBe(false)
+    expect(w.find('[data-testid="adoption-minutes"]').exists()).toBe(false)
+    expect(w.get('[data-testid="convention-enforcer"]').text()).toBe('物业服务企业')
     expect(await follow(w, 'convention-print')).toBe('/conventions/9/print')
     expect(await follow(w, 'convention-register')).toBe('/compounds/7/convention-register')
     // Nobody here has a household to confirm nor coverage to see: no card.
@@ -203,6 +221,75 @@ describe('ConventionView: adoption', () => {
     expect(posted(calls)[0]?.body).toMatchObject({ action: 'adopt', route: 'vote', version: 2, compound_ids: [7] })
     w.unmount()
   })
+
+  it('records a pledge decided at a committee meeting held here: its minutes are the record and its day the day decided', async () => {
+    meetingsOf[7] = [
+      held({ id: 20, kind: 'committee', title: '十月业委会例会', starts_at: '2026-10-15T07:00:00Z' }),
+      held({ id: 21, kind: 'committee', title: '十一月业委会例会', starts_at: '2026-11-20T07:00:00Z' }),
+      held({ id: 22, kind: 'committee', title: '十二月业委会例会', starts_at: '2026-12-20T07:00:00Z', status: 'scheduled' }),
+      held({ id: 23, kind: 'consultation', title: '文明养犬三方协商', starts_at: '2026-11-25T07:00:00Z' }),
+    ]
+    const minuted = { ...PLEDGE, adoptions: [adoptionFixture({ decided_by: 'owners_committee', decided_on: '2026-11-20', meeting_id: 21, meeting_title: '十一月业委会例会' })] }
+    let answer = apiError(422, 'validation_failed', '请检查', { fields: { meeting_id: '这次会议还没有结束' } })
+    const calls = serve(conventionFixture({ can: { edit: true, answer: true, comment: false, put: true, acknowledge: false, record_acknowledgements: false, report_breach_in: [] } }), NONE, () => answer)
+    const w = await open()
+    await w.get('[data-testid="convention-put"]').trigger('click')
+    await settle()
+    await sheet('adoption-route-pledge')
+    // Which meetings fit depends on who decided: none before that is chosen.
+    expect(inDocument('adoption-meeting')).toBeNull()
+    const choices = async () => {
+      document.querySelector<HTMLElement>('[data-testid="adoption-meeting"] .sf-select')!.click()
+      await settle()
+      return [...document.querySelectorAll('.van-picker-column__item')].map((o) => o.textContent?.trim())
+    }
+    await sheet('adoption-by-three_party')
+    expect(await choices()).toEqual(['未在平台上召开', '文明养犬三方协商（2026年11月25日）'])
+    await sheet('adoption-by-owners_committee')
+    expect(await choices()).toEqual(['未在平台上召开', '十一月业委会例会（2026年11月20日）', '十月业委会例会（2026年10月15日）'])
+    w.findComponent({ name: 'van-picker' }).vm.$emit('confirm', { selectedValues: [21] })
+    await settle()
+    expect(inDocument('adoption-meeting')?.textContent).toContain('十一月业委会例会')
+    expect(inDocument('adoption-meeting-hint')?.textContent).toContain('会议纪要就是决定记录')
+    expect((inDocument('adoption-decided-on') as HTMLInputElement).value).toBe('')
+
+    await sheet('adoption-submit')
+    expect(posted(calls).map((c) => c.body)).toEqual([{ action: 'adopt', route: 'pledge', version: 2, decided_by: 'owners_committee', meeting_id: 21 }])
+    expect(inDocument('adoption-meeting')?.textContent).toContain('这次会议还没有结束')
+
+    answer = json(200, conventionFixture(minuted))
+    await sheet('adoption-submit')
+    expect(posted(calls)).toHaveLength(2)
+    const minutes = w.get('[data-testid="convention-how"] [data-testid="adoption-minutes"]')
+    expect(minutes.text()).toBe('会议纪要：十一月业委会例会')
+    expect(minutes.attributes('href')).toBe('/meetings/21')
+    expect(w.get('[data-testid="adoption-row"] [data-testid="adoption-minutes"]').attributes('href')).toBe('/meetings/21')
+    w.unmount()
+  })
+
+  it('offers the residents’ meetings of every compound of a community-wide convention, and asks for the record again when none is chosen', async () => {
+    const can = { edit: true, answer: true, comment: false, put: true, acknowledge: false, record_acknowledgements: false, report_breach_in: [] }
+    const together = held({ id: 30, kind: 'residents_meeting', title: '全社区居民会议', starts_at: '2026-11-02T07:00:00Z', compound_ids: [7, 8] })
+    meetingsOf[7] = [together]
+    meetingsOf[8] = [together, held({ id: 31, kind: 'residents_meeting', title: '三期居民会议', starts_at: '2026-11-28T07:00:00Z', compound_ids: [8] })]
+    const calls = serve(conventionFixture({ compound_id: null, scope_name: '太阳城社区', routes: ['residents_meeting', 'pledge'], can }))
+    const w = await open()
+    await w.get('[data-testid="convention-put"]').trigger('click')
+    await settle()
+    expect(calls.filter((c) => c.path.endsWith('/meetings')).map((c) => c.path)).toEqual(['/compounds/7/meetings', '/compounds/8/meetings'])
+    document.querySelector<HTMLElement>('[data-testid="adoption-meeting"] .sf-select')!.click()
+    await settle()
+    expect([...document.querySelectorAll('.van-picker-column__item')].map((o) => o.textContent?.trim())).toEqual(['未在平台上召开', '三期居民会议（2026年11月28日）', '全社区居民会议（2026年11月2日）'])
+    w.findComponent({ name: 'van-picker' }).vm.$emit('confirm', { selectedValues: [30] })
+    await settle()
+    w.findComponent({ name: 'van-picker' }).vm.$emit('confirm', { selectedValues: [0] })
+    await settle()
+    expect(inDocument('adoption-meeting-hint')).toBeNull()
+    await sheet('adoption-submit')
+    expect(posted(calls)).toEqual([])
+    expect(inDocument('adoption-sheet')?.textContent).toContain('请填写决定记录')
+    w.unmount()
+  })
 })
 
 describe('ConventionView: acknowledgement', () => {
@@ -286,7 +373,7 @@ const sheetErrors = () => [...document.querySelectorAll('[data-testid="breach-sh
 
 describe('ConventionView: breach reports', () => {
   it('reports a breach of an article in force with what happened, where and a photo, then opens the concern', async () => {
-    const calls = serve(conventionFixture({ ...VOTED, chapters: CHAPTERS, can: { ...OWNER_CAN, report_breach_in: [7] } }), NONE, (req) =>
+    const calls = serve(conventionFixture({ ...VOTED, enforcer: 'owners_committee', chapters: CHAPTERS, can: { ...OWNER_CAN, report_breach_in: [7] } }), NONE, (req) =>
       req.path === '/compounds/7/concerns' ? json(201, { id: 55 }) : json(201, { id: 301, name: 'dog.png' }),
     )
     const w = await open()
@@ -300,6 +387,7 @@ describe('ConventionView: breach reports', () => {
     expect(head.textContent).toContain('出户应当束犬链。')
     // Only one compound: no picker.
     expect(inDocument('breach-compound')).toBeNull()
+    expect(inDocument('breach-enforcer')?.textContent).toContain('转交业主委员会处理')
 
     // Nothing said: told at the field, nothing sent.
     await sheet('breach-submit')
