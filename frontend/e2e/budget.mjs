@@ -7,7 +7,8 @@
 // Runs against BASE_URL (a server started with --demo) and ends with "N passed, N failed".
 //
 //   node e2e/budget.mjs
-//   BUDGET_LIST=1 node e2e/budget.mjs     (also lists each page's requests, in the order sent)
+//   BUDGET_LIST=1 node e2e/budget.mjs     (also lists each page's requests, in the order sent, with
+//                                          when each was sent and finished, in ms from the first)
 import { gzipSync } from 'node:zlib'
 import { BASE_URL, CHROMIUM, DEMO_PASSWORD, openBrowser } from './lib.mjs'
 
@@ -62,7 +63,7 @@ async function measure(entry) {
     const requests = new Map()
     cdp.on('Network.requestWillBeSent', (e) => {
       if (e.request.url.startsWith('data:')) return
-      requests.set(e.requestId, { url: e.request.url, type: e.type, headerBytes: 0, bytes: 0, encoded: false, done: false })
+      requests.set(e.requestId, { url: e.request.url, type: e.type, headerBytes: 0, bytes: 0, encoded: false, done: false, sent: e.timestamp })
     })
     cdp.on('Network.responseReceived', (e) => {
       const r = requests.get(e.requestId)
@@ -77,6 +78,7 @@ async function measure(entry) {
       if (!r) return
       r.bytes = Math.max(0, e.encodedDataLength - r.headerBytes)
       r.done = true
+      r.finished = e.timestamp
       r.id = e.requestId
     })
 
@@ -122,7 +124,9 @@ for (const entry of await pages()) {
     const kinds = {}
     for (const r of m.requests) kinds[r.type ?? 'Other'] = (kinds[r.type ?? 'Other'] ?? 0) + 1
     const byKind = Object.entries(kinds).map(([k, n]) => `${n} ${k.toLowerCase()}`).join(', ')
-    if (process.env.BUDGET_LIST) for (const r of m.requests) console.log(`    ${r.type ?? "Other"} ${r.url}`)
+    const t0 = m.requests[0]?.sent ?? 0
+    const at = (t) => (t == null ? '   …' : `${Math.round((t - t0) * 1000)}`.padStart(5))
+    if (process.env.BUDGET_LIST) for (const r of m.requests) console.log(`    ${at(r.sent)} → ${at(r.finished)} ms  ${r.type ?? 'Other'} ${r.url}`)
     console.log(`  ${entry.name} (${entry.path}): ${m.requests.length} requests (${byKind}), JS ${kb(m.js)}, CSS ${kb(m.css)}; first paint ${secs(m.fcp)}, ${entry.readyLabel} ${secs(m.ready)}`)
     if (m.requests.length > BUDGET.requests) problems.push(`${m.requests.length} requests, over ${BUDGET.requests}:\n${m.requests.map((r) => `        ${r.type} ${r.url.replace(BASE_URL, '')}`).join('\n')}`)
     if (m.js > BUDGET.js) problems.push(`JS ${kb(m.js)} gzipped, over ${kb(BUDGET.js)}`)

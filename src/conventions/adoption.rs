@@ -27,7 +27,7 @@ use crate::{
     entities::{
         compound, convention, convention_adoption,
         meeting::{self, MeetingStatus},
-        membership, notice_recipient, vote,
+        meeting_compound, membership, notice_recipient, vote,
     },
     error::{AppError, AppResult, require},
     msg,
@@ -195,7 +195,8 @@ pub async fn put(db: &impl ConnectionTrait, actor: &Actor, id: i64, req: PutConv
 }
 
 /// The meeting `id` whose minutes record the decision put in `req`: held, of the kind the route
-/// (and the body deciding a pledge) calls for, of the convention's compound or of its community.
+/// (and the body deciding a pledge) calls for, of the convention's community and, for a convention
+/// of one compound, one that compound took part in.
 /// Refused on `meeting_id` otherwise — a meeting elsewhere reads as one that does not exist.
 async fn minuting_meeting(
     db: &impl ConnectionTrait,
@@ -206,15 +207,23 @@ async fn minuting_meeting(
     let Some(kind) = rules::meeting_kind(req.route, req.decided_by.as_deref()) else {
         return Err(AppError::field("meeting_id", msg!("convention_meeting_kind")));
     };
-    let here = |m: &meeting::Model| {
-        m.community_id == l.c.community_id
-            && (l.c.compound_id.is_none() || m.compound_id.is_none_or(|c| Some(c) == l.c.compound_id))
-    };
+    let unknown = || AppError::field("meeting_id", msg!("convention_meeting_unknown"));
     let m = meeting::Entity::find_by_id(id)
         .one(db)
         .await?
-        .filter(here)
-        .ok_or_else(|| AppError::field("meeting_id", msg!("convention_meeting_unknown")))?;
+        .filter(|m| m.community_id == l.c.community_id)
+        .ok_or_else(unknown)?;
+    // A convention of one compound: a meeting that compound took part in.
+    if let Some(c) = l.c.compound_id {
+        let took_part = meeting_compound::Entity::find()
+            .filter(meeting_compound::Column::MeetingId.eq(m.id))
+            .filter(meeting_compound::Column::CompoundId.eq(c))
+            .one(db)
+            .await?;
+        if m.compound_id != Some(c) && took_part.is_none() {
+            return Err(unknown());
+        }
+    }
     if m.kind != kind {
         return Err(AppError::field("meeting_id", msg!("convention_meeting_kind")));
     }

@@ -340,10 +340,31 @@ async fn a_decision_is_recorded_by_the_minutes_of_the_meeting_that_made_it() {
     };
     // Only the meeting of the body that decided, once it has been held, and only one of this
     // compound or community: the committee's meeting did not decide a three-party pledge, the
-    // council has not met, and another community's meetings are not there to name.
+    // council has not met, and a meeting that does not exist is refused as one elsewhere is.
     refused_at(app.post(&path, Some(&secretary), with(committee, "three_party")).await, "meeting_id");
     refused_at(app.post(&path, Some(&secretary), with(council, "residents_council")).await, "meeting_id");
     refused_at(app.post(&path, Some(&secretary), with(consultation + 10_000, "three_party")).await, "meeting_id");
+    // 太阳城二期's committee meeting decided nothing for 上河时代.
+    let shs = app.compound_id("上河时代").await;
+    let theirs = drafted(&app, &secretary, shs).await;
+    let elsewhere = json!({ "action": "adopt", "route": "pledge", "version": theirs["version"],
+                            "decided_by": "owners_committee", "meeting_id": committee });
+    let their_path = format!("{}/adoptions", conv(theirs["id"].as_i64().unwrap()));
+    refused_at(app.post(&their_path, Some(&secretary), elsewhere.clone()).await, "meeting_id");
+    // Nor the consultation of 太阳城二期 and 上河时代 for 北门小院, which did not take part.
+    let bm = app.compound_id("北门小院").await;
+    let bm_pact = drafted(&app, &secretary, bm).await;
+    let not_there = json!({ "action": "adopt", "route": "pledge", "version": bm_pact["version"],
+                            "decided_by": "three_party", "meeting_id": consultation });
+    let bm_path = format!("{}/adoptions", conv(bm_pact["id"].as_i64().unwrap()));
+    refused_at(app.post(&bm_path, Some(&secretary), not_there).await, "meeting_id");
+    // The same meeting names a pledge of its own compound.
+    let ours = drafted(&app, &secretary, tyc).await;
+    let mut here = elsewhere;
+    here["version"] = ours["version"].clone();
+    let v = app.post(&format!("{}/adoptions", conv(ours["id"].as_i64().unwrap())), Some(&secretary), here).await;
+    let v = v.expect(StatusCode::OK).body;
+    assert_eq!(v["adoptions"][0]["meeting_title"], "业委会会议：审议《太阳城二期文明养犬公约》草案");
     let mut vote_with_meeting = with(consultation, "three_party");
     vote_with_meeting["route"] = json!("vote");
     vote_with_meeting["opens_at"] = json!(at(Duration::zero()));
